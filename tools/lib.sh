@@ -1,0 +1,55 @@
+# Shared by tools/test and tools/demo: package setup and builds. Sourced, not run.
+# shellcheck shell=bash
+
+VRRPD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Everything the build, the tests and the demo use, from Debian 12's archive.
+VRRPD_PACKAGES=(
+        meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+        libsystemd-dev libnl-3-dev libnl-route-3-dev libglib2.0-dev
+        python3 python3-pytest python3-scapy python3-dbus
+        iproute2 procps psmisc keepalived tshark tcpdump nginx-light curl dbus
+)
+
+log() {
+        printf '==> %s\n' "$*"
+}
+
+die() {
+        printf 'error: %s\n' "$*" >&2
+        exit 1
+}
+
+need_root() {
+        [ "$(id -u)" -eq 0 ] || die "run me as root: the tests and the demo create network namespaces"
+}
+
+# Installs only what is missing, so a warm machine does not wait on apt.
+install_packages() {
+        local missing=()
+        local p
+        for p in "${VRRPD_PACKAGES[@]}"; do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+        done
+        [ ${#missing[@]} -eq 0 ] && return 0
+        log "installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq || die "apt-get update failed"
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
+}
+
+# meson_build DIR [meson options…]: configure once, then (re)build.
+meson_build() {
+        local dir=$1
+        shift
+        if [ ! -f "$dir/build.ninja" ]; then
+                meson setup "$dir" "$VRRPD_TOP" "$@" >"$dir.setup.log" 2>&1 || {
+                        cat "$dir.setup.log" >&2
+                        return 1
+                }
+        fi
+        ninja -C "$dir" >"$dir.ninja.log" 2>&1 || {
+                grep -E 'error|warning|FAILED' "$dir.ninja.log" | head -40 >&2
+                return 1
+        }
+}
