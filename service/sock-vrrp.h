@@ -1,0 +1,45 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/vrrp-addr.h"
+#include "core/vrrp-packet.h" /* VRRP_IPPROTO */
+
+#define SOCK_VRRP_BATCH 64    /* datagrams per recvmmsg/sendmmsg call */
+#define SOCK_VRRP_MTU 1500
+
+/* One received VRRP datagram: the VRRP payload (the IPv4 header already stripped) and what the IP layer said. */
+typedef struct SockVrrpPacket {
+        VrrpAddr src;
+        VrrpAddr dst;
+        int ttl;              /* IPv4 TTL or IPv6 hop limit; -1 when the kernel did not say */
+        int ifindex;
+        const uint8_t *payload;
+        size_t len;
+} SockVrrpPacket;
+
+/* Receive buffers for one batch; lives in the socket's owner, never on a hot path's stack. */
+typedef struct SockVrrpBatch {
+        uint8_t buf[SOCK_VRRP_BATCH][SOCK_VRRP_MTU];
+        uint8_t control[SOCK_VRRP_BATCH][128];
+        SockVrrpPacket packets[SOCK_VRRP_BATCH];
+        size_t n_packets;
+        size_t n_malformed; /* datagrams too short for their IP header: counted, not returned */
+} SockVrrpBatch;
+
+/* One advert to send: payload already encoded (checksum included) by the core's codec. */
+typedef struct SockVrrpSend {
+        VrrpAddr src;
+        VrrpAddr dst;
+        const uint8_t *payload;
+        size_t len;
+} SockVrrpSend;
+
+int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);
+int sock_vrrp_join(int fd, int family, int ifindex, const VrrpAddr *group);
+int sock_vrrp_leave(int fd, int family, int ifindex, const VrrpAddr *group);
+int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl);
+int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch);
+int sock_vrrp_send(int fd, int family, int ifindex, const SockVrrpSend *msgs, size_t n, size_t *ret_sent);
