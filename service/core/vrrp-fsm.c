@@ -251,6 +251,16 @@ static void on_timer(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions 
         }
 }
 
+/* The daemon's shared tick of this instance's interval class (DESIGN §1): a master sends now and counts its
+ * Adver_Timer from the tick, so every master of the class stays on one wakeup. The first tick after becoming
+ * master comes at most one interval after the transition's own advert, never later than the timer would. */
+static void on_adver_tick(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions *ret) {
+        if (fsm->state != VRRP_STATE_MASTER)
+                return;
+        send_advert(effective_priority(fsm, p), ret);
+        fsm->adver_at = now + p->interval_usec;
+}
+
 /* v3 only (RFC 9568 §6.4.2, §6.4.3): Master_Adver_Interval := the advert's Max Adver Int. */
 static void learn_interval(VrrpFsm *fsm, const VrrpParams *p, const VrrpEvent *ev) {
         if (p->version == 3 && ev->advert.max_adver_int_cs > 0)
@@ -467,6 +477,9 @@ static int dispatch(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEve
                 return on_startup(fsm, p, now, ret);
         case VRRP_EVENT_TIMER:
                 on_timer(fsm, p, now, ret);
+                return 0;
+        case VRRP_EVENT_ADVER_TICK:
+                on_adver_tick(fsm, p, now, ret);
                 return 0;
         case VRRP_EVENT_ADVERT:
                 return on_advert(fsm, p, now, ev, ret);

@@ -68,6 +68,7 @@ typedef enum VrrpEventType {
         VRRP_EVENT_MAINTENANCE,
         VRRP_EVENT_SHUTDOWN,
         VRRP_EVENT_SYNC, /* the sync group forces a state */
+        VRRP_EVENT_ADVER_TICK, /* the shared tick of the instance's interval class: a master sends now */
         _VRRP_EVENT_MAX,
 } VrrpEventType;
 
