@@ -1,0 +1,613 @@
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-event.h>
+
+#include "script-exec.h"
+#include "script-security.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+#define SCRIPT_EXEC_WHITESPACE " \t\f\n\r\v" /* keepalived's WHITE_SPACE_STR */
+#define SCRIPT_EXEC_DRAIN_MAX (64 * 1024)    /* output read at exit, at most */
+#define SCRIPT_EXEC_ACCURACY_USEC USEC_PER_MSEC
+#define SCRIPT_EXEC_ENV_MAX 32
+
+typedef enum ScriptExecPhase {
+        SCRIPT_EXEC_RUNNING,
+        SCRIPT_EXEC_TERMINATING, /* timed out, SIGTERM sent */
+        SCRIPT_EXEC_KILLING,     /* SIGKILL sent */
+        SCRIPT_EXEC_DONE,
+} ScriptExecPhase;
+
+struct ScriptExec {
+        sd_event *event;
+        char *name;
+        pid_t pid;
+        int out_fd;
+        sd_event_source *child_source;
+        sd_event_source *timer_source;
+        sd_event_source *out_source;
+        ScriptExecPhase phase;
+        usec_t kill_grace_usec;
+        usec_t started_usec;
+        script_exec_handler_t handler;
+        void *userdata;
+        size_t line_len;
+        char line[SCRIPT_EXEC_LINE_MAX + 1];
+};
+
+/* What the child needs, all prepared before fork(): the child only makes system calls. */
+typedef struct ScriptExecChild {
+        char **argv;
+        char *env[SCRIPT_EXEC_ENV_MAX + 2];
+        int null_fd;
+        int out_fd;
+        uid_t uid;
+        gid_t gid;
+        pid_t parent;
+} ScriptExecChild;
+
+size_t script_exec_strv_length(char *const *l) {
+        size_t n = 0;
+
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+char **script_exec_strv_free(char **l) {
+        for (size_t i = 0; l && l[i]; i++)
+                free(l[i]);
+        free(l);
+        return NULL;
+}
+
+void script_exec_strv_freep(char ***l) {
+        *l = script_exec_strv_free(*l);
+}
+
+static int script_exec_strv_append(char ***l, char *const *more) {
+        size_t n = script_exec_strv_length(*l), m = script_exec_strv_length(more);
+        char **t = realloc(*l, (n + m + 1) * sizeof(char *));
+
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        t[n] = NULL;
+        for (size_t i = 0; i < m; i++) {
+                t[n + i] = strdup(more[i]);
+                if (!t[n + i])
+                        return -ENOMEM;
+                t[n + i + 1] = NULL;
+        }
+        return 0;
+}
+
+char **script_exec_strv_copy(char *const *l) {
+        char **c = NULL;
+
+        if (!l || script_exec_strv_append(&c, l) < 0)
+                return script_exec_strv_free(c);
+        return c;
+}
+
+static unsigned script_exec_hexval(char c) {
+        return isdigit((unsigned char) c) ? (unsigned) (c - '0')
+                                          : (unsigned) (tolower((unsigned char) c) - 'a' + 10);
+}
+
+/* One escape after a backslash, as keepalived's alloc_strvec_quoted_escaped(); *p points after the '\'. */
+static int script_exec_unescape(const char **p, char *ret) {
+        static const char simple[][2] = { { 'a', '\a' }, { 'b', '\b' }, { 'E', 0x1b }, { 'f', '\f' },
+                                          { 'n', '\n' }, { 'r', '\r' }, { 't', '\t' }, { 'v', '\v' } };
+        const char *s = *p;
+        unsigned v;
+
+        if (!*s)
+                return -EINVAL;
+        if (s[0] == 'x' && isxdigit((unsigned char) s[1]))
+                for (v = 0, s++; isxdigit((unsigned char) *s); s++)
+                        v = (v << 4 | script_exec_hexval(*s)) & 0xff;
+        else if (s[0] == 'c' && s[1]) {
+                v = s[1] & 0x1f;
+                s += 2;
+        } else if (*s >= '0' && *s <= '7') {
+                v = (unsigned) (*s++ - '0');
+                for (int i = 0; i < 2 && *s >= '0' && *s <= '7'; i++)
+                        v = (v << 3) + (unsigned) (*s++ - '0');
+                v &= 0xff;
+        } else {
+                v = (unsigned char) *s;
+                for (size_t i = 0; i < ELEMENTSOF(simple); i++)
+                        if (simple[i][0] == *s)
+                                v = (unsigned char) simple[i][1];
+                s++;
+        }
+        if (v == 0)
+                return -EINVAL; /* keepalived would cut the word there; we refuse it */
+        *ret = (char) v;
+        *p = s;
+        return 0;
+}
+
+/* One word starting at *p (not whitespace); writes it to buf, returns its length. */
+static int script_exec_word(const char **p, char *buf) {
+        const char *s = *p;
+        char quote = 0;
+        int n = 0, r;
+
+        while (*s) {
+                if (*s == '\\') {
+                        s++;
+                        r = script_exec_unescape(&s, &buf[n]);
+                        if (r < 0)
+                                return r;
+                        n++;
+                } else if (quote) {
+                        if (*s == quote)
+                                quote = 0;
+                        else
+                                buf[n++] = *s;
+                        s++;
+                } else if (*s == '"' || *s == '\'')
+                        quote = *s++;
+                else if (strchr(SCRIPT_EXEC_WHITESPACE, *s))
+                        break;
+                else
+                        buf[n++] = *s++;
+        }
+        if (quote)
+                return -EINVAL;
+        *p = s;
+        return n;
+}
+
+int script_exec_split(const char *command, char ***ret_argv) {
+        _cleanup_(script_exec_strv_freep) char **l = NULL;
+        _cleanup_free_ char *buf = NULL;
+        const char *p = command;
+        int n, r;
+
+        buf = malloc(strlen(command) + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                p += strspn(p, SCRIPT_EXEC_WHITESPACE);
+                if (!*p)
+                        break;
+                n = script_exec_word(&p, buf);
+                if (n < 0)
+                        return n;
+                buf[n] = 0;
+                r = script_exec_strv_append(&l, (char *const[]){ buf, NULL });
+                if (r < 0)
+                        return r;
+        }
+        if (!l)
+                return -EINVAL;
+        *ret_argv = TAKE_PTR(l);
+        return 0;
+}
+
+int script_exec_resolve_user(const char *user, const char *group, uid_t *ret_uid, gid_t *ret_gid) {
+        _cleanup_free_ char *buf = NULL;
+        struct passwd pw, *pwp = NULL;
+        struct group gr, *grp = NULL;
+        long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+        int r;
+
+        if (size < 16384)
+                size = 16384; /* also fits getgrnam_r() for most groups; ERANGE otherwise */
+        buf = malloc((size_t) size);
+        if (!buf)
+                return -ENOMEM;
+        r = getpwnam_r(user, &pw, buf, (size_t) size, &pwp);
+        if (r != 0 || !pwp)
+                return r > 0 ? -r : -ESRCH;
+        *ret_uid = pw.pw_uid;
+        *ret_gid = pw.pw_gid;
+        if (!group)
+                return 0;
+        r = getgrnam_r(group, &gr, buf, (size_t) size, &grp);
+        if (r != 0 || !grp)
+                return r > 0 ? -r : -ESRCH;
+        *ret_gid = gr.gr_gid;
+        return 0;
+}
+
+/* keepalived's cmd_str_r(): the words joined, each but a leading '<'/'>' one in single quotes. */
+static int script_exec_shell_command(char *const *argv, char **ret) {
+        size_t len = 1;
+        char *s, *p;
+
+        for (size_t i = 0; argv[i]; i++)
+                len += strlen(argv[i]) * 4 + 3;
+        p = s = malloc(len);
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = 0; argv[i]; i++) {
+                bool quote = i > 0 || (argv[i][0] != '<' && argv[i][0] != '>');
+
+                if (i > 0)
+                        *p++ = ' ';
+                if (quote)
+                        *p++ = '\'';
+                for (const char *c = argv[i]; *c; c++) {
+                        if (*c == '\'' && quote)
+                                p = stpcpy(p, "'\\''"); /* close, escaped quote, reopen */
+                        else
+                                *p++ = *c;
+                }
+                if (quote)
+                        *p++ = '\'';
+        }
+        *p = 0;
+        *ret = s;
+        return 0;
+}
+
+/* The argv to exec: the command's words, the extra ones, argv[0] resolved on PATH if it is a bare name. */
+static int script_exec_build_argv(const ScriptExecParams *p, char ***ret) {
+        _cleanup_(script_exec_strv_freep) char **argv = NULL;
+        _cleanup_free_ char *cmd = NULL, *path = NULL;
+        int r;
+
+        if (!p->command || script_exec_strv_length(p->command->argv) == 0)
+                return -EINVAL;
+        argv = script_exec_strv_copy(p->command->argv);
+        if (!argv || (p->extra_argv && script_exec_strv_append(&argv, p->extra_argv) < 0))
+                return -ENOMEM;
+        if (script_security_is_shell_test(argv[0])) {
+                r = script_exec_shell_command(argv, &cmd);
+                if (r < 0)
+                        return r;
+                argv = script_exec_strv_free(argv);
+                r = script_exec_strv_append(&argv, (char *const[]){ "/bin/sh", "-c", cmd, NULL });
+                if (r < 0)
+                        return r;
+        } else if (!strchr(argv[0], '/')) {
+                r = script_security_find_in_path(argv[0], p->command->uid, p->command->gid, &path);
+                if (r < 0)
+                        return r;
+                free(argv[0]);
+                argv[0] = TAKE_PTR(path);
+        }
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
+
+static void script_exec_child_fail(const char *what, const char *arg) {
+        char buf[512];
+        int n;
+
+        n = snprintf(buf, sizeof(buf), "failed to %s '%s': %s\n", what, arg, strerror(errno));
+        if (n > 0)
+                (void) !write(STDERR_FILENO, buf, (size_t) n < sizeof(buf) ? (size_t) n : sizeof(buf) - 1);
+}
+
+static void script_exec_child_fds(const ScriptExecChild *c) {
+        struct rlimit rl;
+
+        if (dup2(c->null_fd, STDIN_FILENO) < 0 || dup2(c->out_fd, STDOUT_FILENO) < 0 ||
+            dup2(c->out_fd, STDERR_FILENO) < 0)
+                _exit(EXIT_FAILURE);
+        if (close_range(3, ~0U, 0) == 0)
+                return;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
+                rl.rlim_cur = 65536;
+        for (int fd = 3; fd < (int) rl.rlim_cur; fd++)
+                (void) close(fd);
+}
+
+static void script_exec_child_signals(void) {
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        sigset_t ss;
+
+        /* SIGKILL, SIGSTOP and the real-time ones glibc keeps for itself fail: fine */
+        for (int sig = 1; sig < _NSIG; sig++)
+                (void) sigaction(sig, &sa, NULL);
+        sigemptyset(&ss);
+        (void) sigprocmask(SIG_SETMASK, &ss, NULL);
+}
+
+static int script_exec_child_ids(const ScriptExecChild *c) {
+        if (c->gid != SCRIPT_EXEC_GID_INVALID) {
+                if (geteuid() == 0 && setgroups(1, &c->gid) < 0)
+                        return -errno;
+                if (c->gid != getegid() && setresgid(c->gid, c->gid, c->gid) < 0)
+                        return -errno;
+        }
+        if (c->uid != SCRIPT_EXEC_UID_INVALID && c->uid != geteuid() &&
+            setresuid(c->uid, c->uid, c->uid) < 0)
+                return -errno;
+        return 0;
+}
+
+/* After fork(): never returns. The parent is single-threaded, so what we call here is safe. */
+static void script_exec_child(const ScriptExecChild *c, char **sh_argv) {
+        (void) setsid(); /* own session and process group: a timeout kills the whole group */
+        (void) prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != c->parent)
+                _exit(EXIT_FAILURE);
+        script_exec_child_signals();
+        script_exec_child_fds(c);
+        if (script_exec_child_ids(c) < 0) {
+                script_exec_child_fail("switch to the user of", c->argv[0]);
+                _exit(126);
+        }
+        execve(c->argv[0], c->argv, c->env);
+        if (errno ==
+            ENOEXEC) /* no #! line: run it with the shell, as execvp() and keepalived's system() do */
+                execve(sh_argv[0], sh_argv, c->env);
+        script_exec_child_fail("execute", c->argv[0]);
+        _exit(127);
+}
+
+static int script_exec_prepare_child(const ScriptExecParams *p, char **argv, ScriptExecChild *c) {
+        size_t n = 0;
+
+        *c = (ScriptExecChild){ .argv = argv,
+                                .null_fd = -EBADF,
+                                .out_fd = -EBADF,
+                                .parent = getpid(),
+                                .uid = p->command->uid,
+                                .gid = p->command->gid };
+        c->env[n++] = (char *) "PATH=" SCRIPT_EXEC_PATH;
+        for (size_t i = 0; p->extra_env && p->extra_env[i]; i++) {
+                if (n >= SCRIPT_EXEC_ENV_MAX)
+                        return -E2BIG;
+                c->env[n++] = p->extra_env[i];
+        }
+        c->env[n] = NULL;
+        return 0;
+}
+
+/* Forks the child with stdout/stderr into a pipe; on success s->pid and s->out_fd are set. */
+static int script_exec_fork(ScriptExec *s, ScriptExecChild *c) {
+        _cleanup_close_ int null_fd = -EBADF, rfd = -EBADF, wfd = -EBADF;
+        _cleanup_free_ char **sh_argv = NULL;
+        size_t n = script_exec_strv_length(c->argv);
+        int pipefd[2];
+        pid_t pid;
+
+        sh_argv = calloc(n + 2, sizeof(char *));
+        if (!sh_argv)
+                return -ENOMEM;
+        sh_argv[0] = (char *) "/bin/sh";
+        memcpy(sh_argv + 1, c->argv, n * sizeof(char *));
+        null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        if (null_fd < 0)
+                return -errno;
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return -errno;
+        rfd = pipefd[0];
+        wfd = pipefd[1];
+        if (fcntl(rfd, F_SETFL, O_NONBLOCK) < 0)
+                return -errno;
+        c->null_fd = null_fd;
+        c->out_fd = wfd;
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0)
+                script_exec_child(c, sh_argv);
+        s->pid = pid;
+        s->out_fd = TAKE_FD(rfd);
+        return 0;
+}
+
+static void script_exec_flush_line(ScriptExec *s) {
+        if (s->line_len == 0)
+                return;
+        s->line[s->line_len] = 0;
+        log_info("%s: %s", s->name, s->line);
+        s->line_len = 0;
+}
+
+static void script_exec_feed(ScriptExec *s, const char *buf, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                        script_exec_flush_line(s);
+                        continue;
+                }
+                if (s->line_len == SCRIPT_EXEC_LINE_MAX)
+                        script_exec_flush_line(s); /* a long line is logged in pieces */
+                s->line[s->line_len++] = buf[i] ? buf[i] : ' ';
+        }
+}
+
+/* One read of at most SCRIPT_EXEC_READ_MAX bytes: > 0 read, 0 end of output, -EAGAIN nothing now. */
+static int script_exec_read(ScriptExec *s) {
+        char buf[SCRIPT_EXEC_READ_MAX];
+        ssize_t n;
+
+        if (s->out_fd < 0)
+                return 0;
+        n = read(s->out_fd, buf, sizeof(buf));
+        if (n < 0)
+                return errno == EINTR ? -EAGAIN : -errno;
+        script_exec_feed(s, buf, (size_t) n);
+        return (int) n;
+}
+
+static void script_exec_close_output(ScriptExec *s) {
+        script_exec_flush_line(s);
+        s->out_source = sd_event_source_disable_unref(s->out_source);
+        closep(&s->out_fd);
+        s->out_fd = -EBADF;
+}
+
+static int script_exec_on_output(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
+        ScriptExec *s = userdata;
+        int r;
+
+        r = script_exec_read(s); /* bounded per wakeup; level-triggered, so the rest comes next time */
+        if (r == 0 || (r < 0 && r != -EAGAIN)) {
+                if (r < 0)
+                        log_debug_errno(r, "%s: failed to read script output, ignoring: %m", s->name);
+                script_exec_close_output(s);
+        }
+        return 0;
+}
+
+static int script_exec_on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
+        ScriptExec *s = userdata;
+        int r;
+
+        if (s->phase == SCRIPT_EXEC_RUNNING) {
+                log_warning("%s: timed out, sending SIGTERM to process group %d", s->name, (int) s->pid);
+                s->phase = SCRIPT_EXEC_TERMINATING;
+                (void) kill(-s->pid, SIGTERM);
+                r = sd_event_source_set_time_relative(src, s->kill_grace_usec);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+                if (r >= 0)
+                        return 0;
+                log_warning_errno(r, "%s: failed to arm the kill timer, killing at once: %m", s->name);
+        }
+        if (s->phase != SCRIPT_EXEC_KILLING) {
+                log_warning("%s: still running after SIGTERM, sending SIGKILL to process group %d", s->name,
+                            (int) s->pid);
+                s->phase = SCRIPT_EXEC_KILLING;
+                (void) kill(-s->pid, SIGKILL);
+        }
+        return 0;
+}
+
+static int script_exec_on_exit(sd_event_source *src, const siginfo_t *si, void *userdata) {
+        ScriptExec *s = userdata;
+        ScriptResult res = { .pid = s->pid, .status = si->si_status };
+        uint64_t now = 0;
+
+        if (s->phase != SCRIPT_EXEC_RUNNING) {
+                /* The leader is still a zombie here, so its pid names its group: kill what is left of it. */
+                (void) kill(-s->pid, SIGKILL);
+                res.kind = SCRIPT_EXIT_TIMED_OUT;
+        } else
+                res.kind = si->si_code == CLD_EXITED ? SCRIPT_EXIT_EXITED : SCRIPT_EXIT_SIGNALED;
+        if (sd_event_now(s->event, CLOCK_MONOTONIC, &now) >= 0 && now > s->started_usec)
+                res.runtime_usec = now - s->started_usec;
+        s->phase = SCRIPT_EXEC_DONE;
+        s->timer_source = sd_event_source_disable_unref(s->timer_source);
+
+        /* Whatever the script wrote before it exited; bounded, as a background child may hold the pipe. */
+        for (size_t total = 0; total < SCRIPT_EXEC_DRAIN_MAX;) {
+                int r = script_exec_read(s);
+                if (r <= 0)
+                        break;
+                total += (size_t) r;
+        }
+        script_exec_close_output(s);
+        log_debug("%s: pid %d %s with %d after %" PRIu64 " ms", s->name, (int) res.pid,
+                  script_exec_kind_to_string(res.kind), res.status, res.runtime_usec / USEC_PER_MSEC);
+        s->handler(s, &res, s->userdata); /* may free s */
+        return 0;
+}
+
+static int script_exec_watch(ScriptExec *s, const ScriptExecParams *p) {
+        int r;
+
+        r = sd_event_add_child(s->event, &s->child_source, s->pid, WEXITED, script_exec_on_exit, s);
+        if (r < 0)
+                return r;
+        r = sd_event_add_io(s->event, &s->out_source, s->out_fd, EPOLLIN, script_exec_on_output, s);
+        if (r < 0)
+                return r;
+        if (p->timeout_usec == 0 || p->timeout_usec == USEC_INFINITY)
+                return 0;
+        return sd_event_add_time_relative(s->event, &s->timer_source, CLOCK_MONOTONIC, p->timeout_usec,
+                                          SCRIPT_EXEC_ACCURACY_USEC, script_exec_on_timer, s);
+}
+
+int script_exec_start(sd_event *e, const ScriptExecParams *p, script_exec_handler_t handler, void *userdata,
+                      ScriptExec **ret) {
+        _cleanup_(script_exec_freep) ScriptExec *s = NULL;
+        _cleanup_(script_exec_strv_freep) char **argv = NULL;
+        ScriptExecChild c;
+        int r;
+
+        if (!e || !p || !handler || !ret)
+                return -EINVAL;
+        r = script_exec_build_argv(p, &argv);
+        if (r < 0)
+                return r;
+        r = script_exec_prepare_child(p, argv, &c);
+        if (r < 0)
+                return r;
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        *s = (ScriptExec){ .event = sd_event_ref(e),
+                           .out_fd = -EBADF,
+                           .handler = handler,
+                           .userdata = userdata,
+                           .kill_grace_usec = p->kill_grace_usec ?: SCRIPT_EXEC_KILL_GRACE_USEC };
+        s->name = strdup(p->name ?: argv[0]);
+        if (!s->name)
+                return -ENOMEM;
+        (void) sd_event_now(e, CLOCK_MONOTONIC, &s->started_usec);
+        r = script_exec_fork(s, &c);
+        if (r < 0)
+                return r;
+        log_debug("%s: started '%s' as pid %d", s->name, argv[0], (int) s->pid);
+        r = script_exec_watch(s, p); /* on failure, freeing s kills and reaps the child */
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+ScriptExec *script_exec_free(ScriptExec *s) {
+        if (!s)
+                return NULL;
+        s->child_source = sd_event_source_disable_unref(s->child_source);
+        if (s->pid > 0 && s->phase != SCRIPT_EXEC_DONE) {
+                (void) kill(-s->pid, SIGKILL);
+                while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        }
+        s->timer_source = sd_event_source_disable_unref(s->timer_source);
+        s->out_source = sd_event_source_disable_unref(s->out_source);
+        closep(&s->out_fd);
+        sd_event_unref(s->event);
+        free(s->name);
+        free(s);
+        return NULL;
+}
+
+void script_exec_freep(ScriptExec **s) {
+        *s = script_exec_free(*s);
+}
+
+pid_t script_exec_get_pid(const ScriptExec *s) {
+        return s ? s->pid : 0;
+}
+
+bool script_exec_is_running(const ScriptExec *s) {
+        return s && s->pid > 0 && s->phase != SCRIPT_EXEC_DONE;
+}
+
+const char *script_exec_kind_to_string(ScriptExitKind k) {
+        static const char *const table[] = {
+                [SCRIPT_EXIT_EXITED] = "exited",
+                [SCRIPT_EXIT_SIGNALED] = "killed by signal",
+                [SCRIPT_EXIT_TIMED_OUT] = "timed out",
+        };
+
+        return (unsigned) k < ELEMENTSOF(table) ? table[k] : NULL;
+}
