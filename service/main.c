@@ -1,27 +1,188 @@
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
-/* The daemon arrives with issue 4; for now vrrpd knows its version. */
-int main(int argc, char *argv[]) {
+#include "conf/conf-print.h"
+#include "conf/conf.h"
+#include "util/cleanup.h"
+
+#define CONFIG_FILE "/etc/vrrpd/vrrpd.conf"
+#define CONFIG_FILE_KEEPALIVED "/etc/keepalived/keepalived.conf"
+
+static const char *arg_config_file = NULL;
+static const char *arg_config_id = NULL;
+static bool arg_check = false;
+static bool arg_print = false;
+static bool arg_json = false;
+
+static void help(void) {
+        printf("vrrpd [OPTIONS...]\n\n"
+               "VRRP daemon reading the VRRP part of keepalived.conf.\n\n"
+               "  -h --help               Show this help\n"
+               "  -V --version            Show the version\n"
+               "  -f --use-file=FILE      Configuration file (default " CONFIG_FILE ",\n"
+               "                          else " CONFIG_FILE_KEEPALIVED ")\n"
+               "  -t --check-config       Check the configuration and exit\n"
+               "     --print-config       Print the normalised configuration and exit (needs --json)\n"
+               "     --json               Print JSON\n"
+               "  -i --config-id=ID       Match '@ID' lines against ID (default: the short host name)\n");
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_PRINT = 0x100, ARG_JSON };
         static const struct option options[] = {
-                { "version", no_argument, NULL, 'V' },
                 { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                { "use-file", required_argument, NULL, 'f' },
+                { "check-config", no_argument, NULL, 't' },
+                { "config-id", required_argument, NULL, 'i' },
+                { "print-config", no_argument, NULL, ARG_PRINT },
+                { "json", no_argument, NULL, ARG_JSON },
                 {},
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "Vh", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "hVf:ti:", options, NULL)) >= 0)
                 switch (c) {
+                case 'h':
+                        help();
+                        return 0;
                 case 'V':
                         printf("vrrpd %s\n", VRRPD_VERSION);
-                        return EXIT_SUCCESS;
-                case 'h':
-                        printf("vrrpd [--version]\n");
-                        return EXIT_SUCCESS;
+                        return 0;
+                case 'f':
+                        arg_config_file = optarg;
+                        break;
+                case 't':
+                        arg_check = true;
+                        break;
+                case 'i':
+                        arg_config_id = optarg;
+                        break;
+                case ARG_PRINT:
+                        arg_print = true;
+                        break;
+                case ARG_JSON:
+                        arg_json = true;
+                        break;
                 default:
-                        return 2;
+                        return -EINVAL;
                 }
-        fprintf(stderr, "vrrpd: the daemon is not built yet (issue 4)\n");
+        if (optind < argc) {
+                fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
+                return -EINVAL;
+        }
+        if (arg_print && !arg_json) {
+                fprintf(stderr, "vrrpd: --print-config needs --json\n");
+                return -EINVAL;
+        }
+        return 1;
+}
+
+/* -f, else vrrpd's own file, else keepalived's, so that swapping the binary is enough to migrate */
+static const char *config_file(void) {
+        if (arg_config_file)
+                return arg_config_file;
+        return access(CONFIG_FILE, F_OK) >= 0 ? CONFIG_FILE : CONFIG_FILE_KEEPALIVED;
+}
+
+/* A missing interface is only a warning: it may appear later (hotplug, a VLAN created after boot). */
+static size_t check_interfaces(const Config *c) {
+        size_t n = 0;
+
+        for (size_t k = 0; k < c->n_instances; k++) {
+                const ConfInstance *i = &c->instances[k];
+                if (if_nametoindex(i->interface) > 0)
+                        continue;
+                fprintf(stderr, "%s:%u:%u: warning: interface '%s' of '%s' does not exist (yet)\n",
+                        i->interface_loc.file, i->interface_loc.line, i->interface_loc.column, i->interface, i->name);
+                n++;
+        }
+        return n;
+}
+
+static void print_summary(const Config *c, const char *path, size_t n_warnings) {
+        for (size_t k = 0; k < c->n_instances; k++) {
+                const ConfInstance *i = &c->instances[k];
+                printf("%s: %s %s vrid %d, VRRPv%d, priority %d, %s, %zu address%s%s%s\n", i->name, i->interface,
+                       i->family == AF_INET6 ? "IPv6" : "IPv4", i->vrid, i->version, i->priority,
+                       i->state == CONF_STATE_MASTER ? "MASTER" : "BACKUP", i->n_vips, i->n_vips == 1 ? "" : "es",
+                       i->sync_group ? ", sync group " : "", i->sync_group ?: "");
+        }
+        printf("%s: configuration OK: %zu instance%s, %zu script%s, %zu sync group%s, %zu warning%s\n", path,
+               c->n_instances, c->n_instances == 1 ? "" : "s", c->n_scripts, c->n_scripts == 1 ? "" : "s",
+               c->n_sync_groups, c->n_sync_groups == 1 ? "" : "s", n_warnings, n_warnings == 1 ? "" : "s");
+}
+
+static int load(const char *path, Config **ret, ConfDiags *d) {
+        char host[HOST_NAME_MAX + 1] = "";
+        char short_host[HOST_NAME_MAX + 1];
+        struct utsname u;
+        int r;
+
+        if (uname(&u) >= 0)
+                snprintf(host, sizeof(host), "%s", u.nodename);
+        snprintf(short_host, sizeof(short_host), "%s", host);
+        short_host[strcspn(short_host, ".")] = '\0';
+
+        ConfLoadOptions o = { .config_id = arg_config_id ?: short_host, .hostname = host };
+        r = conf_load_file(path, &o, ret, d);
+        conf_diag_print_all(d, stderr);
+        return r;
+}
+
+static int run_check(const char *path) {
+        _cleanup_(conf_freep) Config *c = NULL;
+        ConfDiags d = {};
+        size_t n_warnings;
+        int r;
+
+        r = load(path, &c, &d);
+        n_warnings = d.n_warnings;
+        if (r < 0) {
+                fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", path, d.n_errors, d.n_errors == 1 ? "" : "s",
+                        d.n_warnings, d.n_warnings == 1 ? "" : "s");
+                conf_diag_done(&d);
+                return EXIT_FAILURE;
+        }
+        conf_diag_done(&d);
+        n_warnings += check_interfaces(c);
+        print_summary(c, path, n_warnings);
+        return EXIT_SUCCESS;
+}
+
+static int run_print(const char *path) {
+        _cleanup_(conf_freep) Config *c = NULL;
+        ConfDiags d = {};
+        int r;
+
+        r = load(path, &c, &d);
+        conf_diag_done(&d);
+        if (r < 0)
+                return EXIT_FAILURE;
+        conf_print_json(c, stdout);
+        return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? 2 : EXIT_SUCCESS;
+        if (arg_check)
+                return run_check(config_file());
+        if (arg_print)
+                return run_print(config_file());
+
+        /* The daemon arrives with issue 4. */
+        fprintf(stderr, "vrrpd: the daemon is not built yet; use -t/--check-config or --print-config --json\n");
         return EXIT_FAILURE;
 }

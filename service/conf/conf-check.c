@@ -1,0 +1,147 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf-check.h"
+#include "conf/conf-util.h"
+#include "util/cleanup.h"
+#include "conf/conf.h"
+
+static const char *family_name(int family) {
+        return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static void check_scripts(Config *c, ConfDiags *d) {
+        for (size_t k = 0; k < c->n_scripts; k++) {
+                ConfScript *s = &c->scripts[k];
+                if (!s->script)
+                        conf_diag_error(d, &s->loc, "vrrp_script '%s' has no script; expected 'script \"COMMAND\"'",
+                                        s->name);
+                if (s->timeout == USEC_INFINITY) /* keepalived waits one interval when no timeout is set */
+                        s->timeout = s->interval;
+        }
+        for (size_t k = 0; k < c->n_track_files; k++)
+                if (!c->track_files[k].file)
+                        conf_diag_error(d, &c->track_files[k].loc, "track_file '%s' has no file; expected 'file PATH'",
+                                        c->track_files[k].name);
+}
+
+/* Resolves a track_script / track_file entry against its definition; kind 0 is an interface (no definition). */
+static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
+        const char *names[256];
+        size_t n = 0;
+
+        if (kind == 0) {
+                if (t->weight == CONF_UNSET)
+                        t->weight = 0;
+                return;
+        }
+        const ConfScript *s = kind == 1 ? conf_find_script(c, t->name) : NULL;
+        const ConfTrackFile *f = kind == 2 ? conf_find_track_file(c, t->name) : NULL;
+        if (s || f) {
+                if (t->weight == CONF_UNSET) {
+                        t->weight = s ? s->weight : f->weight;
+                        t->reverse = s ? s->weight_reverse : f->weight_reverse;
+                }
+                return;
+        }
+        for (size_t k = 0; kind == 1 && k < c->n_scripts && n < ELEMENTSOF(names); k++)
+                names[n++] = c->scripts[k].name;
+        for (size_t k = 0; kind == 2 && k < c->n_track_files && n < ELEMENTSOF(names); k++)
+                names[n++] = c->track_files[k].name;
+        const char *hint = conf_util_suggest(t->name, names, n);
+        conf_diag_error(d, &t->loc, "unknown %s '%s'%s%s%s", kind == 1 ? "vrrp_script" : "track_file", t->name,
+                        hint ? "; did you mean '" : "", hint ?: "", hint ? "'?" : "");
+        t->weight = 0;
+}
+
+static void check_tracks(const Config *c, ConfTracks *t, ConfDiags *d) {
+        for (size_t k = 0; k < t->n_interfaces; k++)
+                check_track(c, 0, &t->interfaces[k], d);
+        for (size_t k = 0; k < t->n_scripts; k++)
+                check_track(c, 1, &t->scripts[k], d);
+        for (size_t k = 0; k < t->n_files; k++)
+                check_track(c, 2, &t->files[k], d);
+}
+
+/* Two instances cannot share (interface, family, VRID): their adverts would be one router's. */
+static void check_duplicates(const Config *c, ConfDiags *d) {
+        for (size_t k = 1; k < c->n_instances; k++) {
+                const ConfInstance *b = &c->instances[k];
+                for (size_t j = 0; j < k && b->interface && b->vrid > 0; j++) {
+                        const ConfInstance *a = &c->instances[j];
+                        if (a->vrid != b->vrid || a->family != b->family || !a->interface ||
+                            strcmp(a->interface, b->interface) != 0)
+                                continue;
+                        conf_diag_error(d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already used by "
+                                        "vrrp_instance '%s' at %s:%u", b->vrid, b->interface, family_name(b->family),
+                                        a->name, a->loc.file, a->loc.line);
+                        break;
+                }
+        }
+}
+
+static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
+        const char *names[256];
+        size_t n = 0;
+
+        for (size_t k = 0; k < c->n_instances && n < ELEMENTSOF(names); k++)
+                names[n++] = c->instances[k].name;
+        for (size_t k = 0; k < g->n_members; k++) {
+                ConfInstance *i = (ConfInstance *) conf_find_instance(c, g->members[k].name);
+                if (!i) {
+                        const char *hint = conf_util_suggest(g->members[k].name, names, n);
+                        conf_diag_error(d, &g->members[k].loc, "unknown vrrp_instance '%s' in vrrp_sync_group '%s'%s%s%s",
+                                        g->members[k].name, g->name, hint ? "; did you mean '" : "", hint ?: "",
+                                        hint ? "'?" : "");
+                } else if (i->sync_group) {
+                        const ConfSyncGroup *o = conf_find_sync_group(c, i->sync_group);
+                        conf_diag_error(d, &g->members[k].loc, "vrrp_instance '%s' is already in vrrp_sync_group '%s' "
+                                        "at %s:%u; an instance belongs to one group at most", i->name, o->name,
+                                        o->loc.file, o->loc.line);
+                } else
+                        i->sync_group = g->name;
+        }
+        if (g->n_members == 0)
+                conf_diag_error(d, &g->loc, "vrrp_sync_group '%s' has no members; expected 'group { INSTANCE ... }'",
+                                g->name);
+        check_tracks(c, &g->tracks, d);
+        if (g->smtp_alert == CONF_UNSET)
+                g->smtp_alert = false;
+}
+
+/* keepalived ignores an instance's own interface in its track_interface list */
+static void drop_own_interface(ConfInstance *i, ConfDiags *d) {
+        size_t n = 0;
+
+        for (size_t k = 0; k < i->tracks.n_interfaces; k++) {
+                ConfTrack *t = &i->tracks.interfaces[k];
+                if (i->interface && strcmp(t->name, i->interface) == 0) {
+                        conf_diag_warning(d, &t->loc, "track_interface '%s' is the own interface of '%s', ignored",
+                                          t->name, i->name);
+                        free(t->name);
+                        continue;
+                }
+                i->tracks.interfaces[n++] = *t;
+        }
+        i->tracks.n_interfaces = n;
+}
+
+int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
+        int r;
+
+        r = conf_complete_global(&c->global, hostname);
+        if (r < 0)
+                return r;
+        check_scripts(c, d);
+        for (size_t k = 0; k < c->n_instances; k++) {
+                ConfInstance *i = &c->instances[k];
+                conf_complete_instance(&c->global, i, d);
+                drop_own_interface(i, d);
+                check_tracks(c, &i->tracks, d);
+        }
+        check_duplicates(c, d);
+        for (size_t k = 0; k < c->n_sync_groups; k++)
+                check_sync_group(c, &c->sync_groups[k], d);
+        return 0;
+}

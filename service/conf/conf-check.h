@@ -1,0 +1,11 @@
+#pragma once
+
+#include "conf/conf-diag.h"
+#include "conf/conf-model.h"
+
+/* conf-check.c: after parsing, fills in every default and checks what spans objects (references, duplicates). */
+int conf_check_run(Config *c, const char *hostname, ConfDiags *d);
+
+/* conf-complete.c: one instance's defaults and checks, as keepalived's vrrp_complete_instance() */
+int conf_complete_global(ConfGlobal *g, const char *hostname);
+void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d);

@@ -1,0 +1,200 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf-check.h"
+
+#define PRIO_OWNER 255
+#define PRIO_DEFAULT 100
+#define V3_ADVERT_MAX (4095 * USEC_PER_CS)
+
+int conf_complete_global(ConfGlobal *g, const char *hostname) {
+        if (g->garp_lower_prio_delay == USEC_INFINITY)
+                g->garp_lower_prio_delay = g->garp_master_delay;
+        if (g->garp_lower_prio_repeat == CONF_UNSET)
+                g->garp_lower_prio_repeat = g->garp_master_repeat;
+        if (!g->privileged_group && !(g->privileged_group = strdup("vrrpd")))
+                return -ENOMEM;
+        if (!g->router_id && hostname && !(g->router_id = strdup(hostname)))
+                return -ENOMEM;
+        return 0;
+}
+
+static const char *family_name(int family) {
+        return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* The family comes from the first address; virtual_ipaddress and unicast_peer may not mix families. */
+static void complete_family(ConfInstance *i, ConfDiags *d) {
+        char buf[INET6_ADDRSTRLEN];
+
+        i->family = i->n_vips > 0                ? i->vips[0].family
+                    : i->n_unicast_peers > 0     ? i->unicast_peers[0].family
+                    : i->has_unicast_src         ? i->unicast_src_family
+                                                 : AF_INET;
+        for (size_t k = 0; k < i->n_vips; k++)
+                if (i->vips[k].family != i->family)
+                        conf_diag_error(d, &i->vips[k].loc,
+                                        "%s address '%s' in %s instance '%s'; expected one family per instance "
+                                        "(addresses of the other family go in virtual_ipaddress_excluded)",
+                                        family_name(i->vips[k].family),
+                                        inet_ntop(i->vips[k].family, &i->vips[k].addr, buf, sizeof(buf)),
+                                        family_name(i->family), i->name);
+        for (size_t k = 0; k < i->n_unicast_peers; k++)
+                if (i->unicast_peers[k].family != i->family)
+                        conf_diag_error(d, &i->unicast_peers[k].loc, "%s unicast_peer '%s' in %s instance '%s'",
+                                        family_name(i->unicast_peers[k].family),
+                                        inet_ntop(i->unicast_peers[k].family, &i->unicast_peers[k].addr, buf,
+                                                  sizeof(buf)),
+                                        family_name(i->family), i->name);
+}
+
+static void complete_version(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        if (i->family == AF_INET6 && i->version == 2) {
+                conf_diag_warning(d, &i->version_loc, "VRRP version 2 is for IPv4 only; IPv6 instance '%s' uses "
+                                  "version 3", i->name);
+                i->version = 3;
+        }
+        if (i->version == CONF_UNSET)
+                i->version = i->family == AF_INET6 ? 3 : g->vrrp_version;
+}
+
+/* VRRPv2 carries whole seconds, VRRPv3 centiseconds up to 40.95 s: keepalived rounds to what fits, with a warning */
+static void complete_advert_int(ConfInstance *i, ConfDiags *d) {
+        usec_t unit = i->version == 2 ? USEC_PER_SEC : USEC_PER_CS, v;
+
+        if (i->advert_int == USEC_INFINITY) {
+                i->advert_int = USEC_PER_SEC;
+                return;
+        }
+        if (i->version == 3 && i->advert_int > V3_ADVERT_MAX) {
+                conf_diag_error(d, &i->advert_int_loc, "advert_int of '%s' is out of range for VRRP version 3; "
+                                "expected 0.01 to 40.95 seconds", i->name);
+                return;
+        }
+        if (i->advert_int % unit == 0)
+                return;
+        v = (i->advert_int + unit / 2) / unit * unit;
+        if (v == 0)
+                v = unit;
+        conf_diag_warning(d, &i->advert_int_loc, "advert_int of '%s' must be a multiple of %s for VRRP version %d; "
+                          "rounded to %llu.%02llu s", i->name, i->version == 2 ? "1 s" : "0.01 s", i->version,
+                          (unsigned long long) (v / USEC_PER_SEC), (unsigned long long) (v % USEC_PER_SEC / USEC_PER_CS));
+        i->advert_int = v;
+}
+
+static void complete_priority_state(ConfInstance *i, ConfDiags *d) {
+        if (i->priority == CONF_UNSET)
+                i->priority = i->state == CONF_STATE_MASTER ? PRIO_OWNER : PRIO_DEFAULT;
+        if (i->state == CONF_UNSET)
+                i->state = i->priority == PRIO_OWNER ? CONF_STATE_MASTER : CONF_STATE_BACKUP;
+        else if (i->state == CONF_STATE_MASTER && i->priority != PRIO_OWNER)
+                conf_diag_warning(d, &i->state_loc, "'state MASTER' with priority %d: only an address owner "
+                                  "(priority 255) starts as master; '%s' starts as backup and takes over after the "
+                                  "master-down interval", i->priority, i->name);
+        if (i->nopreempt && i->priority == PRIO_OWNER) {
+                conf_diag_warning(d, &i->nopreempt_loc, "nopreempt does not apply at priority 255; cleared");
+                i->nopreempt = false;
+        } else if (i->nopreempt && i->state == CONF_STATE_MASTER) {
+                conf_diag_warning(d, &i->nopreempt_loc, "nopreempt does not work with 'state MASTER'; cleared");
+                i->nopreempt = false;
+        }
+        if (i->preempt_delay > 0 && (i->state == CONF_STATE_MASTER || i->nopreempt || i->strict_mode)) {
+                conf_diag_warning(d, &i->loc, "preempt_delay of '%s' does not work with %s; cleared", i->name,
+                                  i->nopreempt ? "nopreempt" : i->strict_mode ? "strict mode" : "'state MASTER'");
+                i->preempt_delay = 0;
+        }
+}
+
+static void complete_auth(ConfInstance *i, ConfDiags *d) {
+        const char *why = NULL;
+
+        if (i->auth_type == CONF_AUTH_NONE)
+                return;
+        if (i->strict_mode)
+                why = "strict mode does not allow authentication";
+        else if (i->version == 3)
+                why = "VRRP version 3 has no authentication";
+        else if (!i->auth_pass)
+                why = "authentication without auth_pass";
+        else if (i->family == AF_INET6 && i->auth_type == CONF_AUTH_AH)
+                why = "AH authentication is for IPv4 only";
+        if (why) {
+                conf_diag_warning(d, &i->auth_loc, "%s; authentication of '%s' ignored", why, i->name);
+                i->auth_type = CONF_AUTH_NONE;
+        }
+}
+
+static void complete_strict(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        bool owner = i->priority == PRIO_OWNER;
+
+        if (i->down_timer_adverts == CONF_UNSET)
+                i->down_timer_adverts = g->down_timer_adverts;
+        else if (i->strict_mode && i->down_timer_adverts != 3) {
+                conf_diag_warning(d, &i->loc, "strict mode needs down_timer_adverts 3; '%s' uses 3", i->name);
+                i->down_timer_adverts = 3;
+        }
+        if (i->accept == CONF_UNSET)
+                i->accept = owner ? true : !i->strict_mode;
+        else if (i->accept && !owner && i->strict_mode && i->version == 2) {
+                conf_diag_warning(d, &i->loc, "accept mode does not comply with VRRP version 2 in strict mode; "
+                                  "cleared for '%s'", i->name);
+                i->accept = false;
+        }
+        if (i->lower_prio_no_advert == CONF_UNSET)
+                i->lower_prio_no_advert = i->strict_mode ? true : g->lower_prio_no_advert;
+        if (i->higher_prio_send_advert == CONF_UNSET)
+                i->higher_prio_send_advert = i->strict_mode ? false : g->higher_prio_send_advert;
+}
+
+static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
+        if (i->garp_master_delay == USEC_INFINITY)
+                i->garp_master_delay = g->garp_master_delay;
+        if (i->garp_master_repeat == CONF_UNSET)
+                i->garp_master_repeat = g->garp_master_repeat;
+        if (i->garp_master_refresh == USEC_INFINITY)
+                i->garp_master_refresh = g->garp_master_refresh;
+        if (i->garp_master_refresh_repeat == CONF_UNSET)
+                i->garp_master_refresh_repeat = g->garp_master_refresh_repeat;
+        if (i->garp_lower_prio_delay == USEC_INFINITY)
+                i->garp_lower_prio_delay = i->strict_mode ? 0 : g->garp_lower_prio_delay;
+        if (i->garp_lower_prio_repeat == CONF_UNSET)
+                i->garp_lower_prio_repeat = i->strict_mode ? 0 : g->garp_lower_prio_repeat;
+        if (i->smtp_alert == CONF_UNSET)
+                i->smtp_alert = g->smtp_alert_vrrp != CONF_UNSET ? g->smtp_alert_vrrp
+                                : g->smtp_alert != CONF_UNSET   ? g->smtp_alert
+                                                                : false;
+}
+
+static void complete_required(ConfInstance *i, ConfDiags *d) {
+        if (i->vrid == CONF_UNSET)
+                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no virtual_router_id; expected one from 1 to 255",
+                                i->name);
+        if (!i->interface)
+                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no interface; expected 'interface NAME'", i->name);
+        if (i->n_vips > 0 || i->no_virtual_ipaddress)
+                return;
+        if (i->version == 3 || i->strict_mode)
+                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no virtual_ipaddress; VRRP version 3 and strict "
+                                "mode need at least one", i->name);
+        else
+                conf_diag_warning(d, &i->loc, "vrrp_instance '%s' has no virtual_ipaddress", i->name);
+}
+
+void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        if (i->strict_mode == CONF_UNSET)
+                i->strict_mode = g->strict;
+        complete_family(i, d);
+        complete_version(g, i, d);
+        complete_required(i, d);
+        complete_priority_state(i, d);
+        complete_auth(i, d);
+        complete_strict(g, i, d);
+        complete_garp(g, i);
+        complete_advert_int(i, d);
+        if (i->unicast_ttl == CONF_UNSET && i->family == AF_INET)
+                i->unicast_ttl = 255;
+        if (i->n_unicast_peers == 0)
+                i->mcast_dst = i->family == AF_INET6 ? g->mcast_group6 : g->mcast_group4;
+}

@@ -1,0 +1,134 @@
+#include <string.h>
+
+#include "conf/conf-parse.h"
+#include "conf/conf-util.h"
+#include "util/cleanup.h"
+
+/* Keywords keepalived 2.2.7 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
+ * warning, and their blocks are skipped. Whole sections for LVS, BFD, static addresses and routes are here too. */
+
+static const char *const root_unsupported[] = {
+        "linkbeat_use_polling", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
+        "instance", "child_wait_time", "track_group", "static_ipaddress", "static_routes", "static_rules",
+        "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
+        "virtual_server_group", "virtual_server", "bfd_instance",
+};
+
+static const char *const global_unsupported[] = {
+        "process_names", "process_name", "vrrp_process_name", "checker_process_name", "lvs_process_name",
+        "bfd_process_name", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
+        "notification_email", "startup_script", "startup_script_timeout", "shutdown_script",
+        "shutdown_script_timeout", "min_auto_priority_delay", "smtp_alert_checker", "checker_log_all_failures",
+        "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "lvs_timeouts",
+        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_garp_extra_if",
+        "vrrp_vmac_garp_intvl", "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex",
+        "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters",
+        "vrrp_rt_priority", "vrrp_cpu_affinity", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
+        "fifo_write_vrrp_states_on_reload", "lvs_notify_fifo", "lvs_notify_fifo_script", "checker_priority",
+        "checker_no_swap", "checker_rt_priority", "checker_cpu_affinity", "checker_rlimit_rttime",
+        "checker_rlimit_rtime", "bfd_priority", "bfd_no_swap", "bfd_rt_priority", "bfd_cpu_affinity",
+        "bfd_rlimit_rttime", "bfd_rlimit_rtime", "snmp_socket", "enable_traps", "enable_snmp_vrrp",
+        "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3",
+        "enable_snmp_checker", "dbus_service_name", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+        "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs",
+        "process_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
+        "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
+        "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "log_unknown_vrids", "vmac_prefix",
+        "vmac_addr_prefix", "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
+        "reload_file", "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
+};
+
+static const char *const instance_unsupported[] = {
+        "use_vmac_addr", "use_ipvlan", "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum",
+        "native_ipv6", "vrf", "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "promote_secondaries",
+        "linkbeat_use_polling", "virtual_routes", "virtual_rules", "skip_check_adv_addr", "debug", "notify_deleted",
+        "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface", "garp_extra_if",
+        "vmac_garp_intvl", "kernel_rx_buf_size",
+};
+
+static const char *const sync_unsupported[] = {
+        "track_process", "track_bfd", "global_tracking", "sync_group_tracking_weight", "notify_priority_changes",
+};
+
+typedef struct Unsupported {
+        const char *const *names;
+        size_t n;
+} Unsupported;
+
+static Unsupported unsupported_of(ConfSection section) {
+        switch (section) {
+        case CONF_SECTION_ROOT:
+                return (Unsupported){ root_unsupported, ELEMENTSOF(root_unsupported) };
+        case CONF_SECTION_GLOBAL:
+                return (Unsupported){ global_unsupported, ELEMENTSOF(global_unsupported) };
+        case CONF_SECTION_INSTANCE:
+                return (Unsupported){ instance_unsupported, ELEMENTSOF(instance_unsupported) };
+        case CONF_SECTION_SYNC_GROUP:
+                return (Unsupported){ sync_unsupported, ELEMENTSOF(sync_unsupported) };
+        default:
+                return (Unsupported){};
+        }
+}
+
+bool conf_keywords_unsupported(ConfSection section, const char *name) {
+        Unsupported u = unsupported_of(section);
+
+        for (size_t i = 0; i < u.n; i++)
+                if (strcmp(u.names[i], name) == 0)
+                        return true;
+        return false;
+}
+
+static const ConfKeywordTable *table_of(ConfSection section) {
+        switch (section) {
+        case CONF_SECTION_GLOBAL:
+                return &conf_parse_global_table;
+        case CONF_SECTION_INSTANCE:
+                return &conf_parse_instance_table;
+        case CONF_SECTION_AUTH:
+                return &conf_parse_instance_auth_table;
+        case CONF_SECTION_SCRIPT:
+                return &conf_parse_track_script_table;
+        case CONF_SECTION_TRACK_FILE:
+                return &conf_parse_track_file_table;
+        case CONF_SECTION_SYNC_GROUP:
+                return &conf_parse_track_sync_table;
+        default:
+                return NULL;
+        }
+}
+
+static const char *const section_titles[_CONF_SECTION_MAX] = {
+        [CONF_SECTION_ROOT] = "the top level",      [CONF_SECTION_GLOBAL] = "global_defs",
+        [CONF_SECTION_INSTANCE] = "vrrp_instance",  [CONF_SECTION_AUTH] = "authentication",
+        [CONF_SECTION_SCRIPT] = "vrrp_script",      [CONF_SECTION_TRACK_FILE] = "track_file",
+        [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group",
+};
+
+/* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */
+const char *conf_keywords_home(const char *name) {
+        for (ConfSection s = 0; s < _CONF_SECTION_MAX; s++) {
+                const ConfKeywordTable *t = table_of(s);
+                for (size_t i = 0; t && i < t->n_items; i++)
+                        if (strcmp(t->items[i].name, name) == 0)
+                                return section_titles[s];
+                if (conf_keywords_unsupported(s, name))
+                        return section_titles[s];
+        }
+        if (strcmp(name, "global_defs") == 0 || strcmp(name, "vrrp_instance") == 0 ||
+            strcmp(name, "vrrp_script") == 0 || strcmp(name, "vrrp_sync_group") == 0)
+                return section_titles[CONF_SECTION_ROOT];
+        return NULL;
+}
+
+const char *conf_keywords_suggest(const ConfKeywordTable *table, const char *word) {
+        Unsupported u = unsupported_of(table->section);
+        const char *names[256];
+        size_t n = 0;
+
+        for (size_t i = 0; i < table->n_items && n < ELEMENTSOF(names); i++)
+                names[n++] = table->items[i].name;
+        for (size_t i = 0; i < u.n && n < ELEMENTSOF(names); i++)
+                names[n++] = u.names[i];
+        return conf_util_suggest(word, names, n);
+}

@@ -1,0 +1,158 @@
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf-model.h"
+
+/* keepalived 2.2.7's global defaults (global_data.c set_vrrp_defaults(), vrrp.h) */
+void conf_model_global_init(ConfGlobal *g) {
+        *g = (ConfGlobal){
+                .vrrp_version = 2,
+                .garp_master_delay = 5 * USEC_PER_SEC,
+                .garp_master_repeat = 5,
+                .garp_master_refresh = 0,
+                .garp_master_refresh_repeat = 1,
+                .garp_lower_prio_delay = USEC_INFINITY,
+                .garp_lower_prio_repeat = CONF_UNSET,
+                .down_timer_adverts = 3,
+                .smtp_alert = CONF_UNSET,
+                .smtp_alert_vrrp = CONF_UNSET,
+        };
+        inet_pton(AF_INET, "224.0.0.18", &g->mcast_group4.in);
+        inet_pton(AF_INET6, "ff02::12", &g->mcast_group6.in6);
+}
+
+void conf_model_instance_init(ConfInstance *i) {
+        *i = (ConfInstance){
+                .state = CONF_UNSET,
+                .vrid = CONF_UNSET,
+                .priority = CONF_UNSET,
+                .advert_int = USEC_INFINITY,
+                .version = CONF_UNSET,
+                .accept = CONF_UNSET,
+                .strict_mode = CONF_UNSET,
+                .unicast_ttl = CONF_UNSET,
+                .garp_master_delay = USEC_INFINITY,
+                .garp_master_repeat = CONF_UNSET,
+                .garp_master_refresh = USEC_INFINITY,
+                .garp_master_refresh_repeat = CONF_UNSET,
+                .garp_lower_prio_delay = USEC_INFINITY,
+                .garp_lower_prio_repeat = CONF_UNSET,
+                .down_timer_adverts = CONF_UNSET,
+                .lower_prio_no_advert = CONF_UNSET,
+                .higher_prio_send_advert = CONF_UNSET,
+                .smtp_alert = CONF_UNSET,
+        };
+}
+
+/* vrrp_data.c alloc_vrrp_script() */
+void conf_model_script_init(ConfScript *s) {
+        *s = (ConfScript){ .interval = USEC_PER_SEC, .timeout = USEC_INFINITY, .rise = 1, .fall = 1 };
+}
+
+/* track_file.c: a tracked file weighs 1 unless told otherwise */
+void conf_model_track_file_init(ConfTrackFile *f) {
+        *f = (ConfTrackFile){ .weight = 1 };
+}
+
+void conf_model_notify_done(ConfNotify *n) {
+        free(n->command);
+        free(n->user);
+        free(n->group);
+        *n = (ConfNotify){};
+}
+
+static void track_list_free(ConfTrack *t, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(t[i].name);
+        free(t);
+}
+
+static void tracks_done(ConfTracks *t) {
+        track_list_free(t->interfaces, t->n_interfaces);
+        track_list_free(t->scripts, t->n_scripts);
+        track_list_free(t->files, t->n_files);
+}
+
+static void notifies_done(ConfNotifies *n) {
+        conf_model_notify_done(&n->any);
+        conf_model_notify_done(&n->master);
+        conf_model_notify_done(&n->backup);
+        conf_model_notify_done(&n->fault);
+        conf_model_notify_done(&n->stop);
+}
+
+static void vips_free(ConfVip *v, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].dev);
+                free(v[i].scope);
+                free(v[i].label);
+        }
+        free(v);
+}
+
+static void instance_done(ConfInstance *i) {
+        free(i->name);
+        free(i->interface);
+        free(i->auth_pass);
+        vips_free(i->vips, i->n_vips);
+        vips_free(i->excluded_vips, i->n_excluded_vips);
+        free(i->unicast_peers);
+        tracks_done(&i->tracks);
+        notifies_done(&i->notify);
+        free(i->vmac_name);
+}
+
+static void sync_group_done(ConfSyncGroup *g) {
+        free(g->name);
+        for (size_t i = 0; i < g->n_members; i++)
+                free(g->members[i].name);
+        free(g->members);
+        tracks_done(&g->tracks);
+        notifies_done(&g->notify);
+}
+
+static void fifo_done(ConfFifo *f) {
+        free(f->name);
+        free(f->script);
+        free(f->user);
+        free(f->group);
+}
+
+static void global_done(ConfGlobal *g) {
+        free(g->router_id);
+        free(g->script_user);
+        free(g->script_group);
+        fifo_done(&g->notify_fifo);
+        fifo_done(&g->vrrp_notify_fifo);
+        free(g->privileged_group);
+}
+
+Config *conf_model_free(Config *c) {
+        if (!c)
+                return NULL;
+        global_done(&c->global);
+        for (size_t i = 0; i < c->n_instances; i++)
+                instance_done(&c->instances[i]);
+        free(c->instances);
+        for (size_t i = 0; i < c->n_scripts; i++) {
+                free(c->scripts[i].name);
+                free(c->scripts[i].script);
+                free(c->scripts[i].user);
+                free(c->scripts[i].group);
+        }
+        free(c->scripts);
+        for (size_t i = 0; i < c->n_track_files; i++) {
+                free(c->track_files[i].name);
+                free(c->track_files[i].file);
+        }
+        free(c->track_files);
+        for (size_t i = 0; i < c->n_sync_groups; i++)
+                sync_group_done(&c->sync_groups[i]);
+        free(c->sync_groups);
+        for (size_t i = 0; i < c->n_files; i++)
+                free(c->files[i]);
+        free(c->files);
+        free(c);
+        return NULL;
+}

@@ -1,0 +1,252 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf-diag.h"
+#include "core/vrrp-addr.h"
+#include "core/vrrp-time.h"
+
+/* The configuration model: plain structs, filled by the parser, completed with keepalived 2.2.7's defaults and
+ * checked by conf_load_*(); const from then on. Every item remembers where it was written (ConfLoc) so the daemon
+ * can point at it later. While parsing, CONF_UNSET / USEC_INFINITY mark values not given; a loaded Config has
+ * none left. */
+
+#define CONF_UNSET (-1)
+
+typedef enum ConfState {
+        CONF_STATE_BACKUP,
+        CONF_STATE_MASTER,
+} ConfState;
+
+typedef enum ConfAuthType {
+        CONF_AUTH_NONE,
+        CONF_AUTH_PASS,
+        CONF_AUTH_AH,
+} ConfAuthType;
+
+typedef struct ConfName {
+        char *name;
+        ConfLoc loc;
+} ConfName;
+
+/* "notify_master "cmd args" [user [group]]"; command NULL when not configured */
+typedef struct ConfNotify {
+        char *command;
+        char *user;
+        char *group;
+        ConfLoc loc;
+} ConfNotify;
+
+/* An entry of track_interface, track_script or track_file, in an instance or a sync group. */
+typedef struct ConfTrack {
+        char *name;
+        int weight;      /* CONF_UNSET: the script's / file's own weight (interfaces: 0, fault on down) */
+        bool reverse;
+        ConfLoc loc;
+} ConfTrack;
+
+/* What an instance or a sync group tracks */
+typedef struct ConfTracks {
+        ConfTrack *interfaces;
+        size_t n_interfaces;
+        ConfTrack *scripts;
+        size_t n_scripts;
+        ConfTrack *files;
+        size_t n_files;
+} ConfTracks;
+
+/* Its notify scripts: "notify" runs on every transition, the others on entering their state */
+typedef struct ConfNotifies {
+        ConfNotify any;
+        ConfNotify master;
+        ConfNotify backup;
+        ConfNotify fault;
+        ConfNotify stop;
+} ConfNotifies;
+
+typedef struct ConfVip {
+        int family;
+        VrrpAddr addr;
+        uint8_t prefixlen; /* 32 / 128 when not written */
+        bool has_brd;
+        VrrpAddr brd;
+        char *dev;
+        char *scope;
+        char *label;
+        bool noprefixroute;
+        bool nodad;
+        bool no_track;
+        ConfLoc loc;
+} ConfVip;
+
+typedef struct ConfPeer {
+        int family;
+        VrrpAddr addr;
+        uint8_t min_ttl;
+        uint8_t max_ttl;
+        ConfLoc loc;
+} ConfPeer;
+
+typedef struct ConfFifo {
+        char *name;
+        char *script;
+        char *user;
+        char *group;
+} ConfFifo;
+
+typedef struct ConfGlobal {
+        char *router_id;
+        int vrrp_version;
+        VrrpAddr mcast_group4;
+        VrrpAddr mcast_group6;
+        usec_t garp_master_delay;
+        int garp_master_repeat;
+        usec_t garp_master_refresh;
+        int garp_master_refresh_repeat;
+        usec_t garp_lower_prio_delay;   /* unset: garp_master_delay */
+        int garp_lower_prio_repeat;     /* unset: garp_master_repeat */
+        usec_t garp_interval;
+        usec_t gna_interval;
+        bool min_garp;
+        int down_timer_adverts;
+        bool lower_prio_no_advert;
+        bool higher_prio_send_advert;
+        bool skip_check_adv_addr;
+        bool strict;
+        bool check_unicast_src;
+        usec_t startup_delay;
+        char *script_user;
+        char *script_group;
+        bool enable_script_security;
+        ConfFifo notify_fifo;
+        ConfFifo vrrp_notify_fifo;
+        bool notify_priority_changes;
+        int max_auto_priority;  /* 0: off */
+        int vrrp_priority;      /* nice value, 0 unless set */
+        bool vrrp_no_swap;
+        bool enable_dbus;
+        int smtp_alert;         /* CONF_UNSET, 0 or 1 */
+        int smtp_alert_vrrp;
+        char *privileged_group; /* vrrpd only: who may call the control methods */
+} ConfGlobal;
+
+typedef struct ConfScript {
+        char *name;
+        char *script;
+        usec_t interval;
+        usec_t timeout; /* unset in the file: the interval, as keepalived */
+        int weight;
+        bool weight_reverse;
+        int rise;
+        int fall;
+        char *user;
+        char *group;
+        bool init_fail;
+        ConfLoc loc;
+} ConfScript;
+
+typedef struct ConfTrackFile {
+        char *name;
+        char *file;
+        int weight;
+        bool weight_reverse;
+        bool init_file; /* create the file at startup */
+        int init_value;
+        bool init_overwrite;
+        ConfLoc loc;
+} ConfTrackFile;
+
+typedef struct ConfInstance {
+        char *name;
+        ConfLoc loc;
+        int state;        /* ConfState */
+        ConfLoc state_loc;
+        char *interface;
+        ConfLoc interface_loc;
+        int vrid;
+        ConfLoc vrid_loc;
+        int priority;
+        ConfLoc priority_loc;
+        usec_t advert_int;
+        ConfLoc advert_int_loc;
+        int version;
+        ConfLoc version_loc;
+        int family;       /* AF_INET or AF_INET6, from the addresses */
+        bool nopreempt;
+        ConfLoc nopreempt_loc;
+        usec_t preempt_delay;
+        int accept;
+        int strict_mode;
+        ConfAuthType auth_type;
+        char *auth_pass;
+        ConfLoc auth_loc;
+        ConfVip *vips;
+        size_t n_vips;
+        ConfVip *excluded_vips;
+        size_t n_excluded_vips;
+        bool no_virtual_ipaddress;
+        bool has_unicast_src;
+        VrrpAddr unicast_src;
+        int unicast_src_family;
+        ConfPeer *unicast_peers;
+        size_t n_unicast_peers;
+        int unicast_ttl;
+        bool has_mcast_src;
+        VrrpAddr mcast_src;
+        int mcast_src_family;
+        VrrpAddr mcast_dst; /* resolved from global_defs when multicast */
+        ConfTracks tracks;
+        bool dont_track_primary;
+        ConfNotifies notify;
+        bool use_vmac;
+        char *vmac_name;
+        bool vmac_xmit_base;
+        usec_t garp_master_delay;
+        int garp_master_repeat;
+        usec_t garp_master_refresh;
+        int garp_master_refresh_repeat;
+        usec_t garp_lower_prio_delay;
+        int garp_lower_prio_repeat;
+        int down_timer_adverts;
+        int lower_prio_no_advert;
+        int higher_prio_send_advert;
+        int smtp_alert;
+        const char *sync_group; /* name of the group holding it, or NULL */
+} ConfInstance;
+
+typedef struct ConfSyncGroup {
+        char *name;
+        ConfLoc loc;
+        ConfName *members;
+        size_t n_members;
+        ConfTracks tracks;
+        ConfNotifies notify;
+        int smtp_alert;
+} ConfSyncGroup;
+
+typedef struct Config {
+        ConfGlobal global;
+        ConfInstance *instances;
+        size_t n_instances;
+        size_t n_instances_alloc;
+        ConfScript *scripts;
+        size_t n_scripts;
+        size_t n_scripts_alloc;
+        ConfTrackFile *track_files;
+        size_t n_track_files;
+        size_t n_track_files_alloc;
+        ConfSyncGroup *sync_groups;
+        size_t n_sync_groups;
+        size_t n_sync_groups_alloc;
+        char **files; /* the names every ConfLoc.file points to */
+        size_t n_files;
+} Config;
+
+void conf_model_global_init(ConfGlobal *g);
+void conf_model_instance_init(ConfInstance *i);
+void conf_model_script_init(ConfScript *s);
+void conf_model_track_file_init(ConfTrackFile *f);
+void conf_model_notify_done(ConfNotify *n);
+Config *conf_model_free(Config *c);

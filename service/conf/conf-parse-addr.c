@@ -1,0 +1,178 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf-parse.h"
+#include "conf/conf-util.h"
+#include "util/cleanup.h"
+
+typedef struct VipBlock {
+        ConfInstance *inst;
+        bool excluded;
+} VipBlock;
+
+/* ADDR or ADDR/LEN */
+static bool parse_prefixed(ConfParser *p, const ConfToken *tok, ConfVip *v) {
+        const char *slash = strchr(tok->text, '/');
+        ConfToken addr = *tok;
+        char buf[64];
+        int len;
+
+        if (slash) {
+                if ((size_t) (slash - tok->text) >= sizeof(buf))
+                        slash = NULL;
+                else {
+                        memcpy(buf, tok->text, (size_t) (slash - tok->text));
+                        buf[slash - tok->text] = '\0';
+                        addr.text = buf;
+                }
+        }
+        if (!conf_parse_value_addr(p, &addr, &v->family, &v->addr))
+                return false;
+        v->prefixlen = v->family == AF_INET ? 32 : 128;
+        if (!slash)
+                return true;
+        ConfToken plen = { .text = (char *) slash + 1, .loc = tok->loc };
+        plen.loc.column += (unsigned) (slash + 1 - tok->text);
+        if (!conf_parse_value_int(p, &plen, "prefix length", 0, v->prefixlen, &len))
+                return false;
+        v->prefixlen = (uint8_t) len;
+        return true;
+}
+
+/* brd ADDR, or '+' / '-' for the prefix's broadcast / network address, as ip(8) and keepalived take them */
+static bool parse_brd(ConfParser *p, const ConfToken *tok, ConfVip *v) {
+        int family = 0;
+
+        if (v->family != AF_INET) {
+                conf_diag_error(p->d, &tok->loc, "'brd' is for IPv4 addresses only");
+                return false;
+        }
+        if (strcmp(tok->text, "+") == 0 || strcmp(tok->text, "-") == 0) {
+                uint32_t mask = v->prefixlen == 0 ? 0 : htonl(0xffffffffu << (32 - v->prefixlen));
+                v->brd.in.s_addr = tok->text[0] == '+' ? v->addr.in.s_addr | ~mask : v->addr.in.s_addr & mask;
+        } else if (!conf_parse_value_addr(p, tok, &family, &v->brd))
+                return false;
+        else if (family != AF_INET) {
+                conf_diag_error(p->d, &tok->loc, "invalid brd '%s'; expected an IPv4 address", tok->text);
+                return false;
+        }
+        v->has_brd = true;
+        return true;
+}
+
+static int vip_option_value(ConfParser *p, const char *opt, const ConfToken *val, ConfVip *v) {
+        if (strcmp(opt, "brd") == 0 || strcmp(opt, "broadcast") == 0)
+                return parse_brd(p, val, v) ? 0 : -EINVAL;
+        if (strcmp(opt, "dev") == 0)
+                return conf_parse_value_dup(p, val->text, &v->dev);
+        if (strcmp(opt, "scope") == 0)
+                return conf_parse_value_dup(p, val->text, &v->scope);
+        if (strcmp(opt, "label") == 0)
+                return conf_parse_value_dup(p, val->text, &v->label);
+        return 0; /* peer, preferred_lft, track_group: warned about by the caller */
+}
+
+/* Returns how many words the option at w[0] uses (1 or 2), or 0 when it is unknown. */
+static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVip *v, int *r) {
+        static const char *const with_value[] = { "brd", "broadcast", "dev", "scope", "label", "peer", "preferred_lft",
+                                                  "track_group" };
+        static const char *const unsupported[] = { "peer", "preferred_lft", "track_group", "home", "mngtmpaddr",
+                                                   "autojoin", "use_vmac" };
+        const char *opt = w[0].text;
+
+        for (size_t i = 0; i < ELEMENTSOF(unsupported); i++)
+                if (strcmp(opt, unsupported[i]) == 0)
+                        conf_diag_warning(p->d, &w[0].loc, "'%s' is not supported by vrrpd, ignored", opt);
+        for (size_t i = 0; i < ELEMENTSOF(with_value); i++)
+                if (strcmp(opt, with_value[i]) == 0) {
+                        if (avail < 2) {
+                                conf_diag_error(p->d, &w[0].loc, "missing value after '%s'", opt);
+                                return avail;
+                        }
+                        *r = vip_option_value(p, opt, &w[1], v);
+                        return 2;
+                }
+        if (strcmp(opt, "noprefixroute") == 0)
+                v->noprefixroute = true;
+        else if (strcmp(opt, "-nodad") == 0 || strcmp(opt, "nodad") == 0)
+                v->nodad = true;
+        else if (strcmp(opt, "no_track") == 0)
+                v->no_track = true;
+        else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin") && strcmp(opt, "use_vmac"))
+                return 0;
+        return 1;
+}
+
+static void vip_free(ConfVip *v) {
+        free(v->dev);
+        free(v->scope);
+        free(v->label);
+}
+
+static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
+        VipBlock *b = obj;
+        ConfVip v = { .loc = st->w[0].loc };
+        ConfVip **list = b->excluded ? &b->inst->excluded_vips : &b->inst->vips;
+        size_t *n = b->excluded ? &b->inst->n_excluded_vips : &b->inst->n_vips, n_alloc = *n;
+        int r = 0;
+
+        if (!parse_prefixed(p, &st->w[0], &v))
+                return 0;
+        for (size_t i = 1; i < st->n && r >= 0;) {
+                size_t used = vip_option(p, &st->w[i], st->n - i, &v, &r);
+                if (used == 0) {
+                        conf_diag_error(p->d, &st->w[i].loc,
+                                        "unknown address option '%s'; expected brd, dev, scope, label, noprefixroute, "
+                                        "-nodad or no_track", st->w[i].text);
+                        r = -EINVAL;
+                }
+                i += used ? used : 1;
+        }
+        if (r < 0 || CONF_GROW(*list, n_alloc, *n + 1) < 0) {
+                vip_free(&v);
+                return r == -EINVAL ? 0 : -ENOMEM;
+        }
+        (*list)[(*n)++] = v;
+        return 0;
+}
+
+int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded) {
+        VipBlock b = { inst, excluded };
+
+        return conf_parse_lines(p, st, parse_vip_line, &b);
+}
+
+static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {
+        ConfInstance *inst = obj;
+        ConfPeer peer = { .loc = st->w[0].loc, .max_ttl = 255 };
+        size_t n_alloc = inst->n_unicast_peers;
+        int ttl;
+
+        if (!conf_parse_value_addr(p, &st->w[0], &peer.family, &peer.addr))
+                return 0;
+        for (size_t i = 1; i < st->n; i += 2) {
+                bool min = strcmp(st->w[i].text, "min_ttl") == 0;
+                if (!min && strcmp(st->w[i].text, "max_ttl") != 0) {
+                        conf_diag_error(p->d, &st->w[i].loc, "unknown peer option '%s'; expected min_ttl or max_ttl",
+                                        st->w[i].text);
+                        return 0;
+                }
+                if (i + 1 >= st->n) {
+                        conf_diag_error(p->d, &st->w[i].loc, "missing value after '%s'", st->w[i].text);
+                        return 0;
+                }
+                if (!conf_parse_value_int(p, &st->w[i + 1], st->w[i].text, 0, 255, &ttl))
+                        return 0;
+                *(min ? &peer.min_ttl : &peer.max_ttl) = (uint8_t) ttl;
+        }
+        if (CONF_GROW(inst->unicast_peers, n_alloc, inst->n_unicast_peers + 1) < 0)
+                return -ENOMEM;
+        inst->unicast_peers[inst->n_unicast_peers++] = peer;
+        return 0;
+}
+
+int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst) {
+        return conf_parse_lines(p, st, parse_peer_line, inst);
+}

@@ -1,0 +1,145 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "conf/conf-parse.h"
+
+#define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
+
+static int parse_mcast_group(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        int want = kw->min, family;
+        VrrpAddr a;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a multicast address") ||
+            !conf_parse_value_addr(p, &st->w[1], &family, &a))
+                return 0;
+        if (family != want || (family == AF_INET ? !IN_MULTICAST(ntohl(a.in.s_addr)) : !IN6_IS_ADDR_MULTICAST(&a.in6))) {
+                conf_diag_error(p->d, &st->w[1].loc, "invalid value '%s' for '%s'; expected an %s multicast address",
+                                st->w[1].text, kw->name, want == AF_INET ? "IPv4" : "IPv6");
+                return 0;
+        }
+        if (want == AF_INET)
+                g->mcast_group4 = a;
+        else
+                g->mcast_group6 = a;
+        return 0;
+}
+
+/* Like keepalived: one gratuitous ARP, no repeats and no delay, for whatever was not set explicitly before. */
+static int parse_min_garp(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        bool on;
+
+        if (!conf_parse_value_flag(p, st, &on) || !on)
+                return 0;
+        g->min_garp = true;
+        if (g->garp_master_repeat == 5)
+                g->garp_master_repeat = 1;
+        if (g->garp_master_refresh_repeat == 1)
+                g->garp_master_refresh_repeat = 0;
+        if (g->garp_master_delay == 5 * USEC_PER_SEC)
+                g->garp_master_delay = 0;
+        return 0;
+}
+
+static int parse_script_user(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+
+        return conf_parse_value_user_group(p, st, &g->script_user, &g->script_group);
+}
+
+/* keepalived rejects 0 here and goes on without it; CentOS's stock keepalived.conf sets 0, so only warn */
+static int parse_garp_interval(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        usec_t *field = (usec_t *) ((char *) obj + kw->offset);
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "seconds"))
+                return 0;
+        if (strcmp(st->w[1].text, "0") == 0) {
+                conf_diag_warning(p->d, &st->w[1].loc, "'%s 0' is invalid (keepalived ignores it too); expected seconds "
+                                  "from 0.000001, ignored", kw->name);
+                return 0;
+        }
+        conf_parse_value_usec(p, &st->w[1], kw->name, 1, TIME_MAX, field);
+        return 0;
+}
+
+/* notify_fifo FIFO [USER [GROUP]], *_script SCRIPT [USER [GROUP]]: kw->min picks the fifo, kw->max the field */
+static int parse_fifo(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        ConfFifo *f = kw->min ? &g->vrrp_notify_fifo : &g->notify_fifo;
+
+        if (!conf_parse_value_nargs(p, st, 1, 3, "a path, then optionally a user and a group"))
+                return 0;
+        if (conf_parse_value_dup(p, st->w[1].text, kw->max ? &f->script : &f->name) < 0 ||
+            (st->n > 2 && conf_parse_value_dup(p, st->w[2].text, &f->user) < 0) ||
+            (st->n > 3 && conf_parse_value_dup(p, st->w[3].text, &f->group) < 0))
+                return -ENOMEM;
+        return 0;
+}
+
+/* max_auto_priority [PRIORITY]: alone, the highest SCHED_RR priority (99 on Linux) */
+static int parse_max_auto_priority(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        int v = 99;
+
+        conf_parse_value_nargs(p, st, 0, 1, "a real-time priority from -1 to 99");
+        if (st->n < 2 || conf_parse_value_int(p, &st->w[1], kw->name, -1, 99, &v))
+                g->max_auto_priority = v;
+        return 0;
+}
+
+#define G(f) offsetof(ConfGlobal, f)
+static const ConfKeyword global_keywords[] = {
+        { "router_id", conf_parse_value_set_string, 0, G(router_id) },
+        { "vrrp_version", conf_parse_value_set_int, 0, G(vrrp_version), 2, 3 },
+        { "vrrp_mcast_group4", parse_mcast_group, 0, 0, AF_INET },
+        { "vrrp_mcast_group6", parse_mcast_group, 0, 0, AF_INET6 },
+        { "vrrp_garp_master_delay", conf_parse_value_set_usec, 0, G(garp_master_delay), 0, TIME_MAX },
+        { "vrrp_garp_master_repeat", conf_parse_value_set_int, 0, G(garp_master_repeat), 0, INT32_MAX },
+        { "vrrp_garp_master_refresh", conf_parse_value_set_usec, 0, G(garp_master_refresh), 0, TIME_MAX },
+        { "vrrp_garp_master_refresh_repeat", conf_parse_value_set_int, 0, G(garp_master_refresh_repeat), 0, INT32_MAX },
+        { "vrrp_garp_lower_prio_delay", conf_parse_value_set_usec, 0, G(garp_lower_prio_delay), 0, TIME_MAX },
+        { "vrrp_garp_lower_prio_repeat", conf_parse_value_set_int, 0, G(garp_lower_prio_repeat), 0, INT32_MAX },
+        { "vrrp_garp_interval", parse_garp_interval, 0, G(garp_interval) },
+        { "vrrp_gna_interval", parse_garp_interval, 0, G(gna_interval) },
+        { "vrrp_min_garp", parse_min_garp },
+        { "vrrp_down_timer_adverts", conf_parse_value_set_int, 0, G(down_timer_adverts), 1, 100 },
+        { "vrrp_lower_prio_no_advert", conf_parse_value_set_flag, 0, G(lower_prio_no_advert) },
+        { "vrrp_higher_prio_send_advert", conf_parse_value_set_flag, 0, G(higher_prio_send_advert) },
+        { "vrrp_skip_check_adv_addr", conf_parse_value_set_flag, 0, G(skip_check_adv_addr) },
+        { "vrrp_strict", conf_parse_value_set_flag, 0, G(strict) },
+        { "vrrp_check_unicast_src", conf_parse_value_set_flag, 0, G(check_unicast_src) },
+        { "vrrp_startup_delay", conf_parse_value_set_usec, 0, G(startup_delay), 0, TIME_MAX },
+        { "script_user", parse_script_user },
+        { "enable_script_security", conf_parse_value_set_flag, 0, G(enable_script_security) },
+        { "notify_fifo", parse_fifo, 0, 0, 0, 0 },
+        { "notify_fifo_script", parse_fifo, 0, 0, 0, 1 },
+        { "vrrp_notify_fifo", parse_fifo, 0, 0, 1, 0 },
+        { "vrrp_notify_fifo_script", parse_fifo, 0, 0, 1, 1 },
+        { "vrrp_notify_priority_changes", conf_parse_value_set_flag, 0, G(notify_priority_changes) },
+        { "max_auto_priority", parse_max_auto_priority },
+        { "vrrp_priority", conf_parse_value_set_int, 0, G(vrrp_priority), -20, 19 },
+        { "vrrp_no_swap", conf_parse_value_set_flag, 0, G(vrrp_no_swap) },
+        { "enable_dbus", conf_parse_value_set_flag, 0, G(enable_dbus) },
+        { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
+        { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },
+        { "vrrpd_privileged_group", conf_parse_value_set_string, 0, G(privileged_group) },
+};
+#undef G
+
+const ConfKeywordTable conf_parse_global_table = {
+        .section = CONF_SECTION_GLOBAL,
+        .title = "global_defs",
+        .items = global_keywords,
+        .n_items = sizeof(global_keywords) / sizeof(global_keywords[0]),
+};
+
+int conf_parse_global_defs(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        Config *c = obj;
+
+        conf_parse_value_nargs(p, st, 0, 0, "nothing");
+        return conf_parse_block(p, st, &conf_parse_global_table, &c->global);
+}

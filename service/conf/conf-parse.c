@@ -1,0 +1,183 @@
+#include <errno.h>
+#include <string.h>
+
+#include "conf/conf-parse.h"
+
+static const ConfToken *tok_at(const ConfParser *p, size_t i) {
+        return i < p->t->n_items ? &p->t->items[i] : NULL;
+}
+
+/* Reads the next statement of the current block into ret and returns 1; returns 0 at the block's '}' (consumed)
+ * or at the end of the input (p->eof). A '{' following a statement, on its line or the next, is its block. */
+int conf_parse_next(ConfParser *p, ConfStmt *ret) {
+        for (;;) {
+                const ConfToken *tok;
+
+                while ((tok = tok_at(p, p->pos)) && tok->type == CONF_TOKEN_EOL)
+                        p->pos++;
+                if (!tok) {
+                        p->eof = true;
+                        return 0;
+                }
+                p->d->seq = p->pos;
+                if (tok->type == CONF_TOKEN_CLOSE) {
+                        p->pos++;
+                        return 0;
+                }
+                if (tok->type == CONF_TOKEN_OPEN) {
+                        conf_diag_error(p->d, &tok->loc, "unexpected '{'; expected a keyword before it");
+                        p->pos++;
+                        conf_parse_skip_block(p, tok);
+                        continue;
+                }
+                *ret = (ConfStmt){ .w = tok };
+                while ((tok = tok_at(p, p->pos)) && tok->type == CONF_TOKEN_WORD) {
+                        ret->n++;
+                        p->pos++;
+                }
+                size_t look = p->pos;
+                while ((tok = tok_at(p, look)) && tok->type == CONF_TOKEN_EOL)
+                        look++;
+                if (tok && tok->type == CONF_TOKEN_OPEN) {
+                        ret->open = tok;
+                        p->pos = look + 1;
+                }
+                return 1;
+        }
+}
+
+/* Skips to the '}' matching open, which has been consumed. */
+void conf_parse_skip_block(ConfParser *p, const ConfToken *open) {
+        size_t depth = 1;
+
+        for (const ConfToken *tok; (tok = tok_at(p, p->pos)); p->pos++) {
+                if (tok->type == CONF_TOKEN_OPEN)
+                        depth++;
+                else if (tok->type == CONF_TOKEN_CLOSE && --depth == 0) {
+                        p->pos++;
+                        return;
+                }
+        }
+        p->eof = true;
+        conf_diag_error(p->d, &open->loc, "this '{' is never closed; expected '}' before the end of the file");
+}
+
+static const ConfKeyword *table_find(const ConfKeywordTable *table, const char *name) {
+        for (size_t i = 0; i < table->n_items; i++)
+                if (strcmp(table->items[i].name, name) == 0)
+                        return &table->items[i];
+        return NULL;
+}
+
+static void report_unknown(ConfParser *p, const ConfStmt *st, const ConfKeywordTable *table) {
+        const char *kw = st->w[0].text, *home = conf_keywords_home(kw), *hint;
+
+        if (home && strcmp(home, table->title) != 0) {
+                conf_diag_error(p->d, &st->w[0].loc, "'%s' is not valid in %s; it belongs in %s", kw, table->title,
+                                home);
+                return;
+        }
+        hint = conf_keywords_suggest(table, kw);
+        if (hint)
+                conf_diag_error(p->d, &st->w[0].loc, "unknown keyword '%s' in %s; did you mean '%s'?", kw,
+                                table->title, hint);
+        else
+                conf_diag_error(p->d, &st->w[0].loc, "unknown keyword '%s' in %s", kw, table->title);
+}
+
+static int parse_dispatch(ConfParser *p, const ConfStmt *st, const ConfKeywordTable *table, void *obj) {
+        const char *kw = st->w[0].text;
+        const ConfKeyword *k = table_find(table, kw);
+
+        if (k && (k->flags & CONF_KW_BLOCK) && !st->open) {
+                conf_diag_error(p->d, &st->w[st->n - 1].loc, "expected '{' after '%s'", kw);
+                return 0;
+        }
+        if (k && !(k->flags & CONF_KW_BLOCK) && st->open) {
+                conf_diag_error(p->d, &st->open->loc, "'%s' takes no '{ }' block", kw);
+                conf_parse_skip_block(p, st->open);
+                return 0;
+        }
+        if (k)
+                return k->handler ? k->handler(p, st, k, obj) : 0;
+        if (conf_keywords_unsupported(table->section, kw))
+                conf_diag_warning(p->d, &st->w[0].loc, "'%s' is not supported by vrrpd, ignored", kw);
+        else
+                report_unknown(p, st, table);
+        if (st->open)
+                conf_parse_skip_block(p, st->open);
+        return 0;
+}
+
+/* A block ended: at its '}', or at the end of the input, which is an error */
+static int report_unclosed(ConfParser *p, const ConfStmt *owner) {
+        if (p->eof)
+                conf_diag_error(p->d, &owner->open->loc,
+                                "the '{' of '%s' is never closed; expected '}' before the end of the file",
+                                owner->w[0].text);
+        return 0;
+}
+
+int conf_parse_block(ConfParser *p, const ConfStmt *owner, const ConfKeywordTable *table, void *obj) {
+        ConfStmt st;
+        int r;
+
+        while (conf_parse_next(p, &st) > 0) {
+                r = parse_dispatch(p, &st, table, obj);
+                if (r == -ENOMEM)
+                        return r;
+        }
+        return report_unclosed(p, owner);
+}
+
+/* A block of values, one entry a line (virtual_ipaddress, unicast_peer, track_script, …). */
+int conf_parse_lines(ConfParser *p, const ConfStmt *owner, ConfLineHandler line, void *obj) {
+        ConfStmt st;
+        int r;
+
+        while (conf_parse_next(p, &st) > 0) {
+                if (st.open) {
+                        conf_diag_error(p->d, &st.open->loc, "unexpected '{' in the '%s' block", owner->w[0].text);
+                        conf_parse_skip_block(p, st.open);
+                        continue;
+                }
+                r = line(p, &st, obj);
+                if (r == -ENOMEM)
+                        return r;
+        }
+        return report_unclosed(p, owner);
+}
+
+static const ConfKeyword root_keywords[] = {
+        { "global_defs", conf_parse_global_defs, CONF_KW_BLOCK },
+        { "vrrp_instance", conf_parse_instance, CONF_KW_BLOCK },
+        { "vrrp_script", conf_parse_track_script, CONF_KW_BLOCK },
+        { "track_file", conf_parse_track_file, CONF_KW_BLOCK },
+        { "vrrp_track_file", conf_parse_track_file, CONF_KW_BLOCK }, /* keepalived's older name */
+        { "vrrp_sync_group", conf_parse_track_sync_group, CONF_KW_BLOCK },
+};
+
+static const ConfKeywordTable root_table = {
+        .section = CONF_SECTION_ROOT,
+        .title = "the top level",
+        .items = root_keywords,
+        .n_items = sizeof(root_keywords) / sizeof(root_keywords[0]),
+};
+
+int conf_parse_run(const ConfTokens *t, Config *c, ConfDiags *d) {
+        ConfParser p = { .t = t, .d = d, .c = c };
+        ConfStmt st;
+        int r;
+
+        while (!p.eof) {
+                if (conf_parse_next(&p, &st) == 0) {
+                        if (!p.eof)
+                                conf_diag_error(d, &t->items[p.pos - 1].loc, "unexpected '}'; no block is open here");
+                        continue;
+                }
+                r = parse_dispatch(&p, &st, &root_table, c);
+                if (r == -ENOMEM)
+                        return r;
+        }
+        return 0;
+}

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/conf-lexer.h"
+#include "conf/conf-model.h"
+
+/* The parser: walks the token stream one statement (a keyword, its arguments on the same line and an optional
+ * '{ }' block) at a time, dispatching through per-section keyword tables. It never recurses on the input's own
+ * nesting: unknown blocks are skipped with a counter, so no input can exhaust the stack. */
+
+typedef struct ConfStmt {
+        const ConfToken *w; /* w[0] is the keyword, w[1..n) its arguments */
+        size_t n;
+        const ConfToken *open; /* the '{' of its block, or NULL */
+} ConfStmt;
+
+typedef struct ConfParser {
+        const ConfTokens *t;
+        size_t pos;
+        ConfDiags *d;
+        Config *c;
+        bool eof;
+} ConfParser;
+
+typedef enum ConfSection {
+        CONF_SECTION_ROOT,
+        CONF_SECTION_GLOBAL,
+        CONF_SECTION_INSTANCE,
+        CONF_SECTION_AUTH,
+        CONF_SECTION_SCRIPT,
+        CONF_SECTION_TRACK_FILE,
+        CONF_SECTION_SYNC_GROUP,
+        _CONF_SECTION_MAX,
+} ConfSection;
+
+typedef struct ConfKeyword ConfKeyword;
+typedef int (*ConfHandler)(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+typedef int (*ConfLineHandler)(ConfParser *p, const ConfStmt *st, void *obj);
+
+#define CONF_KW_BLOCK 1u /* the keyword needs a '{ }' block, which its handler reads */
+
+/* The generic handlers (conf_parse_value_set_*) store into obj + offset, within [min, max]. */
+struct ConfKeyword {
+        const char *name;
+        ConfHandler handler; /* NULL: accepted and ignored */
+        unsigned flags;
+        size_t offset;
+        long long min;
+        long long max;
+};
+
+typedef struct ConfKeywordTable {
+        ConfSection section;
+        const char *title; /* for messages: "vrrp_instance", "the top level", … */
+        const ConfKeyword *items;
+        size_t n_items;
+} ConfKeywordTable;
+
+/* conf-parse.c: statements and blocks */
+int conf_parse_run(const ConfTokens *t, Config *c, ConfDiags *d);
+int conf_parse_next(ConfParser *p, ConfStmt *ret);
+void conf_parse_skip_block(ConfParser *p, const ConfToken *open);
+int conf_parse_block(ConfParser *p, const ConfStmt *owner, const ConfKeywordTable *table, void *obj);
+int conf_parse_lines(ConfParser *p, const ConfStmt *owner, ConfLineHandler line, void *obj);
+
+/* conf-parse-value.c: arguments. Each reports its own error and returns false when the value is unusable. */
+bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected);
+bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret);
+bool conf_parse_value_usec(ConfParser *p, const ConfToken *tok, const char *what, usec_t min, usec_t max,
+                           usec_t *ret);
+bool conf_parse_value_flag(ConfParser *p, const ConfStmt *st, bool *ret);
+bool conf_parse_value_string(ConfParser *p, const ConfStmt *st, char **ret);
+bool conf_parse_value_addr(ConfParser *p, const ConfToken *tok, int *ret_family, VrrpAddr *ret);
+int conf_parse_value_notify(ConfParser *p, const ConfStmt *st, ConfNotify *ret);
+int conf_parse_value_dup(ConfParser *p, const char *s, char **ret);
+int conf_parse_value_user_group(ConfParser *p, const ConfStmt *st, char **user, char **group);
+int conf_parse_value_set_flag(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_smtp_alert(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_usec(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_string(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_notify(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+
+/* conf-parse-track.c: scripts, tracked files, sync groups and the track_* lists */
+extern const ConfKeywordTable conf_parse_track_script_table;
+extern const ConfKeywordTable conf_parse_track_file_table;
+extern const ConfKeywordTable conf_parse_track_sync_table;
+int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+
+/* conf-parse-global.c, conf-parse-instance.c, conf-parse-addr.c */
+extern const ConfKeywordTable conf_parse_global_table;
+int conf_parse_global_defs(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+extern const ConfKeywordTable conf_parse_instance_table;
+extern const ConfKeywordTable conf_parse_instance_auth_table;
+int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded);
+int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst);
+
+/* conf-keywords.c: what keepalived 2.2.7 knows beyond what vrrpd handles */
+bool conf_keywords_unsupported(ConfSection section, const char *name);
+const char *conf_keywords_home(const char *name);
+const char *conf_keywords_suggest(const ConfKeywordTable *table, const char *word);

@@ -1,0 +1,97 @@
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "conf/conf-source.h"
+#include "conf/conf-util.h"
+#include "util/cleanup.h"
+
+char **conf_source_strv_free(char **l) {
+        if (!l)
+                return NULL;
+        for (char **p = l; *p; p++)
+                free(*p);
+        free(l);
+        return NULL;
+}
+
+static void strv_freep(char ***l) {
+        conf_source_strv_free(*l);
+}
+
+static int source_glob(void *userdata, const char *pattern, char ***ret_paths) {
+        _cleanup_(strv_freep) char **paths = NULL;
+        size_t n = 0, n_alloc = 0;
+        glob_t g = {};
+        int r;
+
+        r = glob(pattern, GLOB_BRACE | GLOB_MARK, NULL, &g);
+        if (r != 0 && r != GLOB_NOMATCH) {
+                globfree(&g);
+                return r == GLOB_NOSPACE ? -ENOMEM : -EIO;
+        }
+        r = CONF_GROW(paths, n_alloc, 1);
+        for (size_t i = 0; r >= 0 && i < g.gl_pathc; i++) {
+                const char *p = g.gl_pathv[i];
+                if (p[0] && p[strlen(p) - 1] == '/') /* GLOB_MARK: a directory */
+                        continue;
+                r = CONF_GROW(paths, n_alloc, n + 2);
+                if (r >= 0 && !(paths[n++] = strdup(p)))
+                        r = -ENOMEM;
+        }
+        globfree(&g);
+        if (r < 0)
+                return r;
+        paths[n] = NULL;
+        *ret_paths = TAKE_PTR(paths);
+        return 0;
+}
+
+static void file_closep(FILE **f) {
+        if (*f)
+                fclose(*f);
+}
+
+static int source_read(void *userdata, const char *path, char **ret_data, size_t *ret_size) {
+        _cleanup_(file_closep) FILE *f = NULL;
+        _cleanup_free_ char *data = NULL;
+        size_t n = 0, n_alloc = 0;
+        struct stat st;
+
+        f = fopen(path, "re");
+        if (!f)
+                return -errno;
+        if (fstat(fileno(f), &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        for (;;) {
+                if (n >= CONF_FILE_SIZE_MAX)
+                        return -EFBIG;
+                if (CONF_GROW(data, n_alloc, n + 4096 + 1) < 0)
+                        return -ENOMEM;
+                size_t k = fread(data + n, 1, 4096, f);
+                n += k;
+                if (k < 4096) {
+                        if (ferror(f))
+                                return -EIO;
+                        break;
+                }
+        }
+        data[n] = '\0';
+        *ret_data = TAKE_PTR(data);
+        *ret_size = n;
+        return 0;
+}
+
+static const ConfSourceOps default_ops = {
+        .glob = source_glob,
+        .read = source_read,
+};
+
+const ConfSourceOps *conf_source_default(void) {
+        return &default_ops;
+}

@@ -1,0 +1,68 @@
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf-util.h"
+
+#define EDIT_WORD_MAX 64
+
+int conf_util_grow(void **array, size_t *n_alloc, size_t need, size_t elem_size) {
+        size_t n;
+        void *p;
+
+        if (need <= *n_alloc)
+                return 0;
+        n = *n_alloc < 8 ? 8 : *n_alloc;
+        while (n < need) {
+                if (n > SIZE_MAX / 2)
+                        return -ENOMEM;
+                n *= 2;
+        }
+        if (n > SIZE_MAX / elem_size)
+                return -ENOMEM;
+        p = realloc(*array, n * elem_size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        *n_alloc = n;
+        return 0;
+}
+
+static size_t min3(size_t a, size_t b, size_t c) {
+        size_t m = a < b ? a : b;
+        return m < c ? m : c;
+}
+
+size_t conf_util_edit_distance(const char *a, const char *b) {
+        size_t la = strlen(a), lb = strlen(b);
+        size_t prev[EDIT_WORD_MAX + 1], cur[EDIT_WORD_MAX + 1];
+
+        if (la > EDIT_WORD_MAX || lb > EDIT_WORD_MAX)
+                return SIZE_MAX;
+        for (size_t j = 0; j <= lb; j++)
+                prev[j] = j;
+        for (size_t i = 1; i <= la; i++) {
+                cur[0] = i;
+                for (size_t j = 1; j <= lb; j++)
+                        cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]));
+                memcpy(prev, cur, sizeof(size_t) * (lb + 1));
+        }
+        return prev[lb];
+}
+
+const char *conf_util_suggest(const char *word, const char *const *names, size_t n) {
+        size_t best = SIZE_MAX, limit = strlen(word) / 3 + 1;
+        const char *found = NULL;
+
+        if (limit > 4)
+                limit = 4;
+        for (size_t i = 0; i < n; i++) {
+                size_t d = conf_util_edit_distance(word, names[i]);
+                if (d < best) {
+                        best = d;
+                        found = names[i];
+                }
+        }
+        return best <= limit ? found : NULL;
+}
