@@ -11,7 +11,9 @@
 
 #include "conf/conf-print.h"
 #include "conf/conf.h"
+#include "daemon.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 #define CONFIG_FILE "/etc/vrrpd/vrrpd.conf"
 #define CONFIG_FILE_KEEPALIVED "/etc/keepalived/keepalived.conf"
@@ -21,6 +23,8 @@ static const char *arg_config_id = NULL;
 static bool arg_check = false;
 static bool arg_print = false;
 static bool arg_json = false;
+static bool arg_log_console = false;
+static bool arg_log_detail = false;
 
 static void help(void) {
         printf("vrrpd [OPTIONS...]\n\n"
@@ -32,7 +36,9 @@ static void help(void) {
                "  -t --check-config       Check the configuration and exit\n"
                "     --print-config       Print the normalised configuration and exit (needs --json)\n"
                "     --json               Print JSON\n"
-               "  -i --config-id=ID       Match '@ID' lines against ID (default: the short host name)\n");
+               "  -i --config-id=ID       Match '@ID' lines against ID (default: the short host name)\n"
+               "  -l --log-console        Log to standard error instead of the journal\n"
+               "  -D --log-detail         Log in detail (debug level)\n");
 }
 
 static int parse_argv(int argc, char *argv[]) {
@@ -45,11 +51,13 @@ static int parse_argv(int argc, char *argv[]) {
                 { "config-id", required_argument, NULL, 'i' },
                 { "print-config", no_argument, NULL, ARG_PRINT },
                 { "json", no_argument, NULL, ARG_JSON },
+                { "log-console", no_argument, NULL, 'l' },
+                { "log-detail", no_argument, NULL, 'D' },
                 {},
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "hVf:ti:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "hVf:ti:lD", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -68,6 +76,12 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_PRINT:
                         arg_print = true;
+                        break;
+                case 'l':
+                        arg_log_console = true;
+                        break;
+                case 'D':
+                        arg_log_detail = true;
                         break;
                 case ARG_JSON:
                         arg_json = true;
@@ -171,6 +185,23 @@ static int run_print(const char *path) {
         return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* The daemon: the config must load without errors (warnings are logged), then the loop runs until SIGTERM. */
+static int run_daemon(const char *path) {
+        Config *c = NULL;
+        ConfDiags d = {};
+        int r;
+
+        log_setup(arg_log_console ? LOG_TARGET_CONSOLE : LOG_TARGET_JOURNAL, arg_log_detail ? LOG_DEBUG : LOG_INFO);
+        r = load(path, &c, &d);
+        conf_diag_done(&d);
+        if (r < 0) {
+                log_error_errno(r, "%s: the configuration has errors, not starting", path);
+                return EXIT_FAILURE;
+        }
+        log_info("vrrpd %s starting with %s", VRRPD_VERSION, path);
+        return daemon_run(c, path);
+}
+
 int main(int argc, char *argv[]) {
         int r;
 
@@ -182,7 +213,5 @@ int main(int argc, char *argv[]) {
         if (arg_print)
                 return run_print(config_file());
 
-        /* The daemon arrives with issue 4. */
-        fprintf(stderr, "vrrpd: the daemon is not built yet; use -t/--check-config or --print-config --json\n");
-        return EXIT_FAILURE;
+        return run_daemon(config_file());
 }

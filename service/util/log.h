@@ -1,5 +1,6 @@
 #pragma once
 
+#include <errno.h>
 #include <stdarg.h>
 #include <syslog.h>
 
@@ -32,3 +33,5 @@ int log_internal(int level, int error, const char *instance, int vrid, const cha
 /* Per-instance messages: "NAME: …" on the console, plus structured fields in the journal. */
 #define log_instance(level, error, name, vrid, ...) \
         log_internal(level, error, name, vrid, __FILE__, __LINE__, __VA_ARGS__)
+
+#define log_oom() log_error_errno(ENOMEM, "out of memory")

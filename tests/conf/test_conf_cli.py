@@ -19,6 +19,13 @@ def test_help(vrrpd):
     assert proc.returncode == 0 and "--check-config" in text(proc)[0] and "--print-config" in text(proc)[0]
 
 
+def test_daemon_mode_refuses_a_bad_config_before_starting(vrrpd, tmp_path):
+    (tmp_path / "a.conf").write_text("vrrp_instance X {\n priority 999\n}\n")
+    proc = run(vrrpd, "-f", "a.conf", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "a.conf:2:11: error: invalid priority '999'; expected an integer from 1 to 255" in text(proc)[1]
+
+
 @pytest.mark.parametrize("args", [("--print-config",), ("--bogus",), ("-t", "extra")])
 def test_usage_errors(vrrpd, args):
     assert run(vrrpd, *args).returncode == 2

@@ -1,0 +1,33 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "conf/conf.h"
+#include "daemon.h"
+#include "manager.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+int daemon_run(Config *config, const char *config_path) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        r = manager_new(config, config_path, &m);
+        if (r < 0) {
+                conf_free(config);
+                return EXIT_FAILURE;
+        }
+        r = manager_start(m);
+        if (r < 0) {
+                (void) sd_notifyf(0, "STATUS=failed to start: %s\nERRNO=%d", strerror(-r), -r);
+                return EXIT_FAILURE;
+        }
+        r = manager_run(m);
+        if (r < 0) {
+                log_error_errno(r, "event loop failed: %m");
+                return EXIT_FAILURE;
+        }
+        log_info("stopped");
+        return EXIT_SUCCESS;
+}

@@ -1,0 +1,147 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "endpoint.h"
+#include "instance.h"
+#include "manager.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Enough receive buffer for a burst of every instance's advert at once (DESIGN §1): 255 VRIDs per socket of
+ * up to ~1 KiB with kernel overhead each. */
+#define ENDPOINT_RCVBUF (1024 * 1024)
+#define ENDPOINT_BATCHES_PER_WAKEUP 16
+
+static bool endpoint_dst_is_multicast(int family, const VrrpAddr *dst) {
+        if (family == AF_INET)
+                return (dst->bytes[0] & 0xf0) == 0xe0;
+        return dst->bytes[0] == 0xff;
+}
+
+static void endpoint_dispatch_one(Endpoint *e, const SockVrrpPacket *p) {
+        Instance *i;
+
+        /* The VRID sits at byte 1 of both versions; an advert too short to carry one counts at the socket. */
+        i = p->len >= 2 ? e->by_vrid[p->payload[1]] : NULL;
+        if (!i) {
+                e->drops_no_instance++;
+                if (log_get_max_level() >= LOG_DEBUG && p->len >= 2)
+                        log_debug("ifindex %d: dropped an advert for VRID %u: no instance here", e->ifindex,
+                                  p->payload[1]);
+                return;
+        }
+        instance_receive(i, p, endpoint_dst_is_multicast(e->family, &p->dst));
+}
+
+static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Endpoint *e = userdata;
+
+        for (unsigned b = 0; b < ENDPOINT_BATCHES_PER_WAKEUP; b++) {
+                int n = sock_vrrp_recv(e->fd, e->family, e->batch);
+
+                if (n < 0) {
+                        log_warning_errno(n, "failed to receive on VRRP socket (ifindex %d), ignoring: %m",
+                                          e->ifindex);
+                        break;
+                }
+                e->drops_malformed += e->batch->n_malformed;
+                for (size_t k = 0; k < e->batch->n_packets; k++)
+                        endpoint_dispatch_one(e, &e->batch->packets[k]);
+                if (n < SOCK_VRRP_BATCH)
+                        break;
+        }
+        manager_flush(e->manager);
+        return 0;
+}
+
+int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret) {
+        _cleanup_free_ Endpoint *e = NULL;
+        int r;
+
+        e = calloc(1, sizeof(*e));
+        if (!e)
+                return -ENOMEM;
+        *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .group = *group };
+        e->batch = malloc(sizeof(*e->batch));
+        if (!e->batch)
+                return -ENOMEM;
+        r = sock_vrrp_open(family, ifindex, ENDPOINT_RCVBUF, &e->fd);
+        if (r >= 0)
+                r = sd_event_add_io(m->event, &e->io, e->fd, EPOLLIN, endpoint_on_io, e);
+        if (r < 0) {
+                endpoint_free(TAKE_PTR(e));
+                return r;
+        }
+        *ret = TAKE_PTR(e);
+        return 0;
+}
+
+Endpoint *endpoint_free(Endpoint *e) {
+        if (!e)
+                return NULL;
+        sd_event_source_disable_unref(e->io);
+        if (e->fd >= 0)
+                close(e->fd);
+        free(e->batch);
+        free(e->pending);
+        free(e);
+        return NULL;
+}
+
+int endpoint_attach(Endpoint *e, Instance *i, bool multicast) {
+        uint8_t vrid = i->params.fsm.vrid;
+        int r;
+
+        if (e->by_vrid[vrid] && e->by_vrid[vrid] != i)
+                return -EEXIST;
+        if (multicast && e->n_multicast == 0) {
+                r = sock_vrrp_join(e->fd, e->family, e->ifindex, &e->group);
+                if (r < 0)
+                        return r;
+        }
+        if (multicast)
+                e->n_multicast++;
+        if (!e->by_vrid[vrid])
+                e->n_instances++;
+        e->by_vrid[vrid] = i;
+        return 0;
+}
+
+void endpoint_detach(Endpoint *e, Instance *i, bool multicast) {
+        uint8_t vrid = i->params.fsm.vrid;
+
+        if (e->by_vrid[vrid] != i)
+                return;
+        e->by_vrid[vrid] = NULL;
+        e->n_instances--;
+        if (multicast && --e->n_multicast == 0)
+                (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
+}
+
+/* The payload must stay valid until endpoint_flush(): instances keep their last advert in their own buffer. */
+int endpoint_queue(Endpoint *e, const VrrpAddr *src, const VrrpAddr *dst, const uint8_t *payload, size_t len) {
+        if (e->n_pending == e->n_pending_alloc) {
+                size_t n = e->n_pending_alloc ? e->n_pending_alloc * 2 : 16;
+                SockVrrpSend *p = reallocarray(e->pending, n, sizeof(*p));
+
+                if (!p)
+                        return -ENOMEM;
+                e->pending = p;
+                e->n_pending_alloc = n;
+        }
+        e->pending[e->n_pending++] = (SockVrrpSend){ .src = *src, .dst = *dst, .payload = payload, .len = len };
+        return 0;
+}
+
+int endpoint_flush(Endpoint *e) {
+        size_t sent = 0;
+        int r;
+
+        if (e->n_pending == 0)
+                return 0;
+        r = sock_vrrp_send(e->fd, e->family, e->ifindex, e->pending, e->n_pending, &sent);
+        e->n_pending = 0;
+        return r < 0 ? r : (int) sent;
+}

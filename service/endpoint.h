@@ -1,0 +1,40 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "core/vrrp-addr.h"
+#include "sock-vrrp.h"
+
+typedef struct Instance Instance;
+typedef struct Manager Manager;
+
+/* One raw socket per (interface, family), shared by every instance there; received adverts are handed to the
+ * instance of their VRID in O(1) (DESIGN §1). Sends are queued and go out together with sendmmsg. */
+typedef struct Endpoint {
+        Manager *manager;
+        int family;
+        int ifindex;
+        int fd;
+        sd_event_source *io;
+        Instance *by_vrid[256];
+        size_t n_instances;
+        size_t n_multicast;     /* instances that need the group joined */
+        VrrpAddr group;
+        SockVrrpBatch *batch;
+        SockVrrpSend *pending;
+        size_t n_pending;
+        size_t n_pending_alloc;
+        uint64_t drops_no_instance; /* adverts for a VRID nobody here runs */
+        uint64_t drops_malformed;   /* too short for an IP header */
+} Endpoint;
+
+int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret);
+Endpoint *endpoint_free(Endpoint *e);
+int endpoint_attach(Endpoint *e, Instance *i, bool multicast);
+void endpoint_detach(Endpoint *e, Instance *i, bool multicast);
+int endpoint_queue(Endpoint *e, const VrrpAddr *src, const VrrpAddr *dst, const uint8_t *payload, size_t len);
+int endpoint_flush(Endpoint *e);

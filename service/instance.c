@@ -1,0 +1,314 @@
+#include <errno.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "conf/conf-model.h"
+#include "endpoint.h"
+#include "instance.h"
+#include "manager.h"
+#include "nl-ifaddr.h"
+#include "nl-monitor.h"
+#include "nl-vip.h"
+#include "tick.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+#define log_inst(i, level, error, ...) \
+        log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
+
+static const char *const counter_table[_INSTANCE_COUNTER_MAX] = {
+        [INSTANCE_ADVERTS_SENT] = "adverts-sent",
+        [INSTANCE_ADVERTS_RECEIVED] = "adverts-received",
+        [INSTANCE_BECAME_MASTER] = "became-master",
+        [INSTANCE_RELEASED_MASTER] = "released-master",
+        [INSTANCE_PRIORITY_ZERO_SENT] = "priority-zero-sent",
+        [INSTANCE_PRIORITY_ZERO_RECEIVED] = "priority-zero-received",
+};
+
+const char *instance_counter_to_string(InstanceCounter c) {
+        return (unsigned) c < _INSTANCE_COUNTER_MAX ? counter_table[c] : NULL;
+}
+
+static int instance_resolve_ifindex(const char *ifname, void *userdata) {
+        unsigned idx = if_nametoindex(ifname);
+
+        return idx > 0 ? (int) idx : -ENODEV;
+}
+
+/* Where adverts come from and go to: unicast_src_ip or mcast_src_ip when set, else the interface's primary
+ * address (IPv6: link-local), as keepalived chooses; to the unicast peers, or to the multicast group. */
+static int instance_setup_addresses(Instance *i) {
+        const ConfInstance *c = i->conf;
+        int r;
+
+        if (c->has_unicast_src && c->n_unicast_peers > 0)
+                i->src = c->unicast_src;
+        else if (c->has_mcast_src)
+                i->src = c->mcast_src;
+        else {
+                r = nl_ifaddr_primary(i->manager->nl, i->ifindex, c->family, i->params.vip_addrs,
+                                      i->params.n_advertised, &i->src);
+                if (r < 0)
+                        return log_inst(i, LOG_ERR, r, "no %s source address on '%s': %m",
+                                        c->family == AF_INET ? "IPv4" : "IPv6 link-local", c->interface);
+        }
+        i->params.fsm.primary = i->src;
+        i->multicast = c->n_unicast_peers == 0;
+        i->n_dsts = i->multicast ? 1 : c->n_unicast_peers;
+        i->dsts = calloc(i->n_dsts, sizeof(VrrpAddr));
+        if (!i->dsts)
+                return log_oom();
+        for (size_t k = 0; k < i->n_dsts; k++)
+                i->dsts[k] = i->multicast ? c->mcast_dst : c->unicast_peers[k].addr;
+        return 0;
+}
+
+static int instance_setup_tx(Instance *i) {
+        i->tx_len = vrrp_packet_len(i->params.fsm.version, i->params.fsm.family, i->params.n_advertised);
+        if (i->tx_len == 0)
+                return log_inst(i, LOG_ERR, EINVAL, "VRRPv%u cannot run over %s", i->params.fsm.version,
+                                i->params.fsm.family == AF_INET ? "IPv4" : "IPv6");
+        i->tx = calloc(i->n_dsts, i->tx_len);
+        i->vip_preexisting = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(bool));
+        return i->tx && i->vip_preexisting ? 0 : log_oom();
+}
+
+int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
+        _cleanup_(instance_freep) Instance *i = NULL;
+        int r;
+
+        i = calloc(1, sizeof(*i));
+        if (!i)
+                return log_oom();
+        *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT };
+        i->ifindex = instance_resolve_ifindex(c->interface, NULL);
+        if (i->ifindex < 0)
+                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
+                                    c->interface);
+        r = instance_params_build(&m->config->global, c, i->ifindex, instance_resolve_ifindex, NULL, &i->params);
+        if (r < 0)
+                return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
+        r = instance_setup_addresses(i);
+        if (r >= 0)
+                r = instance_setup_tx(i);
+        if (r >= 0)
+                r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0,
+                                      manager_on_instance_timer, i);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(i);
+        return 0;
+}
+
+Instance *instance_free(Instance *i) {
+        if (!i)
+                return NULL;
+        tick_leave(i);
+        if (i->endpoint)
+                endpoint_detach(i->endpoint, i, i->multicast);
+        sd_event_source_disable_unref(i->timer);
+        instance_params_done(&i->params);
+        free(i->dsts);
+        free(i->tx);
+        free(i->vip_preexisting);
+        free(i->tracks);
+        free(i->vtracks);
+        free(i);
+        return NULL;
+}
+
+/* Encodes one advert per destination into i->tx and queues them; the caller's manager_flush() sends them. */
+static void instance_send_advert(Instance *i, uint8_t priority) {
+        const InstanceParams *p = &i->params;
+        VrrpAdvert adv = {
+                .version = p->fsm.version,
+                .vrid = p->fsm.vrid,
+                .priority = priority,
+                .n_addrs = (uint8_t) p->n_advertised,
+                .adver_int_cs = (uint16_t) (p->fsm.interval_usec / USEC_PER_CS),
+                .auth_type = p->rx.auth_type,
+        };
+        size_t len;
+        int r;
+
+        memcpy(adv.addrs, p->vip_addrs, p->n_advertised * sizeof(VrrpAddr));
+        memcpy(adv.auth_data, p->rx.auth_pass, sizeof(adv.auth_data));
+        for (size_t k = 0; k < i->n_dsts; k++) {
+                uint8_t *buf = i->tx + k * i->tx_len;
+
+                r = vrrp_packet_build(&adv, p->fsm.family, &i->src, &i->dsts[k], VRRP_CHECKSUM_RFC, buf, i->tx_len,
+                                      &len);
+                if (r >= 0)
+                        r = endpoint_queue(i->endpoint, &i->src, &i->dsts[k], buf, len);
+                if (r < 0) {
+                        log_inst(i, LOG_WARNING, r, "failed to send an advert, ignoring: %m");
+                        continue;
+                }
+                i->stats.counters[INSTANCE_ADVERTS_SENT]++;
+                if (priority == 0)
+                        i->stats.counters[INSTANCE_PRIORITY_ZERO_SENT]++;
+        }
+}
+
+static void instance_vips_add(Instance *i) {
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                int r = manager_vip_add(i->manager, &i->params.vips[k]);
+
+                if (r < 0)
+                        log_inst(i, LOG_ERR, r, "failed to add virtual address #%zu, ignoring: %m", k + 1);
+        }
+        i->holds_vips = true;
+}
+
+static void instance_vips_remove(Instance *i) {
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                int r;
+
+                if (i->vip_preexisting[k])
+                        continue;
+                r = manager_vip_del(i->manager, &i->params.vips[k]);
+                if (r < 0)
+                        log_inst(i, LOG_ERR, r, "failed to remove virtual address #%zu, ignoring: %m", k + 1);
+        }
+        i->holds_vips = false;
+}
+
+/* A master's adverts run on the shared tick of its interval class; every other deadline on its own timer. */
+static void instance_arm_timer(Instance *i, usec_t at) {
+        int r;
+
+        if (i->fsm.state == VRRP_STATE_MASTER) {
+                r = tick_join(i->manager, i);
+                if (r >= 0) {
+                        (void) sd_event_source_set_enabled(i->timer, SD_EVENT_OFF);
+                        return;
+                }
+                log_inst(i, LOG_WARNING, r, "failed to join the advert tick, using a timer of its own: %m");
+        } else
+                tick_leave(i);
+        if (at == USEC_INFINITY) {
+                (void) sd_event_source_set_enabled(i->timer, SD_EVENT_OFF);
+                return;
+        }
+        r = sd_event_source_set_time(i->timer, at);
+        if (r >= 0)
+                r = sd_event_source_set_time_accuracy(i->timer, tick_accuracy(i->params.fsm.interval_usec));
+        if (r >= 0)
+                r = sd_event_source_set_enabled(i->timer, SD_EVENT_ONESHOT);
+        if (r < 0)
+                log_inst(i, LOG_CRIT, r, "failed to arm the protocol timer: %m");
+}
+
+static void instance_note_transition(Instance *i, const VrrpActions *a) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        i->last_transition_realtime = (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+        i->last_reason = a->reason;
+        if (a->new_state == VRRP_STATE_MASTER)
+                i->stats.counters[INSTANCE_BECAME_MASTER]++;
+        if (a->old_state == VRRP_STATE_MASTER)
+                i->stats.counters[INSTANCE_RELEASED_MASTER]++;
+        log_inst(i, LOG_NOTICE, 0, "%s -> %s (%s)", vrrp_state_to_string(a->old_state),
+                 vrrp_state_to_string(a->new_state), vrrp_reason_to_string(a->reason));
+}
+
+/* In the order vrrp-fsm.h prescribes: advert, VIPs out, VIPs in, announce; then the timer. Becoming master
+ * thus puts the advert on the wire before the VIPs appear, as keepalived does. */
+static void instance_apply(Instance *i, const VrrpActions *a) {
+        if (a->send_advert)
+                instance_send_advert(i, a->advert_priority);
+        if (a->remove_vips && i->holds_vips)
+                instance_vips_remove(i);
+        if (a->add_vips)
+                instance_vips_add(i);
+        if (a->announce)
+                manager_announce(i->manager, i);
+        if (a->state_changed)
+                instance_note_transition(i, a);
+        instance_arm_timer(i, a->timer_at);
+        if (a->state_changed || a->want_master || a->fault_recovered || a->priority_changed ||
+            a->master_changed)
+                manager_on_instance_changed(i->manager, i, a);
+}
+
+int instance_step(Instance *i, const VrrpEvent *ev) {
+        VrrpActions a;
+        usec_t now;
+        int r;
+
+        r = sd_event_now(i->manager->event, CLOCK_MONOTONIC, &now);
+        if (r < 0)
+                return r;
+        r = vrrp_fsm_step(&i->fsm, &i->params.fsm, now, ev, &a);
+        if (r < 0)
+                return r;
+        instance_apply(i, &a);
+        return 0;
+}
+
+static void instance_count_drop(Instance *i, VrrpDrop d, const VrrpAddr *src) {
+        if ((unsigned) d < _VRRP_DROP_MAX)
+                i->stats.drops[d]++;
+        if (log_get_max_level() >= LOG_DEBUG) {
+                char from[INET6_ADDRSTRLEN];
+
+                inet_ntop(i->params.fsm.family, src, from, sizeof(from));
+                log_inst(i, LOG_DEBUG, 0, "dropped an advert from %s (%s)", from, vrrp_drop_to_string(d));
+        }
+}
+
+/* A datagram for our VRID: decode, run the RFC's receive checks, count, and only then step the FSM. */
+void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
+        const int family = i->params.fsm.family;
+        VrrpRxResult res;
+        VrrpAdvert adv;
+        VrrpDrop drop;
+        int r;
+
+        if (vrrp_packet_parse(p->payload, p->len, family, &p->src, &p->dst, &adv, &drop) < 0)
+                return instance_count_drop(i, drop, &p->src);
+        VrrpRxMeta meta = {
+                .ttl = p->ttl,
+                .src = p->src,
+                .dst_multicast = multicast,
+                .own = vrrp_addr_cmp(family, &p->src, &i->src) == 0,
+                .same_master = i->fsm.master_known && vrrp_addr_cmp(family, &p->src, &i->fsm.master) == 0,
+        };
+        if (vrrp_check_advert(&i->params.rx, &adv, &meta, &res) < 0)
+                return instance_count_drop(i, res.drop, &p->src);
+        for (unsigned n = 0; n < _VRRP_RX_NOTE_MAX; n++)
+                if (res.notes & (1u << n))
+                        i->stats.notes[n]++;
+        i->stats.counters[INSTANCE_ADVERTS_RECEIVED]++;
+        if (adv.priority == 0)
+                i->stats.counters[INSTANCE_PRIORITY_ZERO_RECEIVED]++;
+        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_ADVERT,
+                                           .advert = { .version = adv.version, .priority = adv.priority,
+                                                       .max_adver_int_cs = adv.adver_int_cs, .src = p->src } });
+        if (r < 0)
+                log_inst(i, LOG_WARNING, r, "state machine refused an advert, ignoring: %m");
+}
+
+/* The link's state goes in before STARTUP, so an instance on a dead link starts in FAULT. */
+int instance_start(Instance *i) {
+        bool up = false;
+        int r;
+
+        r = tracking_apply(i); /* priority and weight-0 faults first, so STARTUP sees them */
+        if (r < 0)
+                return r;
+        r = nl_monitor_link_state(i->manager->nl, i->ifindex, &up);
+        if (r < 0)
+                log_inst(i, LOG_WARNING, r, "cannot read the state of '%s', assuming up: %m", i->conf->interface);
+        if (r >= 0 && !up) {
+                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_LINK_DOWN });
+                if (r < 0)
+                        return r;
+        }
+        return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "core/vrrp-check.h"
+#include "core/vrrp-fsm.h"
+#include "core/vrrp-packet.h"
+#include "instance-params.h"
+#include "sock-vrrp.h"
+#include "tracking.h"
+
+typedef struct ConfInstance ConfInstance;
+typedef struct Endpoint Endpoint;
+typedef struct Manager Manager;
+typedef struct NotifyQueue NotifyQueue;
+typedef struct Tick Tick;
+
+/* Counters of DESIGN §3's Statistics, besides one per drop reason and per note. */
+typedef enum InstanceCounter {
+        INSTANCE_ADVERTS_SENT,
+        INSTANCE_ADVERTS_RECEIVED,
+        INSTANCE_BECAME_MASTER,
+        INSTANCE_RELEASED_MASTER,
+        INSTANCE_PRIORITY_ZERO_SENT,
+        INSTANCE_PRIORITY_ZERO_RECEIVED,
+        _INSTANCE_COUNTER_MAX,
+} InstanceCounter;
+
+typedef struct InstanceStats {
+        uint64_t counters[_INSTANCE_COUNTER_MAX];
+        uint64_t drops[_VRRP_DROP_MAX];
+        uint64_t notes[_VRRP_RX_NOTE_MAX];
+} InstanceStats;
+
+typedef struct Instance {
+        Manager *manager;
+        const ConfInstance *conf; /* in manager->config, which outlives it */
+        const char *name;
+        int ifindex;
+        InstanceParams params;
+        VrrpFsm fsm;
+        VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
+        VrrpAddr *dsts;           /* the multicast group, or the unicast peers */
+        size_t n_dsts;
+        bool multicast;
+        uint8_t *tx;              /* one encoded advert per destination (v3's checksum covers the dst) */
+        size_t tx_len;
+        bool *vip_preexisting;    /* an address owner's own addresses: never removed */
+        bool holds_vips;
+        Endpoint *endpoint;
+        sd_event_source *timer;   /* Master_Down_Timer and friends; masters run on their Tick instead */
+        Tick *tick;
+        size_t tick_index;
+        InstanceTrack *tracks;
+        VrrpTrack *vtracks;       /* the state, weight and reverse of tracks[k] */
+        size_t n_tracks;
+        unsigned n_track_faults;  /* FAULT_SETs given to the FSM */
+        uint8_t tracked_priority; /* what tracking says; a bus override (priority_override) wins */
+        uint8_t priority_override;
+        NotifyQueue *notify;
+        InstanceStats stats;
+        usec_t last_transition_realtime;
+        VrrpReason last_reason;
+        size_t sync_index;        /* position in its sync group, when it has one */
+} Instance;
+
+int instance_new(Manager *m, const ConfInstance *c, Instance **ret);
+Instance *instance_free(Instance *i);
+int instance_start(Instance *i);
+int instance_step(Instance *i, const VrrpEvent *ev);
+void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast);
+const char *instance_counter_to_string(InstanceCounter c);
+
+static inline void instance_freep(Instance **p) {
+        instance_free(*p);
+}

@@ -1,0 +1,440 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/socket.h>
+#include <systemd/sd-daemon.h>
+
+#include "bus-manager.h"
+#include "conf/conf.h"
+#include "endpoint.h"
+#include "instance.h"
+#include "manager.h"
+#include "nl-ifaddr.h"
+#include "nl-monitor.h"
+#include "nl-vip.h"
+#include "notify.h"
+#include "tick.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+
+/* Stop scripts get a second (keepalived's budget); we exit once they are done, 1.5 s at most. */
+#define MANAGER_STOP_DEADLINE_USEC (1500 * USEC_PER_MSEC)
+
+static void manager_exit_when_idle(NotifyQueue *q, void *userdata) {
+        Manager *m = userdata;
+
+        if (manager_notify_idle(m))
+                (void) sd_event_exit(m->event, 0);
+}
+
+static int manager_on_stop_deadline(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        log_warning("notify scripts still running at the stop deadline, exiting anyway");
+        return sd_event_exit(m->event, 0);
+}
+
+static void manager_stop(Manager *m) {
+        int r;
+
+        if (m->stopping)
+                return;
+        m->stopping = true;
+        log_info("stopping: masters resign with priority 0 and remove their virtual addresses");
+        (void) sd_notify(0, "STOPPING=1");
+        for (size_t k = 0; k < m->n_instances; k++) {
+                r = instance_step(m->instances[k], &(VrrpEvent){ .type = VRRP_EVENT_SHUTDOWN });
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to shut down cleanly, ignoring: %m",
+                                          m->instances[k]->name);
+        }
+        manager_flush(m);
+        if (manager_notify_idle(m)) {
+                (void) sd_event_exit(m->event, 0);
+                return;
+        }
+        manager_notify_when_idle(m, manager_exit_when_idle);
+        r = sd_event_add_time_relative(m->event, &m->stop_deadline, CLOCK_MONOTONIC, MANAGER_STOP_DEADLINE_USEC,
+                                       10 * USEC_PER_MSEC, manager_on_stop_deadline, m);
+        if (r < 0)
+                (void) sd_event_exit(m->event, 0);
+}
+
+static int manager_on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        manager_stop(userdata);
+        return 0;
+}
+
+static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        log_warning("SIGHUP: reloading is not implemented yet, keeping the running configuration");
+        return 0;
+}
+
+static void manager_on_link(void *userdata, int ifindex, const char *ifname, bool up, bool removed) {
+        Manager *m = userdata;
+
+        tracking_on_link(m, ifindex, up && !removed);
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool down = removed || !up;
+                int r;
+
+                if (i->ifindex != ifindex || i->fsm.link_down == down)
+                        continue;
+                r = instance_step(i, &(VrrpEvent){ .type = down ? VRRP_EVENT_LINK_DOWN : VRRP_EVENT_LINK_UP });
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to handle link change, ignoring: %m", i->name);
+        }
+}
+
+/* Someone removed a VIP we hold: put it back, and say so. */
+static void manager_on_address(void *userdata, int family, int ifindex, const VrrpAddr *addr, uint8_t prefixlen,
+                               bool added) {
+        Manager *m = userdata;
+
+        if (added || m->stopping)
+                return;
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+
+                if (!i->holds_vips)
+                        continue;
+                for (size_t v = 0; v < i->params.n_vips; v++) {
+                        const NlVip *vip = &i->params.vips[v];
+                        int r;
+
+                        if (vip->family != family || vip->ifindex != ifindex ||
+                            vrrp_addr_cmp(family, &vip->addr, addr) != 0)
+                                continue;
+                        log_warning("%s: virtual address #%zu was removed from the interface, restoring it",
+                                    i->name, v + 1);
+                        r = nl_vip_add(m->nl, vip);
+                        if (r < 0)
+                                log_error_errno(r, "%s: failed to restore virtual address #%zu: %m", i->name,
+                                                v + 1);
+                }
+        }
+}
+
+static int manager_on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        const NlMonitorHandlers h = { .link = manager_on_link, .address = manager_on_address, .userdata = m };
+        int r;
+
+        r = nl_monitor_dispatch(m->monitor, &h);
+        if (r == -ENOBUFS) {
+                log_warning("netlink monitor overran, re-reading link states");
+                for (size_t k = 0; k < m->n_instances; k++) {
+                        bool up;
+
+                        if (nl_monitor_link_state(m->nl, m->instances[k]->ifindex, &up) >= 0)
+                                manager_on_link(m, m->instances[k]->ifindex, NULL, up, false);
+                }
+        }
+        manager_flush(m);
+        return 0;
+}
+
+static int manager_setup_signals(Manager *m) {
+        sigset_t mask;
+        int r;
+
+        /* sd-event takes signals through signalfd, and children through pidfd/SIGCHLD: block them first. */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGCHLD);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return -errno;
+        r = sd_event_add_signal(m->event, NULL, SIGTERM, manager_on_stop_signal, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGINT, manager_on_stop_signal, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGHUP, manager_on_hup, m);
+        return r;
+}
+
+int manager_new(Config *config, const char *config_path, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return log_oom();
+        m->config_path = strdup(config_path);
+        if (!m->config_path)
+                return log_oom();
+        r = sd_event_new(&m->event);
+        if (r < 0)
+                return log_error_errno(r, "failed to create the event loop: %m");
+        r = manager_setup_signals(m);
+        if (r < 0)
+                return log_error_errno(r, "failed to set up signal handling: %m");
+        (void) sd_event_set_watchdog(m->event, true); /* WATCHDOG=1 when the unit sets WatchdogSec= */
+        r = nl_vip_open(&m->nl);
+        if (r < 0)
+                return log_error_errno(r, "failed to open a netlink socket: %m");
+        r = nl_monitor_open(&m->monitor);
+        if (r < 0)
+                return log_error_errno(r, "failed to open the netlink monitor: %m");
+        r = sd_event_add_io(m->event, &m->monitor_source, nl_monitor_fd(m->monitor), EPOLLIN, manager_on_monitor,
+                            m);
+        if (r < 0)
+                return log_error_errno(r, "failed to watch the netlink monitor: %m");
+        m->config = config; /* owned from here on */
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        manager_notify_done(m);
+        sd_event_source_disable_unref(m->stop_deadline);
+        for (size_t k = 0; k < m->n_instances; k++)
+                instance_free(m->instances[k]);
+        free(m->instances);
+        tracking_done(m);
+        for (size_t k = 0; k < m->n_ticks; k++)
+                tick_free(m->ticks[k]);
+        free(m->ticks);
+        for (size_t k = 0; k < m->n_endpoints; k++)
+                endpoint_free(m->endpoints[k]);
+        free(m->endpoints);
+        for (size_t k = 0; k < m->n_syncs; k++)
+                free(m->syncs[k].members);
+        free(m->syncs);
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_source_disable_unref(m->monitor_source);
+        if (m->monitor)
+                nl_socket_free(m->monitor);
+        if (m->nl)
+                nl_socket_free(m->nl);
+        sd_event_unref(m->event);
+        conf_free(m->config);
+        free(m->config_path);
+        free(m);
+        return NULL;
+}
+
+static int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
+        const VrrpAddr *group = &i->conf->mcast_dst;
+        Endpoint **a;
+        int r;
+
+        for (size_t k = 0; k < m->n_endpoints; k++)
+                if (m->endpoints[k]->ifindex == i->ifindex && m->endpoints[k]->family == i->params.fsm.family) {
+                        *ret = m->endpoints[k];
+                        return 0;
+                }
+        a = reallocarray(m->endpoints, m->n_endpoints + 1, sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        m->endpoints = a;
+        r = endpoint_new(m, i->params.fsm.family, i->ifindex, group, &m->endpoints[m->n_endpoints]);
+        if (r < 0)
+                return r;
+        *ret = m->endpoints[m->n_endpoints++];
+        return 0;
+}
+
+static int manager_add_instance(Manager *m, const ConfInstance *c) {
+        _cleanup_(instance_freep) Instance *i = NULL;
+        Endpoint *e;
+        int r;
+
+        r = instance_new(m, c, &i);
+        if (r < 0)
+                return r;
+        r = manager_endpoint_for(m, i, &e);
+        if (r >= 0)
+                r = endpoint_attach(e, i, i->multicast);
+        if (r < 0)
+                return log_instance(LOG_ERR, r, c->name, c->vrid, "failed to open the VRRP socket on '%s': %m",
+                                    c->interface);
+        i->endpoint = e;
+        m->instances[m->n_instances++] = TAKE_PTR(i);
+        return 0;
+}
+
+static Instance *manager_find_instance(Manager *m, const char *name) {
+        for (size_t k = 0; k < m->n_instances; k++)
+                if (strcmp(m->instances[k]->name, name) == 0)
+                        return m->instances[k];
+        return NULL;
+}
+
+static int manager_setup_syncs(Manager *m) {
+        const Config *c = m->config;
+
+        m->syncs = calloc(c->n_sync_groups ? c->n_sync_groups : 1, sizeof(ManagerSync));
+        if (!m->syncs)
+                return log_oom();
+        for (size_t g = 0; g < c->n_sync_groups; g++) {
+                const ConfSyncGroup *cg = &c->sync_groups[g];
+                ManagerSync *s = &m->syncs[m->n_syncs];
+                const VrrpFsm *fsms[VRRP_SYNC_MEMBERS_MAX];
+                int r;
+
+                s->name = cg->name;
+                s->members = calloc(cg->n_members ? cg->n_members : 1, sizeof(Instance *));
+                if (!s->members)
+                        return log_oom();
+                m->n_syncs++;
+                for (size_t k = 0; k < cg->n_members && s->n_members < VRRP_SYNC_MEMBERS_MAX; k++) {
+                        Instance *i = manager_find_instance(m, cg->members[k].name);
+
+                        if (!i)
+                                continue; /* it failed to start; the group runs with the rest */
+                        i->sync_index = s->n_members;
+                        fsms[s->n_members] = &i->fsm;
+                        s->members[s->n_members++] = i;
+                }
+                if (s->n_members == 0)
+                        continue;
+                r = vrrp_sync_init(&s->sync, fsms, s->n_members);
+                if (r < 0)
+                        return log_error_errno(r, "sync group '%s': %m", cg->name);
+        }
+        return 0;
+}
+
+/* No VIP is held twice (DESIGN §1): a VIP already on an interface at startup belongs to a run that crashed,
+ * unless we own the address (priority 255), in which case it is ours for good and never removed. */
+static void manager_cleanup_vips(Manager *m) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool owner = i->params.fsm.priority == VRRP_PRIORITY_OWNER;
+
+                for (size_t v = 0; v < i->params.n_vips; v++) {
+                        const NlVip *vip = &i->params.vips[v];
+                        int r;
+
+                        if (owner) {
+                                i->vip_preexisting[v] = nl_ifaddr_is_local(m->nl, vip->family, &vip->addr) > 0;
+                                continue;
+                        }
+                        r = nl_vip_del(m->nl, vip);
+                        if (r < 0)
+                                log_warning_errno(r, "%s: failed to remove a stale virtual address #%zu: %m",
+                                                  i->name, v + 1);
+                }
+        }
+}
+
+int manager_start(Manager *m) {
+        const Config *c = m->config;
+        size_t failed = 0;
+        int r;
+
+        m->instances = calloc(c->n_instances ? c->n_instances : 1, sizeof(Instance *));
+        if (!m->instances)
+                return log_oom();
+        for (size_t k = 0; k < c->n_instances; k++)
+                if (manager_add_instance(m, &c->instances[k]) < 0)
+                        failed++;
+        if (c->n_instances > 0 && m->n_instances == 0)
+                return log_error_errno(ENODEV, "no instance could start");
+        r = manager_setup_syncs(m);
+        if (r < 0)
+                return r;
+        r = manager_notify_setup(m);
+        if (r < 0)
+                return r;
+        r = tracking_setup(m);
+        if (r < 0)
+                return r;
+        manager_cleanup_vips(m);
+        for (size_t k = 0; k < m->n_instances; k++) {
+                r = instance_start(m->instances[k]);
+                if (r < 0)
+                        return log_error_errno(r, "%s: failed to start: %m", m->instances[k]->name);
+        }
+        manager_flush(m);
+        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it). */
+        r = bus_manager_setup(m);
+        if (r < 0)
+                log_warning("running without the bus: VRRP goes on, but nothing can watch or control it");
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running%s", m->n_instances,
+                          failed ? ", some failed to start" : "");
+        log_info("started %zu instance(s)%s", m->n_instances, failed ? "; see the errors above" : "");
+        return 0;
+}
+
+int manager_run(Manager *m) {
+        return sd_event_loop(m->event);
+}
+
+void manager_flush(Manager *m) {
+        for (size_t k = 0; k < m->n_endpoints; k++) {
+                int r = endpoint_flush(m->endpoints[k]);
+
+                if (r < 0)
+                        log_warning_errno(r, "failed to send adverts on ifindex %d, ignoring: %m",
+                                          m->endpoints[k]->ifindex);
+        }
+}
+
+int manager_vip_add(Manager *m, const NlVip *vip) {
+        return nl_vip_add(m->nl, vip);
+}
+
+int manager_vip_del(Manager *m, const NlVip *vip) {
+        return nl_vip_del(m->nl, vip);
+}
+
+void manager_announce(Manager *m, Instance *i) {
+        log_debug("%s: announcing virtual addresses", i->name); /* GARP/NA: service/garp.c */
+}
+
+static ManagerSync *manager_sync_of(Manager *m, const Instance *i) {
+        if (!i->conf->sync_group)
+                return NULL;
+        for (size_t k = 0; k < m->n_syncs; k++)
+                if (strcmp(m->syncs[k].name, i->conf->sync_group) == 0 && m->syncs[k].n_members > 0)
+                        return &m->syncs[k];
+        return NULL;
+}
+
+/* After a step that changed something: notify scripts and FIFOs, then the sync group follows (forcing is
+ * idempotent, so the recursion through the forced members' own steps ends). */
+void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
+        ManagerSync *s = manager_sync_of(m, i);
+        VrrpSyncForce force;
+        VrrpState group_before;
+        int r;
+
+        manager_notify_instance(m, i, a);
+        if (!s || m->stopping)
+                return;
+        group_before = vrrp_sync_state(&s->sync);
+        r = vrrp_sync_member_changed(&s->sync, i->sync_index, a->old_state, &force);
+        if (r < 0) {
+                log_warning_errno(r, "%s: sync group '%s' refused a change, ignoring: %m", i->name, s->name);
+                return;
+        }
+        manager_notify_group(m, s, group_before);
+        for (size_t k = 0; k < force.n; k++) {
+                Instance *member = s->members[force.items[k].member];
+
+                r = instance_step(member, &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = force.items[k].state });
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to follow sync group '%s': %m", member->name, s->name);
+        }
+}
+
+int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Instance *i = userdata;
+        int r;
+
+        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
+        if (r < 0)
+                log_warning_errno(r, "%s: timer step failed, ignoring: %m", i->name);
+        manager_flush(i->manager);
+        return 0;
+}

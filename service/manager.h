@@ -1,0 +1,67 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "core/vrrp-fsm.h"
+#include "core/vrrp-sync.h"
+#include "manager-notify.h"
+#include "tracking.h"
+
+typedef struct Config Config;
+typedef struct Endpoint Endpoint;
+typedef struct Instance Instance;
+typedef struct NlVip NlVip;
+typedef struct Tick Tick;
+struct nl_sock;
+
+typedef struct ManagerSync {
+        const char *name;
+        VrrpSync sync;
+        Instance **members;
+        size_t n_members;
+        NotifyQueue *notify;
+} ManagerSync;
+
+/* The daemon: one sd-event loop, its instances, their sockets, netlink, and the config they were built from. */
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+        Config *config;
+        char *config_path;
+        struct nl_sock *nl;      /* requests: VIPs, address and link queries */
+        struct nl_sock *monitor; /* notifications: links and addresses */
+        sd_event_source *monitor_source;
+        Instance **instances;
+        size_t n_instances;
+        Endpoint **endpoints;
+        size_t n_endpoints;
+        Tick **ticks;
+        size_t n_ticks;
+        Tracking tracking;
+        ManagerNotify notify;
+        sd_event_source *stop_deadline;
+        ManagerSync *syncs;
+        size_t n_syncs;
+        bool stopping;
+} Manager;
+
+int manager_new(Config *config, const char *config_path, Manager **ret);
+Manager *manager_free(Manager *m);
+int manager_start(Manager *m);
+int manager_run(Manager *m);
+
+/* Called by instances and endpoints. */
+void manager_flush(Manager *m);
+int manager_vip_add(Manager *m, const NlVip *vip);
+int manager_vip_del(Manager *m, const NlVip *vip);
+void manager_announce(Manager *m, Instance *i);
+void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
+int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+static inline void manager_freep(Manager **p) {
+        manager_free(*p);
+}

@@ -1,0 +1,76 @@
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+
+#include "conf/conf-model.h"
+#include "script-config.h"
+#include "script-security.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+static int script_config_user(const ConfGlobal *g, const char *user, const char *group, uid_t *ret_uid,
+                              gid_t *ret_gid) {
+        *ret_uid = SCRIPT_EXEC_UID_INVALID;
+        *ret_gid = SCRIPT_EXEC_GID_INVALID;
+        if (user)
+                return script_exec_resolve_user(user, group, ret_uid, ret_gid);
+        if (g->script_user)
+                return script_exec_resolve_user(g->script_user, g->script_group, ret_uid, ret_gid);
+        /* keepalived's default script user, when the admin created it; otherwise our own. */
+        if (getpwnam("keepalived_script"))
+                return script_exec_resolve_user("keepalived_script", NULL, ret_uid, ret_gid);
+        return 0;
+}
+
+static int script_config_check(const ConfGlobal *g, const char *what, const ScriptCommand *c) {
+        _cleanup_free_ char *reason = NULL;
+        ScriptSecurityVerdict v;
+        int r;
+
+        if (script_security_is_shell_test(c->argv[0]))
+                return 0;
+        r = script_security_check(c->argv[0], c->uid, c->gid, g->enable_script_security, &v, &reason);
+        if (r < 0)
+                return log_oom();
+        switch (v) {
+        case SCRIPT_SECURITY_OK:
+                return 0;
+        case SCRIPT_SECURITY_INSECURE:
+                log_warning("%s: SECURITY VIOLATION: %s; set enable_script_security to refuse such scripts",
+                            what, reason);
+                return 0;
+        case SCRIPT_SECURITY_REFUSED:
+                return log_error_errno(EPERM, "%s: refusing to run '%s': %s", what, c->argv[0], reason);
+        default:
+                return log_error_errno(ENOENT, "%s: cannot run '%s': %s", what, c->argv[0], reason);
+        }
+}
+
+int script_config_command(const ConfGlobal *g, const char *what, const char *command, const char *user,
+                          const char *group, ScriptCommand *ret) {
+        ScriptCommand c = {};
+        int r;
+
+        r = script_exec_split(command, &c.argv);
+        if (r < 0 || !c.argv || !c.argv[0]) {
+                script_exec_strv_free(c.argv);
+                return log_error_errno(r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what, command);
+        }
+        r = script_config_user(g, user, group, &c.uid, &c.gid);
+        if (r < 0) {
+                script_exec_strv_free(c.argv);
+                return log_error_errno(r, "%s: unknown user or group '%s%s%s': %m", what,
+                                       user ?: g->script_user, group ? ":" : "", group ?: "");
+        }
+        r = script_config_check(g, what, &c);
+        if (r < 0) {
+                script_exec_strv_free(c.argv);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
+void script_config_command_done(ScriptCommand *c) {
+        c->argv = script_exec_strv_free(c->argv);
+}

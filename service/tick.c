@@ -1,0 +1,128 @@
+#include <errno.h>
+#include <stdlib.h>
+
+#include "instance.h"
+#include "manager.h"
+#include "tick.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* How late sd-event may fire a protocol timer: its default slack is 250 ms, far too much. A fiftieth of the
+ * interval, between 100 µs and 1 ms: 10 ms adverts get 200 µs, 1 s adverts 1 ms. */
+usec_t tick_accuracy(usec_t interval) {
+        usec_t a = interval / 50;
+
+        return a < 100 ? 100 : a > USEC_PER_MSEC ? USEC_PER_MSEC : a;
+}
+
+static int tick_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Tick *t = userdata;
+        usec_t now = usec;
+        int r;
+
+        (void) sd_event_now(t->manager->event, CLOCK_MONOTONIC, &now);
+        /* Members never change state on a tick, so the array stays as it is while we walk it. */
+        for (size_t k = 0; k < t->n_members; k++) {
+                r = instance_step(t->members[k], &(VrrpEvent){ .type = VRRP_EVENT_ADVER_TICK });
+                if (r < 0)
+                        log_warning_errno(r, "%s: advert tick failed, ignoring: %m", t->members[k]->name);
+        }
+        manager_flush(t->manager);
+        /* Stay on the grid; after a stall longer than an interval, restart from now. */
+        t->next += t->interval;
+        if (t->next <= now)
+                t->next = now + t->interval;
+        r = sd_event_source_set_time(s, t->next);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s, SD_EVENT_ON);
+        if (r < 0)
+                log_error_errno(r, "failed to re-arm the %llu µs advert tick: %m", (unsigned long long) t->interval);
+        return 0;
+}
+
+static int tick_new(Manager *m, usec_t interval, Tick **ret) {
+        _cleanup_free_ Tick *t = NULL;
+        usec_t now;
+        int r;
+
+        t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        r = sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (r < 0)
+                return r;
+        *t = (Tick){ .manager = m, .interval = interval, .next = now + interval };
+        r = sd_event_add_time(m->event, &t->timer, CLOCK_MONOTONIC, t->next, tick_accuracy(interval),
+                              tick_on_timer, t);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(t->timer, SD_EVENT_ON);
+        *ret = TAKE_PTR(t);
+        return 0;
+}
+
+Tick *tick_free(Tick *t) {
+        if (!t)
+                return NULL;
+        for (size_t k = 0; k < t->n_members; k++)
+                t->members[k]->tick = NULL;
+        sd_event_source_disable_unref(t->timer);
+        free(t->members);
+        free(t);
+        return NULL;
+}
+
+static int tick_find_or_new(Manager *m, usec_t interval, Tick **ret) {
+        Tick **a;
+        int r;
+
+        for (size_t k = 0; k < m->n_ticks; k++)
+                if (m->ticks[k]->interval == interval) {
+                        *ret = m->ticks[k];
+                        return 0;
+                }
+        a = reallocarray(m->ticks, m->n_ticks + 1, sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        m->ticks = a;
+        r = tick_new(m, interval, &m->ticks[m->n_ticks]);
+        if (r < 0)
+                return r;
+        *ret = m->ticks[m->n_ticks++];
+        return 0;
+}
+
+/* The transition's own advert has just been queued; the class's next tick comes within one interval. */
+int tick_join(Manager *m, Instance *i) {
+        Tick *t;
+        int r;
+
+        if (i->tick)
+                return 0;
+        r = tick_find_or_new(m, i->params.fsm.interval_usec, &t);
+        if (r < 0)
+                return r;
+        if (t->n_members == t->n_alloc) {
+                size_t n = t->n_alloc ? t->n_alloc * 2 : 8;
+                Instance **a = reallocarray(t->members, n, sizeof(*a));
+
+                if (!a)
+                        return -ENOMEM;
+                t->members = a;
+                t->n_alloc = n;
+        }
+        i->tick = t;
+        i->tick_index = t->n_members;
+        t->members[t->n_members++] = i;
+        return 0;
+}
+
+void tick_leave(Instance *i) {
+        Tick *t = i->tick;
+
+        if (!t)
+                return;
+        t->members[i->tick_index] = t->members[--t->n_members];
+        t->members[i->tick_index]->tick_index = i->tick_index;
+        i->tick = NULL;
+}

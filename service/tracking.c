@@ -1,0 +1,228 @@
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "instance.h"
+#include "manager.h"
+#include "nl-monitor.h"
+#include "script-config.h"
+#include "track-script.h"
+#include "tracking.h"
+#include "util/log.h"
+
+/* Health tracking (issue 4): vrrp_script results and tracked interfaces become the effective priority and
+ * weight-0 faults of the instances that track them, through the pure arithmetic of core/vrrp-track. */
+
+const char *track_kind_to_string(TrackKind k) {
+        static const char *const table[_TRACK_KIND_MAX] = {
+                [TRACK_KIND_SCRIPT] = "script",
+                [TRACK_KIND_INTERFACE] = "interface",
+        };
+
+        return (unsigned) k < _TRACK_KIND_MAX ? table[k] : NULL;
+}
+
+static void tracking_on_script(TrackScript *t, VrrpTrackState state, void *userdata) {
+        Manager *m = userdata;
+
+        log_info("vrrp_script '%s' is now %s", track_script_get_name(t), vrrp_track_state_to_string(state));
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool mine = false;
+
+                for (size_t n = 0; n < i->n_tracks; n++)
+                        if (i->tracks[n].script == t) {
+                                i->vtracks[n].state = state;
+                                mine = true;
+                        }
+                if (mine)
+                        (void) tracking_apply(i);
+        }
+        manager_flush(m);
+}
+
+/* The running vrrp_script of this name, started at first use; NULL if it cannot run (logged once). */
+static TrackScript *tracking_script(Manager *m, const char *name) {
+        Tracking *t = &m->tracking;
+        TrackingScript *a, *e;
+        const ConfScript *cs;
+        char what[128];
+        int r;
+
+        for (size_t k = 0; k < t->n_scripts; k++)
+                if (strcmp(t->scripts[k].name, name) == 0)
+                        return t->scripts[k].script;
+        cs = conf_find_script(m->config, name);
+        if (!cs)
+                return NULL;
+        a = reallocarray(t->scripts, t->n_scripts + 1, sizeof(*a));
+        if (!a)
+                return log_oom(), NULL;
+        t->scripts = a;
+        e = &t->scripts[t->n_scripts++];
+        *e = (TrackingScript){ .name = cs->name };
+        snprintf(what, sizeof(what), "vrrp_script '%s'", cs->name);
+        r = script_config_command(&m->config->global, what, cs->script, cs->user, cs->group, &e->command);
+        if (r < 0)
+                return NULL;
+        TrackScriptConfig tc = {
+                .name = cs->name, .command = &e->command, .interval_usec = cs->interval,
+                .timeout_usec = cs->timeout == USEC_INFINITY ? 0 : cs->timeout, .rise = (unsigned) cs->rise,
+                .fall = (unsigned) cs->fall, .init_fail = cs->init_fail, .weight = cs->weight,
+                .reverse = cs->weight_reverse,
+        };
+        r = track_script_new(m->event, &tc, tracking_on_script, m, &e->script);
+        if (r < 0)
+                log_error_errno(r, "%s: failed to start: %m", what);
+        return e->script;
+}
+
+static int tracking_add(Instance *i, TrackKind kind, const char *name, TrackScript *script, int ifindex,
+                        VrrpTrack vt) {
+        InstanceTrack *a = reallocarray(i->tracks, i->n_tracks + 1, sizeof(*a));
+        VrrpTrack *b;
+
+        if (!a)
+                return log_oom();
+        i->tracks = a;
+        b = reallocarray(i->vtracks, i->n_tracks + 1, sizeof(*b));
+        if (!b)
+                return log_oom();
+        i->vtracks = b;
+        i->tracks[i->n_tracks] = (InstanceTrack){ .kind = kind, .name = name, .script = script, .ifindex = ifindex };
+        i->vtracks[i->n_tracks++] = vt;
+        return 0;
+}
+
+/* track_script lines: the line's weight, else the script's; reverse from either (keepalived). */
+static int tracking_add_scripts(Manager *m, Instance *i, const ConfTrack *list, size_t n) {
+        for (size_t k = 0; k < n; k++) {
+                const ConfScript *cs = conf_find_script(m->config, list[k].name);
+                TrackScript *t = tracking_script(m, list[k].name);
+                int weight = list[k].weight != CONF_UNSET ? list[k].weight : cs ? cs->weight : 0;
+                bool reverse = list[k].reverse || (list[k].weight == CONF_UNSET && cs && cs->weight_reverse);
+                int r;
+
+                if (!t) {
+                        log_warning("%s: not tracking vrrp_script '%s': it cannot run", i->name, list[k].name);
+                        continue;
+                }
+                r = tracking_add(i, TRACK_KIND_SCRIPT, list[k].name, t, 0,
+                                 (VrrpTrack){ .state = track_script_get_state(t), .weight = weight,
+                                              .reverse = reverse });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* track_interface lines: weight 0 (the default) means FAULT while the interface is down. */
+static int tracking_add_interfaces(Manager *m, Instance *i, const ConfTrack *list, size_t n) {
+        for (size_t k = 0; k < n; k++) {
+                int ifindex = (int) if_nametoindex(list[k].name);
+                VrrpTrackState state = VRRP_TRACK_DOWN;
+                bool up;
+                int r;
+
+                if (ifindex > 0 && nl_monitor_link_state(m->nl, ifindex, &up) >= 0 && up)
+                        state = VRRP_TRACK_UP;
+                if (ifindex <= 0)
+                        log_warning("%s: tracked interface '%s' does not exist: counted as down", i->name,
+                                    list[k].name);
+                r = tracking_add(i, TRACK_KIND_INTERFACE, list[k].name, NULL, ifindex,
+                                 (VrrpTrack){ .state = state,
+                                              .weight = list[k].weight == CONF_UNSET ? 0 : list[k].weight,
+                                              .reverse = list[k].reverse });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
+        int r;
+
+        r = tracking_add_scripts(m, i, t->scripts, t->n_scripts);
+        if (r < 0)
+                return r;
+        return tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
+}
+
+/* An instance tracks its own objects and those of its sync group (keepalived applies a group's tracks to every
+ * member). */
+int tracking_setup(Manager *m) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                const ConfInstance *c = i->conf;
+                const ConfSyncGroup *g = c->sync_group ? conf_find_sync_group(m->config, c->sync_group) : NULL;
+                int r;
+
+                r = tracking_add_all(m, i, &c->tracks);
+                if (r >= 0 && g)
+                        r = tracking_add_all(m, i, &g->tracks);
+                if (r < 0)
+                        return r;
+                if (c->tracks.n_files > 0 || (g && g->tracks.n_files > 0))
+                        log_warning("%s: track_file is not supported yet, ignored", i->name);
+        }
+        return 0;
+}
+
+void tracking_done(Manager *m) {
+        for (size_t k = 0; k < m->tracking.n_scripts; k++) {
+                track_script_free(m->tracking.scripts[k].script);
+                script_config_command_done(&m->tracking.scripts[k].command);
+        }
+        free(m->tracking.scripts);
+        m->tracking = (Tracking){};
+}
+
+/* Recomputes the instance's effective priority and weight-0 faults, and tells its FSM what changed: one
+ * FAULT_SET or FAULT_CLEAR per fault (the FSM counts them), one PRIORITY when the priority moved. A weight-0
+ * track without a result yet holds the instance in FAULT, as keepalived does. */
+int tracking_apply(Instance *i) {
+        VrrpTrackResult res;
+        unsigned faults;
+        int r;
+
+        r = vrrp_track_compute(i->params.fsm.priority, i->vtracks, i->n_tracks, &res);
+        if (r < 0)
+                return log_warning_errno(r, "%s: invalid tracking weights: %m", i->name);
+        faults = res.n_fault + res.n_init;
+        while (i->n_track_faults < faults) {
+                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_FAULT_SET });
+                if (r < 0)
+                        return r;
+                i->n_track_faults++;
+        }
+        while (i->n_track_faults > faults) {
+                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_FAULT_CLEAR });
+                if (r < 0)
+                        return r;
+                i->n_track_faults--;
+        }
+        i->tracked_priority = res.priority;
+        if (i->params.fsm.priority == VRRP_PRIORITY_OWNER || i->priority_override > 0 ||
+            res.priority == vrrp_fsm_priority(&i->fsm, &i->params.fsm))
+                return 0;
+        log_instance(LOG_INFO, 0, i->name, i->params.fsm.vrid, "effective priority %u (configured %u, tracking %+d)",
+                     res.priority, i->params.fsm.priority, res.total - i->params.fsm.priority);
+        return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = res.priority });
+}
+
+void tracking_on_link(Manager *m, int ifindex, bool up) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool mine = false;
+
+                for (size_t n = 0; n < i->n_tracks; n++)
+                        if (i->tracks[n].kind == TRACK_KIND_INTERFACE && i->tracks[n].ifindex == ifindex) {
+                                i->vtracks[n].state = up ? VRRP_TRACK_UP : VRRP_TRACK_DOWN;
+                                mine = true;
+                        }
+                if (mine)
+                        (void) tracking_apply(i);
+        }
+}

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/vrrp-track.h"
+#include "script-exec.h"
+
+typedef struct Instance Instance;
+typedef struct Manager Manager;
+typedef struct TrackScript TrackScript;
+
+typedef enum TrackKind {
+        TRACK_KIND_SCRIPT,
+        TRACK_KIND_INTERFACE,
+        _TRACK_KIND_MAX,
+} TrackKind;
+
+/* One tracked object of one instance; its weight and reverse sit in the instance's VrrpTrack beside it. */
+typedef struct InstanceTrack {
+        TrackKind kind;
+        const char *name;
+        TrackScript *script; /* TRACK_KIND_SCRIPT: shared, owned by the manager */
+        int ifindex;         /* TRACK_KIND_INTERFACE */
+} InstanceTrack;
+
+/* The vrrp_scripts that some instance tracks, each run once however many instances track it. */
+typedef struct TrackingScript {
+        const char *name;
+        ScriptCommand command;
+        TrackScript *script; /* NULL: it cannot run (logged once) */
+} TrackingScript;
+
+typedef struct Tracking {
+        TrackingScript *scripts;
+        size_t n_scripts;
+} Tracking;
+
+int tracking_setup(Manager *m);
+void tracking_done(Manager *m);
+int tracking_apply(Instance *i);
+void tracking_on_link(Manager *m, int ifindex, bool up);
+const char *track_kind_to_string(TrackKind k);
