@@ -63,7 +63,8 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
         e = calloc(1, sizeof(*e));
         if (!e)
                 return -ENOMEM;
-        *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .group = *group };
+        *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .garp_fd = -EBADF,
+                        .group = *group };
         e->batch = malloc(sizeof(*e->batch));
         if (!e->batch)
                 return -ENOMEM;
@@ -84,6 +85,8 @@ Endpoint *endpoint_free(Endpoint *e) {
         sd_event_source_disable_unref(e->io);
         if (e->fd >= 0)
                 close(e->fd);
+        if (e->garp_fd >= 0)
+                close(e->garp_fd);
         free(e->batch);
         free(e->pending);
         free(e);

@@ -7,6 +7,7 @@
 #include <systemd/sd-event.h>
 
 #include "core/vrrp-addr.h"
+#include "core/vrrp-garp.h"
 #include "sock-vrrp.h"
 
 typedef struct Instance Instance;
@@ -28,6 +29,8 @@ typedef struct Endpoint {
         SockVrrpSend *pending;
         size_t n_pending;
         size_t n_pending_alloc;
+        int garp_fd;               /* AF_PACKET, opened at the first announcement */
+        VrrpGarpPacer garp_pacer;  /* vrrp_garp_interval / vrrp_gna_interval across the interface's instances */
         uint64_t drops_no_instance; /* adverts for a VRID nobody here runs */
         uint64_t drops_malformed;   /* too short for an IP header */
 } Endpoint;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "announce.h"
 #include "conf/conf-model.h"
 #include "endpoint.h"
 #include "instance.h"
@@ -98,6 +99,8 @@ int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
         if (r >= 0)
                 r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0,
                                       manager_on_instance_timer, i);
+        if (r >= 0)
+                r = announce_setup(i);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(i);
@@ -108,6 +111,7 @@ Instance *instance_free(Instance *i) {
         if (!i)
                 return NULL;
         tick_leave(i);
+        announce_done(i);
         if (i->endpoint)
                 endpoint_detach(i->endpoint, i, i->multicast);
         sd_event_source_disable_unref(i->timer);
@@ -156,8 +160,11 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
 
 static void instance_vips_add(Instance *i) {
         for (size_t k = 0; k < i->params.n_vips; k++) {
-                int r = manager_vip_add(i->manager, &i->params.vips[k]);
+                int r;
 
+                if (i->vip_preexisting[k])
+                        continue; /* an address owner's own address: there already, and never recorded */
+                r = manager_vip_add(i->manager, &i->params.vips[k]);
                 if (r < 0)
                         log_inst(i, LOG_ERR, r, "failed to add virtual address #%zu, ignoring: %m", k + 1);
         }
@@ -224,10 +231,13 @@ static void instance_apply(Instance *i, const VrrpActions *a) {
                 instance_send_advert(i, a->advert_priority);
         if (a->remove_vips && i->holds_vips)
                 instance_vips_remove(i);
+        if (a->filter_off)
+                manager_accept_filter(i->manager, i, false);
         if (a->add_vips)
                 instance_vips_add(i);
-        if (a->announce)
-                manager_announce(i->manager, i);
+        if (a->filter_on)
+                manager_accept_filter(i->manager, i, true);
+        announce_on_actions(i, a);
         if (a->state_changed)
                 instance_note_transition(i, a);
         instance_arm_timer(i, a->timer_at);
@@ -302,6 +312,8 @@ int instance_start(Instance *i) {
         r = tracking_apply(i); /* priority and weight-0 faults first, so STARTUP sees them */
         if (r < 0)
                 return r;
+        if (i->conf->dont_track_primary)
+                return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
         r = nl_monitor_link_state(i->manager->nl, i->ifindex, &up);
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "cannot read the state of '%s', assuming up: %m", i->conf->interface);

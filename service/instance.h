@@ -7,6 +7,7 @@
 
 #include "core/vrrp-check.h"
 #include "core/vrrp-fsm.h"
+#include "core/vrrp-garp.h"
 #include "core/vrrp-packet.h"
 #include "instance-params.h"
 #include "sock-vrrp.h"
@@ -61,6 +62,11 @@ typedef struct Instance {
         uint8_t tracked_priority; /* what tracking says; a bus override (priority_override) wins */
         uint8_t priority_override;
         NotifyQueue *notify;
+        VrrpGarpSched garp;       /* gratuitous ARP / NA schedule (announce.c) */
+        VrrpGarpParams garp_params;
+        sd_event_source *garp_timer;
+        VrrpAddr *announce;       /* the VIPs announced from this instance's interface */
+        size_t n_announce;
         InstanceStats stats;
         usec_t last_transition_realtime;
         VrrpReason last_reason;

@@ -14,6 +14,7 @@
 #include "manager.h"
 #include "nl-ifaddr.h"
 #include "nl-monitor.h"
+#include "nft-accept.h"
 #include "nl-vip.h"
 #include "notify.h"
 #include "tick.h"
@@ -83,7 +84,8 @@ static void manager_on_link(void *userdata, int ifindex, const char *ifname, boo
                 bool down = removed || !up;
                 int r;
 
-                if (i->ifindex != ifindex || i->fsm.link_down == down)
+                /* dont_track_primary: the instance's own interface going down is not a fault (keepalived) */
+                if (i->ifindex != ifindex || i->fsm.link_down == down || i->conf->dont_track_primary)
                         continue;
                 r = instance_step(i, &(VrrpEvent){ .type = down ? VRRP_EVENT_LINK_DOWN : VRRP_EVENT_LINK_UP });
                 if (r < 0)
@@ -166,6 +168,7 @@ int manager_new(Config *config, const char *config_path, Manager **ret) {
         m = calloc(1, sizeof(*m));
         if (!m)
                 return log_oom();
+        m->vip_dirfd = -1;
         m->config_path = strdup(config_path);
         if (!m->config_path)
                 return log_oom();
@@ -209,6 +212,12 @@ Manager *manager_free(Manager *m) {
         for (size_t k = 0; k < m->n_syncs; k++)
                 free(m->syncs[k].members);
         free(m->syncs);
+        if (m->nft) {
+                manager_accept_close(m);
+                nft_accept_free(m->nft);
+        }
+        if (m->vip_dirfd >= 0)
+                close(m->vip_dirfd);
         sd_bus_flush_close_unref(m->bus);
         sd_event_source_disable_unref(m->monitor_source);
         if (m->monitor)
@@ -349,7 +358,9 @@ int manager_start(Manager *m) {
         r = tracking_setup(m);
         if (r < 0)
                 return r;
+        manager_vips_recover(m);
         manager_cleanup_vips(m);
+        manager_accept_close(m);
         for (size_t k = 0; k < m->n_instances; k++) {
                 r = instance_start(m->instances[k]);
                 if (r < 0)
@@ -378,18 +389,6 @@ void manager_flush(Manager *m) {
                         log_warning_errno(r, "failed to send adverts on ifindex %d, ignoring: %m",
                                           m->endpoints[k]->ifindex);
         }
-}
-
-int manager_vip_add(Manager *m, const NlVip *vip) {
-        return nl_vip_add(m->nl, vip);
-}
-
-int manager_vip_del(Manager *m, const NlVip *vip) {
-        return nl_vip_del(m->nl, vip);
-}
-
-void manager_announce(Manager *m, Instance *i) {
-        log_debug("%s: announcing virtual addresses", i->name); /* GARP/NA: service/garp.c */
 }
 
 static ManagerSync *manager_sync_of(Manager *m, const Instance *i) {

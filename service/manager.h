@@ -14,6 +14,7 @@
 typedef struct Config Config;
 typedef struct Endpoint Endpoint;
 typedef struct Instance Instance;
+typedef struct NftAccept NftAccept;
 typedef struct NlVip NlVip;
 typedef struct Tick Tick;
 struct nl_sock;
@@ -44,6 +45,8 @@ typedef struct Manager {
         Tracking tracking;
         ManagerNotify notify;
         sd_event_source *stop_deadline;
+        int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
+        NftAccept *nft;  /* Accept_Mode's table, created at first use */
         ManagerSync *syncs;
         size_t n_syncs;
         bool stopping;
@@ -58,7 +61,9 @@ int manager_run(Manager *m);
 void manager_flush(Manager *m);
 int manager_vip_add(Manager *m, const NlVip *vip);
 int manager_vip_del(Manager *m, const NlVip *vip);
-void manager_announce(Manager *m, Instance *i);
+void manager_accept_filter(Manager *m, Instance *i, bool on);
+void manager_accept_close(Manager *m);
+void manager_vips_recover(Manager *m);
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata);
 

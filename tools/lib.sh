@@ -6,9 +6,9 @@ VRRPD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything the build, the tests and the demo use, from Debian 12's archive.
 VRRPD_PACKAGES=(
         meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-        libsystemd-dev libnl-3-dev libnl-route-3-dev libglib2.0-dev
+        libsystemd-dev libnl-3-dev libnl-route-3-dev libnftables-dev libglib2.0-dev
         python3 python3-pytest python3-scapy python3-dbus
-        iproute2 procps psmisc keepalived tshark tcpdump nginx-light curl dbus
+        iproute2 nftables procps psmisc keepalived tshark tcpdump nginx-light curl dbus
 )
 
 log() {

@@ -1,0 +1,148 @@
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "instance.h"
+#include "manager.h"
+#include "nft-accept.h"
+#include "nl-ifaddr.h"
+#include "nl-vip.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "vip-record.h"
+
+/* The manager's side of VIPs (DESIGN §1, "no VIP is held twice"): each VIP is recorded under the runtime
+ * directory before it is added and forgotten after it is removed, so the next run after a crash removes what
+ * the dead one held; and Accept_Mode's nftables table. */
+
+static VipRecord manager_vip_record(const NlVip *vip) {
+        VipRecord rec = { .family = vip->family, .ifindex = vip->ifindex, .addr = vip->addr,
+                          .prefixlen = vip->prefixlen };
+
+        if (!if_indextoname((unsigned) vip->ifindex, rec.ifname))
+                rec.ifname[0] = '\0';
+        return rec;
+}
+
+int manager_vip_add(Manager *m, const NlVip *vip) {
+        if (m->vip_dirfd >= 0) {
+                VipRecord rec = manager_vip_record(vip);
+                int r = vip_record_add(m->vip_dirfd, &rec);
+
+                if (r < 0)
+                        log_warning_errno(r, "failed to record a virtual address under the runtime directory, "
+                                             "ignoring: %m");
+        }
+        return nl_vip_add(m->nl, vip);
+}
+
+int manager_vip_del(Manager *m, const NlVip *vip) {
+        int r = nl_vip_del(m->nl, vip);
+
+        if (r >= 0 && m->vip_dirfd >= 0) {
+                VipRecord rec = manager_vip_record(vip);
+
+                (void) vip_record_remove(m->vip_dirfd, &rec);
+        }
+        return r;
+}
+
+/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=; the first of a colon-separated list), else /run/vrrpd. */
+static int manager_open_runtime_dir(Manager *m) {
+        const char *env = getenv("RUNTIME_DIRECTORY");
+        _cleanup_free_ char *dir = strndup(env ?: VIP_RECORD_RUNTIME_DIR, env ? strcspn(env, ":") : SIZE_MAX);
+        int r;
+
+        if (!dir)
+                return log_oom();
+        r = vip_record_open_dir(dir, &m->vip_dirfd);
+        if (r < 0) {
+                m->vip_dirfd = -1;
+                return log_warning_errno(r, "cannot keep VIP records under '%s': after a crash, stale VIPs "
+                                            "will not be found: %m", dir);
+        }
+        return 0;
+}
+
+/* What a run that crashed left behind: remove each recorded VIP (by ifindex, or by name if the index went
+ * away), then its record. Files that are not records are logged and discarded. */
+void manager_vips_recover(Manager *m) {
+        VipRecordSet set = {};
+        int r;
+
+        if (manager_open_runtime_dir(m) < 0)
+                return;
+        r = vip_record_load(m->vip_dirfd, &set);
+        if (r < 0) {
+                log_warning_errno(r, "failed to read the VIP records, ignoring: %m");
+                return;
+        }
+        for (size_t k = 0; k < set.n_records; k++) {
+                const VipRecord *rec = &set.records[k];
+                char name[IFNAMSIZ];
+                NlVip vip = { .family = rec->family, .ifindex = rec->ifindex, .addr = rec->addr,
+                              .prefixlen = rec->prefixlen };
+
+                if ((!if_indextoname((unsigned) vip.ifindex, name) || strcmp(name, rec->ifname) != 0) &&
+                    rec->ifname[0] != '\0')
+                        vip.ifindex = (int) if_nametoindex(rec->ifname);
+                r = vip.ifindex > 0 ? nl_vip_del(m->nl, &vip) : 0;
+                if (r < 0)
+                        log_warning_errno(r, "failed to remove a VIP left by an earlier run, ignoring: %m");
+                else
+                        (void) vip_record_remove(m->vip_dirfd, rec);
+        }
+        if (set.n_records > 0)
+                log_notice("removed %zu virtual address(es) an earlier run left behind", set.n_records);
+        for (size_t k = 0; k < set.n_skipped; k++) {
+                log_warning("'%s' under the runtime directory is not a VIP record (%s), removing it",
+                            set.skipped[k].name, set.skipped[k].reason ?: "unreadable");
+                (void) vip_record_discard(m->vip_dirfd, set.skipped[k].name);
+        }
+        vip_record_set_done(&set);
+}
+
+static int manager_accept_table(Manager *m) {
+        int r;
+
+        if (m->nft)
+                return 0;
+        r = nft_accept_new(&m->nft);
+        return r < 0 ? log_error_errno(r, "failed to set up nftables for Accept_Mode: %m") : 0;
+}
+
+/* Accept_Mode off (no_accept, vrrp_strict): while this instance holds its VIPs, traffic to them is dropped
+ * (RFC 9568 §6.1), through vrrpd's own nftables table. */
+void manager_accept_filter(Manager *m, Instance *i, bool on) {
+        _cleanup_free_ NftAcceptAddr *addrs = NULL;
+        _cleanup_free_ char *msg = NULL;
+        int r;
+
+        if (manager_accept_table(m) < 0)
+                return;
+        addrs = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(*addrs));
+        if (!addrs)
+                return (void) log_oom();
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                addrs[k] = (NftAcceptAddr){ .family = i->params.vips[k].family, .addr = i->params.vips[k].addr };
+                if (!if_indextoname((unsigned) i->params.vips[k].ifindex, addrs[k].ifname))
+                        addrs[k].ifname[0] = '\0';
+        }
+        r = on ? nft_accept_add(m->nft, addrs, i->params.n_vips, &msg)
+               : nft_accept_remove(m->nft, addrs, i->params.n_vips, &msg);
+        if (r < 0)
+                log_error_errno(r, "%s: failed to %s the Accept_Mode filter: %s", i->name, on ? "install" : "remove",
+                                msg ?: "unknown error");
+}
+
+/* At startup (a crashed run's table would still drop traffic) and at exit: no table of ours is left. */
+void manager_accept_close(Manager *m) {
+        _cleanup_free_ char *msg = NULL;
+
+        if (manager_accept_table(m) < 0)
+                return;
+        if (nft_accept_close(m->nft, &msg) < 0)
+                log_debug("no Accept_Mode table to remove: %s", msg ?: "");
+}
