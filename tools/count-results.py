@@ -7,7 +7,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-CASE = re.compile(r"^(ok|FAIL)\s+(\S+)")
+CASE = re.compile(r"^(ok|FAIL|skip)\s+(\S+?):?(?:\s+(.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed")
 
 
@@ -20,11 +20,18 @@ def meson(path, prefix):
             out = t.get("stdout") or ""
             cases = [m.groups() for m in map(CASE.match, out.splitlines()) if m]
             summary = any(SUMMARY.match(s) for s in out.splitlines())
-            for verdict, name in cases:
-                print(f"{verdict} {prefix}:{t['name']}:{name}")
+            for verdict, name, why in cases:
+                if verdict == "skip":
+                    print(f"SKIP {prefix}:{t['name']}:{name}: {why or 'no reason given'}")
+                else:
+                    print(f"{verdict} {prefix}:{t['name']}:{name}")
+            if t["result"] == "SKIP":  # exit 77: the whole binary cannot run here; it printed why
+                if not cases:
+                    print(f"SKIP {prefix}:{t['name']}: skipped (see its log)")
+                continue
             if not cases and t["result"] == "OK":
                 print(f"ok {prefix}:{t['name']}")
-            if t["result"] != "OK" and (not summary or not any(v == "FAIL" for v, _ in cases)):
+            if t["result"] != "OK" and (not summary or not any(v == "FAIL" for v, _, _ in cases)):
                 print(f"FAIL {prefix}:{t['name']} ({t['result']}, exit {t.get('returncode')})")
 
 

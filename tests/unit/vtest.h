@@ -17,6 +17,9 @@ typedef struct VTest {
 
 extern jmp_buf vtest_jmp;
 void vtest_fail(void) __attribute__((noreturn));
+/* Ends the current test as skipped, with a reason: reported as "skip", never counted as passed. */
+void vtest_skip(const char *format, ...) __attribute__((noreturn, format(printf, 1, 2)));
+#define VTEST_SKIP(...) vtest_skip(__VA_ARGS__)
 
 #define TEST(n)                                                                                          \
         static void test_##n(void);                                                                      \
