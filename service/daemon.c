@@ -9,11 +9,11 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-int daemon_run(Config *config, const char *config_path) {
+int daemon_run(Config *config, const char *config_path, const char *config_id, const char *hostname) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
-        r = manager_new(config, config_path, &m);
+        r = manager_new(config, config_path, config_id, hostname, &m);
         if (r < 0) {
                 conf_free(config);
                 return EXIT_FAILURE;

@@ -135,18 +135,24 @@ static void print_summary(const Config *c, const char *path, size_t n_warnings) 
                c->n_sync_groups, c->n_sync_groups == 1 ? "" : "s", n_warnings, n_warnings == 1 ? "" : "s");
 }
 
-static int load(const char *path, Config **ret, ConfDiags *d) {
-        char host[HOST_NAME_MAX + 1] = "";
-        char short_host[HOST_NAME_MAX + 1];
+static char arg_host[HOST_NAME_MAX + 1];
+static char arg_short_host[HOST_NAME_MAX + 1];
+
+/* @ID lines match --config-id, else the short host name; router_id defaults to the node name. */
+static ConfLoadOptions load_options(void) {
         struct utsname u;
+
+        if (arg_host[0] == '\0' && uname(&u) >= 0)
+                snprintf(arg_host, sizeof(arg_host), "%s", u.nodename);
+        snprintf(arg_short_host, sizeof(arg_short_host), "%s", arg_host);
+        arg_short_host[strcspn(arg_short_host, ".")] = '\0';
+        return (ConfLoadOptions){ .config_id = arg_config_id ?: arg_short_host, .hostname = arg_host };
+}
+
+static int load(const char *path, Config **ret, ConfDiags *d) {
+        ConfLoadOptions o = load_options();
         int r;
 
-        if (uname(&u) >= 0)
-                snprintf(host, sizeof(host), "%s", u.nodename);
-        snprintf(short_host, sizeof(short_host), "%s", host);
-        short_host[strcspn(short_host, ".")] = '\0';
-
-        ConfLoadOptions o = { .config_id = arg_config_id ?: short_host, .hostname = host };
         r = conf_load_file(path, &o, ret, d);
         conf_diag_print_all(d, stderr);
         return r;
@@ -199,7 +205,8 @@ static int run_daemon(const char *path) {
                 return EXIT_FAILURE;
         }
         log_info("vrrpd %s starting with %s", VRRPD_VERSION, path);
-        return daemon_run(c, path);
+        ConfLoadOptions o = load_options();
+        return daemon_run(c, path, o.config_id, o.hostname);
 }
 
 int main(int argc, char *argv[]) {

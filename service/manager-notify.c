@@ -63,16 +63,20 @@ static int manager_notify_queue(Manager *m, NotifyKind kind, const char *name, i
 
 int manager_notify_setup(Manager *m) {
         const ConfGlobal *g = &m->config->global;
-        int r;
+        int r = 0;
 
-        r = manager_notify_fifo(m, &g->notify_fifo, &m->notify.fifos[0]);
-        if (r >= 0)
+        /* Idempotent, for reloads: what exists stays (FIFOs keep their path until a restart). */
+        if (!m->notify.fifos[0])
+                r = manager_notify_fifo(m, &g->notify_fifo, &m->notify.fifos[0]);
+        if (r >= 0 && !m->notify.fifos[1])
                 r = manager_notify_fifo(m, &g->vrrp_notify_fifo, &m->notify.fifos[1]);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
 
+                if (i->notify)
+                        continue;
                 r = manager_notify_queue(m, NOTIFY_INSTANCE, i->name, i->params.fsm.vrid, &i->conf->notify,
                                          &i->notify);
                 if (r < 0)
@@ -81,6 +85,8 @@ int manager_notify_setup(Manager *m) {
         for (size_t k = 0; k < m->n_syncs; k++) {
                 const ConfSyncGroup *cg = &m->config->sync_groups[k];
 
+                if (m->syncs[k].notify)
+                        continue;
                 r = manager_notify_queue(m, NOTIFY_GROUP, cg->name, -1, &cg->notify, &m->syncs[k].notify);
                 if (r < 0)
                         return r;

@@ -11,6 +11,7 @@
 #include "conf/conf.h"
 #include "endpoint.h"
 #include "instance.h"
+#include "manager-reload.h"
 #include "manager.h"
 #include "nl-ifaddr.h"
 #include "nl-monitor.h"
@@ -70,8 +71,28 @@ static int manager_on_stop_signal(sd_event_source *s, const struct signalfd_sigi
         return 0;
 }
 
+static void manager_log_names(const char *what, char **names) {
+        for (char **n = names; n && *n; n++)
+                log_info("reload: %s '%s'", what, *n);
+}
+
 static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        log_warning("SIGHUP: reloading is not implemented yet, keeping the running configuration");
+        Manager *m = userdata;
+        ManagerReload r;
+        int k;
+
+        log_info("SIGHUP: reloading %s", m->config_path);
+        (void) sd_notify(0, "RELOADING=1");
+        k = manager_reload(m, &r);
+        if (k < 0)
+                log_error("reload failed, the running configuration stays: %s", r.error ?: "unknown error");
+        else {
+                manager_log_names("added", r.added);
+                manager_log_names("removed", r.removed);
+                manager_log_names("changed", r.changed);
+        }
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
+        manager_reload_done(&r);
         return 0;
 }
 
@@ -161,7 +182,8 @@ static int manager_setup_signals(Manager *m) {
         return r;
 }
 
-int manager_new(Config *config, const char *config_path, Manager **ret) {
+int manager_new(Config *config, const char *config_path, const char *config_id, const char *hostname,
+                Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
@@ -170,7 +192,9 @@ int manager_new(Config *config, const char *config_path, Manager **ret) {
                 return log_oom();
         m->vip_dirfd = -1;
         m->config_path = strdup(config_path);
-        if (!m->config_path)
+        m->config_id = config_id ? strdup(config_id) : NULL;
+        m->hostname = hostname ? strdup(hostname) : NULL;
+        if (!m->config_path || (config_id && !m->config_id) || (hostname && !m->hostname))
                 return log_oom();
         r = sd_event_new(&m->event);
         if (r < 0)
@@ -209,9 +233,10 @@ Manager *manager_free(Manager *m) {
         for (size_t k = 0; k < m->n_endpoints; k++)
                 endpoint_free(m->endpoints[k]);
         free(m->endpoints);
-        for (size_t k = 0; k < m->n_syncs; k++)
-                free(m->syncs[k].members);
-        free(m->syncs);
+        manager_syncs_done(m);
+        for (size_t k = 0; k < m->n_retired; k++)
+                notify_queue_free(m->retired[k]);
+        free(m->retired);
         if (m->nft) {
                 manager_accept_close(m);
                 nft_accept_free(m->nft);
@@ -227,11 +252,13 @@ Manager *manager_free(Manager *m) {
         sd_event_unref(m->event);
         conf_free(m->config);
         free(m->config_path);
+        free(m->config_id);
+        free(m->hostname);
         free(m);
         return NULL;
 }
 
-static int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
+int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
         const VrrpAddr *group = &i->conf->mcast_dst;
         Endpoint **a;
         int r;
@@ -271,6 +298,31 @@ static int manager_add_instance(Manager *m, const ConfInstance *c) {
         return 0;
 }
 
+void manager_syncs_done(Manager *m) {
+        for (size_t k = 0; k < m->n_syncs; k++) {
+                free(m->syncs[k].members);
+                notify_queue_free(m->syncs[k].notify);
+        }
+        free(m->syncs);
+        m->syncs = NULL;
+        m->n_syncs = 0;
+}
+
+/* A removed instance's notify queue lives on until exit, so its stop script is not killed half way. */
+void manager_retire_notify(Manager *m, Instance *i) {
+        NotifyQueue **a;
+
+        if (!i->notify)
+                return;
+        a = reallocarray(m->retired, m->n_retired + 1, sizeof(*a));
+        if (!a) {
+                i->notify = notify_queue_free(i->notify);
+                return;
+        }
+        m->retired = a;
+        m->retired[m->n_retired++] = TAKE_PTR(i->notify);
+}
+
 static Instance *manager_find_instance(Manager *m, const char *name) {
         for (size_t k = 0; k < m->n_instances; k++)
                 if (strcmp(m->instances[k]->name, name) == 0)
@@ -278,7 +330,7 @@ static Instance *manager_find_instance(Manager *m, const char *name) {
         return NULL;
 }
 
-static int manager_setup_syncs(Manager *m) {
+int manager_setup_syncs(Manager *m) {
         const Config *c = m->config;
 
         m->syncs = calloc(c->n_sync_groups ? c->n_sync_groups : 1, sizeof(ManagerSync));
@@ -315,24 +367,21 @@ static int manager_setup_syncs(Manager *m) {
 
 /* No VIP is held twice (DESIGN §1): a VIP already on an interface at startup belongs to a run that crashed,
  * unless we own the address (priority 255), in which case it is ours for good and never removed. */
-static void manager_cleanup_vips(Manager *m) {
-        for (size_t k = 0; k < m->n_instances; k++) {
-                Instance *i = m->instances[k];
-                bool owner = i->params.fsm.priority == VRRP_PRIORITY_OWNER;
+void manager_cleanup_instance_vips(Manager *m, Instance *i) {
+        bool owner = i->params.fsm.priority == VRRP_PRIORITY_OWNER;
 
-                for (size_t v = 0; v < i->params.n_vips; v++) {
-                        const NlVip *vip = &i->params.vips[v];
-                        int r;
+        for (size_t v = 0; v < i->params.n_vips; v++) {
+                const NlVip *vip = &i->params.vips[v];
+                int r;
 
-                        if (owner) {
-                                i->vip_preexisting[v] = nl_ifaddr_is_local(m->nl, vip->family, &vip->addr) > 0;
-                                continue;
-                        }
-                        r = nl_vip_del(m->nl, vip);
-                        if (r < 0)
-                                log_warning_errno(r, "%s: failed to remove a stale virtual address #%zu: %m",
-                                                  i->name, v + 1);
+                if (owner) {
+                        i->vip_preexisting[v] = nl_ifaddr_is_local(m->nl, vip->family, &vip->addr) > 0;
+                        continue;
                 }
+                r = nl_vip_del(m->nl, vip);
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to remove a stale virtual address #%zu: %m", i->name,
+                                          v + 1);
         }
 }
 
@@ -359,7 +408,8 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         manager_vips_recover(m);
-        manager_cleanup_vips(m);
+        for (size_t k = 0; k < m->n_instances; k++)
+                manager_cleanup_instance_vips(m, m->instances[k]);
         manager_accept_close(m);
         for (size_t k = 0; k < m->n_instances; k++) {
                 r = instance_start(m->instances[k]);
@@ -409,7 +459,7 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) 
         int r;
 
         manager_notify_instance(m, i, a);
-        if (!s || m->stopping)
+        if (!s || m->stopping || m->reloading)
                 return;
         group_before = vrrp_sync_state(&s->sync);
         r = vrrp_sync_member_changed(&s->sync, i->sync_index, a->old_state, &force);

@@ -33,6 +33,8 @@ typedef struct Manager {
         sd_bus *bus;
         Config *config;
         char *config_path;
+        char *config_id;         /* what @ID lines were matched against, for reloads */
+        char *hostname;
         struct nl_sock *nl;      /* requests: VIPs, address and link queries */
         struct nl_sock *monitor; /* notifications: links and addresses */
         sd_event_source *monitor_source;
@@ -50,9 +52,13 @@ typedef struct Manager {
         ManagerSync *syncs;
         size_t n_syncs;
         bool stopping;
+        bool reloading;          /* manager-reload.c is swapping instances: sync groups are being rebuilt */
+        NotifyQueue **retired;   /* queues of removed instances, left to finish their stop scripts */
+        size_t n_retired;
 } Manager;
 
-int manager_new(Config *config, const char *config_path, Manager **ret);
+int manager_new(Config *config, const char *config_path, const char *config_id, const char *hostname,
+                Manager **ret);
 Manager *manager_free(Manager *m);
 int manager_start(Manager *m);
 int manager_run(Manager *m);
@@ -64,6 +70,13 @@ int manager_vip_del(Manager *m, const NlVip *vip);
 void manager_accept_filter(Manager *m, Instance *i, bool on);
 void manager_accept_close(Manager *m);
 void manager_vips_recover(Manager *m);
+
+/* For manager-reload.c. */
+int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret);
+int manager_setup_syncs(Manager *m);
+void manager_syncs_done(Manager *m);
+void manager_cleanup_instance_vips(Manager *m, Instance *i);
+void manager_retire_notify(Manager *m, Instance *i);
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata);
 

@@ -226,3 +226,37 @@ void tracking_on_link(Manager *m, int ifindex, bool up) {
                         (void) tracking_apply(i);
         }
 }
+
+static bool tracking_str_eq(const char *a, const char *b) {
+        return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool tracking_script_same(const ConfScript *a, const ConfScript *b) {
+        return tracking_str_eq(a->script, b->script) && tracking_str_eq(a->user, b->user) &&
+               tracking_str_eq(a->group, b->group) && a->interval == b->interval && a->timeout == b->timeout &&
+               a->weight == b->weight && a->weight_reverse == b->weight_reverse && a->rise == b->rise &&
+               a->fall == b->fall && a->init_fail == b->init_fail;
+}
+
+/* Before a reload swaps in `next`: vrrp_scripts whose settings did not change keep running, with their
+ * results (a restart would put weight-0 tracks back to "no result yet", i.e. FAULT); the others stop.
+ * Instances rebuild their tracks afterwards with tracking_setup(). */
+void tracking_reload(Manager *m, const Config *next) {
+        Tracking *t = &m->tracking;
+        size_t kept = 0;
+
+        for (size_t k = 0; k < t->n_scripts; k++) {
+                TrackingScript *e = &t->scripts[k];
+                const ConfScript *old = conf_find_script(m->config, e->name);
+                const ConfScript *new = conf_find_script(next, e->name);
+
+                if (old && new && e->script && tracking_script_same(old, new)) {
+                        e->name = new->name; /* the old config is about to go */
+                        t->scripts[kept++] = *e;
+                        continue;
+                }
+                track_script_free(e->script);
+                script_config_command_done(&e->command);
+        }
+        t->n_scripts = kept;
+}

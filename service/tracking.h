@@ -6,6 +6,7 @@
 #include "core/vrrp-track.h"
 #include "script-exec.h"
 
+typedef struct Config Config;
 typedef struct Instance Instance;
 typedef struct Manager Manager;
 typedef struct TrackScript TrackScript;
@@ -40,4 +41,5 @@ int tracking_setup(Manager *m);
 void tracking_done(Manager *m);
 int tracking_apply(Instance *i);
 void tracking_on_link(Manager *m, int ifindex, bool up);
+void tracking_reload(Manager *m, const Config *next);
 const char *track_kind_to_string(TrackKind k);

@@ -1,0 +1,363 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "announce.h"
+#include "conf/conf.h"
+#include "endpoint.h"
+#include "instance.h"
+#include "manager-reload.h"
+#include "manager.h"
+#include "nl-ifaddr.h"
+#include "notify.h"
+#include "tick.h"
+#include "tracking.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* One instance of the new config and what runs now with the same identity (interface, family, VRID). */
+typedef struct ReloadItem {
+        const ConfInstance *conf;
+        Instance *old;  /* NULL: added */
+        Instance *next; /* built in the prepare phase */
+        bool changed;
+} ReloadItem;
+
+static bool reload_str_eq(const char *a, const char *b) {
+        return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static Instance *reload_match(Manager *m, const ConfInstance *c) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+
+                if (i->conf->vrid == c->vrid && i->conf->family == c->family &&
+                    strcmp(i->conf->interface, c->interface) == 0)
+                        return i;
+        }
+        return NULL;
+}
+
+static bool reload_vip_eq(const NlVip *a, const NlVip *b) {
+        return a->family == b->family && a->ifindex == b->ifindex && a->prefixlen == b->prefixlen &&
+               vrrp_addr_cmp(a->family, &a->addr, &b->addr) == 0 && a->has_broadcast == b->has_broadcast &&
+               (!a->has_broadcast || vrrp_addr_cmp(a->family, &a->broadcast, &b->broadcast) == 0) &&
+               a->scope == b->scope && strcmp(a->label, b->label) == 0 && a->noprefixroute == b->noprefixroute &&
+               a->nodad == b->nodad;
+}
+
+static bool reload_has_vip(const Instance *i, const NlVip *v) {
+        for (size_t k = 0; k < i->params.n_vips; k++)
+                if (reload_vip_eq(&i->params.vips[k], v))
+                        return true;
+        return false;
+}
+
+static bool reload_notify_same(const ConfNotifies *a, const ConfNotifies *b) {
+        const ConfNotify *x[] = { &a->any, &a->master, &a->backup, &a->fault, &a->stop };
+        const ConfNotify *y[] = { &b->any, &b->master, &b->backup, &b->fault, &b->stop };
+
+        for (size_t k = 0; k < 5; k++)
+                if (!reload_str_eq(x[k]->command, y[k]->command) || !reload_str_eq(x[k]->user, y[k]->user) ||
+                    !reload_str_eq(x[k]->group, y[k]->group))
+                        return false;
+        return true;
+}
+
+static bool reload_tracks_same(const ConfTrack *a, size_t na, const ConfTrack *b, size_t nb) {
+        if (na != nb)
+                return false;
+        for (size_t k = 0; k < na; k++)
+                if (strcmp(a[k].name, b[k].name) != 0 || a[k].weight != b[k].weight || a[k].reverse != b[k].reverse)
+                        return false;
+        return true;
+}
+
+/* What a user would call a change: anything the instance runs with, except where its lines sit. */
+static bool reload_changed(const Instance *old, const Instance *next) {
+        const VrrpParams *a = &old->params.fsm, *b = &next->params.fsm;
+        const ConfInstance *x = old->conf, *y = next->conf;
+
+        if (strcmp(x->name, y->name) != 0 || a->version != b->version || a->priority != b->priority ||
+            a->interval_usec != b->interval_usec || a->preempt != b->preempt ||
+            a->preempt_delay_usec != b->preempt_delay_usec || a->accept != b->accept ||
+            a->init_master != b->init_master || a->lower_prio_no_advert != b->lower_prio_no_advert ||
+            a->higher_prio_send_advert != b->higher_prio_send_advert || a->garp_lower_prio != b->garp_lower_prio ||
+            a->down_timer_adverts != b->down_timer_adverts || !reload_str_eq(x->sync_group, y->sync_group))
+                return true;
+        if (vrrp_addr_cmp(a->family, &old->src, &next->src) != 0 || old->n_dsts != next->n_dsts ||
+            memcmp(old->dsts, next->dsts, old->n_dsts * sizeof(VrrpAddr)) != 0 ||
+            old->params.rx.auth_type != next->params.rx.auth_type ||
+            memcmp(old->params.rx.auth_pass, next->params.rx.auth_pass, sizeof(old->params.rx.auth_pass)) != 0)
+                return true;
+        if (old->params.n_vips != next->params.n_vips || old->params.n_advertised != next->params.n_advertised)
+                return true;
+        for (size_t k = 0; k < old->params.n_vips; k++)
+                if (!reload_vip_eq(&old->params.vips[k], &next->params.vips[k]))
+                        return true;
+        return !reload_notify_same(&x->notify, &y->notify) ||
+               !reload_tracks_same(x->tracks.scripts, x->tracks.n_scripts, y->tracks.scripts, y->tracks.n_scripts) ||
+               !reload_tracks_same(x->tracks.interfaces, x->tracks.n_interfaces, y->tracks.interfaces,
+                                   y->tracks.n_interfaces);
+}
+
+static void reload_items_free(ReloadItem *items, size_t n) {
+        for (size_t k = 0; k < n; k++)
+                instance_free(items[k].next);
+        free(items);
+}
+
+/* Builds an Instance for every instance of the new config, each with its socket: all that can fail. The new
+ * config must be in m->config meanwhile (instances read their global settings there). */
+static int reload_prepare(Manager *m, const Config *next, ReloadItem **ret) {
+        ReloadItem *items = calloc(next->n_instances ? next->n_instances : 1, sizeof(*items));
+        int r = 0;
+
+        if (!items)
+                return log_oom();
+        for (size_t k = 0; k < next->n_instances && r >= 0; k++) {
+                Endpoint *e;
+
+                items[k].conf = &next->instances[k];
+                items[k].old = reload_match(m, items[k].conf);
+                r = instance_new(m, items[k].conf, &items[k].next);
+                if (r >= 0)
+                        r = manager_endpoint_for(m, items[k].next, &e);
+                if (r >= 0)
+                        items[k].next->endpoint = e;
+                if (r >= 0 && items[k].old)
+                        items[k].changed = reload_changed(items[k].old, items[k].next);
+        }
+        if (r < 0) {
+                reload_items_free(items, next->n_instances);
+                return r;
+        }
+        *ret = items;
+        return 0;
+}
+
+/* A master keeps what stays and changes only the difference; new addresses are announced. */
+static void reload_vips(Manager *m, Instance *old, Instance *next) {
+        bool owner = next->params.fsm.priority == VRRP_PRIORITY_OWNER, added = false;
+
+        for (size_t k = 0; k < old->params.n_vips; k++)
+                if (old->holds_vips && !old->vip_preexisting[k] && !reload_has_vip(next, &old->params.vips[k]))
+                        (void) manager_vip_del(m, &old->params.vips[k]);
+        for (size_t k = 0; k < next->params.n_vips; k++) {
+                const NlVip *v = &next->params.vips[k];
+                bool kept = false;
+
+                for (size_t o = 0; o < old->params.n_vips && !kept; o++)
+                        if (reload_vip_eq(&old->params.vips[o], v)) {
+                                next->vip_preexisting[k] = old->vip_preexisting[o];
+                                kept = true;
+                        }
+                if (kept)
+                        continue;
+                if (owner && !old->holds_vips)
+                        next->vip_preexisting[k] = nl_ifaddr_is_local(m->nl, v->family, &v->addr) > 0;
+                if (old->holds_vips && !next->vip_preexisting[k] && manager_vip_add(m, v) >= 0)
+                        added = true;
+        }
+        next->holds_vips = old->holds_vips;
+        if (added)
+                announce_request(next, next->garp_params.master_repeat ? next->garp_params.master_repeat : 1);
+}
+
+static bool reload_filtered(const Instance *i) {
+        return i->holds_vips && !i->params.fsm.accept && i->params.fsm.priority != VRRP_PRIORITY_OWNER;
+}
+
+/* The new Instance takes over the running one: state, statistics, VIPs, socket slot, notify queue. */
+static void reload_transplant(Manager *m, Instance *old, Instance *next) {
+        next->fsm = old->fsm;
+        next->stats = old->stats;
+        next->last_transition_realtime = old->last_transition_realtime;
+        next->last_reason = old->last_reason;
+        next->priority_override = old->priority_override;
+        next->n_track_faults = old->n_track_faults;
+        next->garp = old->garp;
+        vrrp_garp_set_addrs(&next->garp, next->n_announce);
+        if (reload_filtered(old))
+                manager_accept_filter(m, old, false);
+        reload_vips(m, old, next);
+        if (reload_filtered(next))
+                manager_accept_filter(m, next, true);
+        endpoint_detach(old->endpoint, old, old->multicast);
+        old->endpoint = NULL;
+        tick_leave(old);
+        if (reload_notify_same(&old->conf->notify, &next->conf->notify)) {
+                next->notify = old->notify;
+                old->notify = NULL;
+        }
+}
+
+static int reload_strv_add(char ***l, size_t *n, const char *s) {
+        char **a = reallocarray(*l, *n + 2, sizeof(char *));
+
+        if (!a)
+                return -ENOMEM;
+        *l = a;
+        a[*n] = strdup(s);
+        if (!a[*n])
+                return -ENOMEM;
+        a[++*n] = NULL;
+        return 0;
+}
+
+static bool reload_is_kept(const ReloadItem *items, size_t n, const Instance *old) {
+        for (size_t k = 0; k < n; k++)
+                if (items[k].old == old)
+                        return true;
+        return false;
+}
+
+/* Instances the new config does not have resign (priority 0) and go; their notify queues finish first. */
+static void reload_remove(Manager *m, const ReloadItem *items, size_t n, ManagerReload *ret, size_t *n_removed) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *old = m->instances[k];
+                int r;
+
+                if (reload_is_kept(items, n, old))
+                        continue;
+                if (reload_strv_add(&ret->removed, n_removed, old->name) < 0)
+                        log_oom();
+                r = instance_step(old, &(VrrpEvent){ .type = VRRP_EVENT_SHUTDOWN });
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to resign, ignoring: %m", old->name);
+                manager_retire_notify(m, old);
+        }
+}
+
+/* With the new instances in place: groups, notify queues and tracks for them, then added instances start and
+ * kept ones re-arm their timers (and pick up a changed priority through tracking). items[].old is only
+ * compared with NULL here: the old instances are gone. */
+static void reload_restart(Manager *m, const ReloadItem *items, size_t n) {
+        int r;
+
+        r = manager_setup_syncs(m);
+        if (r >= 0)
+                r = manager_notify_setup(m);
+        if (r >= 0)
+                r = tracking_setup(m);
+        if (r < 0)
+                log_error_errno(r, "reload: failed to set up groups, notify scripts or tracking, carrying on: %m");
+        for (size_t k = 0; k < n; k++) {
+                Instance *i = m->instances[k];
+
+                if (!items[k].old) {
+                        manager_cleanup_instance_vips(m, i);
+                        r = instance_start(i);
+                } else {
+                        r = tracking_apply(i);
+                        if (r >= 0)
+                                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
+                }
+                if (r < 0)
+                        log_error_errno(r, "%s: failed to resume after the reload: %m", i->name);
+        }
+        manager_flush(m);
+}
+
+static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerReload *ret) {
+        size_t n = next->n_instances, n_added = 0, n_removed = 0, n_changed = 0;
+        Instance **olds = m->instances;
+        size_t n_olds = m->n_instances;
+        Config *old_config;
+
+        m->reloading = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */
+        reload_remove(m, items, n, ret, &n_removed);
+        manager_flush(m); /* the resigning adverts sit in the old instances' buffers, which go below */
+        for (size_t k = 0; k < n; k++) {
+                ReloadItem *it = &items[k];
+                int r = 0;
+
+                if (it->old)
+                        reload_transplant(m, it->old, it->next);
+                r = endpoint_attach(it->next->endpoint, it->next, it->next->multicast);
+                if (r < 0)
+                        log_error_errno(r, "%s: failed to take its VRID on the socket: %m", it->next->name);
+                if (!it->old)
+                        r = reload_strv_add(&ret->added, &n_added, it->next->name);
+                else if (it->changed)
+                        r = reload_strv_add(&ret->changed, &n_changed, it->next->name);
+                if (r < 0)
+                        log_oom();
+        }
+        tracking_reload(m, next);
+        manager_syncs_done(m);
+        old_config = m->config;
+        m->config = next;
+        m->instances = calloc(n ? n : 1, sizeof(Instance *));
+        if (!m->instances) {
+                log_oom();
+                abort(); /* half a reload is worse than none: let systemd restart us */
+        }
+        for (size_t k = 0; k < n; k++)
+                m->instances[k] = TAKE_PTR(items[k].next);
+        m->n_instances = n;
+        for (size_t k = 0; k < n_olds; k++)
+                instance_free(olds[k]);
+        free(olds);
+        conf_free(old_config);
+        m->reloading = false;
+        reload_restart(m, items, n);
+}
+
+/* The first error of the failed load, as the bus's InvalidConfig message wants it. */
+static char *reload_first_error(const ConfDiags *d) {
+        char *s = NULL;
+
+        for (size_t k = 0; k < d->n_items; k++)
+                if (d->items[k].level == CONF_DIAG_ERROR && conf_diag_format(&d->items[k], &s) >= 0)
+                        return s;
+        return strdup("the configuration could not be loaded");
+}
+
+int manager_reload(Manager *m, ManagerReload *ret) {
+        ConfLoadOptions o = { .config_id = m->config_id, .hostname = m->hostname };
+        ReloadItem *items = NULL;
+        Config *next = NULL, *running;
+        ConfDiags d = {};
+        int r;
+
+        *ret = (ManagerReload){};
+        r = conf_load_file(m->config_path, &o, &next, &d);
+        for (size_t k = 0; k < d.n_items; k++) {
+                _cleanup_free_ char *s = NULL;
+
+                if (conf_diag_format(&d.items[k], &s) >= 0)
+                        log_full_errno(d.items[k].level == CONF_DIAG_ERROR ? LOG_ERR : LOG_WARNING, 0, "%s", s);
+        }
+        if (r < 0) {
+                ret->error = reload_first_error(&d);
+                conf_diag_done(&d);
+                return r;
+        }
+        conf_diag_done(&d);
+        running = m->config;
+        m->config = next; /* the new instances read their global settings from here */
+        r = reload_prepare(m, next, &items);
+        m->config = running;
+        if (r < 0) {
+                conf_free(next);
+                ret->error = strdup("the new configuration could not be applied; nothing changed (see the log)");
+                return r;
+        }
+        reload_commit(m, next, items, ret);
+        reload_items_free(items, next->n_instances); /* only the Instance pointers they no longer own */
+        return 0;
+}
+
+void manager_reload_done(ManagerReload *r) {
+        char **lists[] = { r->added, r->removed, r->changed };
+
+        for (size_t k = 0; k < 3; k++) {
+                for (char **s = lists[k]; s && *s; s++)
+                        free(*s);
+                free(lists[k]);
+        }
+        free(r->error);
+        *r = (ManagerReload){};
+}
