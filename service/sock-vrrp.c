@@ -27,6 +27,8 @@ static int sock_vrrp_setup_v4(int fd, int ifindex) {
                 r = setsockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
         if (r >= 0)
                 r = setsockopt_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
+        if (r >= 0) /* DSCP CS6, network control, as keepalived marks adverts: they win under congestion */
+                r = setsockopt_int(fd, IPPROTO_IP, IP_TOS, SOCK_VRRP_DSCP_CS6);
         if (r < 0)
                 return r;
         return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0 ? -errno : 0;
@@ -46,6 +48,8 @@ static int sock_vrrp_setup_v6(int fd, int ifindex) {
                 r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
         if (r >= 0)
                 r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+        if (r >= 0)
+                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS, SOCK_VRRP_DSCP_CS6);
         /* The codec computes and verifies the checksum itself: a kernel check would drop bad packets
          * silently, and they must be counted. */
         return r;

@@ -9,6 +9,7 @@
 
 #define SOCK_VRRP_BATCH 64    /* datagrams per recvmmsg/sendmmsg call */
 #define SOCK_VRRP_MTU 1500
+#define SOCK_VRRP_DSCP_CS6 0xc0 /* TOS / traffic class byte */
 
 /* One received VRRP datagram: the VRRP payload (the IPv4 header already stripped) and what the IP layer said. */
 typedef struct SockVrrpPacket {

@@ -226,3 +226,19 @@ def test_no_accept_drops_traffic_to_the_vip_and_leaves_no_table_behind(topology,
     r1.stop()
     left = topo["r1"].sh("nft", "list", "table", "inet", "vrrpd", check=False)
     assert left.returncode != 0, f"vrrpd left its nftables table behind:\n{left.stdout}"
+
+
+@pytest.mark.parametrize("case", [CASES["v3-ipv4"], CASES["v3-ipv6"]], ids=["ipv4", "ipv6"])
+def test_adverts_are_marked_network_control(topology, vrrpd_path, case):
+    """DSCP CS6, as keepalived marks its adverts, so they are not the first to go under congestion."""
+    import subprocess
+
+    topo = topology
+    capture = topo.capture()
+    start(topo["r1"], [instance(topo, case, 255)])
+    wait_until("adverts from r1", lambda: len(adverts(capture, source(topo["r1"], case))) >= 2, timeout=5)
+    capture.stop()
+    field = "ip.dsfield.dscp" if case["family"] == 4 else "ipv6.tclass.dscp"
+    out = subprocess.run(["tshark", "-r", str(capture.path), "-Y", "vrrp", "-T", "fields", "-e", field],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out and set(out) == {"48"}, f"adverts carry DSCP {out}, expected 48 (CS6)"
