@@ -59,6 +59,11 @@ static int instance_setup_addresses(Instance *i) {
         }
         i->params.fsm.primary = i->src;
         i->multicast = c->n_unicast_peers == 0;
+        /* keepalived's old unicast checksum exists for VRRPv3 over IPv4 unicast only */
+        i->tx_checksum = !i->multicast && c->version == 3 && c->family == AF_INET &&
+                                         c->old_unicast_checksum == CONF_CHECKSUM_ALWAYS
+                                 ? VRRP_CHECKSUM_MCAST_DST
+                                 : VRRP_CHECKSUM_RFC;
         i->n_dsts = i->multicast ? 1 : c->n_unicast_peers;
         i->dsts = calloc(i->n_dsts, sizeof(VrrpAddr));
         if (!i->dsts)
@@ -144,7 +149,7 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
         for (size_t k = 0; k < i->n_dsts; k++) {
                 uint8_t *buf = i->tx + k * i->tx_len;
 
-                r = vrrp_packet_build(&adv, p->fsm.family, &i->src, &i->dsts[k], VRRP_CHECKSUM_RFC, buf, i->tx_len,
+                r = vrrp_packet_build(&adv, p->fsm.family, &i->src, &i->dsts[k], i->tx_checksum, buf, i->tx_len,
                                       &len);
                 if (r >= 0)
                         r = endpoint_queue(i->endpoint, &i->src, &i->dsts[k], buf, len);
@@ -272,6 +277,16 @@ static void instance_count_drop(Instance *i, VrrpDrop d, const VrrpAddr *src) {
         }
 }
 
+/* keepalived's default (unicast_checksum_compat auto): a unicast peer sending the old VRRPv3 checksum gets
+ * it back, since such a peer accepts nothing else. */
+static void instance_follow_checksum(Instance *i, const VrrpAdvert *adv) {
+        if (adv->checksum != VRRP_CHECKSUM_MCAST_DST || i->multicast || i->tx_checksum == VRRP_CHECKSUM_MCAST_DST ||
+            i->conf->old_unicast_checksum != CONF_CHECKSUM_AUTO)
+                return;
+        i->tx_checksum = VRRP_CHECKSUM_MCAST_DST;
+        log_inst(i, LOG_NOTICE, 0, "the peer sends keepalived's old unicast checksum: sending it too");
+}
+
 /* A datagram for our VRID: decode, run the RFC's receive checks, count, and only then step the FSM. */
 void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         const int family = i->params.fsm.family;
@@ -294,6 +309,7 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         for (unsigned n = 0; n < _VRRP_RX_NOTE_MAX; n++)
                 if (res.notes & (1u << n))
                         i->stats.notes[n]++;
+        instance_follow_checksum(i, &adv);
         i->stats.counters[INSTANCE_ADVERTS_RECEIVED]++;
         if (adv.priority == 0)
                 i->stats.counters[INSTANCE_PRIORITY_ZERO_RECEIVED]++;

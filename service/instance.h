@@ -48,6 +48,7 @@ typedef struct Instance {
         size_t n_dsts;
         bool multicast;
         uint8_t *tx;              /* one encoded advert per destination (v3's checksum covers the dst) */
+        VrrpChecksum tx_checksum; /* RFC, or keepalived's old unicast form (old_unicast_checksum, or heard) */
         size_t tx_len;
         bool *vip_preexisting;    /* an address owner's own addresses: never removed */
         bool holds_vips;

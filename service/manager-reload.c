@@ -178,6 +178,8 @@ static void reload_transplant(Manager *m, Instance *old, Instance *next) {
         next->priority_override = old->priority_override;
         next->n_track_faults = old->n_track_faults;
         next->garp = old->garp;
+        if (next->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !next->multicast)
+                next->tx_checksum = old->tx_checksum; /* what the peer taught us */
         vrrp_garp_set_addrs(&next->garp, next->n_announce);
         if (reload_filtered(old))
                 manager_accept_filter(m, old, false);

@@ -20,6 +20,13 @@ typedef enum ConfState {
         CONF_STATE_MASTER,
 } ConfState;
 
+/* old_unicast_checksum: keepalived's unicast_checksum_compat */
+typedef enum ConfChecksum {
+        CONF_CHECKSUM_AUTO,   /* RFC form, switching to the old one when a peer sends it */
+        CONF_CHECKSUM_ALWAYS, /* old_unicast_checksum */
+        CONF_CHECKSUM_NEVER,  /* old_unicast_checksum never */
+} ConfChecksum;
+
 typedef enum ConfAuthType {
         CONF_AUTH_NONE,
         CONF_AUTH_PASS,
@@ -199,6 +206,7 @@ typedef struct ConfInstance {
         VrrpAddr mcast_dst; /* resolved from global_defs when multicast */
         ConfTracks tracks;
         bool dont_track_primary;
+        int old_unicast_checksum; /* ConfChecksum */
         ConfNotifies notify;
         bool use_vmac;
         char *vmac_name;

@@ -181,6 +181,22 @@ static int parse_use_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *
 }
 
 #define I(f) offsetof(ConfInstance, f)
+/* keepalived's "old_unicast_checksum [never]": send VRRPv3 unicast adverts with the checksum older keepalived
+ * computed (pseudo-header naming 224.0.0.18), or never switch to it; unset, follow what the peer sends. */
+static int parse_old_unicast_checksum(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *i = obj;
+
+        if (!conf_parse_value_nargs(p, st, 0, 1, "nothing or 'never'"))
+                return 0;
+        if (st->n > 1 && strcmp(st->w[1].text, "never") != 0) {
+                conf_diag_error(p->d, &st->w[1].loc, "invalid value '%s' for '%s'; expected nothing or 'never'",
+                                st->w[1].text, st->w[0].text);
+                return 0;
+        }
+        i->old_unicast_checksum = st->n > 1 ? CONF_CHECKSUM_NEVER : CONF_CHECKSUM_ALWAYS;
+        return 0;
+}
+
 static const ConfKeyword instance_keywords[] = {
         { "state", parse_state },
         { "interface", parse_interface },
@@ -206,6 +222,7 @@ static const ConfKeyword instance_keywords[] = {
         { "track_script", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 1 },
         { "track_file", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 2 },
         { "dont_track_primary", conf_parse_value_set_flag, 0, I(dont_track_primary) },
+        { "old_unicast_checksum", parse_old_unicast_checksum },
         { "notify", conf_parse_value_set_notify, 0, I(notify.any) },
         { "notify_master", conf_parse_value_set_notify, 0, I(notify.master) },
         { "notify_backup", conf_parse_value_set_notify, 0, I(notify.backup) },

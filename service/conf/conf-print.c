@@ -211,6 +211,9 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_unicast(j, i);
         print_tracks(j, &i->tracks);
         print_bool(j, "dont_track_primary", i->dont_track_primary);
+        print_str(j, "old_unicast_checksum", i->old_unicast_checksum == CONF_CHECKSUM_ALWAYS  ? "always"
+                                             : i->old_unicast_checksum == CONF_CHECKSUM_NEVER ? "never"
+                                                                                              : "auto");
         print_notifies(j, &i->notify);
         print_bool(j, "use_vmac", i->use_vmac);
         print_str(j, "vmac_name", i->vmac_name);
