@@ -8,6 +8,7 @@
 #include "manager.h"
 #include "nl-monitor.h"
 #include "script-config.h"
+#include "track-file.h"
 #include "track-script.h"
 #include "tracking.h"
 #include "util/log.h"
@@ -19,6 +20,7 @@ const char *track_kind_to_string(TrackKind k) {
         static const char *const table[_TRACK_KIND_MAX] = {
                 [TRACK_KIND_SCRIPT] = "script",
                 [TRACK_KIND_INTERFACE] = "interface",
+                [TRACK_KIND_FILE] = "file",
         };
 
         return (unsigned) k < _TRACK_KIND_MAX ? table[k] : NULL;
@@ -141,13 +143,90 @@ static int tracking_add_interfaces(Manager *m, Instance *i, const ConfTrack *lis
         return 0;
 }
 
+/* keepalived's track_file: value × weight (reverse: negated), clamped to ±253; weight 0: non-zero is FAULT. */
+static VrrpTrack tracking_file_vtrack(long value, int weight, bool reverse) {
+        long c;
+
+        if (weight == 0)
+                return (VrrpTrack){ .state = value != 0 ? VRRP_TRACK_DOWN : VRRP_TRACK_UP, .reverse = reverse };
+        c = value * weight * (reverse ? -1 : 1);
+        c = c > VRRP_TRACK_WEIGHT_MAX ? VRRP_TRACK_WEIGHT_MAX : c < -VRRP_TRACK_WEIGHT_MAX ? -VRRP_TRACK_WEIGHT_MAX : c;
+        /* a positive weight counts while up, a negative one while down (core/vrrp-track.h) */
+        return (VrrpTrack){ .state = c >= 0 ? VRRP_TRACK_UP : VRRP_TRACK_DOWN, .weight = (int) c };
+}
+
+static void tracking_on_file(TrackFile *f, long value, void *userdata) {
+        Manager *m = userdata;
+
+        log_info("track_file '%s' now reads %ld", track_file_get_name(f), value);
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool mine = false;
+
+                for (size_t n = 0; n < i->n_tracks; n++)
+                        if (i->tracks[n].file == f) {
+                                i->vtracks[n] = tracking_file_vtrack(value, i->tracks[n].file_weight,
+                                                                     i->tracks[n].file_reverse);
+                                mine = true;
+                        }
+                if (mine)
+                        (void) tracking_apply(i);
+        }
+        manager_flush(m);
+}
+
+static TrackFile *tracking_file(Manager *m, const ConfTrackFile *cf) {
+        Tracking *t = &m->tracking;
+        TrackFile **a;
+        int r;
+
+        for (size_t k = 0; k < t->n_files; k++)
+                if (strcmp(track_file_get_name(t->files[k]), cf->name) == 0)
+                        return t->files[k];
+        a = reallocarray(t->files, t->n_files + 1, sizeof(*a));
+        if (!a)
+                return log_oom(), NULL;
+        t->files = a;
+        r = track_file_new(m->event, cf->name, cf->file, cf->init_file, cf->init_value, cf->init_overwrite,
+                           tracking_on_file, m, &t->files[t->n_files]);
+        if (r < 0)
+                return log_error_errno(r, "track_file '%s': cannot watch '%s': %m", cf->name, cf->file), NULL;
+        return t->files[t->n_files++];
+}
+
+static int tracking_add_files(Manager *m, Instance *i, const ConfTrack *list, size_t n) {
+        for (size_t k = 0; k < n; k++) {
+                const ConfTrackFile *cf = conf_find_track_file(m->config, list[k].name);
+                TrackFile *f = cf ? tracking_file(m, cf) : NULL;
+                int weight, r;
+                bool reverse;
+
+                if (!f) {
+                        log_warning("%s: not tracking track_file '%s': it cannot be watched", i->name, list[k].name);
+                        continue;
+                }
+                weight = list[k].weight != CONF_UNSET ? list[k].weight : cf->weight;
+                reverse = list[k].reverse || (list[k].weight == CONF_UNSET && cf->weight_reverse);
+                r = tracking_add(i, TRACK_KIND_FILE, list[k].name, NULL, 0,
+                                 tracking_file_vtrack(track_file_get_value(f), weight, reverse));
+                if (r < 0)
+                        return r;
+                i->tracks[i->n_tracks - 1].file = f;
+                i->tracks[i->n_tracks - 1].file_weight = weight;
+                i->tracks[i->n_tracks - 1].file_reverse = reverse;
+        }
+        return 0;
+}
+
 static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
         int r;
 
         r = tracking_add_scripts(m, i, t->scripts, t->n_scripts);
-        if (r < 0)
-                return r;
-        return tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
+        if (r >= 0)
+                r = tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
+        if (r >= 0)
+                r = tracking_add_files(m, i, t->files, t->n_files);
+        return r;
 }
 
 /* An instance tracks its own objects and those of its sync group (keepalived applies a group's tracks to every
@@ -164,10 +243,17 @@ int tracking_setup(Manager *m) {
                         r = tracking_add_all(m, i, &g->tracks);
                 if (r < 0)
                         return r;
-                if (c->tracks.n_files > 0 || (g && g->tracks.n_files > 0))
-                        log_warning("%s: track_file is not supported yet, ignored", i->name);
         }
         return 0;
+}
+
+/* Files hold their state themselves: a reload simply watches them anew. */
+static void tracking_files_done(Manager *m) {
+        for (size_t k = 0; k < m->tracking.n_files; k++)
+                track_file_free(m->tracking.files[k]);
+        free(m->tracking.files);
+        m->tracking.files = NULL;
+        m->tracking.n_files = 0;
 }
 
 void tracking_done(Manager *m) {
@@ -176,6 +262,7 @@ void tracking_done(Manager *m) {
                 script_config_command_done(&m->tracking.scripts[k].command);
         }
         free(m->tracking.scripts);
+        tracking_files_done(m);
         m->tracking = (Tracking){};
 }
 
@@ -259,4 +346,5 @@ void tracking_reload(Manager *m, const Config *next) {
                 script_config_command_done(&e->command);
         }
         t->n_scripts = kept;
+        tracking_files_done(m);
 }

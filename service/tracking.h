@@ -9,11 +9,13 @@
 typedef struct Config Config;
 typedef struct Instance Instance;
 typedef struct Manager Manager;
+typedef struct TrackFile TrackFile;
 typedef struct TrackScript TrackScript;
 
 typedef enum TrackKind {
         TRACK_KIND_SCRIPT,
         TRACK_KIND_INTERFACE,
+        TRACK_KIND_FILE,
         _TRACK_KIND_MAX,
 } TrackKind;
 
@@ -23,6 +25,9 @@ typedef struct InstanceTrack {
         const char *name;
         TrackScript *script; /* TRACK_KIND_SCRIPT: shared, owned by the manager */
         int ifindex;         /* TRACK_KIND_INTERFACE */
+        TrackFile *file;     /* TRACK_KIND_FILE: shared, owned by the manager */
+        int file_weight;     /* the value read is multiplied by it */
+        bool file_reverse;
 } InstanceTrack;
 
 /* The vrrp_scripts that some instance tracks, each run once however many instances track it. */
@@ -35,6 +40,8 @@ typedef struct TrackingScript {
 typedef struct Tracking {
         TrackingScript *scripts;
         size_t n_scripts;
+        TrackFile **files; /* track_file blocks some instance tracks */
+        size_t n_files;
 } Tracking;
 
 int tracking_setup(Manager *m);

@@ -109,3 +109,26 @@ def test_a_failed_health_check_moves_the_vip_and_preemption_decides_the_return(t
     wait_master(topo, "r2", vip, timeout=master_down_interval(V3, 90) + 5)
     topo["r1"].nginx.restart()
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 5)
+
+
+def test_track_file_moves_the_vip_when_its_value_changes(topology, vrrpd_path):
+    """keepalived's track_file: the value written (by a deploy script, say) times the weight adjusts the
+    priority: 1 × -60 takes r1 from 150 to 90, below r2's 100; 0 gives it back."""
+    from vrrptopo import keepalived_config
+
+    topo, vip = topology, vip_of(topology, V3)
+    drain = topo["r1"].dir / "drain"
+    block = f"track_file drain {{\n    file {drain}\n    weight -60\n    init_file 0 overwrite\n}}\n"
+    for name, prio in (("r1", 150), ("r2", 100)):
+        conf = topo[name].dir / "vrrpd.conf"
+        tracked = instance(topo, V3, prio, extra=["track_file {", "    drain", "}"] if name == "r1" else [])
+        text = keepalived_config([tracked]).replace("vrrp_instance", (block if name == "r1" else "") + "vrrp_instance", 1)
+        topo[name].vrrpd(text, args=["-l", "-f", str(conf)]).wait_ready()
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    assert drain.read_text().strip() == "0", "init_file did not create the file with its value"
+    drain.write_text("1\n")
+    wait_master(topo, "r2", vip, timeout=master_down_interval(V3, 90) + 3)
+    tmp = drain.with_suffix(".new")
+    tmp.write_text("0\n")
+    tmp.rename(drain)  # replaced by rename, as careful writers do: the watch on the directory still sees it
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
