@@ -9,6 +9,7 @@ import time
 import pytest
 
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo.timing import master_down_interval, skew_time, vip_of
 
 # Each scenario runs for VRRPv2 over IPv4 (with PASS auth), VRRPv3 over IPv4 and VRRPv3 over IPv6.
 CASES = {
@@ -17,19 +18,6 @@ CASES = {
     "v3-ipv6": dict(version=3, family=6, advert_int=0.5, auth_pass=None),
 }
 SLACK = 0.050  # the issue's bound: the RFC's interval + 50 ms
-
-
-def skew_time(case, priority):
-    base = 1.0 if case["version"] == 2 else case["advert_int"]
-    return (256 - priority) * base / 256
-
-
-def master_down_interval(case, priority):
-    return 3 * case["advert_int"] + skew_time(case, priority)
-
-
-def vip_of(topo, case):
-    return topo.vip4() if case["family"] == 4 else topo.vip6()
 
 
 def instance(topo, case, priority, **kw):
@@ -91,13 +79,20 @@ def test_higher_priority_wins_the_election_and_serves_the_vip(topology, vrrpd_pa
     answers(topo, vip, "r1")
 
 
-def test_backup_takes_over_within_master_down_interval_after_a_crash(topology, vrrpd_path, case):
-    topo, vip = topology, vip_of(topology, case)
+def elect_r1_and_capture(topo, case):
+    """r1 (150) and r2 (100) running, r1 master, a capture on the client already holding one of r1's adverts."""
+    vip = vip_of(topo, case)
     r1 = start(topo["r1"], [instance(topo, case, 150)])
     start(topo["r2"], [instance(topo, case, 100)])
     wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
     capture = topo.capture()
     wait_until("an advert from r1 in the capture", lambda: adverts(capture, source(topo["r1"], case)), timeout=5)
+    return r1, capture
+
+
+def test_backup_takes_over_within_master_down_interval_after_a_crash(topology, vrrpd_path, case):
+    topo, vip = topology, vip_of(topology, case)
+    r1, capture = elect_r1_and_capture(topo, case)
     r1.crash()  # SIGKILL: no priority-0 advert; the VIP stays on r1's interface, as after a real crash
     wait_until("r2 to hold the VIP", lambda: holds(topo["r2"], vip), timeout=master_down_interval(case, 100) + 3)
     answers(topo, vip, "r2")  # the new master's gratuitous ARP / NA moved the client over
@@ -112,11 +107,7 @@ def test_backup_takes_over_within_master_down_interval_after_a_crash(topology, v
 
 def test_sigterm_hands_over_within_skew_time(topology, vrrpd_path, case):
     topo, vip = topology, vip_of(topology, case)
-    r1 = start(topo["r1"], [instance(topo, case, 150)])
-    start(topo["r2"], [instance(topo, case, 100)])
-    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
-    capture = topo.capture()
-    wait_until("an advert from r1 in the capture", lambda: adverts(capture, source(topo["r1"], case)), timeout=5)
+    r1, capture = elect_r1_and_capture(topo, case)
     t0 = time.monotonic()
     r1.stop()
     assert time.monotonic() - t0 < 2, "vrrpd took more than 2 s to stop"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pytest
 
 from vrrptopo import VrrpInstance, bad_packets, keepalived_config, wait_until
+from vrrptopo.timing import master_down_interval, skew_time, vip_of
 
 SLACK = 0.050  # the issue's bound: the RFC's interval + 50 ms
 EARLY = 0.005  # a takeover may not come before the RFC's interval either (capture timestamps are that precise)
@@ -42,20 +43,6 @@ KEEPALIVED_REJECTS = (
     "Invalid packet type", "unexpected ip number count", "not present in MASTER advert", "VIPs but received",
     "ip_tot_len mismatch", "icast packet but received",
 )
-
-
-def skew_time(case, priority):
-    """RFC 3768 (v2): (256 - priority) / 256 s; RFC 9568 (v3): scaled by the advert interval."""
-    base = 1.0 if case["version"] == 2 else case["advert_int"]
-    return (256 - priority) * base / 256
-
-
-def master_down_interval(case, priority):
-    return 3 * case["advert_int"] + skew_time(case, priority)
-
-
-def vip_of(topo, case):
-    return topo.vip4() if case["family"] == 4 else topo.vip6()
 
 
 def source_of(router, case):
