@@ -110,6 +110,35 @@ static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
                 g->smtp_alert = false;
 }
 
+/* keepalived starts a sync group in MASTER only if every member is an address owner wanting MASTER;
+ * otherwise its MASTER members start as BACKUP, owners too (vrrp_complete_init(): "if any sync group has
+ * member wanting to start in master state, then all can start in master state"). */
+static void sync_group_start_state(Config *c, const ConfSyncGroup *g, ConfDiags *d) {
+        bool master = false, backup = false;
+
+        for (size_t k = 0; k < g->n_members; k++) {
+                const ConfInstance *i = conf_find_instance(c, g->members[k].name);
+                if (!i || !i->sync_group || strcmp(i->sync_group, g->name) != 0)
+                        continue;
+                backup = backup || i->state == CONF_STATE_BACKUP || i->priority != 255;
+                master = master || i->state == CONF_STATE_MASTER;
+        }
+        if (!master || !backup)
+                return;
+        for (size_t k = 0; k < g->n_members; k++) {
+                ConfInstance *i = (ConfInstance *) conf_find_instance(c, g->members[k].name);
+                if (!i || i->state != CONF_STATE_MASTER || !i->sync_group ||
+                    strcmp(i->sync_group, g->name) != 0)
+                        continue;
+                if (i->priority == 255) /* below 255 MASTER already started as backup: nothing changes */
+                        conf_diag_warning(d, &i->state_loc,
+                                          "'%s' starts as BACKUP: not every member of "
+                                          "vrrp_sync_group '%s' is an address owner in state MASTER",
+                                          i->name, g->name);
+                i->state = CONF_STATE_BACKUP;
+        }
+}
+
 /* keepalived ignores an instance's own interface in its track_interface list */
 static void drop_own_interface(ConfInstance *i, ConfDiags *d) {
         size_t n = 0;
@@ -143,5 +172,7 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
         check_duplicates(c, d);
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 check_sync_group(c, &c->sync_groups[k], d);
+        for (size_t k = 0; k < c->n_sync_groups; k++)
+                sync_group_start_state(c, &c->sync_groups[k], d);
         return 0;
 }

@@ -89,7 +89,14 @@ static void complete_priority_state(ConfInstance *i, ConfDiags *d) {
                 i->priority = i->state == CONF_STATE_MASTER ? PRIO_OWNER : PRIO_DEFAULT;
         if (i->state == CONF_UNSET)
                 i->state = i->priority == PRIO_OWNER ? CONF_STATE_MASTER : CONF_STATE_BACKUP;
-        else if (i->state == CONF_STATE_MASTER && i->priority != PRIO_OWNER)
+        else if (i->state == CONF_STATE_MASTER && i->priority != PRIO_OWNER && i->strict_mode) {
+                /* keepalived: "State MASTER must match being address owner", and it wants BACKUP */
+                conf_diag_warning(d, &i->state_loc,
+                                  "strict mode: 'state MASTER' needs priority 255 (an address owner), "
+                                  "'%s' has %d; set to BACKUP",
+                                  i->name, i->priority);
+                i->state = CONF_STATE_BACKUP;
+        } else if (i->state == CONF_STATE_MASTER && i->priority != PRIO_OWNER)
                 conf_diag_warning(d, &i->state_loc, "'state MASTER' with priority %d: only an address owner "
                                   "(priority 255) starts as master; '%s' starts as backup and takes over after the "
                                   "master-down interval", i->priority, i->name);

@@ -1,10 +1,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf/conf-lexer.h"
 #include "conf/conf-line.h"
 #include "conf/conf-macro.h"
+#include "conf/conf-quote.h"
 #include "conf/conf-util.h"
 #include "util/cleanup.h"
 
@@ -18,6 +20,8 @@ typedef struct Lexer {
         unsigned depth;
         size_t n_files_read;
         size_t n_bytes_read;
+        unsigned n_generated; /* lines that multi-line values and "~SEQ"s produced */
+        bool too_deep;
         bool too_many_files, too_many_tokens;
         ConfLine raw, expanded;
 } Lexer;
@@ -94,6 +98,8 @@ static int lexer_decomment(Lexer *lx, const char *p, size_t len, const ConfLoc *
 }
 
 static void line_drop_prefix(ConfLine *l, size_t k) {
+        if (k == 0) /* also keeps an empty line's NULL buffer away from memmove() */
+                return;
         memmove(l->s, l->s + k, l->n - k);
         memmove(l->col, l->col + k, (l->n - k) * sizeof(unsigned));
         l->n -= k;
@@ -122,7 +128,34 @@ static bool lexer_condition(Lexer *lx, ConfLine *l) {
         return true;
 }
 
+/* A word of a command keyword's line, read as keepalived re-reads those lines (conf-quote.h). */
+static int lexer_command_word(Lexer *lx, const ConfLine *l, size_t *i, const ConfLoc *at) {
+        _cleanup_(conf_line_done) ConfLine w = {};
+        bool quoted;
+        int r;
+
+        r = conf_quote_word(l, i, &w, &quoted);
+        if (r == -EINVAL || r == -EBADMSG) {
+                ConfLoc q = { at->file, at->line, r == -EINVAL ? l->col[*i] : at->column };
+                if (r == -EINVAL)
+                        conf_diag_error(lx->diags, &q,
+                                        "unterminated quoted string; expected a closing '%c' on this line",
+                                        l->s[*i]);
+                else
+                        conf_diag_error(lx->diags, &q,
+                                        "a backslash ends the line or escapes a NUL byte; expected "
+                                        "an escaped character after it");
+                *i = l->n;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        return lexer_push(lx, CONF_TOKEN_WORD, w.s ?: "", w.n, at, quoted);
+}
+
 static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
+        bool command = false;
+        size_t n_words = 0;
         int r = 0;
 
         for (size_t i = 0; i < l->n && r >= 0;) {
@@ -137,7 +170,12 @@ static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
                 if (c == '\n' || c == '{' || c == '}') {
                         r = lexer_push(lx, c == '\n' ? CONF_TOKEN_EOL : c == '{' ? CONF_TOKEN_OPEN : CONF_TOKEN_CLOSE,
                                        c == '\n' ? "" : l->s + i, c == '\n' ? 0 : 1, &at, false);
+                        command = command && c != '\n';
                         i++;
+                        continue;
+                }
+                if (command) {
+                        r = lexer_command_word(lx, l, &i, &at);
                         continue;
                 }
                 if (c == '"') {
@@ -148,11 +186,13 @@ static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
                         j = q ? (size_t) (q - l->s) : l->n;
                         r = lexer_push(lx, CONF_TOKEN_WORD, l->s + i + 1, j - i - 1, &at, true);
                         i = q ? j + 1 : j;
+                        n_words++;
                         continue;
                 }
                 for (j = i; j < l->n && !is_blank(l->s[j]) && !strchr("\"{}\n", l->s[j]); j++)
                         ;
                 r = lexer_push(lx, CONF_TOKEN_WORD, l->s + i, j - i, &at, false);
+                command = n_words++ == 0 && conf_quote_is_command_keyword(l->s + i, j - i);
                 i = j;
         }
         if (r >= 0)
@@ -228,34 +268,198 @@ static int lexer_include(Lexer *lx, const ConfLine *l, size_t arg, const ConfLoc
         return r;
 }
 
-static int lexer_line(Lexer *lx, const char *p, size_t len, const ConfLoc *loc) {
+static int lexer_logical(Lexer *lx, ConfLine *l, const ConfLoc *loc, unsigned depth);
+
+static void line_trim(ConfLine *l) {
+        size_t k = 0;
+
+        while (k < l->n && is_blank(l->s[k]))
+                k++;
+        line_drop_prefix(l, k);
+        while (l->n > 0 && is_blank(l->s[l->n - 1]))
+                l->n--;
+}
+
+/* Counts a line that a multi-line value or a "~SEQ" produces; false once there were too many (reported
+ * once). */
+static bool lexer_generate(Lexer *lx, const ConfLoc *loc) {
+        if (lx->n_generated > CONF_GENERATED_LINES_MAX)
+                return false;
+        if (++lx->n_generated <= CONF_GENERATED_LINES_MAX)
+                return true;
+        conf_diag_error(lx->diags, loc,
+                        "definitions and '~SEQ' lines produce more than %d lines in all, stopped",
+                        CONF_GENERATED_LINES_MAX);
+        return false;
+}
+
+/* keepalived strips comments again after substituting: a '#' or '!' that a value brought in ($_HASH, say)
+ * starts a comment unless it is inside double quotes. */
+static void line_cut_comment(ConfLine *l) {
+        bool quote = false;
+
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->s[i] == '"')
+                        quote = !quote;
+                else if (!quote && (l->s[i] == '#' || l->s[i] == '!')) {
+                        l->n = i;
+                        break;
+                }
+        }
+        while (l->n > 0 && is_blank(l->s[l->n - 1]))
+                l->n--;
+}
+
+/* The lines a multi-line value left over, read one by one as if they followed in the file. */
+static int lexer_rest(Lexer *lx, const ConfLine *rest, const ConfLoc *loc, unsigned depth) {
+        _cleanup_(conf_line_done) ConfLine seg = {};
+        int r = 0;
+
+        if (rest->n == 0)
+                return 0;
+        for (size_t i = 0; i <= rest->n && r >= 0; i++) {
+                if (i < rest->n && rest->s[i] != '\n') {
+                        r = conf_line_push(&seg, rest->s[i], rest->col[i]);
+                        continue;
+                }
+                if (!lexer_generate(lx, loc))
+                        return 0;
+                r = lexer_logical(lx, &seg, loc, depth + 1);
+                seg.n = 0;
+        }
+        return r;
+}
+
+static int lexer_seq_value(Lexer *lx, const ConfSeq *seq, long v) {
+        char num[24];
+
+        if (seq->hex)
+                snprintf(num, sizeof(num), "%lx", (unsigned long) v);
+        else
+                snprintf(num, sizeof(num), "%ld", v);
+        return conf_macro_set(&lx->macros, seq->var, num);
+}
+
+/* Reads l from offset from on as a line of its own, once more for a "~SEQ" or "~LST": 1 when done, 0 once
+ * the lines they produce all together are too many, < 0 on failure. */
+static int lexer_repeat(Lexer *lx, const ConfLine *l, size_t from, const ConfLoc *loc, unsigned depth) {
+        _cleanup_(conf_line_done) ConfLine text = {};
+        int r = 0;
+
+        if (!lexer_generate(lx, loc))
+                return 0;
+        for (size_t i = from; i < l->n && r >= 0; i++)
+                r = conf_line_push(&text, l->s[i], l->col[i]);
+        if (r >= 0)
+                r = lexer_logical(lx, &text, loc, depth + 1);
+        return r < 0 ? r : 1;
+}
+
+/* "~SEQ(VAR, START, STEP, END) TEXT": TEXT once for each number, $VAR defined as it, as keepalived does. */
+static int lexer_seq(Lexer *lx, const ConfLine *l, const ConfLoc *loc, unsigned depth) {
+        ConfSeq seq;
+        int r;
+
+        r = conf_macro_seq_parse(&lx->macros, l, &seq);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return conf_diag_error(lx->diags, loc,
+                                       "invalid '~SEQ' line; expected '~SEQ(NAME, START, STEP, END) TEXT'"),
+                       0;
+        for (long v = seq.start;;) {
+                r = lexer_seq_value(lx, &seq, v);
+                if (r >= 0)
+                        r = lexer_repeat(lx, l, seq.text, loc, depth);
+                if (r <= 0)
+                        return r;
+                if (v == seq.end || __builtin_add_overflow(v, seq.step, &v) ||
+                    (seq.step > 0 ? v > seq.end : v < seq.end))
+                        return 0;
+        }
+}
+
+/* "~LST(NAMES, VALUES, ...) TEXT": TEXT once for each set of values, the names defined as them. */
+static int lexer_lst(Lexer *lx, const ConfLine *l, const ConfLoc *loc, unsigned depth) {
+        _cleanup_(conf_macro_lst_done) ConfLst lst = {};
+        int r;
+
+        r = conf_macro_lst_parse(l, &lst);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return conf_diag_error(lx->diags, loc,
+                                       "invalid '~LST' line; expected '~LST(NAME, VALUE, ...) TEXT' "
+                                       "or '~LST({NAME, ...}, {VALUE, ...}, ...) TEXT'"),
+                       0;
+        for (size_t set = 0; set < lst.n_values; set += lst.n_names) {
+                r = 0;
+                for (size_t k = 0; k < lst.n_names && r >= 0; k++)
+                        r = conf_macro_set(&lx->macros, lst.names[k], lst.values[set + k]);
+                if (r >= 0)
+                        r = lexer_repeat(lx, l, lst.text, loc, depth);
+                if (r <= 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* One logical line: a line of a file, a line of a multi-line value, or the text of a "~SEQ". */
+static int lexer_logical(Lexer *lx, ConfLine *l, const ConfLoc *loc, unsigned depth) {
+        _cleanup_(conf_line_done) ConfLine expanded = {}, rest = {};
         size_t arg;
+        int r;
+
+        if (depth > CONF_MACRO_PASSES_MAX) {
+                if (!lx->too_deep)
+                        conf_diag_error(lx->diags, loc,
+                                        "definitions expand more than %d levels deep (does a definition use "
+                                        "itself?)",
+                                        CONF_MACRO_PASSES_MAX);
+                lx->too_deep = true;
+                return 0;
+        }
+        line_trim(l);
+        if (lx->macros.continuing >= 0) {
+                r = conf_macro_continue(&lx->macros, l);
+                if (r == -E2BIG)
+                        conf_diag_error(lx->diags, loc, "definition longer than %d bytes", CONF_LINE_MAX);
+                return r == -E2BIG ? 0 : r < 0 ? r : 0;
+        }
+        if (l->n == 0 || !lexer_condition(lx, l) || l->n == 0)
+                return 0;
+        ConfLoc start = { loc->file, loc->line, l->col[0] };
+        r = conf_macro_define(&lx->macros, l, &start, lx->diags);
+        if (r != 0)
+                return r < 0 && r != -ENOMEM ? 0 : r;
+        if (l->n >= 4 && memcmp(l->s, "~SEQ", 4) == 0)
+                return lexer_seq(lx, l, &start, depth);
+        if (l->n >= 4 && memcmp(l->s, "~LST", 4) == 0)
+                return lexer_lst(lx, l, &start, depth);
+        r = conf_macro_expand(&lx->macros, l, &expanded, &rest, &start, lx->diags);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        if (r > 0)
+                line_cut_comment(&expanded);
+        if (r > 0 && expanded.n > 0 &&
+            (expanded.s[0] == '~' || expanded.s[0] == '@' || expanded.s[0] == '$' ||
+             is_blank(expanded.s[0]))) /* keepalived looks at such a line again */
+                r = lexer_logical(lx, &expanded, loc, depth + 1);
+        else if (is_include(&expanded, &arg))
+                r = lexer_include(lx, &expanded, arg, &start);
+        else
+                r = lexer_tokenize(lx, &expanded, &start);
+        return r < 0 ? r : lexer_rest(lx, &rest, loc, depth);
+}
+
+static int lexer_line(Lexer *lx, const char *p, size_t len, const ConfLoc *loc) {
         int r;
 
         lx->diags->seq = lx->out->n_items;
         r = lexer_decomment(lx, p, len, loc);
         if (r < 0)
                 return r == -E2BIG ? 0 : r;
-        if (lx->macros.continuing >= 0) {
-                r = conf_macro_continue(&lx->macros, &lx->raw);
-                if (r == -E2BIG)
-                        conf_diag_error(lx->diags, loc, "definition longer than %d bytes", CONF_LINE_MAX);
-                return r == -E2BIG ? 0 : r < 0 ? r : 0;
-        }
-        if (lx->raw.n == 0 || !lexer_condition(lx, &lx->raw) || lx->raw.n == 0)
-                return 0;
-        ConfLoc start = { loc->file, loc->line, lx->raw.col[0] };
-        r = conf_macro_define(&lx->macros, &lx->raw, &start, lx->diags);
-        if (r != 0)
-                return r < 0 && r != -ENOMEM ? 0 : r;
-        if (lx->raw.s[0] == '~')
-                return conf_diag_warning(lx->diags, &start, "'~SEQ' and '~LST' lines are not supported by vrrpd, ignored"), 0;
-        r = conf_macro_expand(&lx->macros, &lx->raw, &lx->expanded, &start, lx->diags);
-        if (r < 0)
-                return r == -ENOMEM ? r : 0;
-        if (is_include(&lx->expanded, &arg))
-                return lexer_include(lx, &lx->expanded, arg, &start);
-        return lexer_tokenize(lx, &lx->expanded, &start);
+        return lexer_logical(lx, &lx->raw, loc, 0);
 }
 
 static int lexer_text(Lexer *lx, const char *file, const char *data, size_t size) {
@@ -272,6 +476,40 @@ static int lexer_text(Lexer *lx, const char *file, const char *data, size_t size
         }
         lx->macros.continuing = -1;
         return r == -E2BIG ? 0 : r;
+}
+
+/* ${_PWD}: the absolute directory of path, as keepalived, which changes into it while reading the file. */
+static char *dir_of(const char *path) {
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *cwd = NULL;
+        char *dir = NULL;
+
+        if (path[0] == '/')
+                return strndup(path, slash == path ? 1 : (size_t) (slash - path));
+        cwd = getcwd(NULL, 0);
+        if (!cwd)
+                return strdup(".");
+        if (!slash)
+                return TAKE_PTR(cwd);
+        if (asprintf(&dir, "%s/%.*s", cwd, (int) (slash - path), path) < 0)
+                return NULL;
+        return dir;
+}
+
+/* Reads a file's text with ${_PWD} set to its directory, and back to the including file's afterwards. */
+static int lexer_text_in_dir(Lexer *lx, const char *file, const char *data, size_t size) {
+        const char *cur = conf_macro_get(&lx->macros, "_PWD");
+        _cleanup_free_ char *saved = cur ? strdup(cur) : NULL, *dir = dir_of(file);
+        int r;
+
+        if (!dir || (cur && !saved))
+                return -ENOMEM;
+        r = conf_macro_set(&lx->macros, "_PWD", dir);
+        if (r >= 0)
+                r = lexer_text(lx, file, data, size);
+        if (r >= 0 && saved)
+                r = conf_macro_set(&lx->macros, "_PWD", saved);
+        return r;
 }
 
 static int lexer_file(Lexer *lx, const char *path, const ConfLoc *at) {
@@ -304,7 +542,7 @@ static int lexer_file(Lexer *lx, const char *path, const ConfLoc *at) {
         if (!name)
                 return -ENOMEM;
         lx->stack[lx->depth++] = name;
-        r = lexer_text(lx, name, data, size);
+        r = lexer_text_in_dir(lx, name, data, size);
         lx->depth--;
         return r;
 }
@@ -320,7 +558,9 @@ int conf_lexer_run_file(const char *path, const ConfLexOptions *o, ConfTokens *r
         int r;
 
         lx.macros.continuing = -1;
-        r = lexer_file(&lx, path, NULL);
+        r = conf_macro_builtins(&lx.macros, o->config_id);
+        if (r >= 0)
+                r = lexer_file(&lx, path, NULL);
         lexer_done(&lx);
         if (r == -ENOMEM)
                 d->oom = true;
@@ -335,9 +575,9 @@ int conf_lexer_run_buffer(const char *name, const char *data, size_t size, const
 
         lx.macros.continuing = -1;
         file = lexer_intern(ret, name);
-        if (file) {
+        if (file && conf_macro_builtins(&lx.macros, o->config_id) >= 0) {
                 lx.stack[lx.depth++] = file;
-                r = lexer_text(&lx, file, data, size);
+                r = lexer_text_in_dir(&lx, file, data, size);
         }
         lexer_done(&lx);
         if (r == -ENOMEM)

@@ -15,6 +15,7 @@
 #define CONF_FILES_MAX 256
 #define CONF_TOTAL_SIZE_MAX (64u * 1024u * 1024u) /* bytes read from all files together */
 #define CONF_TOKENS_MAX (4u * 1024u * 1024u)
+#define CONF_GENERATED_LINES_MAX 16384 /* lines that multi-line values and "~SEQ"s produce, all together */
 
 typedef enum ConfTokenType {
         CONF_TOKEN_WORD,

@@ -112,38 +112,82 @@ int conf_macro_continue(ConfMacros *m, const ConfLine *line) {
         return cont;
 }
 
-/* Recognises a use at in->s[i]: returns its length and the definition (NULL if undefined), or 0 if none. */
-static size_t macro_use(const ConfMacros *m, const ConfLine *in, size_t i, const ConfMacro **ret) {
-        size_t start = i + 1, end;
+/* Recognises a use at in->s[i]: returns its length and the definition (NULL if undefined), or 0 if none.
+ * "${_RANDOM MIN MAX}" carries numbers, which *ret_params points at. */
+static size_t macro_use(const ConfMacros *m, const ConfLine *in, size_t i, const ConfMacro **ret,
+                        const char **ret_params) {
+        size_t start = i + 1, end, name_end;
         bool braced = start < in->n && in->s[start] == '{';
 
         *ret = NULL;
+        *ret_params = NULL;
         if (braced)
                 start++;
         if (start >= in->n || !is_name_start(in->s[start]))
                 return 0;
         for (end = start; end < in->n && is_name_char(in->s[end]); end++)
                 ;
+        name_end = end;
+        if (braced && end - start == strlen(CONF_MACRO_RANDOM) &&
+            memcmp(in->s + start, CONF_MACRO_RANDOM, end - start) == 0) {
+                while (end < in->n && (in->s[end] == ' ' || isdigit((unsigned char) in->s[end])))
+                        end++;
+                if (end > name_end && end < in->n && in->s[end] == '}' && in->s[end - 1] != ' ')
+                        *ret_params = in->s + name_end;
+                else
+                        end = name_end;
+        }
         if (braced && (end >= in->n || in->s[end] != '}'))
                 return 0;
-        ssize_t k = macro_find(m, in->s + start, end - start);
+        if (!braced && end < in->n &&
+            !strchr(" \t,)", in->s[end])) /* keepalived reads "$A.1" or "$A/24" as text */
+                return 0;
+        ssize_t k = macro_find(m, in->s + start, name_end - start);
         if (k >= 0)
                 *ret = &m->items[k];
         return end - i + braced;
 }
 
-static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, const ConfLoc *loc, ConfDiags *d) {
+/* keepalived's ${_RANDOM [MIN [MAX]]}: a number from MIN (0) to MAX (32767). */
+static const char *macro_random(const char *params, char *buf, size_t size) {
+        unsigned long lo = 0, hi = 32767;
+        char *end;
+
+        if (params) {
+                lo = strtoul(params, &end, 10);
+                if (*end == ' ')
+                        hi = strtoul(end, &end, 10);
+        }
+        if (hi < lo)
+                hi = lo;
+        snprintf(buf, size, "%lu", lo + (unsigned long) random() % (hi - lo + 1));
+        return buf;
+}
+
+/* keepalived stops substituting after a value that starts a "~SEQ" line, leaving the rest for the sequence.
+ */
+static bool value_starts_sequence(const char *v) {
+        return v[strspn(v, " \t")] == '~';
+}
+
+static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, const ConfLoc *loc,
+                      ConfDiags *d, bool *ret_stop) {
         bool quoted = false;
         int changed = 0, r = 0;
 
         out->n = 0;
         for (size_t i = 0; i < in->n && r >= 0;) {
                 const ConfMacro *def;
-                size_t len = in->s[i] == '$' ? macro_use(m, in, i, &def) : 0;
+                const char *params;
+                size_t len = in->s[i] == '$' && !*ret_stop ? macro_use(m, in, i, &def, &params) : 0;
+                char random_value[24];
 
                 if (len > 0 && def) {
-                        for (const char *v = def->value; *v && r >= 0; v++)
+                        const char *value =
+                                def->value ?: macro_random(params, random_value, sizeof(random_value));
+                        for (const char *v = value; *v && r >= 0; v++)
                                 r = conf_line_push(out, *v, in->col[i]);
+                        *ret_stop = value_starts_sequence(value);
                         i += len;
                         changed = 1;
                         continue;
@@ -162,31 +206,270 @@ static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, co
         return r < 0 ? r : changed;
 }
 
-int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, const ConfLoc *loc, ConfDiags *d) {
-        _cleanup_(conf_line_done) ConfLine tmp = {};
-        const char *dollar = memchr(in->s, '$', in->n);
+/* Moves what follows the first '\n' of line to the front of rest: the lines of a multi-line value are read
+ * one by one after the line that used it, each as if it were in the file (keepalived's multiline stack). */
+static int macro_split(ConfLine *line, ConfLine *rest) {
+        const char *nl = line->n > 0 ? memchr(line->s, '\n', line->n) : NULL;
+        _cleanup_(conf_line_done) ConfLine tail = {};
+        int r = 0;
+
+        if (!nl)
+                return 0;
+        size_t k = (size_t) (nl - line->s);
+        for (size_t i = k + 1; i < line->n && r >= 0; i++)
+                r = conf_line_push(&tail, line->s[i], line->col[i]);
+        if (rest->n > 0 && r >= 0)
+                r = conf_line_push(&tail, '\n', rest->col[0]);
+        for (size_t i = 0; i < rest->n && r >= 0; i++)
+                r = conf_line_push(&tail, rest->s[i], rest->col[i]);
+        if (r < 0)
+                return r;
+        line->n = k;
+        conf_line_done(rest);
+        *rest = tail;
+        tail = (ConfLine){};
+        return 1;
+}
+
+static int line_copy(ConfLine *dst, const ConfLine *src) {
+        int r = 0;
+
+        dst->n = 0;
+        for (size_t i = 0; i < src->n && r >= 0; i++)
+                r = conf_line_push(dst, src->s[i], src->col[i]);
+        return r;
+}
+
+int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, ConfLine *rest,
+                      const ConfLoc *loc, ConfDiags *d) {
+        _cleanup_(conf_line_done) ConfLine cur = {};
+        const char *dollar = in->n > 0 ? memchr(in->s, '$', in->n) : NULL;
         ConfLoc at = { loc->file, loc->line, dollar ? in->col[dollar - in->s] : loc->column };
-        const ConfLine *src = in;
+        bool stop = false;
         int r;
 
-        for (unsigned pass = 0; pass < CONF_MACRO_PASSES_MAX; pass++) {
-                ConfLine *dst = pass % 2 == 0 ? out : &tmp;
-                r = macro_pass(m, src, dst, loc, d);
+        r = line_copy(&cur, in);
+        for (unsigned pass = 0; r >= 0 && pass < CONF_MACRO_PASSES_MAX; pass++) {
+                r = macro_pass(m, &cur, out, loc, d, &stop);
                 if (r == -E2BIG)
                         conf_diag_error(d, &at, "line longer than %d bytes after expanding definitions", CONF_LINE_MAX);
-                if (r <= 0) {
-                        if (r == 0 && src == &tmp) { /* the result is in tmp: hand it over */
-                                ConfLine swap = *out;
-                                *out = tmp;
-                                tmp = swap;
-                        }
-                        return r < 0 ? r : (int) pass;
-                }
-                src = dst;
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return (int) pass;
+                r = macro_split(out, rest);
+                if (r >= 0 && stop)
+                        return (int) pass + 1;
+                if (r >= 0)
+                        r = line_copy(&cur, out);
         }
+        if (r < 0)
+                return r;
         conf_diag_error(d, &at, "definitions expand more than %d levels deep (does a definition use itself?)",
                         CONF_MACRO_PASSES_MAX);
         return -ELOOP;
+}
+
+int conf_macro_set(ConfMacros *m, const char *name, const char *value) {
+        char *v = value ? strdup(value) : NULL;
+
+        if (value && !v)
+                return -ENOMEM;
+        return macro_store(m, name, strlen(name), v) < 0 ? -ENOMEM : 0;
+}
+
+const char *conf_macro_get(const ConfMacros *m, const char *name) {
+        ssize_t k = macro_find(m, name, strlen(name));
+
+        return k >= 0 ? m->items[k].value : NULL;
+}
+
+int conf_macro_builtins(ConfMacros *m, const char *config_id) {
+        int r;
+
+        r = conf_macro_set(m, "_INSTANCE", config_id ?: "");
+        if (r >= 0)
+                r = conf_macro_set(m, "_HASH", "#");
+        if (r >= 0)
+                r = conf_macro_set(m, "_BANG", "!");
+        if (r >= 0)
+                r = conf_macro_set(m, CONF_MACRO_RANDOM, NULL);
+        return r;
+}
+
+/* "~SEQ(VAR, END)", "~SEQ(VAR, START, END)" or "~SEQ(VAR, START, STEP, END)", "~SEQx" for hex values; the
+ * numbers may be definitions. */
+int conf_macro_seq_parse(const ConfMacros *m, const ConfLine *l, ConfSeq *ret) {
+        _cleanup_(conf_line_done) ConfLine args = {}, expanded = {}, rest = {};
+        _cleanup_free_ char *text = NULL;
+        ConfDiags quiet = {};
+        long v[3];
+        size_t i = 4, n = 0;
+        int r = 0;
+
+        if (l->n < 5 || memcmp(l->s, "~SEQ", 4) != 0)
+                return -EINVAL;
+        *ret = (ConfSeq){ .hex = l->s[i] == 'x' };
+        i += ret->hex;
+        while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
+                i++;
+        if (i >= l->n || l->s[i] != '(')
+                return -EINVAL;
+        size_t var = ++i;
+        while (i < l->n && !strchr(" \t,)", l->s[i]))
+                i++;
+        if (i == var || i - var >= sizeof(ret->var))
+                return -EINVAL;
+        memcpy(ret->var, l->s + var, i - var);
+        while (i < l->n && l->s[i] != ',' && l->s[i] != ')')
+                i++;
+        const char *close = i < l->n ? memchr(l->s + i, ')', l->n - i) : NULL;
+        if (!close || l->s[i] != ',')
+                return -EINVAL;
+        for (size_t k = i + 1; k < (size_t) (close - l->s) + 1 && r >= 0; k++)
+                r = conf_line_push(&args, l->s[k], l->col[k]);
+        if (r >= 0)
+                r = conf_macro_expand(m, &args, &expanded, &rest, &(ConfLoc){}, &quiet);
+        conf_diag_done(&quiet);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || rest.n > 0) /* a multi-line value is no number */
+                return -EINVAL;
+        text = strndup(expanded.s ?: "", expanded.n);
+        if (!text)
+                return -ENOMEM;
+        for (char *p = text, *end;; p = end + 1) {
+                errno = 0;
+                v[n++] = strtol(p, &end, 0);
+                end += strspn(end, " \t");
+                if (errno || end == p || (*end != ',' && *end != ')') || (*end == ',' && n == 3))
+                        return -EINVAL;
+                if (*end == ')')
+                        break;
+        }
+        ret->start = n == 1 ? (v[0] < 0 ? -1 : 1) : v[0];
+        ret->end = v[n - 1];
+        ret->step = n == 3 ? v[1] : ret->start <= ret->end ? 1 : -1;
+        if (ret->step == 0 || (ret->start < ret->end && ret->step < 0) ||
+            (ret->start > ret->end && ret->step > 0) || (ret->hex && (ret->start < 0 || ret->end < 0)))
+                return -EINVAL;
+        ret->text = (size_t) (close - l->s) + 1;
+        return 0;
+}
+
+static const char *skip_blanks(const char *p) {
+        return p + strspn(p, " \t");
+}
+
+/* One name or value of a "~LST": up to a blank, ',', '}' or ')'. */
+static int lst_word(const char **p, const char *stops, char ***items, size_t *n, size_t *n_alloc) {
+        size_t len = strcspn(*p, stops);
+
+        if (CONF_GROW(*items, *n_alloc, *n + 1) < 0)
+                return -ENOMEM;
+        (*items)[*n] = strndup(*p, len);
+        if (!(*items)[*n])
+                return -ENOMEM;
+        (*n)++;
+        *p = skip_blanks(*p + len);
+        return 0;
+}
+
+/* "NAME" or "{NAME, NAME, ...}" */
+static int lst_names(const char **p, ConfLst *ret, size_t *n_alloc) {
+        bool braced = **p == '{';
+        int r;
+
+        if (braced)
+                *p = skip_blanks(*p + 1);
+        for (;;) {
+                if (strchr(" \t,})", **p))
+                        return -EINVAL;
+                r = lst_word(p, " \t,})", &ret->names, &ret->n_names, n_alloc);
+                if (r < 0)
+                        return r;
+                if (braced && **p == '}') {
+                        *p = skip_blanks(*p + 1);
+                        return 0;
+                }
+                if (!braced && **p == ',')
+                        return 0;
+                if (**p != ',' || !braced)
+                        return -EINVAL;
+                *p = skip_blanks(*p + 1);
+        }
+}
+
+/* One set of values, "VALUE" or "{VALUE, ...}"; fewer values than names leave the rest empty. */
+static int lst_set(const char **p, ConfLst *ret, size_t *n_alloc) {
+        bool braced = **p == '{';
+        size_t n = 0;
+        int r;
+
+        if (braced)
+                *p = skip_blanks(*p + 1);
+        for (;;) {
+                if (++n > ret->n_names)
+                        return -EINVAL;
+                r = lst_word(p, " \t,})", &ret->values, &ret->n_values, n_alloc);
+                if (r < 0)
+                        return r;
+                if (braced ? **p == '}' : (**p == ',' || **p == ')'))
+                        break;
+                if (**p != ',')
+                        return -EINVAL;
+                *p = skip_blanks(*p + 1);
+        }
+        if (braced)
+                *p = skip_blanks(*p + 1);
+        for (; n < ret->n_names; n++) {
+                const char *empty = "";
+                r = lst_word(&empty, "", &ret->values, &ret->n_values, n_alloc);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* "~LST(NAME, V1, V2, ...)" or "~LST({A, B}, {A1, B1}, {A2, B2}, ...)", as keepalived 2.2.7 reads them. */
+int conf_macro_lst_parse(const ConfLine *l, ConfLst *ret) {
+        _cleanup_free_ char *text = strndup(l->s, l->n);
+        size_t n_names_alloc = 0, n_values_alloc = 0;
+        const char *p;
+        int r;
+
+        *ret = (ConfLst){};
+        if (!text)
+                return -ENOMEM;
+        if (l->n < 5 || memcmp(text, "~LST", 4) != 0)
+                return -EINVAL;
+        p = skip_blanks(text + 4);
+        if (*p != '(')
+                return -EINVAL;
+        p = skip_blanks(p + 1);
+        r = lst_names(&p, ret, &n_names_alloc);
+        while (r >= 0 && *p == ',') {
+                p = skip_blanks(p + 1);
+                r = lst_set(&p, ret, &n_values_alloc);
+        }
+        if (r >= 0 && (*p != ')' || ret->n_values == 0))
+                r = -EINVAL;
+        if (r < 0) {
+                conf_macro_lst_done(ret);
+                return r;
+        }
+        ret->text = (size_t) (skip_blanks(p + 1) - text);
+        return 0;
+}
+
+void conf_macro_lst_done(ConfLst *l) {
+        for (size_t i = 0; i < l->n_names; i++)
+                free(l->names[i]);
+        for (size_t i = 0; i < l->n_values; i++)
+                free(l->values[i]);
+        free(l->names);
+        free(l->values);
+        *l = (ConfLst){};
 }
 
 void conf_macro_done(ConfMacros *m) {

@@ -15,9 +15,11 @@ typedef struct ConfLine ConfLine;
 #define CONF_MACRO_PASSES_MAX 32
 #define CONF_MACRO_COUNT_MAX 4096
 
+#define CONF_MACRO_RANDOM "_RANDOM"
+
 typedef struct ConfMacro {
         char *name;
-        char *value;
+        char *value; /* NULL: a new number for each use (${_RANDOM}) */
 } ConfMacro;
 
 typedef struct ConfMacros {
@@ -31,7 +33,40 @@ typedef struct ConfMacros {
 int conf_macro_define(ConfMacros *m, const ConfLine *line, const ConfLoc *loc, ConfDiags *d);
 /* Appends a continuation line to the definition being continued; returns 1 while more lines follow. */
 int conf_macro_continue(ConfMacros *m, const ConfLine *line);
-/* Replaces every use of a defined name in in, writing out; > 0 if anything was replaced. On a runaway or
- * overlong expansion an error is reported at loc and -ELOOP / -E2BIG returned. */
-int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, const ConfLoc *loc, ConfDiags *d);
+/* Replaces every use of a defined name in in, writing out; > 0 if anything was replaced. The lines of a
+ * multi-line value after its first go to the front of rest ('\n'-separated), for the caller to read as the
+ * next lines of the file: they may define names that later lines use, as in keepalived. Substitution stops
+ * after a value that starts with '~' (a "~SEQ" line). On a runaway or overlong expansion an error is
+ * reported at loc and -ELOOP / -E2BIG returned. */
+int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, ConfLine *rest,
+                      const ConfLoc *loc, ConfDiags *d);
+/* Defines (or redefines) name as value, as a "~SEQ" does for each of its numbers. */
+int conf_macro_set(ConfMacros *m, const char *name, const char *value);
+const char *conf_macro_get(const ConfMacros *m, const char *name);
+/* keepalived's predefined names: ${_INSTANCE} (the config id), ${_HASH} '#', ${_BANG} '!', ${_RANDOM [MIN
+ * [MAX]]}; the lexer keeps ${_PWD}, the directory of the file being read. */
+int conf_macro_builtins(ConfMacros *m, const char *config_id);
+/* A "~SEQ(VAR, START, STEP, END) TEXT" line: TEXT is read once for each number, with $VAR defined as it. */
+typedef struct ConfSeq {
+        char var[64];
+        long start, step, end;
+        bool hex;
+        size_t text; /* offset of TEXT in the line */
+} ConfSeq;
+
+/* Parses the "~SEQ(...)" head of l; -EINVAL if it is not a valid one. */
+int conf_macro_seq_parse(const ConfMacros *m, const ConfLine *l, ConfSeq *ret);
+/* A "~LST(NAMES, VALUES, ...) TEXT" line: TEXT is read once for each set of values, the names defined as
+ * them. */
+typedef struct ConfLst {
+        char **names;
+        size_t n_names;
+        char **values; /* n_names per set */
+        size_t n_values;
+        size_t text; /* offset of TEXT in the line */
+} ConfLst;
+
+/* Parses the "~LST(...)" head of l; -EINVAL if it is not a valid one. */
+int conf_macro_lst_parse(const ConfLine *l, ConfLst *ret);
+void conf_macro_lst_done(ConfLst *l);
 void conf_macro_done(ConfMacros *m);

@@ -96,8 +96,12 @@ static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVi
                 }
         if (strcmp(opt, "noprefixroute") == 0)
                 v->noprefixroute = true;
-        else if (strcmp(opt, "-nodad") == 0 || strcmp(opt, "nodad") == 0)
+        else if (strcmp(opt, "-nodad") == 0)
                 v->nodad = true;
+        else if (strcmp(opt, "nodad") == 0) /* keepalived 2.2.7 reports it and goes on with DAD */
+                conf_diag_warning(p->d, &w[0].loc,
+                                  "unknown option 'nodad' of an address (keepalived ignores it "
+                                  "too), ignored; did you mean '-nodad'?");
         else if (strcmp(opt, "no_track") == 0)
                 v->no_track = true;
         else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin") && strcmp(opt, "use_vmac"))

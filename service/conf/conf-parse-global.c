@@ -71,7 +71,8 @@ static int parse_fifo(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, 
         ConfGlobal *g = obj;
         ConfFifo *f = kw->min ? &g->vrrp_notify_fifo : &g->notify_fifo;
 
-        if (!conf_parse_value_nargs(p, st, 1, 3, "a path, then optionally a user and a group"))
+        if (!conf_parse_value_nargs(p, st, 1, 3, "a path, then optionally a user and a group") ||
+            (kw->max && !conf_parse_value_command(p, &st->w[1], st->w[1].text)))
                 return 0;
         if (conf_parse_value_dup(p, st->w[1].text, kw->max ? &f->script : &f->name) < 0 ||
             (st->n > 2 && conf_parse_value_dup(p, st->w[2].text, &f->user) < 0) ||

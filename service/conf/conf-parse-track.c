@@ -56,9 +56,15 @@ static int join_words(const ConfStmt *st, size_t from, char **ret) {
 }
 
 static int script_command(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfScript *s = obj;
+        int r;
+
         if (!conf_parse_value_nargs(p, st, 1, SIZE_MAX, "a command"))
                 return 0;
-        return join_words(st, 1, &((ConfScript *) obj)->script);
+        r = join_words(st, 1, &s->script);
+        if (r >= 0)
+                conf_parse_value_command(p, &st->w[1], s->script);
+        return r;
 }
 
 static int script_weight(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {

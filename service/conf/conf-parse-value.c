@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf/conf-parse.h"
+#include "conf/conf-quote.h"
 #include "util/cleanup.h"
 
 bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected) {
@@ -152,11 +153,33 @@ bool conf_parse_value_addr(ConfParser *p, const ConfToken *tok, int *ret_family,
         return true;
 }
 
+/* A command the daemon will split into words as keepalived does: keepalived ignores one that does not split.
+ */
+bool conf_parse_value_command(ConfParser *p, const ConfToken *tok, const char *command) {
+        size_t at;
+        int r = conf_quote_check_command(command, &at);
+
+        if (r == -ENODATA)
+                conf_diag_error(p->d, &tok->loc, "empty command; expected a program and its arguments");
+        else if (r == -EINVAL)
+                conf_diag_error(p->d, &tok->loc,
+                                "the command '%s' has an unterminated quote at offset %zu; "
+                                "keepalived ignores such a script",
+                                command, at);
+        else if (r == -EBADMSG)
+                conf_diag_error(p->d, &tok->loc,
+                                "the command '%s' ends in a backslash or escapes a NUL byte; "
+                                "keepalived ignores such a script",
+                                command);
+        return r >= 0;
+}
+
 /* notify*: "SCRIPT [ARGS]" [USER [GROUP]]; the command is one word, quoted when it has arguments. */
 int conf_parse_value_notify(ConfParser *p, const ConfStmt *st, ConfNotify *ret) {
         ConfNotify n = { .loc = st->w[0].loc };
 
-        if (!conf_parse_value_nargs(p, st, 1, 3, "a quoted command, then optionally a user and a group"))
+        if (!conf_parse_value_nargs(p, st, 1, 3, "a quoted command, then optionally a user and a group") ||
+            !conf_parse_value_command(p, &st->w[1], st->w[1].text))
                 return 0;
         if (conf_parse_value_dup(p, st->w[1].text, &n.command) < 0 ||
             (st->n > 2 && conf_parse_value_dup(p, st->w[2].text, &n.user) < 0) ||

@@ -77,7 +77,9 @@ static void report_unknown(ConfParser *p, const ConfStmt *st, const ConfKeywordT
                                 home);
                 return;
         }
-        hint = conf_keywords_suggest(table, kw);
+        /* past CONF_DIAGS_MAX a message is only counted: spare the edit distances (a "~SEQ" may repeat a
+         * typo) */
+        hint = p->d->n_items < CONF_DIAGS_MAX ? conf_keywords_suggest(table, kw) : NULL;
         if (hint)
                 conf_diag_error(p->d, &st->w[0].loc, "unknown keyword '%s' in %s; did you mean '%s'?", kw,
                                 table->title, hint);

@@ -67,6 +67,9 @@ int conf_parse_lines(ConfParser *p, const ConfStmt *owner, ConfLineHandler line,
 
 /* conf-parse-value.c: arguments. Each reports its own error and returns false when the value is unusable. */
 bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected);
+/* Reports a command (at tok) that does not split into words, as keepalived would refuse it; true if it
+ * splits. */
+bool conf_parse_value_command(ConfParser *p, const ConfToken *tok, const char *command);
 bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret);
 bool conf_parse_value_usec(ConfParser *p, const ConfToken *tok, const char *what, usec_t min, usec_t max,
                            usec_t *ret);

@@ -60,7 +60,18 @@ def test_json_output_is_valid_for_any_bytes(vrrpd, tmp_path):
     assert json.loads(proc.stdout.decode("utf-8"))["global_defs"]["router_id"] == "a\\b\ufffd\u00e9\u0001"
 
 
-def test_seq_lines_are_warned_about(vrrpd, tmp_path):
-    (tmp_path / "a.conf").write_text("~SEQ(ID, 1, 3) vrrp_instance VI_$ID {\n}\n")
+def test_bad_seq_and_lst_lines_are_located(vrrpd, tmp_path):
+    (tmp_path / "a.conf").write_text("~LST({A, B}, {1, 2, 3}) x\n  ~SEQ(I, 1, 0, 3) y\n")
     proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path)
-    assert "a.conf:1:1: warning: '~SEQ' and '~LST' lines are not supported by vrrpd, ignored" in text(proc)[1]
+    err = text(proc)[1]
+    assert proc.returncode == 1
+    assert ("a.conf:1:1: error: invalid '~LST' line; expected '~LST(NAME, VALUE, ...) TEXT' or "
+            "'~LST({NAME, ...}, {VALUE, ...}, ...) TEXT'") in err
+    assert "a.conf:2:3: error: invalid '~SEQ' line; expected '~SEQ(NAME, START, STEP, END) TEXT'" in err
+
+
+def test_runaway_seq_is_bounded(vrrpd, tmp_path):
+    (tmp_path / "a.conf").write_text("$B=\\\n~SEQ(J, 1, 1000) x\n~SEQ(I, 1, 1000000) $B\n")
+    proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path, timeout=20)
+    assert proc.returncode == 1
+    assert "definitions and '~SEQ' lines produce more than 16384 lines in all, stopped" in text(proc)[1]

@@ -126,6 +126,17 @@ def test_v2_advert_int_rounds_like_keepalived(vrrpd, tmp_path):
         assert f"a.conf:4:13: warning: advert_int of 'X' must be a multiple of 1 s for VRRP version 2" in text(proc)[1]
 
 
+def test_nodad_without_dash_is_ignored_like_keepalived(vrrpd, tmp_path):
+    # keepalived 2.2.7 knows only "-nodad": "Unknown configuration entry 'nodad' for ip address - ignoring"
+    (tmp_path / "a.conf").write_text("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n"
+                                     "  192.0.2.1/24 nodad\n  192.0.2.2/24 -nodad\n }\n}\n")
+    proc = run(vrrpd, "--print-config", "--json", "-f", "a.conf", cwd=tmp_path)
+    vips = json.loads(proc.stdout)["vrrp_instances"][0]["virtual_ipaddress"]
+    assert [v["nodad"] for v in vips] == [False, True]
+    assert ("a.conf:5:16: warning: unknown option 'nodad' of an address (keepalived ignores it too), ignored; "
+            "did you mean '-nodad'?") in text(proc)[1]
+
+
 def test_missing_interface_is_a_warning(vrrpd, tmp_path):
     (tmp_path / "a.conf").write_text("vrrp_instance X {\n interface vrrpd-nonexist\n virtual_router_id 1\n"
                                      " virtual_ipaddress {\n  192.0.2.1\n }\n}\n")

@@ -78,10 +78,13 @@ def test_include_of_a_directory_and_unreadable(vrrpd, tmp_path):
 
 
 def test_recursive_and_exploding_vars(vrrpd, tmp_path):
-    (tmp_path / "a.conf").write_text("$A=$A$A$A$A$A$A$A$A\nglobal_defs {\n router_id $A\n}\n"
+    (tmp_path / "a.conf").write_text("$A=$A $A $A $A $A $A $A $A\nglobal_defs {\n router_id $A\n}\n"
                                      "$M=x \\\n$M \\\n$M\n$M\n")
     rc, err = check(vrrpd, tmp_path / "a.conf")
     assert rc == 1 and "a.conf:3:12: error: line longer than 65536 bytes after expanding definitions" in err
+    # each line of $M uses $M twice: the lines it produces are counted and stopped, reported once
+    assert "a.conf:8:1: error: definitions and '~SEQ' lines produce more than 16384 lines in all, stopped" in err
+    assert err.count("lines in all, stopped") == 1 and err.count("levels deep") == 1
 
 
 def test_huge_line(vrrpd, tmp_path):
@@ -119,3 +122,11 @@ def test_not_a_regular_file(vrrpd, tmp_path):
 def test_endless_input(vrrpd):
     rc, err = check(vrrpd, "/dev/zero")
     assert rc == 1 and "File too large" in err
+
+
+def test_many_repeated_typos_stay_fast(vrrpd, tmp_path):
+    # a "~SEQ" repeating a typo makes thousands of unknown keywords: past the kept diagnostics no "did you mean"
+    # is computed for them, so the check stays quick (it took seconds under the fuzzer's instrumentation)
+    (tmp_path / "a.conf").write_text("~SEQ(I, 1, 16000) vrrp_instanse_$I x\n")
+    rc, err = check(vrrpd, tmp_path / "a.conf")
+    assert rc == 1 and "15000 more diagnostics not shown" in err

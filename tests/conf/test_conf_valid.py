@@ -1,6 +1,8 @@
 """Real-world keepalived.conf files load with the values keepalived 2.2.7 would use (checked against its
 `keepalived -d` dump where noted), asserted through `vrrpd --print-config --json`."""
 
+import shlex
+
 from conftest import VALID, instance, print_config, run, text
 
 SEC = 1_000_000
@@ -114,6 +116,102 @@ def test_vars(vrrpd):
         i = instance(c, f"VI_{vrid}")
         assert (i["virtual_router_id"], i["priority"], i["advert_int_usec"]) == (vrid, 110, 2 * SEC)
         assert i["virtual_ipaddress"][0]["address"] == "172.16.5.200"
+
+
+def test_seq_and_multi_line_templates(vrrpd):
+    """keepalived reads a multi-line value line by line where it is used (a definition in it holds for the lines
+    after it) and repeats a "~SEQ" line per number; `keepalived -d` shows the same instances and addresses."""
+    c, err = print_config(vrrpd, "seq-templates.conf")
+    got = {i["name"]: (i["virtual_router_id"], [f"{v['address']}/{v['prefixlen']}" for v in i["virtual_ipaddress"]])
+           for i in c["vrrp_instances"]}
+    assert got == {"VL_11": (11, ["10.20.11.1/24"]), "VL_13": (13, ["10.20.13.1/24"]),
+                   "VL_15": (15, ["10.20.15.1/24"]), "HX": (30, ["fd00::9/64", "fd00::a/64", "fd00::b/64"])}
+    assert "error" not in err
+
+
+def test_lst_templates(vrrpd):
+    """"~LST" repeats a line per set of values, a missing value empty; `keepalived -d` shows the same."""
+    c, err = print_config(vrrpd, "lst-templates.conf")
+    got = {i["name"]: (i["virtual_router_id"], [v["address"] for v in i["virtual_ipaddress"]])
+           for i in c["vrrp_instances"]}
+    assert got == {"GW_LAN": (31, ["10.31.0.1", "10.31.0.9"]), "GW_DMZ": (32, ["10.32.0.1"]),
+                   "GW_WAN": (33, ["10.33.0.1", "10.33.0.9"]),
+                   "POOL": (40, ["10.40.0.1", "10.40.0.2", "10.40.0.3"])}
+    assert "error" not in err
+
+
+def test_unbraced_name_ends_where_keepalived_ends_it(vrrpd, tmp_path):
+    """keepalived expands "$NAME" only before a blank, ',', ')' or the line's end: "$NET.5" stays as written."""
+    (tmp_path / "a.conf").write_text("$NET=10.1.1\nvrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+                                     " virtual_ipaddress {\n $NET.5\n }\n}\n")
+    proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path)
+    assert proc.returncode == 1 and "a.conf:6:2: error:" in text(proc)[1] and "$NET.5" in text(proc)[1]
+
+
+def test_predefined_names(vrrpd, tmp_path):
+    """${_INSTANCE} is the config id, ${_PWD} the directory of the file being read (so the include works from any
+    current directory), ${_RANDOM MIN MAX} a number in range, and a '#' from ${_HASH} starts a comment unless
+    quoted, as keepalived reads it (`keepalived -d`: router id edge-node1, password "e")."""
+    c, err = print_config(vrrpd, str(VALID / "builtin-names.conf"), "-i", "node1", cwd=tmp_path)
+    assert c["global_defs"]["router_id"] == "edge-node1"
+    i = instance(c, "VI_EDGE")
+    assert 90 <= i["priority"] <= 99
+    assert i["auth_pass"] == "e"
+    assert i["notify_master"]["command"] == "/usr/local/sbin/edge-up #1"
+    assert "error" not in err
+
+
+def test_strict_state_master_below_owner_becomes_backup(vrrpd, tmp_path):
+    """keepalived 2.2.7 under vrrp_strict: "State MASTER must match being address owner", and `keepalived -d` shows
+    Wantstate = BACKUP; vrrpd warns and says BACKUP too (an owner keeps MASTER)."""
+    (tmp_path / "a.conf").write_text("global_defs {\n vrrp_strict\n}\nvrrp_instance LB {\n state MASTER\n"
+                                     " interface eth0\n virtual_router_id 9\n priority 120\n virtual_ipaddress {\n"
+                                     "  192.0.2.9\n }\n}\nvrrp_instance GW {\n state MASTER\n interface eth0\n"
+                                     " virtual_router_id 10\n priority 255\n virtual_ipaddress {\n  192.0.2.10\n }\n}\n")
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert (instance(c, "LB")["state"], instance(c, "GW")["state"]) == ("BACKUP", "MASTER")
+    assert ("a.conf:5:8: warning: strict mode: 'state MASTER' needs priority 255 (an address owner), 'LB' has 120; "
+            "set to BACKUP") in err
+
+
+def test_sync_group_starts_master_only_if_all_members_are_owners(vrrpd, tmp_path):
+    """keepalived 2.2.7 (vrrp_complete_init): a sync group member wanting MASTER starts as BACKUP unless every member is
+    an address owner wanting MASTER; `keepalived -d` shows Wantstate = BACKUP for GW_A, MASTER for SOLO."""
+    inst = "vrrp_instance {} {{\n state {}\n interface eth0\n virtual_router_id {}\n priority {}\n" \
+           " virtual_ipaddress {{\n  192.0.2.{}\n }}\n}}\n"
+    (tmp_path / "a.conf").write_text("vrrp_sync_group SG {\n group {\n  GW_A\n  GW_B\n }\n}\n"
+                                     + inst.format("GW_A", "MASTER", 21, 255, 21) + inst.format("GW_B", "MASTER", 22, 100, 22)
+                                     + inst.format("SOLO", "MASTER", 23, 255, 23))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert [(i["name"], i["state"]) for i in c["vrrp_instances"]] == [
+        ("GW_A", "BACKUP"), ("GW_B", "BACKUP"), ("SOLO", "MASTER")]
+    assert ("a.conf:8:8: warning: 'GW_A' starts as BACKUP: not every member of vrrp_sync_group 'SG' is an address "
+            "owner in state MASTER") in err
+
+
+def test_command_quoting_like_keepalived(vrrpd):
+    """keepalived re-reads script and notify lines with quotes ' and " and backslash escapes, then splits the
+    command into words again; `keepalived -d` runs pgrep -x haproxy / sh -c 'test -e /run/lb/healthy' /
+    pgrep keepalived / logger -t lb 'now master' as root. The daemon's split follows the same rules as shlex here."""
+    c, err = print_config(vrrpd, "script-quoting.conf")
+    words = {s["name"]: shlex.split(s["script"]) for s in c["vrrp_scripts"]}
+    assert words == {"chk_proxy": ["pgrep", "-x", "haproxy"],
+                     "chk_health": ["/bin/sh", "-c", "test -e /run/lb/healthy"],
+                     "chk_spaced": ["/usr/bin/pgrep", "keepalived"]}
+    i = instance(c, "VI_PROXY")
+    assert (shlex.split(i["notify_master"]["command"]), i["notify_master"]["user"]) == (
+        ["/bin/logger", "-t", "lb", "now master"], "root")
+    assert shlex.split(i["notify_backup"]["command"]) == ["/bin/logger", "-t", "lb", "now backup"]
+    assert err == ""
+
+
+def test_command_that_does_not_split_is_an_error(vrrpd, tmp_path):
+    # keepalived: "String '/bin/echo it's up': missing terminating '" and the script is dropped
+    (tmp_path / "a.conf").write_text("vrrp_script s {\n script \"/bin/echo it\\'s up\"\n}\n")
+    proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert ("a.conf:2:9: error: the command '/bin/echo it's up' has an unterminated quote at offset 12; keepalived "
+            "ignores such a script") in text(proc)[1]
 
 
 def test_host_conditions(vrrpd):

@@ -216,3 +216,76 @@ TEST(lexer_nul_and_missing_file) {
         conf_lexer_tokens_done(&t);
         conf_diag_done(&d);
 }
+
+/* Lexes text and checks its words and that nothing was reported. */
+static void expect_words(const char *text, const char *expected) {
+        ConfTokens t;
+        ConfDiags d;
+        char buf[512];
+
+        lex(text, NULL, NULL, &t, &d);
+        words(&t, buf, sizeof(buf));
+        ASSERT_STREQ(buf, expected);
+        ASSERT_EQ(d.n_errors, 0);
+        conf_lexer_tokens_done(&t);
+        conf_diag_done(&d);
+}
+
+/* Lexes text and checks that each of its n lines is an error and makes no token. */
+static void expect_bad_lines(const char *text, size_t n) {
+        ConfTokens t;
+        ConfDiags d;
+
+        lex(text, NULL, NULL, &t, &d);
+        ASSERT_EQ(t.n_items, 0);
+        ASSERT_EQ(d.n_errors, n);
+        ASSERT_EQ(d.items[n - 1].line, n);
+        conf_lexer_tokens_done(&t);
+        conf_diag_done(&d);
+}
+
+TEST(lexer_multiline_lines_are_read_in_order) {
+        ConfTokens t;
+        ConfDiags d;
+
+        /* a definition inside a multi-line value holds for the value's later lines, as in keepalived */
+        expect_words("$T=a ${V} \\\n$V=2 \\\nb ${V}\n$V=1\n$T\n", "a 1 | b 2 | ");
+        lex("$T=a \\\nb\n$T\n", NULL, NULL, &t, &d);
+        ASSERT_LOC(&t.items[2], 3, 1); /* the value's later lines are located at the use */
+        conf_lexer_tokens_done(&t);
+        conf_diag_done(&d);
+}
+
+TEST(lexer_seq_repeats_a_line) {
+        expect_words("$END=5\n~SEQ(N, 1, 2, $END) vip 10.0.0.$N\n~SEQx(H, 9, 11) h${H}\n~SEQ(K, 2) k$K\n",
+                     "vip 10.0.0.1 | vip 10.0.0.3 | vip 10.0.0.5 | h9 | ha | hb | k1 | k2 | ");
+        expect_bad_lines(
+                "~SEQ(N, 1, 0, 3) x\n~SEQ(N 1) x\n~SEQ(, 1) x\n~SEQx(N, -1, 2) x\n~SEQ(N, 3, 1, 1) x\n", 5);
+}
+
+TEST(lexer_predefined_names) {
+        static const MemFile files[] = { { "/etc/k/d/x.conf", "pwd ${_PWD}\n" }, {} };
+        ConfSourceOps ops = { .glob = mem_glob, .read = mem_read, .userdata = (void *) files };
+        ConfLexOptions o = { .config_id = "n1", .ops = &ops };
+        static const char text[] = "id ${_INSTANCE} ${_PWD}\ninclude ${_PWD}/d/*.conf\npwd ${_PWD}\n"
+                                   "r ${_RANDOM 7 7} $_RANDOM\n\"q${_HASH}\" c${_HASH}gone\n";
+        ConfTokens t = {};
+        ConfDiags d = {};
+        char buf[512];
+
+        ASSERT_OK(conf_lexer_run_buffer("/etc/k/main.conf", text, sizeof(text) - 1, &o, &t, &d));
+        words(&t, buf, sizeof(buf));
+        ASSERT_TRUE(strncmp(buf, "id n1 /etc/k | pwd /etc/k/d | pwd /etc/k | r 7 ", 47) == 0);
+        ASSERT_TRUE(strstr(buf, "| q# c | ") != NULL);
+        ASSERT_EQ(d.n_errors, 0);
+        conf_lexer_tokens_done(&t);
+        conf_diag_done(&d);
+}
+
+TEST(lexer_lst_repeats_a_line) {
+        expect_words("~LST(X, a, b) x$X\n~LST({P, Q}, {1, 2}, {3}, 4) p$P q$Q\n",
+                     "xa | xb | p1 q2 | p3 q | p4 q | ");
+        expect_bad_lines("~LST(X) x\n~LST({P, Q}, {1, 2, 3}) p\n~LST({P, Q) p\n~LST(, 1) p\n~LST X, 1) "
+                         "p\n~LST(X, 1 p\n",
+                         6);
+}
