@@ -1,11 +1,231 @@
-#include <systemd/sd-bus.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+
+#include "bus-auth.h"
+#include "bus-errors.h"
+#include "bus-instance.h"
 #include "bus-manager.h"
+#include "bus-sync-group.h"
+#include "conf/conf-model.h"
+#include "instance.h"
+#include "manager-reload.h"
 #include "manager.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
 #define BUS_NAME "org.vrrpd.Vrrp1"
+
+/* What the Manager object knows beyond the Manager: its times. It is the userdata of the Manager's vtable
+ * and lives as long as the bus connection (freed by the slot's destroy callback). A reload replaces
+ * m->config, so the LastReloadUSec getter notices one by the pointer: bus_manager_emit_reloaded() reads that
+ * property right after every reload, so the time it records is the reload's. */
+typedef struct BusManager {
+        Manager *manager;
+        usec_t started_usec;
+        usec_t last_reload_usec;
+        const Config *config_seen;
+} BusManager;
+
+static usec_t bus_now_realtime(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", VRRPD_VERSION);
+}
+
+static int property_get_config_file(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
+        const BusManager *b = userdata;
+
+        return sd_bus_message_append(reply, "s", b->manager->config_path);
+}
+
+static int property_get_router_id(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                  sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const Manager *m = ((const BusManager *) userdata)->manager;
+
+        return sd_bus_message_append(reply, "s", m->config->global.router_id ?: m->hostname ?: "");
+}
+
+static int property_get_started(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const BusManager *b = userdata;
+
+        return sd_bus_message_append(reply, "t", (uint64_t) b->started_usec);
+}
+
+static int property_get_last_reload(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
+        BusManager *b = userdata;
+
+        if (b->config_seen != b->manager->config) {
+                b->config_seen = b->manager->config;
+                b->last_reload_usec = bus_now_realtime();
+        }
+        return sd_bus_message_append(reply, "t", (uint64_t) b->last_reload_usec);
+}
+
+static int method_list_instances(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = ((BusManager *) userdata)->manager;
+        int r;
+
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sossyy)");
+        for (size_t k = 0; r >= 0 && k < m->n_instances; k++) {
+                const Instance *i = m->instances[k];
+                _cleanup_free_ char *path = NULL;
+
+                r = bus_instance_path(i, &path);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "(sossyy)", i->name, path, i->conf->interface,
+                                                  vrrp_state_to_string(i->fsm.state), i->params.fsm.vrid,
+                                                  vrrp_fsm_priority(&i->fsm, &i->params.fsm));
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_get_instance(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        Manager *m = ((BusManager *) userdata)->manager;
+        _cleanup_free_ char *path = NULL;
+        const char *name;
+        Instance *i;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &name);
+        if (r < 0)
+                return r;
+        i = bus_instance_find(m, name);
+        if (!i)
+                return sd_bus_error_setf(error, VRRPD_ERROR_NO_SUCH_INSTANCE, "no instance named '%s'",
+                                         name);
+        r = bus_instance_path(i, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(message, "o", path);
+}
+
+static int bus_append_strv(sd_bus_message *m, char **l) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'a', "s");
+        for (char **s = l; r >= 0 && s && *s; s++)
+                r = sd_bus_message_append_basic(m, 's', *s);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int bus_append_reload(sd_bus_message *m, const ManagerReload *rl) {
+        int r;
+
+        r = bus_append_strv(m, rl->added);
+        if (r >= 0)
+                r = bus_append_strv(m, rl->removed);
+        if (r >= 0)
+                r = bus_append_strv(m, rl->changed);
+        return r;
+}
+
+static int method_reload(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = ((BusManager *) userdata)->manager;
+        ManagerReload rl;
+        int r;
+
+        r = bus_auth_check_operator(m, message, error);
+        if (r < 0)
+                return r;
+        log_info("reloading %s, as asked over the bus", m->config_path);
+        (void) sd_notify(0, "RELOADING=1");
+        r = manager_reload(m, &rl);
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
+        if (r < 0) {
+                log_error("reload failed, the running configuration stays: %s", rl.error ?: "unknown error");
+                if (r == -EINVAL)
+                        r = sd_bus_error_setf(error, VRRPD_ERROR_INVALID_CONFIG, "%s",
+                                              rl.error ?: "the configuration is invalid");
+                else
+                        r = sd_bus_error_set_errnof(error, r, "%s: %m", rl.error ?: "reload failed");
+                manager_reload_done(&rl);
+                return r;
+        }
+        bus_manager_emit_reloaded(m, &rl);
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r >= 0)
+                r = bus_append_reload(reply, &rl);
+        manager_reload_done(&rl);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static const sd_bus_vtable manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("ConfigFile", "s", property_get_config_file, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("RouterId", "s", property_get_router_id, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("StartedUSec", "t", property_get_started, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("LastReloadUSec", "t", property_get_last_reload, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),
+                                method_list_instances, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetInstance", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", instance),
+                                method_get_instance, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("as", added, "as", removed, "as", changed), method_reload,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS(
+                "StateChanged",
+                SD_BUS_ARGS("o", instance, "s", name, "s", old_state, "s", new_state, "s", reason), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("Reloaded", SD_BUS_ARGS("as", added, "as", removed, "as", changed), 0),
+        SD_BUS_VTABLE_END,
+};
+
+static void bus_manager_free(void *userdata) {
+        free(userdata);
+}
+
+static int bus_manager_add_objects(Manager *m, sd_bus *bus) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        BusManager *b;
+        int r;
+
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return log_oom();
+        *b = (BusManager){ .manager = m, .started_usec = bus_now_realtime(), .config_seen = m->config };
+        r = sd_bus_add_object_vtable(bus, &slot, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, manager_vtable,
+                                     b);
+        if (r < 0) {
+                free(b);
+                return log_error_errno(r, "failed to register the manager object: %m");
+        }
+        (void) sd_bus_slot_set_destroy_callback(slot, bus_manager_free);
+        (void) sd_bus_slot_set_floating(slot, true);
+        r = sd_bus_add_object_manager(bus, NULL, VRRPD_BUS_PATH);
+        if (r < 0)
+                return log_error_errno(r, "failed to register the object manager: %m");
+        r = bus_instance_setup(m, bus);
+        if (r >= 0)
+                r = bus_sync_group_setup(m, bus);
+        return r;
+}
 
 int bus_manager_setup(Manager *m) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -14,12 +234,95 @@ int bus_manager_setup(Manager *m) {
         r = sd_bus_open_system_with_description(&bus, "vrrpd");
         if (r < 0)
                 return log_error_errno(r, "failed to connect to the system bus: %m");
-        r = sd_bus_request_name(bus, BUS_NAME, 0);
+        r = bus_manager_add_objects(m, bus);
+        if (r >= 0) {
+                r = sd_bus_request_name(bus, BUS_NAME, 0);
+                if (r < 0)
+                        log_error_errno(r, "failed to take the bus name " BUS_NAME ": %m");
+        }
+        if (r >= 0) {
+                r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+                if (r < 0)
+                        log_error_errno(r, "failed to attach the bus to the event loop: %m");
+        }
         if (r < 0)
-                return log_error_errno(r, "failed to take the bus name " BUS_NAME ": %m");
-        r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r < 0)
-                return log_error_errno(r, "failed to attach the bus to the event loop: %m");
+                return r;
         m->bus = TAKE_PTR(bus);
         return 0;
+}
+
+void bus_emit_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!m->bus)
+                return;
+        if (a->state_changed) {
+                r = bus_instance_path(i, &path);
+                if (r >= 0)
+                        r = sd_bus_emit_signal(
+                                m->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged", "ossss",
+                                path, i->name, vrrp_state_to_string(a->old_state),
+                                vrrp_state_to_string(a->new_state), vrrp_reason_to_string(a->reason));
+                if (r < 0)
+                        log_debug_errno(r, "%s: failed to emit StateChanged, ignoring: %m", i->name);
+                bus_sync_group_member_changed(m, i);
+        }
+        bus_instance_emit_changed(i, a);
+}
+
+static void bus_manager_emit_objects(Manager *m, char **names, bool added) {
+        for (char **n = names; n && *n; n++) {
+                _cleanup_free_ char *path = NULL;
+                int r;
+
+                r = sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, *n, &path);
+                if (r >= 0)
+                        r = added ? sd_bus_emit_interfaces_added(m->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                                 NULL)
+                                  : sd_bus_emit_interfaces_removed(m->bus, path,
+                                                                   VRRPD_BUS_INSTANCE_INTERFACE, NULL);
+                if (r < 0)
+                        log_debug_errno(r, "%s: failed to emit Interfaces%s, ignoring: %m", *n,
+                                        added ? "Added" : "Removed");
+        }
+}
+
+/* A changed instance may run with another configured priority or other tracks without any step saying so
+ * (the FSM's priority follows the configuration until something overrides it). */
+static void bus_manager_emit_changed(Manager *m, char **names) {
+        for (char **n = names; n && *n; n++) {
+                _cleanup_free_ char *path = NULL;
+                int r;
+
+                r = sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, *n, &path);
+                if (r >= 0)
+                        r = sd_bus_emit_properties_changed(m->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                           "EffectivePriority", "Tracks", NULL);
+                if (r < 0)
+                        log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", *n);
+        }
+}
+
+void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *signal = NULL;
+        int r;
+
+        if (!m->bus)
+                return;
+        bus_manager_emit_objects(m, rl->removed, false);
+        bus_manager_emit_objects(m, rl->added, true);
+        bus_manager_emit_changed(m, rl->changed);
+        /* LastReloadUSec first: its getter records the time of this reload (see BusManager) */
+        r = sd_bus_emit_properties_changed(m->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
+                                           "LastReloadUSec", "RouterId", NULL);
+        if (r >= 0)
+                r = sd_bus_message_new_signal(m->bus, &signal, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
+                                              "Reloaded");
+        if (r >= 0)
+                r = bus_append_reload(signal, rl);
+        if (r >= 0)
+                r = sd_bus_send(m->bus, signal, NULL);
+        if (r < 0)
+                log_debug_errno(r, "failed to announce the reload on the bus, ignoring: %m");
 }

@@ -90,6 +90,7 @@ static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
                 manager_log_names("added", r.added);
                 manager_log_names("removed", r.removed);
                 manager_log_names("changed", r.changed);
+                bus_manager_emit_reloaded(m, &r);
         }
         (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
         manager_reload_done(&r);
@@ -459,6 +460,7 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) 
         int r;
 
         manager_notify_instance(m, i, a);
+        bus_emit_instance_changed(m, i, a);
         if (!s || m->stopping || m->reloading)
                 return;
         group_before = vrrp_sync_state(&s->sync);

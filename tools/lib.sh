@@ -7,8 +7,9 @@ VRRPD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VRRPD_PACKAGES=(
         meson ninja-build pkg-config gcc clang libclang-rt-14-dev
         libsystemd-dev libnl-3-dev libnl-route-3-dev libnftables-dev libglib2.0-dev
-        python3 python3-pytest python3-scapy python3-dbus
-        iproute2 nftables procps psmisc keepalived tshark tcpdump nginx-light curl dbus
+        python3 python3-pytest python3-scapy python3-dbus python3-gi
+        iproute2 nftables procps psmisc keepalived tshark tcpdump nginx-light curl dbus systemd
+        dunst xvfb x11-apps
 )
 
 log() {

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#define CTL_BUS_NAME "org.vrrpd.Vrrp1"
+#define CTL_MANAGER_PATH "/org/vrrpd/Vrrp1"
+#define CTL_MANAGER_IFACE "org.vrrpd.Vrrp1.Manager"
+#define CTL_INSTANCE_IFACE "org.vrrpd.Vrrp1.Instance"
+
+GDBusConnection *ctl_bus_open(GError **error);
+GVariant *ctl_bus_call_manager(GDBusConnection *bus, const char *method, GVariant *params,
+                               const char *reply_type, GError **error);
+char *ctl_bus_instance_path(GDBusConnection *bus, const char *name, GError **error);
+GVariant *ctl_bus_get_all(GDBusConnection *bus, const char *path, GError **error);
+gboolean ctl_bus_call_instance(GDBusConnection *bus, const char *name, const char *method, GVariant *params,
+                               GError **error);
+GPtrArray *ctl_bus_get_all_instances(GDBusConnection *bus, GError **error);
+
+const char *ctl_bus_prop_str(GVariant *props, const char *key);
+guint64 ctl_bus_prop_u64(GVariant *props, const char *key);
+guint ctl_bus_prop_byte(GVariant *props, const char *key);
+gboolean ctl_bus_prop_bool(GVariant *props, const char *key);
+
+int ctl_bus_report(GError *error);

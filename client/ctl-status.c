@@ -1,0 +1,171 @@
+#include <stdlib.h>
+
+#include "ctl-bus.h"
+#include "ctl-json.h"
+#include "ctl-output.h"
+#include "ctl-verbs.h"
+
+/* networkctl status's shape: a bullet and the name, then right-aligned labels. */
+#define CTL_STATUS_LABEL_WIDTH 17
+
+static void ctl_status_field(const char *label, const char *value) {
+        g_print("%*s: %s\n", CTL_STATUS_LABEL_WIDTH, label, value);
+}
+
+static void ctl_status_list(const char *label, GVariant *props, const char *key) {
+        g_autofree const char **items = NULL;
+        g_autoptr(GVariant) v = g_variant_lookup_value(props, key, G_VARIANT_TYPE("as"));
+
+        if (!v || g_variant_n_children(v) == 0)
+                return;
+        items = g_variant_get_strv(v, NULL);
+        for (gsize i = 0; items[i]; i++)
+                g_print("%*s%s %s\n", CTL_STATUS_LABEL_WIDTH, i == 0 ? label : "", i == 0 ? ":" : " ",
+                        items[i]);
+}
+
+static void ctl_status_tracks(GVariant *props, gboolean color) {
+        g_autoptr(GVariant) v = g_variant_lookup_value(props, "Tracks", G_VARIANT_TYPE("a(ssbi)"));
+        GVariantIter iter;
+        const char *kind, *name;
+        gboolean up;
+        gint32 weight;
+        gboolean first = TRUE;
+
+        if (!v)
+                return;
+        g_variant_iter_init(&iter, v);
+        while (g_variant_iter_next(&iter, "(&s&sbi)", &kind, &name, &up, &weight)) {
+                g_autofree char *word = ctl_output_up(up, color);
+
+                g_print("%*s%s %s '%s' %s (weight %+d)\n", CTL_STATUS_LABEL_WIDTH, first ? "Tracks" : "",
+                        first ? ":" : " ", kind, name, word, weight);
+                first = FALSE;
+        }
+}
+
+static void ctl_status_counters(GVariant *props) {
+        g_autoptr(GVariant) v = g_variant_lookup_value(props, "Statistics", G_VARIANT_TYPE("a{st}"));
+        GVariantIter iter;
+        const char *key;
+        guint64 value;
+        gboolean first = TRUE;
+
+        if (!v)
+                return;
+        g_variant_iter_init(&iter, v);
+        while (g_variant_iter_next(&iter, "{&st}", &key, &value)) {
+                g_print("%*s%s %s: %" G_GUINT64_FORMAT "\n", CTL_STATUS_LABEL_WIDTH, first ? "Counters" : "",
+                        first ? ":" : " ", key, value);
+                first = FALSE;
+        }
+}
+
+static void ctl_status_block(GVariant *props, gboolean color) {
+        const char *state = ctl_bus_prop_str(props, "State");
+        const char *master = ctl_bus_prop_str(props, "MasterAddress");
+        const guint eff = ctl_bus_prop_byte(props, "EffectivePriority"),
+                    conf = ctl_bus_prop_byte(props, "Priority");
+        g_autofree char *state_s = ctl_output_state(state, color);
+        g_autofree char *when = ctl_output_timestamp(ctl_bus_prop_u64(props, "LastTransitionUSec"));
+        g_autofree char *state_line = NULL, *vrid = NULL, *prio = NULL, *trans = NULL;
+
+        state_line = g_strdup_printf("%s%s", state_s,
+                                     ctl_bus_prop_bool(props, "Maintenance") ? " (maintenance)" : "");
+        vrid = g_strdup_printf("%u (VRRPv%u, %s)", ctl_bus_prop_byte(props, "VirtualRouterId"),
+                               ctl_bus_prop_byte(props, "ProtocolVersion"),
+                               ctl_bus_prop_str(props, "Family"));
+        prio = g_strdup_printf("%u (configured %u)", eff, conf);
+        trans = g_strdup_printf("%s (%s)", when, ctl_bus_prop_str(props, "LastTransitionReason"));
+
+        g_print("%s%s%s %s\n", color ? ctl_output_state_color(state) : "", g_get_charset(NULL) ? "●" : "*",
+                color ? ctl_output_color_off() : "", ctl_bus_prop_str(props, "Name"));
+        ctl_status_field("State", state_line);
+        ctl_status_field("Interface", ctl_bus_prop_str(props, "Interface"));
+        ctl_status_field("VRID", vrid);
+        ctl_status_field("Priority", prio);
+        ctl_status_field("Master Address", *master ? master : "n/a");
+        ctl_status_list("Virtual Addresses", props, "VirtualAddresses");
+        ctl_status_list("Unicast Peers", props, "UnicastPeers");
+        if (*ctl_bus_prop_str(props, "SyncGroup"))
+                ctl_status_field("Sync Group", ctl_bus_prop_str(props, "SyncGroup"));
+        ctl_status_tracks(props, color);
+        ctl_status_field("Last Transition", trans);
+        ctl_status_counters(props);
+}
+
+/* Tracks a(ssbi) reads better in JSON as objects; everything else is the property dictionary as it is. */
+static GVariant *ctl_status_json_one(GVariant *props) {
+        GVariantBuilder b;
+        GVariantIter iter;
+        const char *key;
+        GVariant *value;
+
+        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+        g_variant_iter_init(&iter, props);
+        while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+                if (g_str_equal(key, "Tracks") && g_variant_is_of_type(value, G_VARIANT_TYPE("a(ssbi)"))) {
+                        GVariantBuilder tracks;
+                        GVariantIter ti;
+                        const char *kind, *name;
+                        gboolean up;
+                        gint32 weight;
+
+                        g_variant_builder_init(&tracks, G_VARIANT_TYPE("aa{sv}"));
+                        g_variant_iter_init(&ti, value);
+                        while (g_variant_iter_next(&ti, "(&s&sbi)", &kind, &name, &up, &weight))
+                                g_variant_builder_add_parsed(
+                                        &tracks, "{'kind': <%s>, 'name': <%s>, 'up': <%b>, 'weight': <%i>}",
+                                        kind, name, up, weight);
+                        g_variant_builder_add(&b, "{sv}", key, g_variant_builder_end(&tracks));
+                } else
+                        g_variant_builder_add(&b, "{sv}", key, value);
+                g_variant_unref(value);
+        }
+        return g_variant_builder_end(&b);
+}
+
+static GPtrArray *ctl_status_collect(GDBusConnection *bus, char **names, gboolean *ret_failed) {
+        GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
+
+        for (gsize i = 0; names[i]; i++) {
+                g_autoptr(GError) error = NULL;
+                g_autofree char *path = ctl_bus_instance_path(bus, names[i], &error);
+                GVariant *props = path ? ctl_bus_get_all(bus, path, &error) : NULL;
+
+                if (!props) {
+                        ctl_bus_report(error);
+                        *ret_failed = TRUE;
+                        continue;
+                }
+                g_ptr_array_add(all, props);
+        }
+        return all;
+}
+
+/* status [NAME…]: every instance when no name is given; an unknown name is reported and the rest shown. */
+int ctl_status(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) all = NULL;
+        gboolean failed = FALSE;
+
+        if (args[0])
+                all = ctl_status_collect(bus, args, &failed);
+        else if (!(all = ctl_bus_get_all_instances(bus, &error)))
+                return ctl_bus_report(error);
+
+        if (opts->json != CTL_JSON_OFF) {
+                GVariantBuilder b;
+
+                g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+                for (guint i = 0; i < all->len; i++)
+                        g_variant_builder_add_value(&b, ctl_status_json_one(g_ptr_array_index(all, i)));
+                ctl_json_print(g_variant_builder_end(&b), opts->json);
+        } else
+                for (guint i = 0; i < all->len; i++) {
+                        if (i > 0)
+                                g_print("\n");
+                        ctl_status_block(g_ptr_array_index(all, i), opts->color);
+                }
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <gio/gio.h>
+
+/* What the command line asked for, shared by every verb; parsed once in vrrpctl.c. */
+typedef enum CtlJson {
+        CTL_JSON_OFF,
+        CTL_JSON_SHORT,
+        CTL_JSON_PRETTY,
+} CtlJson;
+
+typedef struct CtlOptions {
+        CtlJson json;
+        gboolean legend;
+        gboolean color; /* stdout is a tty, TERM is not dumb and NO_COLOR is unset */
+        gboolean quiet;
+        gboolean notify;
+} CtlOptions;
+
+#define CTL_EXIT_USAGE 2

@@ -1,0 +1,437 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <systemd/sd-bus.h>
+
+#include "announce.h"
+#include "bus-auth.h"
+#include "bus-errors.h"
+#include "bus-instance.h"
+#include "conf/conf-model.h"
+#include "instance.h"
+#include "manager.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* org.vrrpd.Vrrp1.Instance (DESIGN §3): one fallback vtable under /org/vrrpd/Vrrp1/instance, objects found
+ * by name (escaped with sd_bus_path_encode), as networkd serves its links. */
+
+Instance *bus_instance_find(Manager *m, const char *name) {
+        for (size_t k = 0; k < m->n_instances; k++)
+                if (strcmp(m->instances[k]->name, name) == 0)
+                        return m->instances[k];
+        return NULL;
+}
+
+int bus_instance_path(const Instance *i, char **ret) {
+        return sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, i->name, ret);
+}
+
+static int bus_instance_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                                    void **ret_found, sd_bus_error *error) {
+        _cleanup_free_ char *name = NULL;
+        Instance *i;
+        int r;
+
+        r = sd_bus_path_decode(path, VRRPD_BUS_INSTANCE_PREFIX, &name);
+        if (r <= 0)
+                return r;
+        i = bus_instance_find(userdata, name);
+        if (!i)
+                return 0;
+        *ret_found = i;
+        return 1;
+}
+
+static int bus_instance_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
+                                        sd_bus_error *error) {
+        Manager *m = userdata;
+        char **l = calloc(m->n_instances + 1, sizeof(char *));
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t k = 0; k < m->n_instances; k++) {
+                r = bus_instance_path(m->instances[k], &l[k]);
+                if (r < 0) {
+                        for (size_t n = 0; n < k; n++)
+                                free(l[n]);
+                        free(l);
+                        return r;
+                }
+        }
+        *ret_nodes = l;
+        return 0;
+}
+
+static int bus_append_addr(sd_bus_message *reply, int family, const VrrpAddr *a, int prefixlen) {
+        char buf[INET6_ADDRSTRLEN + 5];
+
+        if (!inet_ntop(family, a, buf, INET6_ADDRSTRLEN))
+                return -errno;
+        if (prefixlen >= 0)
+                snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%d", prefixlen);
+        return sd_bus_message_append_basic(reply, 's', buf);
+}
+
+#define BUS_GETTER(fn)                                                                                      \
+        static int fn(sd_bus *bus, const char *path, const char *interface, const char *property,           \
+                      sd_bus_message *reply, void *userdata, sd_bus_error *error)
+
+BUS_GETTER(property_get_state) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", vrrp_state_to_string(i->fsm.state));
+}
+
+BUS_GETTER(property_get_effective_priority) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "y", vrrp_fsm_priority(&i->fsm, &i->params.fsm));
+}
+
+BUS_GETTER(property_get_master_address) {
+        const Instance *i = userdata;
+
+        if (!i->fsm.master_known)
+                return sd_bus_message_append(reply, "s", "");
+        return bus_append_addr(reply, i->params.fsm.family, &i->fsm.master, -1);
+}
+
+BUS_GETTER(property_get_maintenance) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "b", (int) i->fsm.maintenance);
+}
+
+BUS_GETTER(property_get_last_transition_usec) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "t", (uint64_t) i->last_transition_realtime);
+}
+
+BUS_GETTER(property_get_last_transition_reason) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(
+                reply, "s", i->last_reason == VRRP_REASON_NONE ? "" : vrrp_reason_to_string(i->last_reason));
+}
+
+BUS_GETTER(property_get_tracks) {
+        const Instance *i = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "(ssbi)");
+        for (size_t k = 0; r >= 0 && k < i->n_tracks; k++)
+                r = sd_bus_message_append(reply, "(ssbi)", track_kind_to_string(i->tracks[k].kind) ?: "",
+                                          i->tracks[k].name, (int) (i->vtracks[k].state == VRRP_TRACK_UP),
+                                          (int32_t) i->vtracks[k].weight);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+BUS_GETTER(property_get_name) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", i->name);
+}
+
+BUS_GETTER(property_get_interface) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", i->conf->interface);
+}
+
+BUS_GETTER(property_get_vrid) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "y", i->params.fsm.vrid);
+}
+
+BUS_GETTER(property_get_family) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", i->params.fsm.family == AF_INET6 ? "ipv6" : "ipv4");
+}
+
+BUS_GETTER(property_get_version) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "y", i->params.fsm.version);
+}
+
+BUS_GETTER(property_get_priority) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "y", i->params.fsm.priority);
+}
+
+BUS_GETTER(property_get_interval) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "t", (uint64_t) i->params.fsm.interval_usec);
+}
+
+BUS_GETTER(property_get_preempt) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "b", (int) i->params.fsm.preempt);
+}
+
+BUS_GETTER(property_get_preempt_delay) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "t", (uint64_t) i->params.fsm.preempt_delay_usec);
+}
+
+BUS_GETTER(property_get_accept) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "b", (int) i->params.fsm.accept);
+}
+
+BUS_GETTER(property_get_vips) {
+        const Instance *i = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t k = 0; r >= 0 && k < i->params.n_vips; k++)
+                r = bus_append_addr(reply, i->params.vips[k].family, &i->params.vips[k].addr,
+                                    i->params.vips[k].prefixlen);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+BUS_GETTER(property_get_unicast_peers) {
+        const Instance *i = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t k = 0; r >= 0 && k < i->conf->n_unicast_peers; k++)
+                r = bus_append_addr(reply, i->conf->unicast_peers[k].family, &i->conf->unicast_peers[k].addr,
+                                    -1);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+BUS_GETTER(property_get_sync_group) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", i->conf->sync_group ?: "");
+}
+
+static int bus_append_counter(sd_bus_message *reply, const char *prefix, const char *word, uint64_t value) {
+        char key[64];
+
+        if (!word)
+                return 0;
+        snprintf(key, sizeof(key), "%s%s", prefix, word);
+        return sd_bus_message_append(reply, "{st}", key, value);
+}
+
+/* Every counter the instance keeps: the InstanceCounters, one "drop-<word>" per VrrpDrop, and the notes
+ * (accepted but counted, e.g. checksum-legacy). */
+BUS_GETTER(property_get_statistics) {
+        const Instance *i = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "{st}");
+        for (unsigned k = 0; r >= 0 && k < _INSTANCE_COUNTER_MAX; k++)
+                r = bus_append_counter(reply, "", instance_counter_to_string(k), i->stats.counters[k]);
+        for (unsigned k = 0; r >= 0 && k < _VRRP_DROP_MAX; k++)
+                r = bus_append_counter(reply, "drop-", vrrp_drop_to_string(k), i->stats.drops[k]);
+        for (unsigned k = 0; r >= 0 && k < _VRRP_RX_NOTE_MAX; k++)
+                r = bus_append_counter(reply, "", vrrp_check_note_to_string(k), i->stats.notes[k]);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static void bus_instance_emit(Instance *i, const char *const *names) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!i->manager->bus)
+                return;
+        r = bus_instance_path(i, &path);
+        if (r >= 0)
+                r = sd_bus_emit_properties_changed_strv(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                        (char **) names);
+        if (r < 0)
+                log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
+}
+
+static int bus_instance_step(Instance *i, const VrrpEvent *ev, sd_bus_error *error) {
+        int r;
+
+        r = instance_step(i, ev);
+        manager_flush(i->manager);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "%s: the state machine refused the change: %m",
+                                               i->name);
+        return 0;
+}
+
+static int method_set_priority(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Instance *i = userdata;
+        uint8_t prio;
+        int r;
+
+        r = bus_auth_check_operator(i->manager, m, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "y", &prio);
+        if (r < 0)
+                return r;
+        if (prio < 1 || prio > VRRP_PRIORITY_MAX_BACKUP)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "expected a priority from 1 to %u, got %u",
+                                         VRRP_PRIORITY_MAX_BACKUP, prio);
+        if (i->params.fsm.priority == VRRP_PRIORITY_OWNER)
+                return sd_bus_error_setf(error, VRRPD_ERROR_NOT_PERMITTED,
+                                         "%s: an address owner keeps priority 255", i->name);
+        log_info("%s: priority set to %u over the bus", i->name, prio);
+        i->priority_override = prio;
+        r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = prio }, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_reset_priority(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Instance *i = userdata;
+        uint8_t prio;
+        int r;
+
+        r = bus_auth_check_operator(i->manager, m, error);
+        if (r < 0)
+                return r;
+        if (i->params.fsm.priority != VRRP_PRIORITY_OWNER && i->priority_override > 0) {
+                prio = i->tracked_priority > 0 ? i->tracked_priority : i->params.fsm.priority;
+                log_info("%s: priority override dropped over the bus, back to %u", i->name, prio);
+                i->priority_override = 0;
+                r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = prio },
+                                      error);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_maintenance(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Instance *i = userdata;
+        int on, r;
+
+        r = bus_auth_check_operator(i->manager, m, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "b", &on);
+        if (r < 0)
+                return r;
+        if ((bool) on != i->fsm.maintenance) {
+                log_info("%s: maintenance %s over the bus", i->name, on ? "on" : "off");
+                r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on },
+                                      error);
+                if (r < 0)
+                        return r;
+                bus_instance_emit(i, (const char *const[]){ "Maintenance", NULL });
+        }
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_send_gratuitous_arp(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Instance *i = userdata;
+        int r;
+
+        r = bus_auth_check_operator(i->manager, m, error);
+        if (r < 0)
+                return r;
+        if (i->fsm.state != VRRP_STATE_MASTER)
+                return sd_bus_error_setf(error, VRRPD_ERROR_NOT_PERMITTED,
+                                         "%s is %s: only a master announces its virtual addresses", i->name,
+                                         vrrp_state_to_string(i->fsm.state));
+        announce_request(i, i->garp_params.master_repeat > 0 ? i->garp_params.master_repeat : 1);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_reset_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Instance *i = userdata;
+        int r;
+
+        r = bus_auth_check_operator(i->manager, m, error);
+        if (r < 0)
+                return r;
+        i->stats = (InstanceStats){};
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+#define EMITS SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+
+static const sd_bus_vtable instance_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("State", "s", property_get_state, 0, EMITS),
+        SD_BUS_PROPERTY("EffectivePriority", "y", property_get_effective_priority, 0, EMITS),
+        SD_BUS_PROPERTY("MasterAddress", "s", property_get_master_address, 0, EMITS),
+        SD_BUS_PROPERTY("Maintenance", "b", property_get_maintenance, 0, EMITS),
+        SD_BUS_PROPERTY("LastTransitionUSec", "t", property_get_last_transition_usec, 0, EMITS),
+        SD_BUS_PROPERTY("LastTransitionReason", "s", property_get_last_transition_reason, 0, EMITS),
+        SD_BUS_PROPERTY("Tracks", "a(ssbi)", property_get_tracks, 0, EMITS),
+        SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Interface", "s", property_get_interface, 0, 0),
+        SD_BUS_PROPERTY("VirtualRouterId", "y", property_get_vrid, 0, 0),
+        SD_BUS_PROPERTY("Family", "s", property_get_family, 0, 0),
+        SD_BUS_PROPERTY("ProtocolVersion", "y", property_get_version, 0, 0),
+        SD_BUS_PROPERTY("Priority", "y", property_get_priority, 0, 0),
+        SD_BUS_PROPERTY("AdvertIntervalUSec", "t", property_get_interval, 0, 0),
+        SD_BUS_PROPERTY("Preempt", "b", property_get_preempt, 0, 0),
+        SD_BUS_PROPERTY("PreemptDelayUSec", "t", property_get_preempt_delay, 0, 0),
+        SD_BUS_PROPERTY("Accept", "b", property_get_accept, 0, 0),
+        SD_BUS_PROPERTY("VirtualAddresses", "as", property_get_vips, 0, 0),
+        SD_BUS_PROPERTY("UnicastPeers", "as", property_get_unicast_peers, 0, 0),
+        SD_BUS_PROPERTY("SyncGroup", "s", property_get_sync_group, 0, 0),
+        SD_BUS_PROPERTY("Statistics", "a{st}", property_get_statistics, 0, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetPriority", SD_BUS_ARGS("y", priority), SD_BUS_NO_RESULT,
+                                method_set_priority, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("ResetPriority", NULL, NULL, method_reset_priority, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetMaintenance", SD_BUS_ARGS("b", maintenance), SD_BUS_NO_RESULT,
+                                method_set_maintenance, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("SendGratuitousArp", NULL, NULL, method_send_gratuitous_arp,
+                      SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("ResetStatistics", NULL, NULL, method_reset_statistics, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
+int bus_instance_setup(Manager *m, sd_bus *bus) {
+        int r;
+
+        r = sd_bus_add_fallback_vtable(bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
+                                       instance_vtable, bus_instance_object_find, m);
+        if (r < 0)
+                return log_error_errno(r, "failed to register the instance objects: %m");
+        r = sd_bus_add_node_enumerator(bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, bus_instance_node_enumerator,
+                                       m);
+        if (r < 0)
+                return log_error_errno(r, "failed to register the instance enumerator: %m");
+        return 0;
+}
+
+/* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks go with priority
+ * and state changes, which is when a track's result reaches the FSM. */
+void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
+        const char *names[8];
+        size_t n = 0;
+
+        if (a->state_changed) {
+                names[n++] = "State";
+                names[n++] = "LastTransitionUSec";
+                names[n++] = "LastTransitionReason";
+        }
+        if (a->priority_changed)
+                names[n++] = "EffectivePriority";
+        if (a->master_changed)
+                names[n++] = "MasterAddress";
+        if (a->state_changed || a->priority_changed)
+                names[n++] = "Tracks";
+        names[n] = NULL;
+        if (n > 0)
+                bus_instance_emit(i, names);
+}

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "core/vrrp-fsm.h"
+
+typedef struct Instance Instance;
+typedef struct Manager Manager;
+
+/* org.vrrpd.Vrrp1.Instance objects under /org/vrrpd/Vrrp1/instance (DESIGN §3). */
+int bus_instance_setup(Manager *m, sd_bus *bus);
+int bus_instance_path(const Instance *i, char **ret);
+Instance *bus_instance_find(Manager *m, const char *name);
+/* PropertiesChanged for what a step changed; nothing without a bus. */
+void bus_instance_emit_changed(Instance *i, const VrrpActions *a);

@@ -1,0 +1,174 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "bus-errors.h"
+#include "bus-instance.h"
+#include "bus-sync-group.h"
+#include "conf/conf-model.h"
+#include "instance.h"
+#include "manager.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* The groups are rebuilt on every reload, so objects are found by name each time, never kept. */
+static ManagerSync *bus_sync_group_find(Manager *m, const char *name) {
+        for (size_t k = 0; k < m->n_syncs; k++)
+                if (strcmp(m->syncs[k].name, name) == 0)
+                        return &m->syncs[k];
+        return NULL;
+}
+
+static int bus_sync_group_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                                      void **ret_found, sd_bus_error *error) {
+        _cleanup_free_ char *name = NULL;
+        ManagerSync *s;
+        int r;
+
+        r = sd_bus_path_decode(path, VRRPD_BUS_SYNC_GROUP_PREFIX, &name);
+        if (r <= 0)
+                return r;
+        s = bus_sync_group_find(userdata, name);
+        if (!s)
+                return 0;
+        *ret_found = s;
+        return 1;
+}
+
+static int bus_sync_group_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
+                                          sd_bus_error *error) {
+        Manager *m = userdata;
+        char **l = calloc(m->n_syncs + 1, sizeof(char *));
+        int r;
+
+        if (!l)
+                return -ENOMEM;
+        for (size_t k = 0; k < m->n_syncs; k++) {
+                r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, m->syncs[k].name, &l[k]);
+                if (r < 0) {
+                        for (size_t n = 0; n < k; n++)
+                                free(l[n]);
+                        free(l);
+                        return r;
+                }
+        }
+        *ret_nodes = l;
+        return 0;
+}
+
+static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
+                             sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const ManagerSync *s = userdata;
+
+        return sd_bus_message_append(reply, "s", s->name);
+}
+
+/* A group without a running member has no state of its own: it shows its members' fault. */
+static int property_get_state(sd_bus *bus, const char *path, const char *interface, const char *property,
+                              sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const ManagerSync *s = userdata;
+        VrrpState state = s->n_members > 0 ? vrrp_sync_state(&s->sync) : VRRP_STATE_FAULT;
+
+        return sd_bus_message_append(reply, "s", vrrp_state_to_string(state));
+}
+
+static int property_get_members(sd_bus *bus, const char *path, const char *interface, const char *property,
+                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        const ManagerSync *s = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "o");
+        for (size_t k = 0; r >= 0 && k < s->n_members; k++) {
+                _cleanup_free_ char *p = NULL;
+
+                r = bus_instance_path(s->members[k], &p);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "o", p);
+        }
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static const sd_bus_vtable sync_group_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Members", "ao", property_get_members, 0, 0),
+        SD_BUS_VTABLE_END,
+};
+
+int bus_sync_group_setup(Manager *m, sd_bus *bus) {
+        int r;
+
+        r = sd_bus_add_fallback_vtable(bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
+                                       VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable,
+                                       bus_sync_group_object_find, m);
+        if (r < 0)
+                return log_error_errno(r, "failed to register the sync group objects: %m");
+        r = sd_bus_add_node_enumerator(bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
+                                       bus_sync_group_node_enumerator, m);
+        if (r < 0)
+                return log_error_errno(r, "failed to register the sync group enumerator: %m");
+        return 0;
+}
+
+typedef struct BusSyncEmit {
+        Manager *manager;
+        char *name;
+} BusSyncEmit;
+
+static void bus_sync_emit_free(void *userdata) {
+        BusSyncEmit *e = userdata;
+
+        free(e->name);
+        free(e);
+}
+
+static int bus_sync_group_on_defer(sd_event_source *source, void *userdata) {
+        BusSyncEmit *e = userdata;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (e->manager->bus && bus_sync_group_find(e->manager, e->name)) {
+                r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, e->name, &path);
+                if (r >= 0)
+                        r = sd_bus_emit_properties_changed(e->manager->bus, path,
+                                                           VRRPD_BUS_SYNC_GROUP_INTERFACE, "State", NULL);
+                if (r < 0)
+                        log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m",
+                                        e->name);
+        }
+        /* Done: un-floating drops the loop's reference, the last one; source and e go after dispatch */
+        (void) sd_event_source_set_floating(source, false);
+        return 0;
+}
+
+/* manager_on_instance_changed() tells us before the group has followed its member, so the group's State goes
+ * out from the loop's next iteration, after the forced members' own signals. */
+void bus_sync_group_member_changed(Manager *m, const Instance *member) {
+        _cleanup_(sd_event_source_unrefp) sd_event_source *source = NULL;
+        BusSyncEmit *e;
+        int r;
+
+        if (!m->bus || !member->conf->sync_group)
+                return;
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->name = strdup(member->conf->sync_group))) {
+                free(e);
+                log_oom();
+                return;
+        }
+        e->manager = m;
+        r = sd_event_add_defer(m->event, &source, bus_sync_group_on_defer, e);
+        if (r < 0) {
+                bus_sync_emit_free(e);
+                log_debug_errno(r, "sync group '%s': cannot schedule its State signal, ignoring: %m",
+                                member->conf->sync_group);
+                return;
+        }
+        (void) sd_event_source_set_destroy_callback(source, bus_sync_emit_free);
+        (void) sd_event_source_set_enabled(source, SD_EVENT_ONESHOT);
+        (void) sd_event_source_set_floating(source, true);
+}
