@@ -37,18 +37,19 @@ static void endpoint_dispatch_one(Endpoint *e, const SockVrrpPacket *p) {
 
 static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Endpoint *e = userdata;
+        SockVrrpBatch *batch = e->manager->rx_batch; /* one for all sockets: the loop reads one at a time */
 
         for (unsigned b = 0; b < ENDPOINT_BATCHES_PER_WAKEUP; b++) {
-                int n = sock_vrrp_recv(e->fd, e->family, e->batch);
+                int n = sock_vrrp_recv(e->fd, e->family, batch);
 
                 if (n < 0) {
                         log_warning_errno(n, "failed to receive on VRRP socket (ifindex %d), ignoring: %m",
                                           e->ifindex);
                         break;
                 }
-                e->drops_malformed += e->batch->n_malformed;
-                for (size_t k = 0; k < e->batch->n_packets; k++)
-                        endpoint_dispatch_one(e, &e->batch->packets[k]);
+                e->drops_malformed += batch->n_malformed;
+                for (size_t k = 0; k < batch->n_packets; k++)
+                        endpoint_dispatch_one(e, &batch->packets[k]);
                 if (n < SOCK_VRRP_BATCH)
                         break;
         }
@@ -65,9 +66,6 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
                 return -ENOMEM;
         *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .garp_fd = -EBADF,
                         .group = *group };
-        e->batch = malloc(sizeof(*e->batch));
-        if (!e->batch)
-                return -ENOMEM;
         r = sock_vrrp_open(family, ifindex, ENDPOINT_RCVBUF, &e->fd);
         if (r >= 0)
                 r = sd_event_add_io(m->event, &e->io, e->fd, EPOLLIN, endpoint_on_io, e);
@@ -87,7 +85,6 @@ Endpoint *endpoint_free(Endpoint *e) {
                 close(e->fd);
         if (e->garp_fd >= 0)
                 close(e->garp_fd);
-        free(e->batch);
         free(e->pending);
         free(e);
         return NULL;

@@ -25,7 +25,6 @@ typedef struct Endpoint {
         size_t n_instances;
         size_t n_multicast;     /* instances that need the group joined */
         VrrpAddr group;
-        SockVrrpBatch *batch;
         SockVrrpSend *pending;
         size_t n_pending;
         size_t n_pending_alloc;

@@ -49,6 +49,8 @@ typedef struct Instance {
         bool multicast;
         uint8_t *tx;              /* one encoded advert per destination (v3's checksum covers the dst) */
         VrrpChecksum tx_checksum; /* RFC, or keepalived's old unicast form (old_unicast_checksum, or heard) */
+        int tx_priority;          /* the priority the adverts in tx carry, or -1: encode again */
+        size_t tx_encoded_len;
         size_t tx_len;
         bool *vip_preexisting;    /* an address owner's own addresses: never removed */
         bool holds_vips;

@@ -179,7 +179,7 @@ static void reload_transplant(Manager *m, Instance *old, Instance *next) {
         next->n_track_faults = old->n_track_faults;
         next->garp = old->garp;
         if (next->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !next->multicast)
-                next->tx_checksum = old->tx_checksum; /* what the peer taught us */
+                next->tx_checksum = old->tx_checksum; /* what the peer taught us (next->tx is not encoded yet) */
         vrrp_garp_set_addrs(&next->garp, next->n_announce);
         if (reload_filtered(old))
                 manager_accept_filter(m, old, false);

@@ -17,6 +17,7 @@
 #include "nl-monitor.h"
 #include "nft-accept.h"
 #include "nl-vip.h"
+#include "sock-vrrp.h"
 #include "notify.h"
 #include "tick.h"
 #include "util/cleanup.h"
@@ -192,6 +193,9 @@ int manager_new(Config *config, const char *config_path, const char *config_id, 
         if (!m)
                 return log_oom();
         m->vip_dirfd = -1;
+        m->rx_batch = malloc(sizeof(*m->rx_batch));
+        if (!m->rx_batch)
+                return log_oom();
         m->config_path = strdup(config_path);
         m->config_id = config_id ? strdup(config_id) : NULL;
         m->hostname = hostname ? strdup(hostname) : NULL;
@@ -234,6 +238,7 @@ Manager *manager_free(Manager *m) {
         for (size_t k = 0; k < m->n_endpoints; k++)
                 endpoint_free(m->endpoints[k]);
         free(m->endpoints);
+        free(m->rx_batch);
         manager_syncs_done(m);
         for (size_t k = 0; k < m->n_retired; k++)
                 notify_queue_free(m->retired[k]);

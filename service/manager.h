@@ -15,6 +15,7 @@ typedef struct Config Config;
 typedef struct Endpoint Endpoint;
 typedef struct Instance Instance;
 typedef struct NftAccept NftAccept;
+typedef struct SockVrrpBatch SockVrrpBatch;
 typedef struct NlVip NlVip;
 typedef struct Tick Tick;
 struct nl_sock;
@@ -42,6 +43,7 @@ typedef struct Manager {
         size_t n_instances;
         Endpoint **endpoints;
         size_t n_endpoints;
+        SockVrrpBatch *rx_batch; /* the receive buffers every endpoint reads into, one at a time */
         Tick **ticks;
         size_t n_ticks;
         Tracking tracking;
