@@ -11,6 +11,7 @@
 #include "bus-auth.h"
 #include "bus-errors.h"
 #include "bus-instance.h"
+#include "bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
@@ -31,41 +32,25 @@ int bus_instance_path(const Instance *i, char **ret) {
         return sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, i->name, ret);
 }
 
+static void *bus_instance_lookup(void *userdata, const char *name) {
+        return bus_instance_find(userdata, name);
+}
+
+static const char *bus_instance_name_at(void *userdata, size_t k) {
+        return ((Manager *) userdata)->instances[k]->name;
+}
+
 static int bus_instance_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
                                     void **ret_found, sd_bus_error *error) {
-        _cleanup_free_ char *name = NULL;
-        Instance *i;
-        int r;
-
-        r = sd_bus_path_decode(path, VRRPD_BUS_INSTANCE_PREFIX, &name);
-        if (r <= 0)
-                return r;
-        i = bus_instance_find(userdata, name);
-        if (!i)
-                return 0;
-        *ret_found = i;
-        return 1;
+        return bus_util_find(path, VRRPD_BUS_INSTANCE_PREFIX, bus_instance_lookup, userdata, ret_found);
 }
 
 static int bus_instance_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
                                         sd_bus_error *error) {
         Manager *m = userdata;
-        char **l = calloc(m->n_instances + 1, sizeof(char *));
-        int r;
 
-        if (!l)
-                return -ENOMEM;
-        for (size_t k = 0; k < m->n_instances; k++) {
-                r = bus_instance_path(m->instances[k], &l[k]);
-                if (r < 0) {
-                        for (size_t n = 0; n < k; n++)
-                                free(l[n]);
-                        free(l);
-                        return r;
-                }
-        }
-        *ret_nodes = l;
-        return 0;
+        return bus_util_node_paths(VRRPD_BUS_INSTANCE_PREFIX, m->n_instances, bus_instance_name_at, m,
+                                   ret_nodes);
 }
 
 static int bus_append_addr(sd_bus_message *reply, int family, const VrrpAddr *a, int prefixlen) {

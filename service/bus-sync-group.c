@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "bus-instance.h"
 #include "bus-sync-group.h"
+#include "bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
@@ -22,41 +23,25 @@ static ManagerSync *bus_sync_group_find(Manager *m, const char *name) {
         return NULL;
 }
 
+static void *bus_sync_group_lookup(void *userdata, const char *name) {
+        return bus_sync_group_find(userdata, name);
+}
+
+static const char *bus_sync_group_name_at(void *userdata, size_t k) {
+        return ((Manager *) userdata)->syncs[k].name;
+}
+
 static int bus_sync_group_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
                                       void **ret_found, sd_bus_error *error) {
-        _cleanup_free_ char *name = NULL;
-        ManagerSync *s;
-        int r;
-
-        r = sd_bus_path_decode(path, VRRPD_BUS_SYNC_GROUP_PREFIX, &name);
-        if (r <= 0)
-                return r;
-        s = bus_sync_group_find(userdata, name);
-        if (!s)
-                return 0;
-        *ret_found = s;
-        return 1;
+        return bus_util_find(path, VRRPD_BUS_SYNC_GROUP_PREFIX, bus_sync_group_lookup, userdata, ret_found);
 }
 
 static int bus_sync_group_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
                                           sd_bus_error *error) {
         Manager *m = userdata;
-        char **l = calloc(m->n_syncs + 1, sizeof(char *));
-        int r;
 
-        if (!l)
-                return -ENOMEM;
-        for (size_t k = 0; k < m->n_syncs; k++) {
-                r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, m->syncs[k].name, &l[k]);
-                if (r < 0) {
-                        for (size_t n = 0; n < k; n++)
-                                free(l[n]);
-                        free(l);
-                        return r;
-                }
-        }
-        *ret_nodes = l;
-        return 0;
+        return bus_util_node_paths(VRRPD_BUS_SYNC_GROUP_PREFIX, m->n_syncs, bus_sync_group_name_at, m,
+                                   ret_nodes);
 }
 
 static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
