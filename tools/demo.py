@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The live demo behind tools/demo: two vrrpd routers in network namespaces share a VIP in front of nginx; the
-master is killed, the backup takes over, the master comes back. Everything it creates is torn down at the end,
+master is killed, the backup takes over, the master comes back, watched with vrrpctl on the routers' own buses. Everything it creates is torn down at the end,
 also on Ctrl-C or an error. Run by tools/demo (which builds first), as root."""
 
 import os
@@ -11,7 +11,8 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TOP / "tests" / "integration"))
 
-from vrrptopo import Topology, VrrpInstance, keepalived_config, sigterm_raises_interrupt, wait_until  # noqa: E402
+from vrrptopo import Topology, VrrpInstance, keepalived_config, sh, sigterm_raises_interrupt, wait_until  # noqa: E402
+from vrrptopo.services import vrrpd_binary  # noqa: E402
 
 ADVERT_INT = 1.0
 PRIORITIES = {"r1": 150, "r2": 100}
@@ -30,6 +31,34 @@ def config(topo, name):
     inst = VrrpInstance(name="VI_WEB", vrid=51, priority=PRIORITIES[name], vips=[f"{topo.vip4()}/24"], version=3,
                         advert_int=ADVERT_INT, state="MASTER" if name == "r1" else "BACKUP")
     return keepalived_config([inst], router_id=f"demo-{name}")
+
+
+def vrrpctl_path():
+    return str(vrrpd_binary().parent.parent / "client" / "vrrpctl")
+
+
+def vrrpctl(router, *args):
+    """vrrpctl run in a router's namespace against that router's own system bus, as an admin there would."""
+    env = {**os.environ, **router.bus_env()}
+    return sh(vrrpctl_path(), *args, ns=router.ns, env=env, check=False).stdout.rstrip()
+
+
+class Monitor:
+    """`vrrpctl monitor` on a router's bus; show() prints the transitions it reported since the last call."""
+
+    def __init__(self, router):
+        self.process = router.spawn([vrrpctl_path(), "monitor"], name="vrrpctl-monitor", env=router.bus_env())
+        self.shown = 0
+
+    def show(self, min_lines=0):
+        wait_until("vrrpctl monitor to report", lambda: len(self._lines()) >= self.shown + min_lines, timeout=5)
+        lines = self._lines()
+        for line in lines[self.shown:]:
+            say(f"    [vrrpctl monitor on r2] {line}")
+        self.shown = len(lines)
+
+    def _lines(self):
+        return [line for line in self.process.log_text().splitlines() if line.strip()]
 
 
 def holder(topo, vip):
@@ -62,8 +91,13 @@ def run(topo):
     step(f"Two routers, r1 (priority 150) and r2 (priority 100), each with nginx, share the VIP {vip}")
     daemons = {name: start(topo, name) for name in ("r1", "r2")}
     say("    vrrpd runs in both, configured with a plain keepalived.conf (VRRPv3, 1 s adverts)")
+    monitor = Monitor(topo["r2"])
     wait_until("a master", lambda: holder(topo, vip), timeout=10)
     say(f"    elected master: {holder(topo, vip)}")
+    for name in ("r1", "r2"):
+        say(f"    {name}$ vrrpctl")
+        for line in filter(str.strip, vrrpctl(topo[name]).splitlines()):
+            say(f"      {line}")
     say(f"    client: curl http://{vip}/ -> {client_sees(topo, vip)}")
 
     step("Killing r1's vrrpd with SIGKILL: no goodbye, like a crashed host")
@@ -77,6 +111,7 @@ def run(topo):
     took = takeover(capture, topo["r1"].ipv4(), topo["r2"].ipv4())
     say(f"    r2 took over {took * 1000:.0f} ms after r1's last advert "
         f"(the RFC's Master_Down_Interval here is {mdi * 1000:.0f} ms)")
+    monitor.show(min_lines=1)
     say(f"    client: curl http://{vip}/ -> {client_sees(topo, vip)}")
 
     step("r1 comes back: vrrpd removes the VIP its crashed run left, then preempts r2 (higher priority)")
@@ -86,6 +121,7 @@ def run(topo):
     wait_until("r1 to take the VIP back", lambda: holder(topo, vip) == "r1", timeout=2 * mdi + 5)
     wait_until("the client to reach r1", lambda: client_sees(topo, vip) == "r1", timeout=5)
     say(f"    master again: {holder(topo, vip)}; client: curl http://{vip}/ -> {client_sees(topo, vip)}")
+    monitor.show(min_lines=1)
 
     step("Stopping r1 cleanly (SIGTERM): it resigns with a priority-0 advert, so r2 takes over at once")
     t0 = time.monotonic()
@@ -94,6 +130,10 @@ def run(topo):
     say(f"    r2 holds the VIP {(time.monotonic() - t0) * 1000:.0f} ms after the stop "
         f"(a crash costs {mdi * 1000:.0f} ms, a clean stop only Skew_Time)")
     say(f"    client: curl http://{vip}/ -> {client_sees(topo, vip)}")
+    monitor.show(min_lines=1)
+    say("    r2$ vrrpctl status VI_WEB")
+    for line in filter(str.strip, vrrpctl(topo["r2"], "status", "VI_WEB").splitlines()):
+        say(f"      {line}")
 
 
 def main():
