@@ -371,8 +371,8 @@ int bus_instance_setup(Manager *m, sd_bus *bus) {
         return 0;
 }
 
-/* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks go with priority
- * and state changes, which is when a track's result reaches the FSM. */
+/* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks are not among
+ * them: a step never changes them (bus_instance_emit_tracks() says when they do). */
 void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
         const char *names[8];
         size_t n = 0;
@@ -386,9 +386,11 @@ void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
                 names[n++] = "EffectivePriority";
         if (a->master_changed)
                 names[n++] = "MasterAddress";
-        if (a->state_changed || a->priority_changed)
-                names[n++] = "Tracks";
         names[n] = NULL;
         if (n > 0)
                 bus_instance_emit(i, names);
+}
+
+void bus_instance_emit_tracks(Instance *i) {
+        bus_instance_emit(i, (const char *const[]){ "Tracks", NULL });
 }

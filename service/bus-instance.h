@@ -13,3 +13,6 @@ int bus_instance_path(const Instance *i, char **ret);
 Instance *bus_instance_find(Manager *m, const char *name);
 /* PropertiesChanged for what a step changed; nothing without a bus. */
 void bus_instance_emit_changed(Instance *i, const VrrpActions *a);
+/* PropertiesChanged for Tracks, after a track's result changed what it shows (whether or not the effective
+ * priority moves: under a SetPriority override it does not); nothing without a bus. */
+void bus_instance_emit_tracks(Instance *i);

@@ -271,20 +271,20 @@ void bus_emit_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
         bus_instance_emit_changed(i, a);
 }
 
-static void bus_manager_emit_objects(Manager *m, char **names, bool added) {
+/* The objects under prefix (instances or sync groups) that came or went with a reload. */
+static void bus_manager_emit_objects(Manager *m, const char *prefix, const char *interface, char **names,
+                                     bool added) {
         for (char **n = names; n && *n; n++) {
                 _cleanup_free_ char *path = NULL;
                 int r;
 
-                r = sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, *n, &path);
+                r = sd_bus_path_encode(prefix, *n, &path);
                 if (r >= 0)
-                        r = added ? sd_bus_emit_interfaces_added(m->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
-                                                                 NULL)
-                                  : sd_bus_emit_interfaces_removed(m->bus, path,
-                                                                   VRRPD_BUS_INSTANCE_INTERFACE, NULL);
+                        r = added ? sd_bus_emit_interfaces_added(m->bus, path, interface, NULL)
+                                  : sd_bus_emit_interfaces_removed(m->bus, path, interface, NULL);
                 if (r < 0)
-                        log_debug_errno(r, "%s: failed to emit Interfaces%s, ignoring: %m", *n,
-                                        added ? "Added" : "Removed");
+                        log_debug_errno(r, "%s '%s': failed to emit Interfaces%s, ignoring: %m", interface,
+                                        *n, added ? "Added" : "Removed");
         }
 }
 
@@ -310,8 +310,15 @@ void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl) {
 
         if (!m->bus)
                 return;
-        bus_manager_emit_objects(m, rl->removed, false);
-        bus_manager_emit_objects(m, rl->added, true);
+        /* a group goes before its members and comes after them: it never names an object not there */
+        bus_manager_emit_objects(m, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                                 rl->syncs_removed, false);
+        bus_manager_emit_objects(m, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE, rl->removed,
+                                 false);
+        bus_manager_emit_objects(m, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE, rl->added,
+                                 true);
+        bus_manager_emit_objects(m, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                                 rl->syncs_added, true);
         bus_manager_emit_changed(m, rl->changed);
         /* LastReloadUSec first: its getter records the time of this reload (see BusManager) */
         r = sd_bus_emit_properties_changed(m->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,

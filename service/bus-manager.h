@@ -15,6 +15,6 @@ int bus_manager_setup(Manager *m);
  * the instance (and later of its sync group). Nothing without a bus. */
 void bus_emit_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 
-/* After a successful reload, from SIGHUP or Reload(): InterfacesRemoved/Added for the instances that went
- * and came, LastReloadUSec, and Reloaded. Nothing without a bus. */
+/* After a successful reload, from SIGHUP or Reload(): InterfacesRemoved/Added for the instances and sync
+ * groups that went and came, LastReloadUSec, and Reloaded. Nothing without a bus. */
 void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl);

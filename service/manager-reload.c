@@ -262,12 +262,24 @@ static void reload_restart(Manager *m, const ReloadItem *items, size_t n) {
         manager_flush(m);
 }
 
+/* The sync groups of `from` that `to` does not have, by name (a group is its bus object). */
+static void reload_syncs_gone(const Config *from, const Config *to, char ***l) {
+        size_t n = 0;
+
+        for (size_t g = 0; g < from->n_sync_groups; g++)
+                if (!conf_find_sync_group(to, from->sync_groups[g].name) &&
+                    reload_strv_add(l, &n, from->sync_groups[g].name) < 0)
+                        log_oom();
+}
+
 static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerReload *ret) {
         size_t n = next->n_instances, n_added = 0, n_removed = 0, n_changed = 0;
         Instance **olds = m->instances;
         size_t n_olds = m->n_instances;
         Config *old_config;
 
+        reload_syncs_gone(m->config, next, &ret->syncs_removed);
+        reload_syncs_gone(next, m->config, &ret->syncs_added);
         m->reloading = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */
         reload_remove(m, items, n, ret, &n_removed);
         manager_flush(m); /* the resigning adverts sit in the old instances' buffers, which go below */
@@ -353,9 +365,9 @@ int manager_reload(Manager *m, ManagerReload *ret) {
 }
 
 void manager_reload_done(ManagerReload *r) {
-        char **lists[] = { r->added, r->removed, r->changed };
+        char **lists[] = { r->added, r->removed, r->changed, r->syncs_added, r->syncs_removed };
 
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
                 for (char **s = lists[k]; s && *s; s++)
                         free(*s);
                 free(lists[k]);

@@ -2,11 +2,14 @@
 
 typedef struct Manager Manager;
 
-/* The instance names a reload added, removed and changed (NULL-terminated; free with manager_reload_done()). */
+/* The instance names a reload added, removed and changed, and the sync group names it added and removed
+ * (NULL-terminated; free with manager_reload_done()). */
 typedef struct ManagerReload {
         char **added;
         char **removed;
         char **changed;
+        char **syncs_added;
+        char **syncs_removed;
         char *error; /* the first error, "file:line:column: what is wrong", when the new config did not load */
 } ManagerReload;
 

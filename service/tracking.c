@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus-instance.h"
 #include "conf/conf.h"
 #include "instance.h"
 #include "manager.h"
@@ -26,21 +27,46 @@ const char *track_kind_to_string(TrackKind k) {
         return (unsigned) k < _TRACK_KIND_MAX ? table[k] : NULL;
 }
 
+/* Stores a track's new result; true if Tracks shows something else now (up, or the weight). */
+static bool tracking_set(Instance *i, size_t n, VrrpTrack vt) {
+        const VrrpTrack *o = &i->vtracks[n];
+        bool shown = (o->state == VRRP_TRACK_UP) != (vt.state == VRRP_TRACK_UP) || o->weight != vt.weight;
+
+        i->vtracks[n] = vt;
+        return shown;
+}
+
+static bool tracking_set_state(Instance *i, size_t n, VrrpTrackState state) {
+        VrrpTrack vt = i->vtracks[n];
+
+        vt.state = state;
+        return tracking_set(i, n, vt);
+}
+
+/* After new results for some of i's tracks (mine): Tracks goes out when it shows something else, whether
+ * or not the priority moves (a SetPriority override holds it), and before the FSM hears of it: cause, then
+ * effect. */
+static void tracking_changed(Instance *i, bool mine, bool shown) {
+        if (shown)
+                bus_instance_emit_tracks(i);
+        if (mine)
+                (void) tracking_apply(i);
+}
+
 static void tracking_on_script(TrackScript *t, VrrpTrackState state, void *userdata) {
         Manager *m = userdata;
 
         log_info("vrrp_script '%s' is now %s", track_script_get_name(t), vrrp_track_state_to_string(state));
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
-                bool mine = false;
+                bool mine = false, shown = false;
 
                 for (size_t n = 0; n < i->n_tracks; n++)
                         if (i->tracks[n].script == t) {
-                                i->vtracks[n].state = state;
+                                shown |= tracking_set_state(i, n, state);
                                 mine = true;
                         }
-                if (mine)
-                        (void) tracking_apply(i);
+                tracking_changed(i, mine, shown);
         }
         manager_flush(m);
 }
@@ -161,16 +187,17 @@ static void tracking_on_file(TrackFile *f, long value, void *userdata) {
         log_info("track_file '%s' now reads %ld", track_file_get_name(f), value);
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
-                bool mine = false;
+                bool mine = false, shown = false;
 
                 for (size_t n = 0; n < i->n_tracks; n++)
                         if (i->tracks[n].file == f) {
-                                i->vtracks[n] = tracking_file_vtrack(value, i->tracks[n].file_weight,
-                                                                     i->tracks[n].file_reverse);
+                                VrrpTrack vt = tracking_file_vtrack(value, i->tracks[n].file_weight,
+                                                                    i->tracks[n].file_reverse);
+
+                                shown |= tracking_set(i, n, vt);
                                 mine = true;
                         }
-                if (mine)
-                        (void) tracking_apply(i);
+                tracking_changed(i, mine, shown);
         }
         manager_flush(m);
 }
@@ -302,15 +329,14 @@ int tracking_apply(Instance *i) {
 void tracking_on_link(Manager *m, int ifindex, bool up) {
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
-                bool mine = false;
+                bool mine = false, shown = false;
 
                 for (size_t n = 0; n < i->n_tracks; n++)
                         if (i->tracks[n].kind == TRACK_KIND_INTERFACE && i->tracks[n].ifindex == ifindex) {
-                                i->vtracks[n].state = up ? VRRP_TRACK_UP : VRRP_TRACK_DOWN;
+                                shown |= tracking_set_state(i, n, up ? VRRP_TRACK_UP : VRRP_TRACK_DOWN);
                                 mine = true;
                         }
-                if (mine)
-                        (void) tracking_apply(i);
+                tracking_changed(i, mine, shown);
         }
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from test_failover import CASES, holds, master_down_interval, skew_time, start, wait_master
-from vrrptopo import REPO, VrrpInstance, keepalived_config, wait_until
+from vrrptopo import REPO, TrackScript, VrrpInstance, keepalived_config, wait_until
 
 V3 = CASES["v3-ipv4"]
 NAME = "org.vrrpd.Vrrp1"
@@ -218,6 +218,55 @@ def test_a_sync_group_follows_and_says_so(topology, vrrpd_path):
     mon.stop()
 
 
+def group_path(name):
+    return f"{ROOT}/sync_group/" + "".join(c if c.isalnum() else f"_{ord(c):02x}" for c in name)
+
+
+def objects_signals(mon, member, start=0):
+    """The InterfacesAdded or InterfacesRemoved signals seen from index start on, as (path, payload)."""
+    return [(payload(s)[0], payload(s)) for s in mon.signals()[start:] if s.get("member") == member]
+
+
+def test_a_reload_announces_the_sync_groups_it_adds_and_removes(topology, vrrpd_path):
+    """Sync groups are objects of the ObjectManager like instances: a reload that renames one (Reload()) or drops
+    one with its member (SIGHUP) says so with InterfacesAdded/Removed; a group it keeps stays quiet."""
+    topo = topology
+    insts = [inst(topo, "VI_1", 51, 150), inst(topo, "VI_2", 52, 150, 1), inst(topo, "VI_3", 53, 150, 2)]
+    keep = sync_group("SG_keep", ["VI_3"])
+    r1 = start_conf(topo["r1"], keepalived_config(insts) + sync_group("SG_1", ["VI_1", "VI_2"]) + keep)
+    b1 = Bus(topo["r1"])
+    managed = {str(p) for p in b1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")}
+    assert {group_path("SG_1"), group_path("SG_keep")} <= managed, sorted(managed)
+    mon = Monitor(topo["r1"])
+
+    r1.config.write_text(keepalived_config(insts) + sync_group("SG_2", ["VI_1", "VI_2"]) + keep)
+    reply = b1.call(ROOT, MANAGER, "Reload")
+    assert [list(map(str, x)) for x in reply] == [[], [], ["VI_1", "VI_2"]], reply  # their SyncGroup changed
+    added = wait_until("InterfacesAdded for SG_2", lambda: [a for p, a in objects_signals(mon, "InterfacesAdded")
+                                                            if p == group_path("SG_2")], timeout=3)
+    props = added[0][1].get(SYNC_GROUP, {})
+    assert props.get("Name", {}).get("data") == "SG_2", added
+    assert sorted(props.get("Members", {}).get("data", [])) == [path_of("VI_1"), path_of("VI_2")], added
+    removed = wait_until("InterfacesRemoved for SG_1", lambda: [
+        a for p, a in objects_signals(mon, "InterfacesRemoved") if p == group_path("SG_1")], timeout=3)
+    assert removed == [[group_path("SG_1"), [SYNC_GROUP]]], removed
+    assert b1.error(group_path("SG_1"), PROPS, "GetAll", SYNC_GROUP)[0] == "org.freedesktop.DBus.Error.UnknownObject"
+    assert b1.get(group_path("SG_2"), SYNC_GROUP, "Name") == "SG_2"
+
+    # SIGHUP: SG_2 goes back to SG_1, and VI_3 goes with its group; the group leaves before its member
+    mark = len(mon.signals())
+    r1.reload(keepalived_config(insts[:2]) + sync_group("SG_1", ["VI_1", "VI_2"]))
+    wait_until("InterfacesAdded for SG_1 after SIGHUP", lambda: [
+        p for p, _ in objects_signals(mon, "InterfacesAdded", mark) if p == group_path("SG_1")], timeout=5)
+    gone = wait_until("InterfacesRemoved for SG_2, SG_keep and VI_3", lambda: (
+        g := [p for p, _ in objects_signals(mon, "InterfacesRemoved", mark)]) and len(g) >= 3 and g, timeout=3)
+    assert sorted(gone) == sorted([group_path("SG_2"), group_path("SG_keep"), path_of("VI_3")]), gone
+    assert gone.index(group_path("SG_keep")) < gone.index(path_of("VI_3")), gone
+    everything = [p for m in ("InterfacesAdded", "InterfacesRemoved") for p, _ in objects_signals(mon, m)]
+    assert everything.count(group_path("SG_keep")) == 1, f"SG_keep announced while kept: {everything}"
+    mon.stop()
+
+
 # --- properties against the wire and ip addr -------------------------------------------------------------------
 
 def test_properties_match_the_wire_and_ip_addr(topology, vrrpd_path):
@@ -327,6 +376,75 @@ def test_maintenance_hands_over_and_signals_arrive_in_order(topology, vrrpd_path
     assert order == [("backup", "master"), ("master", "backup")], f"r2's StateChanged: {order}"
     m1.stop()
     m2.stop()
+
+
+def tracked(topo, kind):
+    """(config text, flip(up)) for VI_1 tracking one object of this kind with weight -20 on r1."""
+    r1 = topo["r1"]
+    if kind == "script":
+        flag = r1.dir / "healthy"
+        flag.write_text("ok\n")
+        check = TrackScript("chk", f"/usr/bin/test -e {flag}", interval=0.2, timeout=1, weight=-20)
+        return (keepalived_config([inst(topo, "VI_1", 51, 150, track_scripts=["chk"])], [check]),
+                lambda up: flag.write_text("ok\n") if up else flag.unlink())
+    if kind == "interface":
+        r1.sh("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
+        r1.sh("ip", "link", "set", "trk1", "up")
+        r1.sh("ip", "link", "set", "trk0", "up")
+        return (keepalived_config([inst(topo, "VI_1", 51, 150, track_interfaces=["trk0 weight -20"])]),
+                lambda up: r1.sh("ip", "link", "set", "trk0", "up" if up else "down"))
+    drain = r1.dir / "drain"
+    block = f"track_file drain {{\n    file {drain}\n    weight -20\n    init_file 0 overwrite\n}}\n"
+    text = keepalived_config([inst(topo, "VI_1", 51, 150, extra=["track_file {", "    drain", "}"])])
+
+    def write(up):  # replaced by rename, so the watch never reads a half-written file
+        (r1.dir / "drain.new").write_text("0\n" if up else "1\n")
+        (r1.dir / "drain.new").rename(drain)
+
+    return block + text, write
+
+
+def tracks_signals(mon):
+    """Whether VI_1's one track is up, per PropertiesChanged that carries Tracks, in the bus's order."""
+    return [[t[2] for t in payload(s)[1]["Tracks"]["data"]] for s in mon.signals()
+            if s.get("member") == "PropertiesChanged" and s.get("path") == path_of("VI_1") and
+            "Tracks" in payload(s)[1]]
+
+
+def priority_signals(mon):
+    return [payload(s)[1]["EffectivePriority"]["data"] for s in mon.signals() if s.get("member") ==
+            "PropertiesChanged" and s.get("path") == path_of("VI_1") and "EffectivePriority" in payload(s)[1]]
+
+
+@pytest.mark.parametrize("kind", ["script", "interface", "file"])
+def test_a_track_change_under_set_priority_still_announces_tracks(topology, vrrpd_path, kind):
+    """SetPriority holds EffectivePriority, so a track going down and up moves no priority: Tracks must still
+    come in PropertiesChanged, once per change, and EffectivePriority must not. Without the override, one
+    change brings Tracks once and EffectivePriority with the tracked value."""
+    topo, vip = topology, topology.vip4()
+    text, flip = tracked(topo, kind)
+    start_conf(topo["r1"], text)
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)  # no transition during the watch
+    b1, vi = Bus(topo["r1"]), path_of("VI_1")
+    wait_until("VI_1's track to be up at 150", lambda: [t[2] for t in b1.get(vi, INSTANCE, "Tracks")] == [True]
+               and b1.get(vi, INSTANCE, "EffectivePriority") == 150, timeout=5)
+    b1.call(vi, INSTANCE, "SetPriority", b1.dbus.Byte(120))
+    mon = Monitor(topo["r1"])
+    flip(False)
+    wait_until("Tracks with the track down", lambda: [False] in tracks_signals(mon), timeout=5)
+    flip(True)
+    seen = wait_until("Tracks with the track up again", lambda: (t := tracks_signals(mon))[-1:] == [[True]] and t,
+                      timeout=5)
+    assert seen == [[False], [True]], f"Tracks signals under the override: {seen}"
+    assert priority_signals(mon) == [], f"EffectivePriority announced, held at 120: {priority_signals(mon)}"
+    assert b1.get(vi, INSTANCE, "EffectivePriority") == 120
+    b1.call(vi, INSTANCE, "ResetPriority")
+    wait_until("EffectivePriority back to 150", lambda: priority_signals(mon) == [150], timeout=3)
+    flip(False)
+    wait_until("EffectivePriority 130 with the track down", lambda: priority_signals(mon) == [150, 130], timeout=5)
+    assert tracks_signals(mon) == [[False], [True], [False]], f"Tracks signals: {tracks_signals(mon)}"
+    assert b1.get(vi, INSTANCE, "EffectivePriority") == 130
+    mon.stop()
 
 
 # --- methods ---------------------------------------------------------------------------------------------------
