@@ -18,10 +18,12 @@ static usec_t announce_spacing(const Instance *i) {
         return i->params.fsm.family == AF_INET ? g->garp_interval : g->gna_interval;
 }
 
-/* Sends batch->n frames, packet k announcing addrs[(first + k) % n]: in runs of contiguous addresses. */
+/* Sends batch->n frames, packet k announcing addrs[(first + k) % n], GARP_BATCH to a call: the
+ * interface is looked up once per call, not once per repeat of a single VIP. */
 static void announce_send(Instance *i, const VrrpGarpBatch *b) {
         Endpoint *e = i->endpoint;
         size_t left = b->n, at = b->first % i->n_announce;
+        VrrpAddr addrs[GARP_BATCH];
         int r;
 
         if (e->garp_fd < 0) {
@@ -32,16 +34,19 @@ static void announce_send(Instance *i, const VrrpGarpBatch *b) {
                 }
         }
         while (left > 0) {
-                size_t chunk = i->n_announce - at < left ? i->n_announce - at : left, sent = 0;
+                size_t chunk = left < GARP_BATCH ? left : GARP_BATCH, sent = 0;
 
-                r = garp_send(e->garp_fd, i->params.fsm.family, i->ifindex, i->announce + at, chunk, NULL, &sent);
+                for (size_t k = 0; k < chunk; k++) {
+                        addrs[k] = i->announce[at];
+                        at = (at + 1) % i->n_announce;
+                }
+                r = garp_send(e->garp_fd, i->params.fsm.family, i->ifindex, addrs, chunk, NULL, &sent);
                 if (r < 0) {
                         log_inst(i, r == -EOPNOTSUPP ? LOG_DEBUG : LOG_WARNING, r,
                                  "failed to announce the virtual addresses, ignoring: %m");
                         return;
                 }
                 left -= chunk;
-                at = 0;
         }
 }
 

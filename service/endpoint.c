@@ -6,6 +6,7 @@
 #include "endpoint.h"
 #include "instance.h"
 #include "manager.h"
+#include "sock-frame.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -13,6 +14,8 @@
  * up to ~1 KiB with kernel overhead each. */
 #define ENDPOINT_RCVBUF (1024 * 1024)
 #define ENDPOINT_BATCHES_PER_WAKEUP 16
+/* Room for a burst of one advert per VRID queued on the interface at once, at ~1 KiB of kernel memory each. */
+#define ENDPOINT_SNDBUF (512 * 1024)
 
 static bool endpoint_dst_is_multicast(int family, const VrrpAddr *dst) {
         if (family == AF_INET)
@@ -65,10 +68,12 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
         if (!e)
                 return -ENOMEM;
         *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .garp_fd = -EBADF,
-                        .group = *group };
+                         .frame_fd = -EBADF, .group = *group };
         r = sock_vrrp_open(family, ifindex, ENDPOINT_RCVBUF, &e->fd);
         if (r >= 0)
                 r = sd_event_add_io(m->event, &e->io, e->fd, EPOLLIN, endpoint_on_io, e);
+        if (r >= 0) /* as the advert ticks (tick.c); not above them, or a flood of adverts would starve them */
+                r = sd_event_source_set_priority(e->io, SD_EVENT_PRIORITY_IMPORTANT);
         if (r < 0) {
                 endpoint_free(TAKE_PTR(e));
                 return r;
@@ -85,6 +90,8 @@ Endpoint *endpoint_free(Endpoint *e) {
                 close(e->fd);
         if (e->garp_fd >= 0)
                 close(e->garp_fd);
+        if (e->frame_fd >= 0)
+                close(e->frame_fd);
         free(e->pending);
         free(e);
         return NULL;
@@ -120,8 +127,8 @@ void endpoint_detach(Endpoint *e, Instance *i, bool multicast) {
                 (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
 }
 
-/* The payload must stay valid until endpoint_flush(): instances keep their last advert in their own buffer. */
-int endpoint_queue(Endpoint *e, const VrrpAddr *src, const VrrpAddr *dst, const uint8_t *payload, size_t len) {
+/* Instances keep their last advert in their own buffer, which stays valid until the flush. */
+int endpoint_queue(Endpoint *e, const SockVrrpSend *s) {
         if (e->n_pending == e->n_pending_alloc) {
                 size_t n = e->n_pending_alloc ? e->n_pending_alloc * 2 : 16;
                 SockVrrpSend *p = reallocarray(e->pending, n, sizeof(*p));
@@ -131,17 +138,59 @@ int endpoint_queue(Endpoint *e, const VrrpAddr *src, const VrrpAddr *dst, const 
                 e->pending = p;
                 e->n_pending_alloc = n;
         }
-        e->pending[e->n_pending++] = (SockVrrpSend){ .src = *src, .dst = *dst, .payload = payload, .len = len };
+        e->pending[e->n_pending++] = *s;
         return 0;
 }
 
-int endpoint_flush(Endpoint *e) {
-        size_t sent = 0;
+static bool endpoint_frames_work(Endpoint *e) {
         int r;
+
+        if (e->frame_fd >= 0)
+                return true;
+        if (e->frame_fd == -EOPNOTSUPP)
+                return false;
+        r = sock_frame_open(e->ifindex, ENDPOINT_SNDBUF, &e->frame_fd);
+        if (r < 0) {
+                /* Not Ethernet, or no AF_PACKET: the IP layer can send everything, only at a higher cost. */
+                log_debug_errno(r, "ifindex %d: adverts go through the IP layer: %m", e->ifindex);
+                e->frame_fd = -EOPNOTSUPP;
+                return false;
+        }
+        vrrp_multicast_mac(e->family, &e->group, e->group_mac);
+        return true;
+}
+
+/* n adverts that all go the same way */
+static int endpoint_send_run(Endpoint *e, const SockVrrpSend *s, size_t n, bool frames) {
+        size_t sent = 0, dropped = 0;
+        int r;
+
+        if (!frames)
+                return sock_vrrp_send(e->fd, e->family, e->ifindex, s, n, &sent);
+        r = sock_frame_send(e->frame_fd, e->family, e->ifindex, e->group_mac, s, n, &sent, &dropped);
+        e->tx_dropped += dropped;
+        return r;
+}
+
+int endpoint_flush(Endpoint *e) {
+        size_t start = 0;
+        int ret = 0;
 
         if (e->n_pending == 0)
                 return 0;
-        r = sock_vrrp_send(e->fd, e->family, e->ifindex, e->pending, e->n_pending, &sent);
+        e->batch++;
+        /* in runs of the same kind, in queue order */
+        for (size_t k = 1; k <= e->n_pending; k++) {
+                bool whole = e->pending[start].packet;
+                int r;
+
+                if (k < e->n_pending && !!e->pending[k].packet == whole)
+                        continue;
+                r = endpoint_send_run(e, e->pending + start, k - start, whole && endpoint_frames_work(e));
+                if (r < 0 && ret == 0)
+                        ret = r;
+                start = k;
+        }
         e->n_pending = 0;
-        return r < 0 ? r : (int) sent;
+        return ret;
 }

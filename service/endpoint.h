@@ -28,6 +28,10 @@ typedef struct Endpoint {
         SockVrrpSend *pending;
         size_t n_pending;
         size_t n_pending_alloc;
+        uint64_t batch;            /* counts flushes: adverts queued since the last one belong to batch + 1 */
+        int frame_fd;              /* sock-frame.h, opened at the first multicast send; -EOPNOTSUPP: not here */
+        uint8_t group_mac[6];
+        uint64_t tx_dropped;       /* adverts the interface's queue refused */
         int garp_fd;               /* AF_PACKET, opened at the first announcement */
         VrrpGarpPacer garp_pacer;  /* vrrp_garp_interval / vrrp_gna_interval across the interface's instances */
         uint64_t drops_no_instance; /* adverts for a VRID nobody here runs */
@@ -38,5 +42,13 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
 Endpoint *endpoint_free(Endpoint *e);
 int endpoint_attach(Endpoint *e, Instance *i, bool multicast);
 void endpoint_detach(Endpoint *e, Instance *i, bool multicast);
-int endpoint_queue(Endpoint *e, const VrrpAddr *src, const VrrpAddr *dst, const uint8_t *payload, size_t len);
+/* Queues an advert; its buffers must stay valid until endpoint_flush(), which sends the queue with as few
+ * system calls as it can: whole packets on the frame socket where it works, the rest on the raw socket. */
+int endpoint_queue(Endpoint *e, const SockVrrpSend *s);
 int endpoint_flush(Endpoint *e);
+
+/* The batch that adverts queued now go out in: an instance that re-encodes its adverts while an earlier one
+ * is still queued in this batch flushes first. */
+static inline uint64_t endpoint_batch(const Endpoint *e) {
+        return e->batch + 1;
+}

@@ -74,10 +74,12 @@ static int instance_setup_addresses(Instance *i) {
 }
 
 static int instance_setup_tx(Instance *i) {
-        i->tx_len = vrrp_packet_len(i->params.fsm.version, i->params.fsm.family, i->params.n_advertised);
-        if (i->tx_len == 0)
+        size_t len = vrrp_packet_len(i->params.fsm.version, i->params.fsm.family, i->params.n_advertised);
+
+        if (len == 0)
                 return log_inst(i, LOG_ERR, EINVAL, "VRRPv%u cannot run over %s", i->params.fsm.version,
                                 i->params.fsm.family == AF_INET ? "IPv4" : "IPv6");
+        i->tx_len = VRRP_IP_HEADER_MAX + len;
         i->tx = calloc(i->n_dsts, i->tx_len);
         i->vip_preexisting = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(bool));
         return i->tx && i->vip_preexisting ? 0 : log_oom();
@@ -104,6 +106,8 @@ int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
         if (r >= 0)
                 r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0,
                                       manager_on_instance_timer, i);
+        if (r >= 0) /* as the ticks and received adverts (tick.c) */
+                r = sd_event_source_set_priority(i->timer, SD_EVENT_PRIORITY_IMPORTANT);
         if (r >= 0)
                 r = announce_setup(i);
         if (r < 0)
@@ -130,6 +134,10 @@ Instance *instance_free(Instance *i) {
         return NULL;
 }
 
+/* The largest VRRP message sent as a whole packet (sock-frame.h): what fits the smallest MTU of its family
+ * with no fragmenting. v3 with up to 137 IPv4 or 77 IPv6 addresses; longer ones go through the IP layer. */
+#define INSTANCE_FRAME_PAYLOAD_MAX(family) ((family) == AF_INET ? 576 - 20 : 1280 - 40)
+
 /* Encodes one advert per destination into i->tx. Adverts differ from one to the next only by priority, so the
  * encoding is kept until the priority changes (DESIGN §1: a master of 1000 instances sends 10000 a second). */
 static int instance_encode_adverts(Instance *i, uint8_t priority) {
@@ -147,31 +155,60 @@ static int instance_encode_adverts(Instance *i, uint8_t priority) {
         memcpy(adv.addrs, p->vip_addrs, p->n_advertised * sizeof(VrrpAddr));
         memcpy(adv.auth_data, p->rx.auth_pass, sizeof(adv.auth_data));
         for (size_t k = 0; k < i->n_dsts; k++) {
+                uint8_t *slot = i->tx + k * i->tx_len;
+
                 r = vrrp_packet_build(&adv, p->fsm.family, &i->src, &i->dsts[k], i->tx_checksum,
-                                      i->tx + k * i->tx_len, i->tx_len, &i->tx_encoded_len);
+                                      slot + VRRP_IP_HEADER_MAX, i->tx_len - VRRP_IP_HEADER_MAX,
+                                      &i->tx_encoded_len);
                 if (r < 0) {
                         i->tx_priority = -1;
                         return r;
+                }
+                i->tx_header_len = 0;
+                if (i->multicast && i->tx_encoded_len <= INSTANCE_FRAME_PAYLOAD_MAX(p->fsm.family)) {
+                        uint8_t hdr[VRRP_IP_HEADER_MAX];
+
+                        i->tx_header_len = vrrp_ip_header_build(p->fsm.family, &i->src, &i->dsts[k],
+                                                                i->tx_encoded_len, hdr);
+                        memcpy(slot + VRRP_IP_HEADER_MAX - i->tx_header_len, hdr, i->tx_header_len);
                 }
         }
         i->tx_priority = priority;
         return 0;
 }
 
+static void instance_flush(Instance *i) {
+        int r = endpoint_flush(i->endpoint);
+
+        if (r < 0)
+                log_inst(i, LOG_WARNING, r, "failed to send adverts, ignoring: %m");
+}
+
 /* Queues the adverts on the endpoint; the caller's manager_flush() sends them. */
 static void instance_send_advert(Instance *i, uint8_t priority) {
         int r = 0;
 
-        if (i->tx_priority != priority)
+        if (i->tx_priority != priority) {
+                /* Adverts still queued from this wakeup point into tx: send them before it changes. */
+                if (i->tx_batch == endpoint_batch(i->endpoint))
+                        instance_flush(i);
                 r = instance_encode_adverts(i, priority);
+        }
         for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
-                r = endpoint_queue(i->endpoint, &i->src, &i->dsts[k], i->tx + k * i->tx_len, i->tx_encoded_len);
+                const uint8_t *payload = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
+
+                r = endpoint_queue(i->endpoint, &(SockVrrpSend){
+                        .src = i->src, .dst = i->dsts[k], .payload = payload, .len = i->tx_encoded_len,
+                        .packet = i->tx_header_len ? payload - i->tx_header_len : NULL,
+                        .packet_len = i->tx_header_len + i->tx_encoded_len,
+                });
                 if (r < 0)
                         break;
                 i->stats.counters[INSTANCE_ADVERTS_SENT]++;
                 if (priority == 0)
                         i->stats.counters[INSTANCE_PRIORITY_ZERO_SENT]++;
         }
+        i->tx_batch = endpoint_batch(i->endpoint);
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "failed to send an advert, ignoring: %m");
 }
@@ -249,6 +286,10 @@ static void instance_note_transition(Instance *i, const VrrpActions *a) {
 static void instance_apply(Instance *i, const VrrpActions *a) {
         if (a->send_advert)
                 instance_send_advert(i, a->advert_priority);
+        /* A transition's advert leaves now, ahead of its VIPs, announcements and scripts: when hundreds of
+         * instances move in one wakeup, the last one's advert must not wait for everyone's VIPs. */
+        if (a->send_advert && a->state_changed)
+                instance_flush(i);
         if (a->remove_vips && i->holds_vips)
                 instance_vips_remove(i);
         if (a->filter_off)

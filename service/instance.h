@@ -47,11 +47,15 @@ typedef struct Instance {
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */
         size_t n_dsts;
         bool multicast;
-        uint8_t *tx;              /* one encoded advert per destination (v3's checksum covers the dst) */
+        /* One advert per destination (v3's checksum covers the dst), each in a slot of tx_len bytes: the VRRP
+         * message at VRRP_IP_HEADER_MAX, and for multicast its IP header just before it (sock-frame.h). */
+        uint8_t *tx;
         VrrpChecksum tx_checksum; /* RFC, or keepalived's old unicast form (old_unicast_checksum, or heard) */
         int tx_priority;          /* the priority the adverts in tx carry, or -1: encode again */
-        size_t tx_encoded_len;
+        size_t tx_encoded_len;    /* of the VRRP message */
+        size_t tx_header_len;     /* of the IP header before it; 0: none built */
         size_t tx_len;
+        uint64_t tx_batch;        /* the endpoint batch our adverts were last queued in (endpoint.h) */
         bool *vip_preexisting;    /* an address owner's own addresses: never removed */
         bool holds_vips;
         Endpoint *endpoint;

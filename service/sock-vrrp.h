@@ -30,12 +30,15 @@ typedef struct SockVrrpBatch {
         size_t n_malformed; /* datagrams too short for their IP header: counted, not returned */
 } SockVrrpBatch;
 
-/* One advert to send: payload already encoded (checksum included) by the core's codec. */
+/* One advert to send: payload already encoded (checksum included) by the core's codec. A multicast advert
+ * also comes as a whole IP packet (packet: its header, then the payload) for sock-frame.h's sender. */
 typedef struct SockVrrpSend {
         VrrpAddr src;
         VrrpAddr dst;
         const uint8_t *payload;
         size_t len;
+        const uint8_t *packet; /* NULL: through the IP layer only */
+        size_t packet_len;
 } SockVrrpSend;
 
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);

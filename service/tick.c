@@ -60,6 +60,8 @@ static int tick_new(Manager *m, usec_t interval, usec_t phase, Tick **ret) {
         *t = (Tick){ .manager = m, .interval = interval, .next = now + interval - phase };
         r = sd_event_add_time(m->event, &t->timer, CLOCK_MONOTONIC, t->next, tick_accuracy(interval),
                               tick_on_timer, t);
+        if (r >= 0) /* protocol first: ahead of bus calls, scripts and netlink whenever several are pending */
+                r = sd_event_source_set_priority(t->timer, SD_EVENT_PRIORITY_IMPORTANT);
         if (r < 0)
                 return r;
         (void) sd_event_source_set_enabled(t->timer, SD_EVENT_ON);

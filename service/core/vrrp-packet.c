@@ -264,3 +264,52 @@ int vrrp_packet_build(const VrrpAdvert *adv, int family, const VrrpAddr *src, co
         *ret_len = len;
         return 0;
 }
+
+size_t vrrp_ip_header_build(int family, const VrrpAddr *src, const VrrpAddr *dst, size_t payload_len,
+                            uint8_t *buf) {
+        if (family == AF_INET) {
+                size_t total = 20 + payload_len;
+                uint16_t sum;
+
+                if (total > 0xffff)
+                        return 0;
+                memset(buf, 0, 20);
+                buf[0] = 0x45; /* version 4, 5 words of header, no options */
+                buf[1] = VRRP_IP_DSCP_CS6;
+                buf[2] = (uint8_t) (total >> 8);
+                buf[3] = (uint8_t) total;
+                buf[6] = 0x40; /* DF, and ID 0 (bytes 4-5): RFC 6864 §4.1 */
+                buf[8] = VRRP_TTL;
+                buf[9] = VRRP_IPPROTO;
+                memcpy(buf + 12, src->bytes, 4);
+                memcpy(buf + 16, dst->bytes, 4);
+                sum = checksum_fold(checksum_add(0, buf, 20));
+                buf[10] = (uint8_t) (sum >> 8);
+                buf[11] = (uint8_t) sum;
+                return 20;
+        }
+        if (family != AF_INET6 || payload_len > 0xffff)
+                return 0;
+        memset(buf, 0, 8);
+        buf[0] = 0x60 | VRRP_IP_DSCP_CS6 >> 4; /* version 6, then the traffic class across the nibbles */
+        buf[1] = (uint8_t) (VRRP_IP_DSCP_CS6 << 4);
+        buf[4] = (uint8_t) (payload_len >> 8);
+        buf[5] = (uint8_t) payload_len;
+        buf[6] = VRRP_IPPROTO;
+        buf[7] = VRRP_TTL;
+        memcpy(buf + 8, src->bytes, 16);
+        memcpy(buf + 24, dst->bytes, 16);
+        return 40;
+}
+
+void vrrp_multicast_mac(int family, const VrrpAddr *group, uint8_t mac[6]) {
+        if (family == AF_INET) {
+                mac[0] = 0x01, mac[1] = 0x00, mac[2] = 0x5e;
+                mac[3] = group->bytes[1] & 0x7f;
+                mac[4] = group->bytes[2];
+                mac[5] = group->bytes[3];
+                return;
+        }
+        mac[0] = 0x33, mac[1] = 0x33;
+        memcpy(mac + 2, group->bytes + 12, 4);
+}

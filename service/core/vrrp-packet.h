@@ -91,3 +91,16 @@ int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr
  * IPv4), -EOPNOTSUPP for AH authentication. */
 int vrrp_packet_build(const VrrpAdvert *adv, int family, const VrrpAddr *src, const VrrpAddr *dst,
                       VrrpChecksum checksum, uint8_t *buf, size_t size, size_t *ret_len);
+
+/* The IP header a multicast advert goes out with, for senders that write whole packets (an AF_PACKET socket)
+ * instead of handing the payload to the IP layer; buf holds VRRP_IP_HEADER_MAX bytes. What a raw IP socket
+ * set to TTL 255 and DSCP CS6 writes, but for the fields RFC 6864 and RFC 6437 leave to the sender: IPv4 is
+ * DF with ID 0 (an atomic datagram), IPv6 has flow label 0. Returns the header's length, 20 or 40, or 0 for a
+ * bad family or a payload too long for one packet. */
+#define VRRP_IP_HEADER_MAX 40
+#define VRRP_IP_DSCP_CS6 0xc0 /* TOS / traffic class byte: network control, as keepalived marks adverts */
+size_t vrrp_ip_header_build(int family, const VrrpAddr *src, const VrrpAddr *dst, size_t payload_len,
+                            uint8_t *buf);
+
+/* The Ethernet destination of an IPv4 (RFC 1112 §6.4) or IPv6 (RFC 2464 §7) multicast group. */
+void vrrp_multicast_mac(int family, const VrrpAddr *group, uint8_t mac[6]);

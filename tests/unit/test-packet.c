@@ -531,3 +531,46 @@ TEST(drop_words_are_stable_and_distinct) {
         ASSERT_STREQ(vrrp_checksum_to_string(VRRP_CHECKSUM_V3_AS_V2), "v3-as-v2");
         ASSERT_TRUE(vrrp_checksum_to_string(_VRRP_CHECKSUM_MAX) == NULL);
 }
+
+/* The headers a Linux 6.18 raw socket (TTL 255, DSCP CS6) wrote on vrrpd's v3 adverts, captured with tcpdump,
+ * but for what vrrp_ip_header_build() leaves out: the kernel's IPv4 ID (0x6588 here, so a different header
+ * checksum: 0x7311 with that ID) and its automatic IPv6 flow label (0xa7430). */
+TEST(ip_header_matches_a_raw_socket_but_for_id_and_flow_label) {
+        static const uint8_t kernel_v4[20] = {
+                0x45, 0xc0, 0x00, 0x20, 0x00, 0x00, 0x40, 0x00, 0xff, 0x70, 0xd8, 0x99,
+                0xc0, 0x00, 0x02, 0x01, 0xe0, 0x00, 0x00, 0x12,
+        };
+        static const uint8_t kernel_v6[40] = {
+                0x6c, 0x00, 0x00, 0x00, 0x00, 0x18, 0x70, 0xff, 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0xff, 0xfe, 0, 0x03, 0x01, 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0x12,
+        };
+        uint8_t buf[VRRP_IP_HEADER_MAX];
+        VrrpAddr src4 = {}, dst4 = {}, src6 = {}, dst6 = {};
+
+        ASSERT_EQ(inet_pton(AF_INET, "192.0.2.1", &src4.in), 1);
+        ASSERT_EQ(inet_pton(AF_INET, "224.0.0.18", &dst4.in), 1);
+        ASSERT_EQ(inet_pton(AF_INET6, "fe80::ff:fe00:301", &src6.in6), 1);
+        ASSERT_EQ(inet_pton(AF_INET6, "ff02::12", &dst6.in6), 1);
+        ASSERT_EQ(vrrp_ip_header_build(AF_INET, &src4, &dst4, 12, buf), 20);
+        ASSERT_MEMEQ(buf, kernel_v4, 20);
+        ASSERT_EQ(vrrp_ip_header_build(AF_INET6, &src6, &dst6, 24, buf), 40);
+        ASSERT_MEMEQ(buf, kernel_v6, 40);
+        ASSERT_EQ(vrrp_ip_header_build(AF_INET, &src4, &dst4, 0xffff, buf), 0);
+        ASSERT_EQ(vrrp_ip_header_build(AF_UNIX, &src4, &dst4, 12, buf), 0);
+}
+
+TEST(multicast_macs) {
+        VrrpAddr g4 = {}, g6 = {};
+        uint8_t mac[6];
+
+        ASSERT_EQ(inet_pton(AF_INET, "224.0.0.18", &g4.in), 1);
+        vrrp_multicast_mac(AF_INET, &g4, mac);
+        ASSERT_MEMEQ(mac, ((const uint8_t[]){ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 }), 6);
+        ASSERT_EQ(inet_pton(AF_INET, "239.255.130.7", &g4.in), 1); /* the top bit of the 24 is not mapped */
+        vrrp_multicast_mac(AF_INET, &g4, mac);
+        ASSERT_MEMEQ(mac, ((const uint8_t[]){ 0x01, 0x00, 0x5e, 0x7f, 0x82, 0x07 }), 6);
+        ASSERT_EQ(inet_pton(AF_INET6, "ff02::12", &g6.in6), 1);
+        vrrp_multicast_mac(AF_INET6, &g6, mac);
+        ASSERT_MEMEQ(mac, ((const uint8_t[]){ 0x33, 0x33, 0x00, 0x00, 0x00, 0x12 }), 6);
+}
