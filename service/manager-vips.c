@@ -110,7 +110,7 @@ static int manager_accept_table(Manager *m) {
         if (m->nft)
                 return 0;
         r = nft_accept_new(&m->nft);
-        return r < 0 ? log_error_errno(r, "failed to set up nftables for Accept_Mode: %m") : 0;
+        return r < 0 ? log_oom() : 0;
 }
 
 /* Accept_Mode off (no_accept, vrrp_strict): while this instance holds its VIPs, traffic to them is dropped

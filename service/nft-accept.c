@@ -1,6 +1,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +14,11 @@
 #include <nftables/libnftables.h>
 
 #include "nft-accept.h"
+#include "nft-lib.h"
 #include "util/cleanup.h"
 
 struct NftAccept {
+        NftLib lib; /* loaded with ctx, at the first command */
         struct nft_ctx *ctx;
         bool ready; /* the table exists as we built it */
 };
@@ -53,27 +60,93 @@ static const char table_define[] =
 /* clang-format on */
 
 int nft_accept_new(NftAccept **ret) {
-        _cleanup_free_ NftAccept *a = calloc(1, sizeof(NftAccept));
+        NftAccept *a = calloc(1, sizeof(NftAccept));
 
         if (!a)
                 return -ENOMEM;
-        a->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-        if (!a->ctx)
-                return -ENOMEM;
-        if (nft_ctx_buffer_output(a->ctx) < 0 || nft_ctx_buffer_error(a->ctx) < 0) {
-                nft_ctx_free(a->ctx);
-                return -ENOMEM;
-        }
-        *ret = TAKE_PTR(a);
+        *ret = a;
         return 0;
+}
+
+static void nft_accept_unload(NftAccept *a) {
+        if (a->ctx)
+                a->lib.ctx_free(a->ctx);
+        a->ctx = NULL;
+        nft_lib_close(&a->lib);
 }
 
 NftAccept *nft_accept_free(NftAccept *a) {
         if (!a)
                 return NULL;
-        nft_ctx_free(a->ctx);
+        nft_accept_unload(a);
         free(a);
         return NULL;
+}
+
+/* libnftables and a context with buffered output, at the first command. */
+static int nft_accept_load(NftAccept *a, char **reterr_message) {
+        int r;
+
+        if (a->ctx)
+                return 0;
+        r = nft_lib_open(&a->lib, reterr_message);
+        if (r < 0)
+                return r;
+        a->ctx = a->lib.ctx_new(NFT_CTX_DEFAULT);
+        if (!a->ctx || a->lib.ctx_buffer_output(a->ctx) < 0 || a->lib.ctx_buffer_error(a->ctx) < 0) {
+                nft_accept_unload(a);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Whether the table exists, asked of the kernel without libnftables (NFT_MSG_GETTABLE): 1 yes, 0 no, < 0
+ * could not tell. */
+static int nft_accept_table_present(void) {
+        struct {
+                struct nlmsghdr nh;
+                struct nfgenmsg nfg;
+                struct nlattr name_attr;
+                char name[NLA_ALIGN(sizeof(NFT_ACCEPT_TABLE))];
+        } req = {
+                .nh = { .nlmsg_len = sizeof(req),
+                        .nlmsg_type = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETTABLE,
+                        .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+                        .nlmsg_seq = 1 },
+                .nfg = { .nfgen_family = NFPROTO_INET, .version = NFNETLINK_V0 },
+                .name_attr = { .nla_len = NLA_HDRLEN + sizeof(NFT_ACCEPT_TABLE),
+                               .nla_type = NFTA_TABLE_NAME },
+                .name = NFT_ACCEPT_TABLE,
+        };
+        union {
+                struct nlmsghdr nh;
+                uint8_t bytes[4096];
+        } buf;
+        _cleanup_close_ int fd = -EBADF;
+        bool present = false;
+
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+        if (fd < 0 || send(fd, &req, sizeof(req), 0) < 0)
+                return -errno;
+        for (;;) {
+                /* the kernel answers within send(): the table, if any, then the ack */
+                ssize_t n = recv(fd, &buf, sizeof(buf), MSG_DONTWAIT);
+
+                if (n < 0)
+                        return -errno;
+                for (const struct nlmsghdr *h = &buf.nh; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+                        struct nlmsgerr e;
+
+                        if (h->nlmsg_type == (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE))
+                                present = true;
+                        if (h->nlmsg_type != NLMSG_ERROR)
+                                continue;
+                        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(e)))
+                                return -EBADMSG;
+                        memcpy(&e, NLMSG_DATA(h), sizeof(e));
+                        return e.error == -ENOENT ? 0 : e.error < 0 ? e.error : present;
+                }
+        }
 }
 
 /* nft reports strerror() text, not numbers: find the errno back in it. */
@@ -107,9 +180,12 @@ static int nft_accept_run(NftAccept *a, const char *cmd, char **reterr_message) 
         const char *err;
         int r;
 
-        r = nft_run_cmd_from_buffer(a->ctx, cmd);
-        (void) nft_ctx_get_output_buffer(a->ctx); /* rewinds the buffer; we print nothing */
-        err = nft_ctx_get_error_buffer(a->ctx);   /* rewinds it too */
+        r = nft_accept_load(a, reterr_message);
+        if (r < 0)
+                return r;
+        r = a->lib.run_cmd_from_buffer(a->ctx, cmd);
+        (void) a->lib.ctx_get_output_buffer(a->ctx); /* rewinds the buffer; we print nothing */
+        err = a->lib.ctx_get_error_buffer(a->ctx);   /* rewinds it too */
         if (r == 0)
                 return 0;
         err = err ?: "";
@@ -226,6 +302,8 @@ int nft_accept_remove(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char *
 int nft_accept_close(NftAccept *a, char **reterr_message) {
         int r;
 
+        if (!a->ctx && nft_accept_table_present() == 0)
+                return 0; /* nothing to delete, and libnftables stays unloaded: the usual case at startup */
         r = nft_accept_run(a, table_delete, reterr_message);
         if (r >= 0)
                 a->ready = false;

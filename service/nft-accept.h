@@ -20,10 +20,12 @@
  *                             ip daddr @vips4 drop; ip6 daddr @vips6 drop
  *     chain out (output, -1): the same with saddr (and oifname)
  *
- * Through libnftables in-process, its output and errors buffered: nothing is printed. The table is (re)built
- * at the first add, which also clears one left by a crashed run, and deleted by nft_accept_close(). Every
- * operation is idempotent and is one nftables transaction. Failures return -errno (when nft's message names
- * one, else -EIO) and, if reterr_message is given, nft's message (to free). Non-logging. */
+ * Through libnftables in-process, its output and errors buffered: nothing is printed. The library is loaded
+ * at the first command (nft-lib.h), so a daemon that never filters never maps it; if it cannot be loaded,
+ * that command fails with -ELIBACC and a message saying so. The table is (re)built at the first add, which
+ * also clears one left by a crashed run, and deleted by nft_accept_close(). Every operation is idempotent
+ * and is one nftables transaction. Failures return -errno (when nft's message names one, else -EIO) and, if
+ * reterr_message is given, nft's message (to free). Non-logging. */
 
 #define NFT_ACCEPT_TABLE "vrrpd"
 
@@ -35,11 +37,12 @@ typedef struct NftAcceptAddr {
         char ifname[IFNAMSIZ]; /* IPv6 link-local addresses only: the interface they live on */
 } NftAcceptAddr;
 
-/* Touches nothing in the kernel yet. */
+/* Touches nothing in the kernel yet, and loads nothing. */
 int nft_accept_new(NftAccept **ret);
 NftAccept *nft_accept_free(NftAccept *a);
 
 int nft_accept_add(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char **reterr_message);
 int nft_accept_remove(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char **reterr_message);
-/* Deletes the table, ours or one a crashed run left; nothing there is fine. */
+/* Deletes the table, ours or one a crashed run left; nothing there is fine (and is found out without loading
+ * libnftables). */
 int nft_accept_close(NftAccept *a, char **reterr_message);

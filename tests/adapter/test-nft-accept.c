@@ -238,6 +238,25 @@ TEST(nft_accept_replaces_a_stale_table) {
         ASSERT_FALSE(table_exists());
 }
 
+/* The same at startup, where close comes first: it finds the stale table without libnftables, then deletes
+ * it. */
+TEST(nft_accept_close_removes_a_stale_table) {
+        _cleanup_(nft_accept_freep) NftAccept *a = NULL;
+
+        setup_netns();
+        ASSERT_EQ(nft("table inet " NFT_ACCEPT_TABLE " {\n"
+                      "  set vips4 { type ipv4_addr; elements = { 192.0.2.100 }; }\n"
+                      "}\n",
+                      NULL),
+                  0);
+        ASSERT_EQ(nft("add table ip " NFT_ACCEPT_TABLE, NULL), 0); /* not ours: another family */
+        ASSERT_OK(nft_accept_new(&a));
+        ASSERT_OK(nft_accept_close(a, NULL));
+        ASSERT_FALSE(table_exists());
+        ASSERT_EQ(nft("list table ip " NFT_ACCEPT_TABLE, NULL), 0);
+        ASSERT_OK(nft_accept_close(a, NULL));
+}
+
 TEST(nft_accept_errors_carry_nft_message) {
         _cleanup_(nft_accept_freep) NftAccept *a = NULL;
         const NftAcceptAddr vip = addr("192.0.2.100", NULL);

@@ -5,6 +5,7 @@ advert) to the new master's first one, which is what RFC 9568 bounds, without an
 curl to the VIP says which router answers."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -216,7 +217,38 @@ def test_no_accept_drops_traffic_to_the_vip_and_leaves_no_table_behind(topology,
     assert topo.client.curl(vip) is None, "the master accepted traffic to its VIP despite no_accept"
     r1.stop()
     left = topo["r1"].sh("nft", "list", "table", "inet", "vrrpd", check=False)
-    assert left.returncode != 0, f"vrrpd left its nftables table behind:\n{left.stdout}"
+    assert left.returncode != 0, f"vrrpd left its nftables table behind:\n{left.stdout}\n{r1.log[-3000:]}"
+
+
+def maps_libnftables(daemon):
+    return "libnftables" in Path(f"/proc/{daemon.process.pid}/maps").read_text()
+
+
+def test_libnftables_is_loaded_only_when_accept_mode_needs_it(topology, vrrpd_path):
+    """libnftables and its dependencies cost ~1.3 MiB of RSS (issue 4): vrrpd dlopen()s them at the first
+    Accept_Mode filter, and finds out without them that no stale table is there to delete at startup."""
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = start(topo["r1"], [instance(topo, case, 150)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    assert not maps_libnftables(r1), "a master without no_accept mapped libnftables"
+    r1.stop()
+    r1 = start(topo["r1"], [instance(topo, case, 150, extra=["no_accept"])])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    assert maps_libnftables(r1), "a no_accept master filters without libnftables?"
+
+
+def test_a_table_left_by_a_crash_goes_at_startup(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = start(topo["r1"], [instance(topo, case, 150, extra=["no_accept"])])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    r1.crash()
+    stale = topo["r1"].sh("nft", "list", "table", "inet", "vrrpd", check=False)
+    assert stale.returncode == 0 and vip in stale.stdout, f"the crash left no table to clean up: {stale.stdout}"
+    start(topo["r1"], [instance(topo, case, 150)])  # no Accept_Mode now: the table must go all the same
+    left = topo["r1"].sh("nft", "list", "table", "inet", "vrrpd", check=False)
+    assert left.returncode != 0, f"the crashed run's table is still there:\n{left.stdout}"
 
 
 @pytest.mark.parametrize("case", [CASES["v3-ipv4"], CASES["v3-ipv6"]], ids=["ipv4", "ipv6"])
