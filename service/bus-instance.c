@@ -394,3 +394,27 @@ void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
 void bus_instance_emit_tracks(Instance *i) {
         bus_instance_emit(i, (const char *const[]){ "Tracks", NULL });
 }
+
+int bus_instance_shown(Instance *i, char ***ret) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_instance_path(i, &path);
+        if (r < 0)
+                return r;
+        return bus_util_shown(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i, ret);
+}
+
+void bus_instance_emit_shown_changes(Instance *i, char *const *before) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!i->manager->bus)
+                return;
+        r = bus_instance_path(i, &path);
+        if (r >= 0)
+                r = bus_util_emit_shown_changes(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                instance_vtable, i, before);
+        if (r < 0)
+                log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
+}

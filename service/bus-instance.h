@@ -16,3 +16,7 @@ void bus_instance_emit_changed(Instance *i, const VrrpActions *a);
 /* PropertiesChanged for Tracks, after a track's result changed what it shows (whether or not the effective
  * priority moves: under a SetPriority override it does not); nothing without a bus. */
 void bus_instance_emit_tracks(Instance *i);
+/* What i shows in its change-emitting properties (bus_util_shown()), and after a reload PropertiesChanged
+ * for those that show something else now; nothing without a bus. */
+int bus_instance_shown(Instance *i, char ***ret);
+void bus_instance_emit_shown_changes(Instance *i, char *const *before);

@@ -11,6 +11,7 @@
 #include "bus-instance.h"
 #include "bus-manager.h"
 #include "bus-sync-group.h"
+#include "bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager-reload.h"
@@ -288,20 +289,82 @@ static void bus_manager_emit_objects(Manager *m, const char *prefix, const char 
         }
 }
 
-/* A changed instance may run with another configured priority or other tracks without any step saying so
- * (the FSM's priority follows the configuration until something overrides it). */
-static void bus_manager_emit_changed(Manager *m, char **names) {
-        for (char **n = names; n && *n; n++) {
-                _cleanup_free_ char *path = NULL;
-                int r;
+/* One object's change-emitting properties as they were before a reload (bus_util_shown()), by name: the
+ * name is its object path, so an object renamed by the reload is not the same object. */
+typedef struct BusShownObject {
+        char *name;
+        char **values;
+} BusShownObject;
 
-                r = sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, *n, &path);
-                if (r >= 0)
-                        r = sd_bus_emit_properties_changed(m->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
-                                                           "EffectivePriority", "Tracks", NULL);
-                if (r < 0)
-                        log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", *n);
+struct BusShown {
+        BusShownObject *instances;
+        size_t n_instances;
+        BusShownObject *syncs;
+        size_t n_syncs;
+};
+
+BusShown *bus_manager_shown_free(BusShown *s) {
+        if (!s)
+                return NULL;
+        for (size_t k = 0; k < s->n_instances; k++) {
+                free(s->instances[k].name);
+                bus_util_strv_free(s->instances[k].values);
         }
+        for (size_t k = 0; k < s->n_syncs; k++) {
+                free(s->syncs[k].name);
+                bus_util_strv_free(s->syncs[k].values);
+        }
+        free(s->instances);
+        free(s->syncs);
+        free(s);
+        return NULL;
+}
+
+BusShown *bus_manager_shown(Manager *m) {
+        BusShown *s;
+        int r = 0;
+
+        if (!m->bus)
+                return NULL;
+        s = calloc(1, sizeof(*s));
+        if (s) {
+                s->instances = calloc(m->n_instances ? m->n_instances : 1, sizeof(BusShownObject));
+                s->syncs = calloc(m->n_syncs ? m->n_syncs : 1, sizeof(BusShownObject));
+        }
+        if (!s || !s->instances || !s->syncs)
+                r = -ENOMEM;
+        for (size_t k = 0; r >= 0 && k < m->n_instances; k++) {
+                BusShownObject *o = &s->instances[s->n_instances++];
+
+                o->name = strdup(m->instances[k]->name);
+                r = o->name ? bus_instance_shown(m->instances[k], &o->values) : -ENOMEM;
+        }
+        for (size_t k = 0; r >= 0 && k < m->n_syncs; k++) {
+                BusShownObject *o = &s->syncs[s->n_syncs++];
+
+                o->name = strdup(m->syncs[k].name);
+                r = o->name ? bus_sync_group_shown(m, &m->syncs[k], &o->values) : -ENOMEM;
+        }
+        if (r < 0) {
+                log_warning_errno(
+                        r, "failed to read what the bus shows before the reload; the reload's changes "
+                           "to kept objects will not be announced: %m");
+                return bus_manager_shown_free(s);
+        }
+        return s;
+}
+
+/* PropertiesChanged for what the reload changed in the objects it kept: instances first, then the groups
+ * that follow them. A step during the reload may have announced some of it already. */
+static void bus_manager_emit_shown_changes(Manager *m, const BusShown *s) {
+        for (size_t k = 0; s && k < s->n_instances; k++) {
+                Instance *i = bus_instance_find(m, s->instances[k].name);
+
+                if (i)
+                        bus_instance_emit_shown_changes(i, s->instances[k].values);
+        }
+        for (size_t k = 0; s && k < s->n_syncs; k++)
+                bus_sync_group_emit_shown_changes(m, s->syncs[k].name, s->syncs[k].values);
 }
 
 void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl) {
@@ -319,7 +382,7 @@ void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl) {
                                  true);
         bus_manager_emit_objects(m, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,
                                  rl->syncs_added, true);
-        bus_manager_emit_changed(m, rl->changed);
+        bus_manager_emit_shown_changes(m, rl->shown);
         /* LastReloadUSec first: its getter records the time of this reload (see BusManager) */
         r = sd_bus_emit_properties_changed(m->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
                                            "LastReloadUSec", "RouterId", NULL);

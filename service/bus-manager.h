@@ -2,6 +2,7 @@
 
 #include "core/vrrp-fsm.h"
 
+typedef struct BusShown BusShown;
 typedef struct Instance Instance;
 typedef struct Manager Manager;
 typedef struct ManagerReload ManagerReload;
@@ -15,6 +16,13 @@ int bus_manager_setup(Manager *m);
  * the instance (and later of its sync group). Nothing without a bus. */
 void bus_emit_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 
+/* Before a reload changes anything: what every instance and sync group shows in its change-emitting
+ * properties, for bus_manager_emit_reloaded() to compare with. NULL without a bus (or when it cannot be
+ * read: logged). */
+BusShown *bus_manager_shown(Manager *m);
+BusShown *bus_manager_shown_free(BusShown *s);
+
 /* After a successful reload, from SIGHUP or Reload(): InterfacesRemoved/Added for the instances and sync
- * groups that went and came, LastReloadUSec, and Reloaded. Nothing without a bus. */
+ * groups that went and came, PropertiesChanged for what changed in those it kept (rl->shown),
+ * LastReloadUSec, and Reloaded. Nothing without a bus. */
 void bus_manager_emit_reloaded(Manager *m, const ManagerReload *rl);

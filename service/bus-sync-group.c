@@ -157,3 +157,28 @@ void bus_sync_group_member_changed(Manager *m, const Instance *member) {
         (void) sd_event_source_set_enabled(source, SD_EVENT_ONESHOT);
         (void) sd_event_source_set_floating(source, true);
 }
+
+int bus_sync_group_shown(Manager *m, ManagerSync *s, char ***ret) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, s->name, &path);
+        if (r < 0)
+                return r;
+        return bus_util_shown(m->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable, s, ret);
+}
+
+void bus_sync_group_emit_shown_changes(Manager *m, const char *name, char *const *before) {
+        _cleanup_free_ char *path = NULL;
+        ManagerSync *s = bus_sync_group_find(m, name);
+        int r;
+
+        if (!m->bus || !s)
+                return;
+        r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, name, &path);
+        if (r >= 0)
+                r = bus_util_emit_shown_changes(m->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                                                sync_group_vtable, s, before);
+        if (r < 0)
+                log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m", name);
+}

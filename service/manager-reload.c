@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "announce.h"
+#include "bus-manager.h"
 #include "conf/conf.h"
 #include "endpoint.h"
 #include "instance.h"
@@ -278,6 +279,7 @@ static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerRe
         size_t n_olds = m->n_instances;
         Config *old_config;
 
+        ret->shown = bus_manager_shown(m); /* the bus announces what the reload changes in what it keeps */
         reload_syncs_gone(m->config, next, &ret->syncs_removed);
         reload_syncs_gone(next, m->config, &ret->syncs_added);
         m->reloading = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */
@@ -373,5 +375,6 @@ void manager_reload_done(ManagerReload *r) {
                 free(lists[k]);
         }
         free(r->error);
+        bus_manager_shown_free(r->shown);
         *r = (ManagerReload){};
 }

@@ -1,15 +1,17 @@
 #pragma once
 
+typedef struct BusShown BusShown;
 typedef struct Manager Manager;
 
 /* The instance names a reload added, removed and changed, and the sync group names it added and removed
- * (NULL-terminated; free with manager_reload_done()). */
+ * (NULL-terminated), and what the bus showed before it (free all with manager_reload_done()). */
 typedef struct ManagerReload {
         char **added;
         char **removed;
         char **changed;
         char **syncs_added;
         char **syncs_removed;
+        BusShown *shown; /* bus_manager_shown() before the reload; NULL without a bus */
         char *error; /* the first error, "file:line:column: what is wrong", when the new config did not load */
 } ManagerReload;
 

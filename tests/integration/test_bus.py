@@ -267,6 +267,96 @@ def test_a_reload_announces_the_sync_groups_it_adds_and_removes(topology, vrrpd_
     mon.stop()
 
 
+def props_changed(mon, path, start=0):
+    """The PropertiesChanged of path from signal index start on, each as {property: value}, in the bus's order."""
+    return [{k: v["data"] for k, v in payload(s)[1].items()} for s in mon.signals()[start:]
+            if s.get("member") == "PropertiesChanged" and s.get("path") == path]
+
+
+def reloaded(mon, start=0):
+    """Whether the Reloaded signal came from signal index start on: what a reload announces comes before it."""
+    return any(s.get("member") == "Reloaded" for s in mon.signals()[start:])
+
+
+def test_a_reload_announces_the_new_state_of_a_sync_group_it_keeps(topology, vrrpd_path):
+    """A reload that changes a kept group's members can change its State while no member changes state: VI_2, in
+    FAULT on its own (it tracks a link that is down), joins SG_keep, whose one member is master (Reload()), and
+    leaves it again (SIGHUP). Each time SG_keep's new State goes out in PropertiesChanged, as Get reads it."""
+    topo, r1node = topology, topology["r1"]
+    r1node.sh("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")  # left down: VI_2 tracks it
+    insts = [inst(topo, "VI_1", 51, 150), inst(topo, "VI_2", 52, 150, 1, track_interfaces=["trk0"])]
+    alone = keepalived_config(insts) + sync_group("SG_keep", ["VI_1"])
+    r1 = start_conf(r1node, alone)
+    b1, group = Bus(r1node), group_path("SG_keep")
+
+    def shown():
+        return (b1.get(path_of("VI_1"), INSTANCE, "State"), b1.get(path_of("VI_2"), INSTANCE, "State"),
+                b1.get(group, SYNC_GROUP, "State"))
+
+    wait_until("VI_1 master, VI_2 in fault, SG_keep master", lambda: shown() == ("master", "fault", "master"),
+               timeout=master_down_interval(V3, 150) + 3)
+    mon = Monitor(r1node)
+
+    r1.config.write_text(keepalived_config(insts) + sync_group("SG_keep", ["VI_1", "VI_2"]))
+    reply = b1.call(ROOT, MANAGER, "Reload")
+    assert [list(map(str, x)) for x in reply] == [[], [], ["VI_2"]], reply  # SG_keep itself is kept
+    states = wait_until("SG_keep's State in PropertiesChanged after Reload()", lambda: [
+        p["State"] for p in props_changed(mon, group) if "State" in p], timeout=3)
+    assert states[-1] == "fault" == b1.get(group, SYNC_GROUP, "State"), states
+
+    mark = len(mon.signals())
+    r1.reload(alone)
+    states = wait_until("SG_keep's State in PropertiesChanged after SIGHUP", lambda: [
+        p["State"] for p in props_changed(mon, group, mark) if "State" in p], timeout=5)
+    assert states[-1] == "master" == b1.get(group, SYNC_GROUP, "State"), states
+    mon.stop()
+
+
+def test_a_reload_announces_what_it_changes_in_the_instances_it_keeps_and_only_that(topology, vrrpd_path):
+    """A reload emits PropertiesChanged for each change-emitting property it changed in a kept instance, and for no
+    other: VI_1 gains a track through its sync group (Tracks and EffectivePriority move, though VI_1 itself is not
+    "changed"); VI_3's priority drops (EffectivePriority, not Tracks); VI_2 gets another VIP and advert interval,
+    properties that emit nothing (the XML says false), so nothing at all for VI_2."""
+    topo = topology
+
+    def config(after):
+        vi2 = VrrpInstance(name="VI_2", vrid=52, priority=150, vips=[f"{topo.vip4(3 if after else 1)}/24"],
+                           advert_int=V3["advert_int"] * (2 if after else 1))
+        group = sync_group("SG_1", ["VI_1"])
+        if after:
+            group = group[:-2] + "    track_interface {\n        lo weight 10\n    }\n}\n"
+        return keepalived_config([inst(topo, "VI_1", 51, 150), vi2,
+                                  inst(topo, "VI_3", 53, 120 if after else 150, 2)]) + group
+
+    r1 = start_conf(topo["r1"], config(False))
+    b1 = Bus(topo["r1"])
+    names = ["VI_1", "VI_2", "VI_3"]
+    wait_until("all three master", lambda: all(b1.get(path_of(n), INSTANCE, "State") == "master" for n in names),
+               timeout=master_down_interval(V3, 150) + 3)
+    mon = Monitor(topo["r1"])
+
+    r1.config.write_text(config(True))
+    reply = b1.call(ROOT, MANAGER, "Reload")
+    assert [list(map(str, x)) for x in reply] == [[], [], ["VI_2", "VI_3"]], reply
+    wait_until("Reloaded", lambda: reloaded(mon), timeout=3)
+    seen = {n: props_changed(mon, path_of(n)) for n in names}
+
+    def last(name, prop):
+        values = [p[prop] for p in seen[name] if prop in p]
+        return values[-1] if values else None
+
+    assert last("VI_1", "Tracks") == [["interface", "lo", True, 10]], seen["VI_1"]
+    assert last("VI_1", "EffectivePriority") == 160, seen["VI_1"]
+    assert last("VI_3", "EffectivePriority") == 120 and last("VI_3", "Tracks") is None, seen["VI_3"]
+    assert seen["VI_2"] == [], seen["VI_2"]
+    vi1, vi2, vi3 = (b1.all(path_of(n)) for n in names)
+    assert [tuple(t) for t in vi1["Tracks"]] == [("interface", "lo", True, 10)], vi1["Tracks"]
+    assert (vi1["EffectivePriority"], vi3["EffectivePriority"], vi3["Tracks"]) == (160, 120, []), (vi1, vi3)
+    assert (list(map(str, vi2["VirtualAddresses"])), vi2["AdvertIntervalUSec"]) == (
+        [f"{topo.vip4(3)}/24"], int(V3["advert_int"] * 2 * 1_000_000)), vi2
+    mon.stop()
+
+
 # --- properties against the wire and ip addr -------------------------------------------------------------------
 
 def test_properties_match_the_wire_and_ip_addr(topology, vrrpd_path):
