@@ -28,10 +28,11 @@ static int tick_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                         log_warning_errno(r, "%s: advert tick failed, ignoring: %m", t->members[k]->name);
         }
         manager_flush(t->manager);
-        /* Stay on the grid; after a stall longer than an interval, restart from now. */
+        /* Stay on the grid, also after a stall longer than an interval (the missed slots are skipped): a
+         * restart from now would put every stalled tick of the class on one phase and merge their bursts. */
         t->next += t->interval;
         if (t->next <= now)
-                t->next = now + t->interval;
+                t->next = vrrp_time_next_on_grid(now, t->interval, t->next);
         r = sd_event_source_set_time(s, t->next);
         if (r >= 0)
                 r = sd_event_source_set_enabled(s, SD_EVENT_ON);
@@ -56,8 +57,9 @@ static int tick_new(Manager *m, usec_t interval, usec_t phase, Tick **ret) {
         r = sd_event_now(m->event, CLOCK_MONOTONIC, &now);
         if (r < 0)
                 return r;
-        /* first fire within one interval (never later than the members' own Adver_Timer), phase-shifted */
-        *t = (Tick){ .manager = m, .interval = interval, .next = now + interval - phase };
+        /* First fire within one interval (never later than the members' own Adver_Timer), on the class's
+         * grid: ticks made in one long wakeup (a thousand takeovers) are spread all the same. */
+        *t = (Tick){ .manager = m, .interval = interval, .next = vrrp_time_next_on_grid(now, interval, phase) };
         r = sd_event_add_time(m->event, &t->timer, CLOCK_MONOTONIC, t->next, tick_accuracy(interval),
                               tick_on_timer, t);
         if (r >= 0) /* protocol first: ahead of bus calls, scripts and netlink whenever several are pending */

@@ -166,3 +166,23 @@ TEST(shared_tick_is_ignored_by_a_backup) {
         ASSERT_FALSE(a.send_advert || a.state_changed);
         ASSERT_EQ(a.timer_at, T0 + 3609375);
 }
+
+/* The shared ticks' grid (tick.c): eight ticks of a 20 ms class made at scattered times in one long wakeup,
+ * or re-armed after a stall, keep their 2.5 ms spacing. */
+TEST(tick_grid_keeps_phases_whenever_ticks_start) {
+        const usec_t iv = 20 * USEC_PER_MSEC, step_ = iv / 8;
+
+        ASSERT_EQ(vrrp_time_next_on_grid(0, iv, 0), iv);
+        ASSERT_EQ(vrrp_time_next_on_grid(iv, iv, 0), 2 * iv); /* strictly after now */
+        ASSERT_EQ(vrrp_time_next_on_grid(iv - 1, iv, 0), iv);
+        for (usec_t k = 0; k < 8; k++) {
+                usec_t now = T0 + k * 7919; /* made one after another, 8 ms apart in all */
+                usec_t t = vrrp_time_next_on_grid(now, iv, k * step_);
+
+                ASSERT_TRUE(t > now && t <= now + iv);
+                ASSERT_EQ(t % iv, k * step_);
+                /* a stall of 3.3 intervals: the next slot on the same phase */
+                ASSERT_EQ(vrrp_time_next_on_grid(t + 3 * iv + iv / 3, iv, t) % iv, k * step_);
+        }
+        ASSERT_EQ(vrrp_time_next_on_grid(5, iv, iv + 7), 7); /* a phase past the period wraps */
+}
