@@ -23,6 +23,10 @@ static int tick_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         (void) sd_event_now(t->manager->event, CLOCK_MONOTONIC, &now);
         /* Members never change state on a tick, so the array stays as it is while we walk it. */
         for (size_t k = 0; k < t->n_members; k++) {
+                /* Each member is touched once an interval, so it is never in the cache: ask for the next
+                 * one while this one steps (perf: the first touch was a quarter of the loop's time). */
+                if (k + 1 < t->n_members)
+                        instance_prefetch(t->members[k + 1]);
                 r = instance_step(t->members[k], &(VrrpEvent){ .type = VRRP_EVENT_ADVER_TICK });
                 if (r < 0)
                         log_warning_errno(r, "%s: advert tick failed, ignoring: %m", t->members[k]->name);
