@@ -1,5 +1,7 @@
 #include <errno.h>
-#include <stdlib.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "announce.h"
@@ -8,46 +10,85 @@
 #include "garp.h"
 #include "instance.h"
 #include "manager.h"
+#include "nl-vip.h"
 #include "util/log.h"
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 
+/* The instance's family's interval: its endpoint's pacer spaces all its packets, whichever interface and
+ * family they leave on (keepalived paces each interface on its own). */
 static usec_t announce_spacing(const Instance *i) {
         const ConfGlobal *g = &i->manager->config->global;
 
         return i->params.fsm.family == AF_INET ? g->garp_interval : g->gna_interval;
 }
 
-/* Sends batch->n frames, packet k announcing addrs[(first + k) % n], GARP_BATCH to a call: the
- * interface is looked up once per call, not once per repeat of a single VIP. */
-static void announce_send(Instance *i, const VrrpGarpBatch *b) {
+/* The socket announcing on v's interface: the endpoint's for the instance's own (either family), the
+ * manager's for any other. */
+static int announce_fd(Instance *i, const NlVip *v, int *ret_fd) {
         Endpoint *e = i->endpoint;
-        size_t left = b->n, at = b->first % i->n_announce;
-        VrrpAddr addrs[GARP_BATCH];
         int r;
 
+        if (v->ifindex != i->ifindex)
+                return garp_sockets_get(&i->manager->garp_sockets, v->family, v->ifindex, ret_fd);
         if (e->garp_fd < 0) {
-                r = garp_open(i->params.fsm.family, i->ifindex, &e->garp_fd);
-                if (r < 0) {
-                        log_inst(i, LOG_WARNING, r, "cannot open a socket for gratuitous ARP/NA, skipping: %m");
-                        return;
-                }
+                r = garp_open(v->family, v->ifindex, &e->garp_fd);
+                if (r < 0)
+                        return r;
         }
-        while (left > 0) {
-                size_t chunk = left < GARP_BATCH ? left : GARP_BATCH, sent = 0;
+        *ret_fd = e->garp_fd;
+        return 0;
+}
 
-                for (size_t k = 0; k < chunk; k++) {
-                        addrs[k] = i->announce[at];
-                        at = (at + 1) % i->n_announce;
+/* Down, gone, or no ARP there (keepalived sends nothing on IFF_NOARP either): nothing to tell anyone. */
+static bool announce_skippable(int r) {
+        return r == -ENETDOWN || r == -ENODEV || r == -ENXIO || r == -EOPNOTSUPP;
+}
+
+/* n VIPs of v's interface and family. */
+static void announce_send_link(Instance *i, const NlVip *v, const VrrpAddr *addrs, size_t n) {
+        char ifname[IF_NAMESIZE];
+        size_t sent;
+        int fd, r;
+
+        r = announce_fd(i, v, &fd);
+        if (r >= 0)
+                r = garp_send(fd, v->family, v->ifindex, addrs, n, NULL, &sent);
+        if (r >= 0)
+                return;
+        if (!if_indextoname((unsigned) v->ifindex, ifname))
+                snprintf(ifname, sizeof(ifname), "#%d", v->ifindex);
+        if (announce_skippable(r))
+                log_inst(i, LOG_DEBUG, r, "cannot announce %zu virtual address(es) on '%s', skipping: %m", n,
+                         ifname);
+        else
+                log_inst(i, LOG_WARNING, r, "failed to announce the virtual addresses on '%s', ignoring: %m",
+                         ifname);
+}
+
+static bool announce_same_link(const NlVip *a, const NlVip *b) {
+        return a->ifindex == b->ifindex && a->family == b->family;
+}
+
+/* Sends batch->n frames, packet k announcing vips[(first + k) % n] on that VIP's interface. Runs of VIPs
+ * sharing interface and family go out together, GARP_BATCH to a call: the interface is looked up once per
+ * call, not once per repeat of a single VIP. */
+static void announce_send(Instance *i, const VrrpGarpBatch *b) {
+        const NlVip *vips = i->params.vips, *run = NULL;
+        size_t at = b->first % i->n_announce, n = 0;
+        VrrpAddr addrs[GARP_BATCH];
+
+        for (size_t k = 0; k < b->n; k++, at = (at + 1) % i->n_announce) {
+                if (n > 0 && (n == GARP_BATCH || !announce_same_link(run, &vips[at]))) {
+                        announce_send_link(i, run, addrs, n);
+                        n = 0;
                 }
-                r = garp_send(e->garp_fd, i->params.fsm.family, i->ifindex, addrs, chunk, NULL, &sent);
-                if (r < 0) {
-                        log_inst(i, r == -EOPNOTSUPP ? LOG_DEBUG : LOG_WARNING, r,
-                                 "failed to announce the virtual addresses, ignoring: %m");
-                        return;
-                }
-                left -= chunk;
+                if (n == 0)
+                        run = &vips[at];
+                addrs[n++] = vips[at].addr;
         }
+        if (n > 0)
+                announce_send_link(i, run, addrs, n);
 }
 
 static int announce_on_timer(sd_event_source *s, uint64_t usec, void *userdata);
@@ -96,8 +137,9 @@ static usec_t announce_time(usec_t t) {
         return t == USEC_INFINITY ? 0 : t;
 }
 
-/* The VIPs on the instance's own interface and family; keepalived announces those of other interfaces from
- * their own sockets, which vrrpd does not do yet. The timer is created when a burst needs it. */
+/* Every VIP, virtual_ipaddress then virtual_ipaddress_excluded, each on its own interface (`dev`) and in
+ * its own family (ARP or NA), as keepalived's vrrp_send_link_update(). They are announced in that order,
+ * params.vips's, so the schedule's VIP k is params.vips[k]. The timer is created when a burst needs it. */
 int announce_setup(Instance *i) {
         const ConfInstance *c = i->conf;
 
@@ -110,22 +152,12 @@ int announce_setup(Instance *i) {
                 .lower_prio_repeat = announce_count(c->garp_lower_prio_repeat),
                 .lower_prio_delay_usec = announce_time(c->garp_lower_prio_delay),
         };
-        i->announce = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(VrrpAddr));
-        if (!i->announce)
-                return log_oom();
-        for (size_t k = 0; k < i->params.n_vips; k++) {
-                const NlVip *v = &i->params.vips[k];
-
-                if (v->ifindex == i->ifindex && v->family == i->params.fsm.family)
-                        i->announce[i->n_announce++] = v->addr;
-        }
+        i->n_announce = i->params.n_vips;
         return 0;
 }
 
 void announce_done(Instance *i) {
         i->garp_timer = sd_event_source_disable_unref(i->garp_timer);
-        free(i->announce);
-        i->announce = NULL;
         i->n_announce = 0;
 }
 

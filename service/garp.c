@@ -6,9 +6,11 @@
 #include <net/if_arp.h>
 #include <netinet/icmp6.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "garp.h"
 #include "util/cleanup.h"
@@ -160,6 +162,8 @@ static int garp_read_link(int fd, int family, int ifindex, GarpLink *ret) {
                 return -errno;
         if (ifr.ifr_flags & IFF_NOARP)
                 return -EOPNOTSUPP;
+        if (!(ifr.ifr_flags & IFF_UP))
+                return -ENETDOWN; /* what sendmmsg would answer, asked before building anything */
         if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
                 return -errno;
         if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
@@ -216,4 +220,33 @@ int garp_send(int fd, int family, int ifindex, const VrrpAddr *addrs, size_t n, 
                 *ret_sent = done;
         }
         return 0;
+}
+
+int garp_sockets_get(GarpSockets *t, int family, int ifindex, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        GarpSocket *grown;
+        int r;
+
+        for (size_t k = 0; k < t->n; k++)
+                if (t->sockets[k].ifindex == ifindex) {
+                        *ret_fd = t->sockets[k].fd;
+                        return 0;
+                }
+        r = garp_open(family, ifindex, &fd);
+        if (r < 0)
+                return r;
+        grown = reallocarray(t->sockets, t->n + 1, sizeof(*grown));
+        if (!grown)
+                return -ENOMEM;
+        t->sockets = grown;
+        *ret_fd = fd;
+        t->sockets[t->n++] = (GarpSocket){ .ifindex = ifindex, .fd = TAKE_FD(fd) };
+        return 0;
+}
+
+void garp_sockets_done(GarpSockets *t) {
+        for (size_t k = 0; k < t->n; k++)
+                close(t->sockets[k].fd);
+        free(t->sockets);
+        *t = (GarpSockets){};
 }

@@ -8,8 +8,9 @@
 #include "core/vrrp-addr.h"
 
 /* Announcing VIPs: gratuitous ARP (IPv4) and unsolicited Neighbor Advertisements (IPv6), as keepalived 2.2.7
- * sends them, written whole (Ethernet header included) on an AF_PACKET socket bound to the interface. One
- * socket per (interface, family); garp_send() takes many VIPs and sends them with sendmmsg. Non-logging. */
+ * sends them, written whole (Ethernet header included) on an AF_PACKET socket bound to the interface. A
+ * socket serves one interface, either family; garp_send() takes many VIPs and sends them with sendmmsg.
+ * Non-logging. */
 
 #define GARP_BATCH 64     /* frames per sendmmsg call */
 #define GARP_HWADDR_LEN 6 /* Ethernet only, as keepalived (no InfiniBand here) */
@@ -37,6 +38,24 @@ int garp_open(int family, int ifindex, int *ret_fd);
  * or NULL for the interface's own. The interface's MAC, flags and, for IPv6, net.ipv6.conf.IF.forwarding
  * (the NA's Router flag, as keepalived and the kernel) are read at each call, so a MAC change or a rename
  * needs nothing from the caller. -EOPNOTSUPP: not Ethernet, or IFF_NOARP (keepalived sends nothing there
- * either); -EAGAIN: the socket's buffer is full. *ret_sent counts the frames sent, also on failure. */
+ * either); -ENETDOWN: the interface is down; -ENODEV: it is gone; -EAGAIN: the socket's buffer is full.
+ * *ret_sent counts the frames sent, also on failure. */
 int garp_send(int fd, int family, int ifindex, const VrrpAddr *addrs, size_t n, const uint8_t *mac,
               size_t *ret_sent);
+
+/* Sockets by interface, each opened at its first use and all closed by garp_sockets_done(): for VIPs on
+ * interfaces that are not their instance's own (`dev eth1`), as keepalived announces every VIP on its own
+ * interface. Start from GarpSockets{}. */
+typedef struct GarpSocket {
+        int ifindex;
+        int fd;
+} GarpSocket;
+
+typedef struct GarpSockets {
+        GarpSocket *sockets;
+        size_t n;
+} GarpSockets;
+
+/* The socket of ifindex, opened now if there is none yet (family as garp_open()'s; either may use it). */
+int garp_sockets_get(GarpSockets *t, int family, int ifindex, int *ret_fd);
+void garp_sockets_done(GarpSockets *t);

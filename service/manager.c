@@ -10,6 +10,7 @@
 #include "bus-manager.h"
 #include "conf/conf.h"
 #include "endpoint.h"
+#include "garp.h"
 #include "instance.h"
 #include "manager-reload.h"
 #include "manager.h"
@@ -238,6 +239,7 @@ Manager *manager_free(Manager *m) {
         for (size_t k = 0; k < m->n_endpoints; k++)
                 endpoint_free(m->endpoints[k]);
         free(m->endpoints);
+        garp_sockets_done(&m->garp_sockets);
         free(m->rx_batch);
         manager_syncs_done(m);
         for (size_t k = 0; k < m->n_retired; k++)

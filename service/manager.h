@@ -8,6 +8,7 @@
 
 #include "core/vrrp-fsm.h"
 #include "core/vrrp-sync.h"
+#include "garp.h"
 #include "manager-notify.h"
 #include "tracking.h"
 
@@ -51,6 +52,7 @@ typedef struct Manager {
         sd_event_source *stop_deadline;
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
+        GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
         ManagerSync *syncs;
         size_t n_syncs;
         bool stopping;

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <poll.h>
@@ -138,6 +139,49 @@ TEST(garp_noarp_interface_refused) {
         ASSERT_OK(garp_open(AF_INET, (int) if_nametoindex("va"), &fd));
         ASSERT_ERROR(garp_send(fd, AF_INET, (int) if_nametoindex("va"), &a, 1, NULL, &sent), EOPNOTSUPP);
         ASSERT_EQ(sent, 0);
+}
+
+/* A VIP whose interface went down or away: an error the caller can skip, nothing sent. */
+TEST(garp_down_or_gone_interface_refused) {
+        _cleanup_close_ int fd = -EBADF;
+        int ifindex;
+        VrrpAddr a;
+        size_t sent = 1;
+
+        setup_veth();
+        ifindex = (int) if_nametoindex("va");
+        ASSERT_EQ(inet_pton(AF_INET, "192.0.2.100", &a.in), 1);
+        ASSERT_OK(garp_open(AF_INET, ifindex, &fd));
+        NT_RUN("ip", "link", "set", "va", "down");
+        ASSERT_ERROR(garp_send(fd, AF_INET, ifindex, &a, 1, NULL, &sent), ENETDOWN);
+        ASSERT_EQ(sent, 0);
+        NT_RUN("ip", "link", "del", "va");
+        ASSERT_ERROR(garp_send(fd, AF_INET, ifindex, &a, 1, NULL, &sent), ENODEV);
+        ASSERT_EQ(sent, 0);
+}
+
+/* One socket per interface, whichever family asks first; failures leave the table as it was. */
+TEST(garp_sockets_one_per_interface) {
+        GarpSockets t = {};
+        int va, fd_a = -EBADF, fd_b = -EBADF, fd = -EBADF;
+
+        setup_veth();
+        va = (int) if_nametoindex("va");
+        ASSERT_OK(garp_sockets_get(&t, AF_INET, va, &fd_a));
+        ASSERT_OK(garp_sockets_get(&t, AF_INET6, va, &fd));
+        ASSERT_EQ(fd, fd_a);
+        ASSERT_OK(garp_sockets_get(&t, AF_INET6, (int) if_nametoindex("vb"), &fd_b));
+        ASSERT_NE(fd_b, fd_a);
+        ASSERT_EQ(t.n, 2u);
+        ASSERT_ERROR(garp_sockets_get(&t, AF_INET, 0, &fd), EINVAL);
+        ASSERT_ERROR(garp_sockets_get(&t, AF_INET, va + 1000, &fd), ENODEV); /* no such interface */
+        ASSERT_EQ(t.n, 2u);
+        garp_sockets_done(&t);
+        ASSERT_EQ(t.n, 0u);
+        ASSERT_TRUE(t.sockets == NULL);
+        ASSERT_TRUE(fcntl(fd_a, F_GETFD) < 0 && errno == EBADF); /* closed */
+        ASSERT_TRUE(fcntl(fd_b, F_GETFD) < 0 && errno == EBADF);
+        garp_sockets_done(&t); /* twice is harmless */
 }
 
 /* Verifies the ICMPv6 checksum the receiver's way: the one's-complement sum over the pseudo-header and the
