@@ -72,8 +72,7 @@ typedef struct Instance {
         VrrpGarpSched garp;       /* gratuitous ARP / NA schedule (announce.c) */
         VrrpGarpParams garp_params;
         sd_event_source *garp_timer;
-        VrrpAddr *announce;       /* the VIPs announced from this instance's interface */
-        size_t n_announce;
+        size_t n_announce;        /* the VIPs announced, each on its own interface (announce.c) */
         InstanceStats stats;
         usec_t last_transition_realtime;
         VrrpReason last_reason;
