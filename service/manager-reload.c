@@ -25,6 +25,14 @@ typedef struct ReloadItem {
         bool changed;
 } ReloadItem;
 
+/* One sync group of the new config: whether its logic runs again after the reload (it is new, or its members
+ * changed), and the state it had before, when it had one (for its notify script). */
+typedef struct ReloadSync {
+        bool resync;
+        bool existed;
+        VrrpState before;
+} ReloadSync;
+
 static bool reload_str_eq(const char *a, const char *b) {
         return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
@@ -233,10 +241,44 @@ static void reload_remove(Manager *m, const ReloadItem *items, size_t n, Manager
         }
 }
 
-/* With the new instances in place: groups, notify queues and tracks for them, then added instances start and
- * kept ones re-arm their timers (and pick up a changed priority through tracking). items[].old is only
- * compared with NULL here: the old instances are gone. */
-static void reload_restart(Manager *m, const ReloadItem *items, size_t n) {
+/* Sync groups the reload added or whose members changed run their logic again, as if each member had just
+ * reported its state (vrrp_sync_resync()); a kept instance that left its group while the group held it in
+ * FAULT is let go (the FSM ignores that for an instance with a fault of its own). */
+static void reload_resync(Manager *m, const ReloadItem *items, size_t n, const ReloadSync *syncs) {
+        int r;
+
+        for (size_t g = 0; g < m->n_syncs; g++) {
+                ManagerSync *s = &m->syncs[g];
+                VrrpSyncForce force;
+                VrrpState before;
+
+                if ((syncs && !syncs[g].resync) || s->n_members == 0)
+                        continue;
+                before = syncs && syncs[g].existed ? syncs[g].before : vrrp_sync_state(&s->sync);
+                r = vrrp_sync_resync(&s->sync, &force);
+                if (r < 0)
+                        log_warning_errno(r, "sync group '%s': failed to take in its new members: %m",
+                                          s->name);
+                else
+                        manager_sync_force(m, s, before, &force);
+        }
+        for (size_t k = 0; k < n; k++) {
+                Instance *i = m->instances[k];
+
+                if (!items[k].old || i->params.fsm.sync_group || i->fsm.state != VRRP_STATE_FAULT)
+                        continue;
+                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_BACKUP });
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to leave the fault its old sync group held: %m",
+                                          i->name);
+        }
+}
+
+/* With the new instances in place: groups, notify queues and tracks for them; kept instances re-arm their
+ * timers (and pick up a changed priority through tracking), the groups take in what changed in them, and
+ * then added instances start, into groups that are settled. items[].old is only compared with NULL here: the
+ * old instances are gone. */
+static void reload_restart(Manager *m, const ReloadItem *items, size_t n, const ReloadSync *syncs) {
         int r;
 
         r = manager_setup_syncs(m);
@@ -249,16 +291,24 @@ static void reload_restart(Manager *m, const ReloadItem *items, size_t n) {
         for (size_t k = 0; k < n; k++) {
                 Instance *i = m->instances[k];
 
-                if (!items[k].old) {
-                        manager_cleanup_instance_vips(m, i);
-                        r = instance_start(i);
-                } else {
-                        r = tracking_apply(i);
-                        if (r >= 0)
-                                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
-                }
+                if (!items[k].old)
+                        continue;
+                r = tracking_apply(i);
+                if (r >= 0)
+                        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
                 if (r < 0)
                         log_error_errno(r, "%s: failed to resume after the reload: %m", i->name);
+        }
+        reload_resync(m, items, n, syncs);
+        for (size_t k = 0; k < n; k++) {
+                Instance *i = m->instances[k];
+
+                if (items[k].old)
+                        continue;
+                manager_cleanup_instance_vips(m, i);
+                r = instance_start(i);
+                if (r < 0)
+                        log_error_errno(r, "%s: failed to start after the reload: %m", i->name);
         }
         manager_flush(m);
 }
@@ -273,10 +323,61 @@ static void reload_syncs_gone(const Config *from, const Config *to, char ***l) {
                         log_oom();
 }
 
+static bool reload_members_same(const ConfSyncGroup *a, const ConfSyncGroup *b) {
+        if (a->n_members != b->n_members)
+                return false;
+        for (size_t k = 0; k < a->n_members; k++) {
+                bool found = false;
+
+                for (size_t o = 0; o < b->n_members && !found; o++)
+                        found = strcmp(a->members[k].name, b->members[o].name) == 0;
+                if (!found)
+                        return false;
+        }
+        return true;
+}
+
+/* Before the running groups go: for each group of `next`, whether it is new or has other members, and the
+ * state it had. NULL on OOM (logged): then every group runs its logic again, which is harmless. */
+static ReloadSync *reload_syncs_before(Manager *m, const Config *next) {
+        ReloadSync *a = calloc(next->n_sync_groups ? next->n_sync_groups : 1, sizeof(*a));
+
+        if (!a) {
+                log_oom();
+                return NULL;
+        }
+        for (size_t g = 0; g < next->n_sync_groups; g++) {
+                const ConfSyncGroup *cg = &next->sync_groups[g];
+                const ConfSyncGroup *old = conf_find_sync_group(m->config, cg->name);
+
+                a[g].resync = !old || !reload_members_same(cg, old);
+                for (size_t k = 0; k < m->n_syncs; k++)
+                        if (strcmp(m->syncs[k].name, cg->name) == 0 && m->syncs[k].n_members > 0) {
+                                a[g].existed = true;
+                                a[g].before = vrrp_sync_state(&m->syncs[k].sync);
+                        }
+        }
+        return a;
+}
+
+/* The names an instance the reload kept goes by in the lists: renamed, it is another object on the bus (its
+ * path is its name), so the old name counts as removed and the new one as added; else changed, if it is. */
+static int reload_list_kept(const ReloadItem *it, ManagerReload *ret, size_t *n_added, size_t *n_removed,
+                            size_t *n_changed) {
+        int r;
+
+        if (strcmp(it->old->name, it->next->name) != 0) {
+                r = reload_strv_add(&ret->removed, n_removed, it->old->name);
+                return r < 0 ? r : reload_strv_add(&ret->added, n_added, it->next->name);
+        }
+        return it->changed ? reload_strv_add(&ret->changed, n_changed, it->next->name) : 0;
+}
+
 static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerReload *ret) {
         size_t n = next->n_instances, n_added = 0, n_removed = 0, n_changed = 0;
         Instance **olds = m->instances;
         size_t n_olds = m->n_instances;
+        ReloadSync *syncs;
         Config *old_config;
 
         ret->shown = bus_manager_shown(m); /* the bus announces what the reload changes in what it keeps */
@@ -296,12 +397,13 @@ static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerRe
                         log_error_errno(r, "%s: failed to take its VRID on the socket: %m", it->next->name);
                 if (!it->old)
                         r = reload_strv_add(&ret->added, &n_added, it->next->name);
-                else if (it->changed)
-                        r = reload_strv_add(&ret->changed, &n_changed, it->next->name);
+                else
+                        r = reload_list_kept(it, ret, &n_added, &n_removed, &n_changed);
                 if (r < 0)
                         log_oom();
         }
         tracking_reload(m, next);
+        syncs = reload_syncs_before(m, next);
         manager_syncs_done(m);
         old_config = m->config;
         m->config = next;
@@ -318,7 +420,8 @@ static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerRe
         free(olds);
         conf_free(old_config);
         m->reloading = false;
-        reload_restart(m, items, n);
+        reload_restart(m, items, n, syncs);
+        free(syncs);
 }
 
 /* The first error of the failed load, as the bus's InvalidConfig message wants it. */

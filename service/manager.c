@@ -476,11 +476,17 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) 
                 log_warning_errno(r, "%s: sync group '%s' refused a change, ignoring: %m", i->name, s->name);
                 return;
         }
-        manager_notify_group(m, s, group_before);
-        for (size_t k = 0; k < force.n; k++) {
-                Instance *member = s->members[force.items[k].member];
+        manager_sync_force(m, s, group_before, &force);
+}
 
-                r = instance_step(member, &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = force.items[k].state });
+void manager_sync_force(Manager *m, ManagerSync *s, VrrpState group_before, const VrrpSyncForce *force) {
+        manager_notify_group(m, s, group_before);
+        for (size_t k = 0; k < force->n; k++) {
+                Instance *member = s->members[force->items[k].member];
+                int r;
+
+                r = instance_step(member,
+                                  &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = force->items[k].state });
                 if (r < 0)
                         log_warning_errno(r, "%s: failed to follow sync group '%s': %m", member->name, s->name);
         }

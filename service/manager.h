@@ -82,6 +82,9 @@ void manager_syncs_done(Manager *m);
 void manager_cleanup_instance_vips(Manager *m, Instance *i);
 void manager_retire_notify(Manager *m, Instance *i);
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
+/* What a sync group decided: its notify script if its state moved from group_before, then each forced
+ * step. */
+void manager_sync_force(Manager *m, ManagerSync *s, VrrpState group_before, const VrrpSyncForce *force);
 int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata);
 
 static inline void manager_freep(Manager **p) {

@@ -446,7 +446,9 @@ static void on_shutdown(VrrpFsm *fsm, const VrrpParams *p, VrrpActions *ret) {
 /* A state forced by the sync group (vrrp-sync.c), as keepalived's vrrp_sync_master/backup/fault() force the
  * other members. Forcing leaves no resignation advert on the way to backup (vrrp_state_leave_master(advF =
  * false)), but sends one on the way to fault, like any master going to fault. A member whose own
- * Master_Down_Timer fired or whose own faults cleared keeps its own reason; the others say sync-group. */
+ * Master_Down_Timer fired or whose own faults cleared keeps its own reason; the others say sync-group. An
+ * instance a reload took out of its group while the group held it in FAULT is let go to BACKUP too, and
+ * leaves FAULT as any instance whose faults cleared (an owner straight to master). */
 static int on_sync(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpState target, VrrpActions *ret) {
         switch (target) {
         case VRRP_STATE_MASTER:
@@ -457,6 +459,8 @@ static int on_sync(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpState targ
         case VRRP_STATE_BACKUP:
                 if (fsm->state == VRRP_STATE_MASTER)
                         enter_backup(fsm, p, now, VRRP_REASON_SYNC_GROUP, ret);
+                else if (fsm->state == VRRP_STATE_FAULT && !has_fault(fsm) && !p->sync_group)
+                        leave_fault(fsm, p, now, fsm->takeover_reason, ret); /* no group holds it any more */
                 else if (fsm->state == VRRP_STATE_FAULT && !has_fault(fsm)) {
                         fsm->master_adver_int = p->interval_usec;
                         enter_backup(fsm, p, now, fsm->takeover_reason, ret);

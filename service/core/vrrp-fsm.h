@@ -15,6 +15,8 @@
  *    addresses, and for v2 the interval);
  *  - a member of a sync group (VrrpParams.sync_group) hands every state change, and want_master and
  *    fault_recovered, to vrrp_sync_member_changed() and steps the SYNC events it returns (vrrp-sync.h).
+ *    An instance that is no member any more (a reload took it out of its group) but still sits in the FAULT
+ *    its group forced on it gets a SYNC to BACKUP: it leaves FAULT as if its faults had cleared;
  *  - on failure (< 0) nothing changed: the FSM is as before and the actions say "nothing to do". */
 
 #include <stdbool.h>

@@ -130,3 +130,36 @@ int vrrp_sync_member_changed(VrrpSync *g, size_t member, VrrpState old_state, Vr
                 force_all(g, member, VRRP_STATE_BACKUP, ret);
         return 0;
 }
+
+/* A master beside a backup: the group is neither. Members not running (INIT, STOPPED) do not count. */
+static bool mixed(const VrrpSync *g) {
+        bool master = false, backup = false;
+
+        for (size_t i = 0; i < g->n_members; i++) {
+                master = master || g->members[i]->state == VRRP_STATE_MASTER;
+                backup = backup || g->members[i]->state == VRRP_STATE_BACKUP;
+        }
+        return master && backup;
+}
+
+int vrrp_sync_resync(VrrpSync *g, VrrpSyncForce *ret) {
+        bool any_own_fault = false, any_fault = false;
+
+        if (!g || !ret || g->n_members == 0)
+                return -EINVAL;
+
+        *ret = (VrrpSyncForce){};
+        g->state = derive_state(g); /* what it was before the change means nothing now */
+        for (size_t i = 0; i < g->n_members; i++) {
+                any_own_fault = any_own_fault || own_fault(g->members[i]);
+                any_fault = any_fault || g->members[i]->state == VRRP_STATE_FAULT;
+        }
+        /* the rules of vrrp_sync_member_changed(), each as if its member had just done it: */
+        if (any_own_fault) /* a member went to FAULT */
+                force_all(g, SIZE_MAX, VRRP_STATE_FAULT, ret);
+        else if (any_fault || mixed(g)) /* the last own fault cleared; a master stepped down */
+                force_all(g, SIZE_MAX, VRRP_STATE_BACKUP, ret);
+        else if (group_wants_master(g, SIZE_MAX)) /* every member is master or wants to be */
+                force_all(g, SIZE_MAX, VRRP_STATE_MASTER, ret);
+        return 0;
+}

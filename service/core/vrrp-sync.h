@@ -45,4 +45,15 @@ int vrrp_sync_init(VrrpSync *g, const VrrpFsm *const *members, size_t n_members)
 /* old_state: the member's state before the step. -ERANGE for an unknown member. */
 int vrrp_sync_member_changed(VrrpSync *g, size_t member, VrrpState old_state, VrrpSyncForce *ret);
 
+/* After the group's members changed (a reload added the group, or a member joined or left it): what the
+ * group makes of its members as they stand, as if each had just reported its state, faults first:
+ *  - a member with a fault of its own: every running member is forced to FAULT (a master resigns with
+ *    priority 0 first, as on any forced FAULT); the group is FAULT;
+ *  - else members held in FAULT by a member that is no longer in the group, or masters beside backups:
+ *    every member in FAULT is released and every master steps down to BACKUP, and a fresh election begins
+ *    (keepalived prefers backup "to avoid thrashing", and takes a group to its lowest state on a reload);
+ *  - else backups that all want master go MASTER together, and otherwise nothing moves.
+ * The caller steps the SYNC events as for vrrp_sync_member_changed(). */
+int vrrp_sync_resync(VrrpSync *g, VrrpSyncForce *ret);
+
 VrrpState vrrp_sync_state(const VrrpSync *g);

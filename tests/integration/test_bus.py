@@ -279,9 +279,10 @@ def reloaded(mon, start=0):
 
 
 def test_a_reload_announces_the_new_state_of_a_sync_group_it_keeps(topology, vrrpd_path):
-    """A reload that changes a kept group's members can change its State while no member changes state: VI_2, in
-    FAULT on its own (it tracks a link that is down), joins SG_keep, whose one member is master (Reload()), and
-    leaves it again (SIGHUP). Each time SG_keep's new State goes out in PropertiesChanged, as Get reads it."""
+    """A reload that changes a kept group's members changes its State: VI_2, in FAULT on its own (it tracks a link
+    that is down), joins SG_keep, whose one member is master (Reload()), and takes VI_1 to FAULT with it; it leaves
+    again (SIGHUP), and VI_1, let go, becomes master again. Each time SG_keep's new State goes out in
+    PropertiesChanged, as Get reads it."""
     topo, r1node = topology, topology["r1"]
     r1node.sh("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")  # left down: VI_2 tracks it
     insts = [inst(topo, "VI_1", 51, 150), inst(topo, "VI_2", 52, 150, 1, track_interfaces=["trk0"])]
@@ -303,12 +304,51 @@ def test_a_reload_announces_the_new_state_of_a_sync_group_it_keeps(topology, vrr
     states = wait_until("SG_keep's State in PropertiesChanged after Reload()", lambda: [
         p["State"] for p in props_changed(mon, group) if "State" in p], timeout=3)
     assert states[-1] == "fault" == b1.get(group, SYNC_GROUP, "State"), states
+    assert shown() == ("fault", "fault", "fault"), shown()
 
     mark = len(mon.signals())
     r1.reload(alone)
-    states = wait_until("SG_keep's State in PropertiesChanged after SIGHUP", lambda: [
-        p["State"] for p in props_changed(mon, group, mark) if "State" in p], timeout=5)
+    states = wait_until("SG_keep's State master in PropertiesChanged after SIGHUP", lambda: (s := [
+        p["State"] for p in props_changed(mon, group, mark) if "State" in p]) and s[-1] == "master" and s,
+        timeout=master_down_interval(V3, 150) + 3)
     assert states[-1] == "master" == b1.get(group, SYNC_GROUP, "State"), states
+    assert shown() == ("master", "fault", "master"), shown()
+    mon.stop()
+
+
+def test_a_reload_that_renames_an_instance_moves_its_object(topology, vrrpd_path):
+    """Renamed, an instance is still matched by (interface, family, VRID) and keeps its state and VIP, but its object
+    path is its name: the ObjectManager says InterfacesRemoved for the old path and InterfacesAdded, with every
+    property, for the new one, and Reload() and Reloaded name it as removed under the old name and added under the
+    new one (DESIGN §3 only says "the names that changed"). Its sync group, renamed with it, goes and comes the
+    same way, the group leaving before its member and coming after it."""
+    topo, vip = topology, topology.vip4()
+    before = keepalived_config([inst(topo, "VI_1", 51, 150)]) + sync_group("SG_1", ["VI_1"])
+    r1 = start_conf(topo["r1"], before)
+    b1 = Bus(topo["r1"])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("VI_1 master", lambda: b1.get(path_of("VI_1"), INSTANCE, "State") == "master", timeout=3)
+    mon = Monitor(topo["r1"])
+
+    r1.config.write_text(keepalived_config([inst(topo, "VI_one", 51, 150)]) + sync_group("SG_one", ["VI_one"]))
+    reply = b1.call(ROOT, MANAGER, "Reload")
+    assert [list(map(str, x)) for x in reply] == [["VI_one"], ["VI_1"], []], reply
+    wait_until("Reloaded", lambda: reloaded(mon), timeout=3)
+    sigs = mon.signals()
+    assert [payload(s) for s in sigs if s.get("member") == "Reloaded"] == [[["VI_one"], ["VI_1"], []]], sigs
+    removed = [a for _, a in objects_signals(mon, "InterfacesRemoved")]
+    assert removed == [[group_path("SG_1"), [SYNC_GROUP]], [path_of("VI_1"), [INSTANCE]]], removed
+    added = objects_signals(mon, "InterfacesAdded")
+    assert [p for p, _ in added] == [path_of("VI_one"), group_path("SG_one")], added
+    props = {k: v["data"] for k, v in added[0][1][1][INSTANCE].items()}
+    everything = b1.all(path_of("VI_one"))
+    assert set(props) == set(everything), f"InterfacesAdded lacks {set(everything) - set(props)}"
+    assert (props["Name"], props["State"], props["SyncGroup"], props["VirtualRouterId"]) == (
+        "VI_one", "master", "SG_one", 51), props
+    assert added[1][1][1][SYNC_GROUP]["Members"]["data"] == [path_of("VI_one")], added[1]
+    assert [s for s in sigs if s.get("member") == "StateChanged"] == [], "the renamed instance changed state"
+    assert b1.error(path_of("VI_1"), PROPS, "GetAll", INSTANCE)[0] == "org.freedesktop.DBus.Error.UnknownObject"
+    assert str(b1.call(ROOT, MANAGER, "GetInstance", "VI_one")) == path_of("VI_one") and holds(topo["r1"], vip)
     mon.stop()
 
 

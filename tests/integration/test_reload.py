@@ -2,15 +2,18 @@
 
 import signal
 
+import pytest
+
+from test_bus import INSTANCE, SYNC_GROUP, Bus, group_path, path_of, start_conf, sync_group
 from test_failover import CASES, holds, master_down_interval, skew_time, start, wait_master
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
 
 V3 = CASES["v3-ipv4"]
 
 
-def inst(topo, name, vrid, priority, vips):
+def inst(topo, name, vrid, priority, vips, **kw):
     return VrrpInstance(name=name, vrid=vrid, priority=priority, vips=[f"{v}/24" for v in vips],
-                        advert_int=V3["advert_int"])
+                        advert_int=V3["advert_int"], **kw)
 
 
 def reload(daemon, instances, marker_text):
@@ -70,3 +73,58 @@ def test_a_removed_instance_resigns_and_an_added_one_starts(topology, vrrpd_path
     wait_until(f"{vip3} on r1", lambda: holds(topo["r1"], vip3), timeout=master_down_interval(V3, 150) + 3)
     assert holds(topo["r1"], vip1), f"{vip1} of the untouched VI_1 went away"
     assert "removed 'VI_2'" in r1.log
+
+
+def faulty_pair(topo):
+    """VI_1, and VI_2 in FAULT of its own: it tracks trk0, a link of r1 left down."""
+    topo["r1"].sh("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
+    return [inst(topo, "VI_1", 51, 150, [topo.vip4(0)]),
+            inst(topo, "VI_2", 52, 150, [topo.vip4(1)], track_interfaces=["trk0"])]
+
+
+def states(bus, *names):
+    return tuple(bus.get(path_of(n), INSTANCE, "State") for n in names)
+
+
+@pytest.mark.parametrize("after", ["group-keeps-VI_1", "group-goes"])
+def test_a_member_held_in_fault_is_let_go_when_the_faulty_member_leaves_its_group(topology, vrrpd_path, after):
+    """VI_2, in FAULT of its own, holds VI_1 in FAULT through SG_1. A reload takes VI_2 out of SG_1 (SG_1 keeps
+    VI_1 alone, or goes altogether): nothing holds VI_1 any more, so it leaves FAULT and, alone on the LAN, becomes
+    master; VI_2 stays in FAULT."""
+    topo, vip = topology, topology.vip4(0)
+    insts = faulty_pair(topo)
+    r1 = start_conf(topo["r1"], keepalived_config(insts) + sync_group("SG_1", ["VI_1", "VI_2"]))
+    b1 = Bus(topo["r1"])
+    wait_until("VI_1 and VI_2 in fault", lambda: states(b1, "VI_1", "VI_2") == ("fault", "fault"), timeout=5)
+    assert b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "fault"
+
+    r1.reload(keepalived_config(insts) + (sync_group("SG_1", ["VI_1"]) if after == "group-keeps-VI_1" else ""))
+    wait_until(f"VI_1 master with {vip}", lambda: states(b1, "VI_1") == ("master",) and holds(topo["r1"], vip),
+               timeout=master_down_interval(V3, 150) + 3)
+    assert states(b1, "VI_2") == ("fault",), "VI_2's own fault went away with the reload"
+    assert "fault -> backup (sync-group)" in r1.log, f"VI_1 did not leave fault as a released member:\n{r1.log}"
+    if after == "group-keeps-VI_1":
+        wait_until("SG_1 master", lambda: b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "master", timeout=3)
+
+
+def test_a_faulty_member_joining_a_sync_group_takes_the_group_to_fault(topology, vrrpd_path):
+    """VI_1 is master on r1 (r2 backs it up), VI_2 in FAULT of its own, outside any group. A reload puts both in
+    SG_1: a member in FAULT forces the others to FAULT, so VI_1 resigns (priority 0) and r2 takes the VIP after its
+    Skew_Time, not a Master_Down_Interval. A second reload takes VI_2 out again: VI_1 is let go and, with preempt,
+    takes the VIP back."""
+    topo, vip = topology, topology.vip4(0)
+    insts = faulty_pair(topo)
+    r1 = start_conf(topo["r1"], keepalived_config(insts))
+    start(topo["r2"], [inst(topo, "VI_1", 51, 100, [vip])])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    b1 = Bus(topo["r1"])
+    assert states(b1, "VI_1", "VI_2") == ("master", "fault")
+
+    r1.reload(keepalived_config(insts) + sync_group("SG_1", ["VI_1", "VI_2"]))
+    wait_master(topo, "r2", vip, timeout=skew_time(V3, 100) + 1)
+    assert states(b1, "VI_1", "VI_2") == ("fault", "fault")
+    assert b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "fault"
+
+    r1.reload(keepalived_config(insts) + sync_group("SG_1", ["VI_1"]))
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    assert states(b1, "VI_1", "VI_2") == ("master", "fault")

@@ -373,3 +373,130 @@ TEST(sync_forced_fault_makes_a_master_resign_and_forced_backup_does_not) {
         ASSERT_TRUE(a.send_advert && a.remove_vips);
         ASSERT_EQ(a.advert_priority, 0);
 }
+
+/* A reload regroups the router's members: a new group of the members listed in idx takes them in as they
+ * stand (vrrp_sync_resync()), and the SYNC events it returns are stepped. How many it returned. */
+static size_t regroup(Router *r, VrrpSync *g, const size_t *idx, size_t n, usec_t now) {
+        const VrrpFsm *members[N_MAX];
+        VrrpSyncForce f;
+
+        for (size_t i = 0; i < n; i++)
+                members[i] = &r->fsm[idx[i]];
+        ASSERT_OK(vrrp_sync_init(g, members, n));
+        ASSERT_OK(vrrp_sync_resync(g, &f));
+        for (size_t i = 0; i < f.n; i++) {
+                size_t k = idx[f.items[i].member];
+
+                ASSERT_OK(vrrp_fsm_step(&r->fsm[k], &r->p[k], now,
+                                        &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = f.items[i].state },
+                                        &r->last[k]));
+        }
+        return f.n;
+}
+
+TEST(sync_resync_lets_go_a_member_whose_faulty_member_left_the_group) {
+        Router r;
+        VrrpSync g;
+        usec_t now;
+
+        started_masters(&r, &now);
+        apply(&r, 1, now + 10, ev(VRRP_EVENT_LINK_DOWN));
+        ASSERT_EQ(r.fsm[0].state, VRRP_STATE_FAULT);
+        /* member 1 leaves: member 0, alone, has no fault of its own */
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 0 }, 1, now + 20), 1);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_BACKUP);
+        ASSERT_EQ(r.fsm[0].state, VRRP_STATE_BACKUP);
+        ASSERT_EQ(r.last[0].reason, VRRP_REASON_SYNC_GROUP);
+        ASSERT_EQ(r.last[0].timer_at, now + 20 + 3609375);
+        ASSERT_EQ(r.fsm[1].state, VRRP_STATE_FAULT); /* its own fault stays */
+}
+
+TEST(sync_resync_forces_the_others_to_fault_when_a_faulty_member_joins) {
+        Router r;
+        VrrpSync g;
+        usec_t now;
+
+        started_masters(&r, &now);
+        r.p[2] = member_params(100); /* a third member, out of the group so far */
+        r.fsm[2] = started_member(&r.p[2]);
+        step(&r.fsm[2], &r.p[2], now + 10, ev(VRRP_EVENT_FAULT_SET));
+        ASSERT_EQ(r.fsm[2].state, VRRP_STATE_FAULT);
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 0, 1, 2 }, 3, now + 20), 2);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_FAULT);
+        for (size_t i = 0; i < 2; i++) {
+                ASSERT_EQ(r.fsm[i].state, VRRP_STATE_FAULT);
+                ASSERT_EQ(r.last[i].reason, VRRP_REASON_SYNC_GROUP);
+                ASSERT_TRUE(r.last[i].send_advert && r.last[i].remove_vips); /* priority 0 first */
+                ASSERT_EQ(r.last[i].advert_priority, 0);
+        }
+}
+
+TEST(sync_resync_takes_a_master_beside_a_backup_down) {
+        Router r;
+        VrrpSync g;
+        usec_t now;
+
+        started_masters(&r, &now);
+        r.p[2] = member_params(100);
+        r.fsm[2] = started_member(&r.p[2]); /* a backup joins two masters */
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 0, 1, 2 }, 3, now + 20), 2);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_BACKUP);
+        for (size_t i = 0; i < 3; i++)
+                ASSERT_EQ(r.fsm[i].state, VRRP_STATE_BACKUP);
+        ASSERT_TRUE(r.last[0].remove_vips && !r.last[0].send_advert);
+}
+
+TEST(sync_resync_of_a_settled_group_moves_nothing) {
+        Router r;
+        VrrpSync g;
+        usec_t now;
+
+        started_masters(&r, &now);
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 0, 1 }, 2, now + 20), 0);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_MASTER);
+        started_pair(&r);
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 1, 0 }, 2, T0 + 1), 0);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_BACKUP);
+        apply(&r, 0, T0 + 2, ev(VRRP_EVENT_FAULT_SET));
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 0, 1 }, 2, T0 + 3), 0);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_FAULT);
+        ASSERT_ERROR(vrrp_sync_resync(NULL, &(VrrpSyncForce){}), EINVAL);
+}
+
+TEST(sync_resync_sends_backups_that_all_want_master_to_master) {
+        Router r;
+        VrrpSync g;
+
+        started_pair(&r);
+        apply(&r, 1, T0 + 3218750, ev(VRRP_EVENT_TIMER));
+        ASSERT_TRUE(r.fsm[1].want_master);
+        /* alone in a group of its own, member 1 is the whole group and goes */
+        ASSERT_EQ(regroup(&r, &g, (const size_t[]){ 1 }, 1, T0 + 3218751), 1);
+        ASSERT_EQ(r.fsm[1].state, VRRP_STATE_MASTER);
+        ASSERT_EQ(r.last[1].reason, VRRP_REASON_MASTER_DOWN_TIMER);
+        ASSERT_EQ(vrrp_sync_state(&g), VRRP_STATE_MASTER);
+}
+
+TEST(sync_released_instance_no_longer_in_a_group_leaves_fault_as_any_instance) {
+        VrrpParams p = member_params(255), q = member_params(100);
+        VrrpFsm owner, plain;
+        VrrpActions a;
+
+        owner = VRRP_FSM_INIT;
+        step(&owner, &p, T0, ev(VRRP_EVENT_STARTUP));
+        plain = started_member(&q);
+        step(&owner, &p, T0 + 1, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_FAULT });
+        step(&plain, &q, T0 + 1, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_FAULT });
+        p.sync_group = q.sync_group = false; /* a reload took them out of the group */
+        a = step(&owner, &p, T0 + 2, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_BACKUP });
+        ASSERT_EQ(a.new_state, VRRP_STATE_MASTER);
+        ASSERT_TRUE(a.send_advert && a.add_vips && a.announce);
+        a = step(&plain, &q, T0 + 2, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_BACKUP });
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+        ASSERT_EQ(a.reason, VRRP_REASON_SYNC_GROUP);
+        ASSERT_EQ(a.timer_at, T0 + 2 + 3609375);
+        /* with a fault of its own it stays */
+        step(&plain, &q, T0 + 3, ev(VRRP_EVENT_LINK_DOWN));
+        a = step(&plain, &q, T0 + 4, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_BACKUP });
+        ASSERT_EQ(a.new_state, VRRP_STATE_FAULT);
+}
