@@ -6,6 +6,7 @@
 #include "conf/conf.h"
 #include "daemon.h"
 #include "manager.h"
+#include "process-sched.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -13,6 +14,7 @@ int daemon_run(Config *config, const char *config_path, const char *config_id, c
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
+        process_sched_apply(NULL, &config->global); /* before any socket opens, as keepalived's VRRP process */
         r = manager_new(config, config_path, config_id, hostname, &m);
         if (r < 0) {
                 conf_free(config);

@@ -10,6 +10,7 @@
 #include "instance.h"
 #include "manager-reload.h"
 #include "manager.h"
+#include "process-sched.h"
 #include "nl-ifaddr.h"
 #include "notify.h"
 #include "tick.h"
@@ -464,6 +465,7 @@ int manager_reload(Manager *m, ManagerReload *ret) {
                 ret->error = strdup("the new configuration could not be applied; nothing changed (see the log)");
                 return r;
         }
+        process_sched_apply(&running->global, &next->global); /* the old config goes in reload_commit() */
         reload_commit(m, next, items, ret);
         reload_items_free(items, next->n_instances); /* only the Instance pointers they no longer own */
         return 0;

@@ -131,8 +131,10 @@ typedef struct ConfGlobal {
         ConfFifo vrrp_notify_fifo;
         bool notify_priority_changes;
         int max_auto_priority;  /* 0: off */
-        int vrrp_priority;      /* nice value, 0 unless set */
-        bool vrrp_no_swap;
+        int vrrp_priority;      /* nice value, 0 unless set; not applied with vrrp_rt_priority */
+        bool vrrp_no_swap;      /* mlockall() */
+        int vrrp_rt_priority;   /* SCHED_RR priority 1..99; 0: not set */
+        usec_t vrrp_rlimit_rttime; /* RLIMIT_RTTIME; 0: not set (no limit) */
         bool enable_dbus;
         int smtp_alert;         /* CONF_UNSET, 0 or 1 */
         int smtp_alert_vrrp;

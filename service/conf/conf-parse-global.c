@@ -92,6 +92,20 @@ static int parse_max_auto_priority(ConfParser *p, const ConfStmt *st, const Conf
         return 0;
 }
 
+/* vrrp_rlimit_rttime USEC: microseconds of CPU a realtime process may run without blocking (RLIMIT_RTTIME);
+ * keepalived's range, 1 to 2^32 - 1. vrrp_rlimit_rtime is its old spelling, which keepalived still takes. */
+static int parse_rlimit_rttime(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        long v;
+
+        if (strcmp(kw->name, "vrrp_rlimit_rtime") == 0)
+                conf_diag_warning(p->d, &st->w[0].loc, "'vrrp_rlimit_rtime' is deprecated; use 'vrrp_rlimit_rttime'");
+        if (conf_parse_value_nargs(p, st, 1, 1, "microseconds from 1 to 4294967295") &&
+            conf_parse_value_long(p, &st->w[1], kw->name, 1, UINT32_MAX, &v))
+                g->vrrp_rlimit_rttime = (usec_t) v;
+        return 0;
+}
+
 #define G(f) offsetof(ConfGlobal, f)
 static const ConfKeyword global_keywords[] = {
         { "router_id", conf_parse_value_set_string, 0, G(router_id) },
@@ -124,6 +138,9 @@ static const ConfKeyword global_keywords[] = {
         { "max_auto_priority", parse_max_auto_priority },
         { "vrrp_priority", conf_parse_value_set_int, 0, G(vrrp_priority), -20, 19 },
         { "vrrp_no_swap", conf_parse_value_set_flag, 0, G(vrrp_no_swap) },
+        { "vrrp_rt_priority", conf_parse_value_set_int, 0, G(vrrp_rt_priority), 1, 99 },
+        { "vrrp_rlimit_rttime", parse_rlimit_rttime },
+        { "vrrp_rlimit_rtime", parse_rlimit_rttime },
         { "enable_dbus", conf_parse_value_set_flag, 0, G(enable_dbus) },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
         { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },

@@ -23,7 +23,7 @@ bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_
         return true;
 }
 
-bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret) {
+bool conf_parse_value_long(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, long *ret) {
         const char *s = tok->text;
         char *end = NULL;
         long v;
@@ -35,6 +35,15 @@ bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what,
                                 max);
                 return false;
         }
+        *ret = v;
+        return true;
+}
+
+bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret) {
+        long v;
+
+        if (!conf_parse_value_long(p, tok, what, min, max, &v))
+                return false;
         *ret = (int) v;
         return true;
 }

@@ -71,6 +71,7 @@ bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_
  * splits. */
 bool conf_parse_value_command(ConfParser *p, const ConfToken *tok, const char *command);
 bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret);
+bool conf_parse_value_long(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, long *ret);
 bool conf_parse_value_usec(ConfParser *p, const ConfToken *tok, const char *what, usec_t min, usec_t max,
                            usec_t *ret);
 bool conf_parse_value_flag(ConfParser *p, const ConfStmt *st, bool *ret);

@@ -105,6 +105,8 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "max_auto_priority", g->max_auto_priority);
         print_int(j, "vrrp_priority", g->vrrp_priority);
         print_bool(j, "vrrp_no_swap", g->vrrp_no_swap);
+        print_int(j, "vrrp_rt_priority", g->vrrp_rt_priority);
+        print_int(j, "vrrp_rlimit_rttime_usec", (int64_t) g->vrrp_rlimit_rttime);
         print_bool(j, "enable_dbus", g->enable_dbus);
         print_str(j, "vrrpd_privileged_group", g->privileged_group);
         conf_json_end_object(j);
