@@ -276,9 +276,11 @@ static void reload_resync(Manager *m, const ReloadItem *items, size_t n, const R
 }
 
 /* With the new instances in place: groups, notify queues and tracks for them; kept instances re-arm their
- * timers (and pick up a changed priority through tracking), the groups take in what changed in them, and
- * then added instances start, into groups that are settled. items[].old is only compared with NULL here: the
- * old instances are gone. */
+ * timers (and pick up a changed priority through tracking), the groups take in what changed in them (added
+ * members, not started yet, take no part), and then added instances start, into groups that are settled: an
+ * added member's start is a member event like any, so it goes master with a group that is master, or takes
+ * it to FAULT (vrrp_sync_member_changed(), through manager_on_instance_changed()). items[].old is only
+ * compared with NULL here: the old instances are gone. */
 static void reload_restart(Manager *m, const ReloadItem *items, size_t n, const ReloadSync *syncs) {
         int r;
 

@@ -20,16 +20,20 @@ static void force(VrrpSyncForce *ret, size_t member, VrrpState state) {
         ret->n++;
 }
 
+/* Members not running yet (INIT: a reload just added them) do not make a group of masters a backup one: they
+ * join it when they start (vrrp_sync_member_changed()). */
 static VrrpState derive_state(const VrrpSync *g) {
-        size_t n_master = 0;
+        size_t n_master = 0, n_running = 0;
 
         for (size_t i = 0; i < g->n_members; i++) {
                 if (g->members[i]->state == VRRP_STATE_FAULT || own_fault(g->members[i]))
                         return VRRP_STATE_FAULT;
                 if (g->members[i]->state == VRRP_STATE_MASTER)
                         n_master++;
+                if (is_running(g->members[i]))
+                        n_running++;
         }
-        return n_master == g->n_members ? VRRP_STATE_MASTER : VRRP_STATE_BACKUP;
+        return n_master > 0 && n_master == n_running ? VRRP_STATE_MASTER : VRRP_STATE_BACKUP;
 }
 
 int vrrp_sync_init(VrrpSync *g, const VrrpFsm *const *members, size_t n_members) {
@@ -105,6 +109,13 @@ static void member_in_fault(VrrpSync *g, size_t member, VrrpState old_state, Vrr
         force_all(g, SIZE_MAX, VRRP_STATE_BACKUP, ret);
 }
 
+/* It just started (left INIT, or STOPPED) as a backup, into a group that is master: it goes with the group,
+ * as any member that can go master in a MASTER group (keepalived's vrrp_sync_can_goto_master()). */
+static bool joins_master_group(const VrrpSync *g, const VrrpFsm *m, VrrpState old_state) {
+        return g->state == VRRP_STATE_MASTER && m->state == VRRP_STATE_BACKUP &&
+               (old_state == VRRP_STATE_INIT || old_state == VRRP_STATE_STOPPED);
+}
+
 int vrrp_sync_member_changed(VrrpSync *g, size_t member, VrrpState old_state, VrrpSyncForce *ret) {
         const VrrpFsm *m;
 
@@ -128,6 +139,8 @@ int vrrp_sync_member_changed(VrrpSync *g, size_t member, VrrpState old_state, Vr
                         force_all(g, SIZE_MAX, VRRP_STATE_MASTER, ret);
         } else if (m->state == VRRP_STATE_BACKUP && old_state == VRRP_STATE_MASTER)
                 force_all(g, member, VRRP_STATE_BACKUP, ret);
+        else if (joins_master_group(g, m, old_state))
+                force(ret, member, VRRP_STATE_MASTER);
         return 0;
 }
 

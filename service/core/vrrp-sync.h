@@ -17,7 +17,11 @@
  *    or every other member is master or wants to be; then every member not master yet is forced to
  *    MASTER. Otherwise all wait ("prefer backup state to avoid thrashing", vrrp_sync_can_goto_master());
  *  - a member goes MASTER on its own (an address owner): the others are forced to MASTER;
- *  - a master steps down to BACKUP: the other masters are forced to BACKUP. */
+ *  - a master steps down to BACKUP: the other masters are forced to BACKUP;
+ *  - a member starts (leaves INIT) as a backup into a group that is MASTER (a reload added it to a running
+ *    group): it is forced to MASTER with the group. Should another router master its VRID with a better
+ *    priority, it hears so and steps down, and the group follows (rule above): the group moves as one.
+ *    Members not started yet do not count in the group's state. */
 
 #include <stddef.h>
 
@@ -53,7 +57,9 @@ int vrrp_sync_member_changed(VrrpSync *g, size_t member, VrrpState old_state, Vr
  *    every member in FAULT is released and every master steps down to BACKUP, and a fresh election begins
  *    (keepalived prefers backup "to avoid thrashing", and takes a group to its lowest state on a reload);
  *  - else backups that all want master go MASTER together, and otherwise nothing moves.
- * The caller steps the SYNC events as for vrrp_sync_member_changed(). */
+ * Members not started yet (INIT) take no part: a group of masters stays MASTER, and takes them in when they
+ * start (keepalived takes such a group down to BACKUP and elects again; vrrpd keeps its masters' VIPs,
+ * DESIGN §1). The caller steps the SYNC events as for vrrp_sync_member_changed(). */
 int vrrp_sync_resync(VrrpSync *g, VrrpSyncForce *ret);
 
 VrrpState vrrp_sync_state(const VrrpSync *g);

@@ -128,3 +128,67 @@ def test_a_faulty_member_joining_a_sync_group_takes_the_group_to_fault(topology,
     r1.reload(keepalived_config(insts) + sync_group("SG_1", ["VI_1"]))
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
     assert states(b1, "VI_1", "VI_2") == ("master", "fault")
+
+
+def grouped(topo, *extra):
+    """SG_1 of VI_1 and VI_2 (priority 150), plus the instances in extra."""
+    insts = [inst(topo, "VI_1", 51, 150, [topo.vip4(0)]), inst(topo, "VI_2", 52, 150, [topo.vip4(1)]), *extra]
+    return keepalived_config(insts) + sync_group("SG_1", [i.name for i in insts])
+
+
+def master_group(topo):
+    """r1 runs SG_1 alone on the LAN: both members and the group master."""
+    r1 = start_conf(topo["r1"], grouped(topo))
+    b1 = Bus(topo["r1"])
+    wait_until("VI_1 and VI_2 master", lambda: states(b1, "VI_1", "VI_2") == ("master", "master"),
+               timeout=master_down_interval(V3, 150) + 3)
+    wait_until("SG_1 master", lambda: b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "master", timeout=3)
+    return r1, b1
+
+
+def add_vi_3(r1, topo, priority):
+    """Reloads r1 with VI_3 (VRID 53) added to SG_1, and waits for the daemon to say so; the log since then."""
+    marker = len(r1.log)
+    r1.reload(grouped(topo, inst(topo, "VI_3", 53, priority, [topo.vip4(2)])))
+    wait_until("the reload to add VI_3", lambda: "added 'VI_3'" in r1.log[marker:], timeout=5)
+    return marker
+
+
+def test_a_member_added_to_a_master_sync_group_goes_master_with_it(topology, vrrpd_path):
+    """SG_1 is master on r1. A reload adds VI_3 to it: VI_3 starts as a backup like any instance, then goes master
+    with its group at once (sync-group), not a Master_Down_Interval later by its own timer. The kept members never
+    move: no transition, no blink of their VIPs, and the group stays master."""
+    topo = topology
+    r1, b1 = master_group(topo)
+    mon = watch_deletions(topo["r1"])
+    marker = add_vi_3(r1, topo, 150)
+    wait_until("VI_3 master with its VIP",
+               lambda: states(b1, "VI_3") == ("master",) and holds(topo["r1"], topo.vip4(2)),
+               timeout=master_down_interval(V3, 150) + 3)
+    mon.stop()
+    assert b1.get(path_of("VI_3"), INSTANCE, "LastTransitionReason") == "sync-group", r1.log[marker:]
+    assert b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "master"
+    assert states(b1, "VI_1", "VI_2") == ("master", "master")
+    moved = [line for line in r1.log[marker:].splitlines() if "-> " in line and ("VI_1" in line or "VI_2" in line)]
+    assert not moved, f"the kept members moved: {moved}"
+    kept = (topo.vip4(0), topo.vip4(1))
+    deleted = [line for line in mon.log_text().splitlines()
+               if line.startswith("Deleted") and any(f" {v}/" in line for v in kept)]
+    assert not deleted, f"a kept member's VIP blinked during the reload: {deleted}"
+
+
+def test_a_member_added_to_a_master_sync_group_whose_vrid_r2_masters_takes_the_group_to_backup(topology,
+                                                                                               vrrpd_path):
+    """r2 is master of VRID 53 at priority 200; SG_1 is master on r1. A reload adds VI_3 (VRID 53, priority 100)
+    to SG_1: going master with its group, VI_3 hears r2's better adverts and steps down, and its group follows it
+    to backup (a master stepping down takes the others down): no member stays master beside a backup one."""
+    topo, vip3 = topology, topology.vip4(2)
+    start(topo["r2"], [inst(topo, "VI_3", 53, 200, [vip3])])
+    wait_master(topo, "r2", vip3, timeout=master_down_interval(V3, 200) + 3)
+    r1, b1 = master_group(topo)
+    add_vi_3(r1, topo, 100)
+    wait_until("SG_1 backup, every member with it",
+               lambda: states(b1, "VI_1", "VI_2", "VI_3") == ("backup",) * 3 and
+               b1.get(group_path("SG_1"), SYNC_GROUP, "State") == "backup", timeout=master_down_interval(V3, 100) + 3)
+    assert not any(holds(topo["r1"], topo.vip4(n)) for n in range(3)), topo["r1"].addresses()
+    assert holds(topo["r2"], vip3)

@@ -500,3 +500,85 @@ TEST(sync_released_instance_no_longer_in_a_group_leaves_fault_as_any_instance) {
         a = step(&plain, &q, T0 + 4, (VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = VRRP_STATE_BACKUP });
         ASSERT_EQ(a.new_state, VRRP_STATE_FAULT);
 }
+
+/* A reload adds member 2 to a group of two masters: before it starts it takes no part (the group stays
+ * MASTER, nothing moves); once it leaves INIT as a backup, it goes master with the group at once. */
+static void master_group_gains_a_member(Router *r, usec_t *ret_now) {
+        started_masters(r, ret_now);
+        r->n = 3;
+        r->p[2] = member_params(100);
+        r->fsm[2] = VRRP_FSM_INIT;
+        ASSERT_EQ(regroup(r, &r->g, (const size_t[]){ 0, 1, 2 }, 3, *ret_now + 10), 0);
+        ASSERT_EQ(vrrp_sync_state(&r->g), VRRP_STATE_MASTER);
+}
+
+TEST(sync_member_added_to_a_master_group_goes_master_when_it_starts) {
+        Router r;
+        usec_t now;
+
+        master_group_gains_a_member(&r, &now);
+        apply(&r, 2, now + 20, ev(VRRP_EVENT_STARTUP));
+        ASSERT_EQ(r.fsm[2].state, VRRP_STATE_MASTER);
+        ASSERT_EQ(r.last[2].old_state, VRRP_STATE_BACKUP); /* it made its own start first */
+        ASSERT_EQ(r.last[2].reason, VRRP_REASON_SYNC_GROUP);
+        ASSERT_TRUE(r.last[2].send_advert && r.last[2].add_vips && r.last[2].announce);
+        ASSERT_EQ(r.last[2].timer_at, now + 20 + USEC_PER_SEC);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_MASTER);
+        for (size_t i = 0; i < 2; i++) {
+                ASSERT_EQ(r.fsm[i].state, VRRP_STATE_MASTER);
+                ASSERT_FALSE(r.last[i].remove_vips); /* the kept masters never moved */
+        }
+}
+
+TEST(sync_member_added_to_a_master_group_takes_it_down_when_another_router_masters_its_vrid) {
+        Router r;
+        usec_t now;
+
+        master_group_gains_a_member(&r, &now);
+        apply(&r, 2, now + 20, ev(VRRP_EVENT_STARTUP));
+        /* the master of its VRID elsewhere has a better priority: it steps down, and the group with it */
+        apply(&r, 2, now + 30, advert(200));
+        ASSERT_EQ(r.last[2].reason, VRRP_REASON_HIGHER_PRIORITY);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_BACKUP);
+        for (size_t i = 0; i < 3; i++)
+                ASSERT_EQ(r.fsm[i].state, VRRP_STATE_BACKUP);
+        ASSERT_TRUE(r.last[0].remove_vips && r.last[1].remove_vips);
+        ASSERT_EQ(r.last[0].reason, VRRP_REASON_SYNC_GROUP);
+        /* the others' Master_Down_Timers fire: they wait, member 2 follows its master */
+        apply(&r, 0, now + 30 + 3609375, ev(VRRP_EVENT_TIMER));
+        apply(&r, 1, now + 30 + 3609375, ev(VRRP_EVENT_TIMER));
+        ASSERT_TRUE(r.fsm[0].want_master && r.fsm[1].want_master);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_BACKUP);
+        ASSERT_EQ(r.fsm[0].state, VRRP_STATE_BACKUP);
+}
+
+TEST(sync_member_added_to_a_master_group_in_fault_takes_the_group_to_fault) {
+        Router r;
+        usec_t now;
+
+        master_group_gains_a_member(&r, &now);
+        apply(&r, 2, now + 20, ev(VRRP_EVENT_LINK_DOWN));
+        apply(&r, 2, now + 20, ev(VRRP_EVENT_STARTUP));
+        ASSERT_EQ(r.fsm[2].state, VRRP_STATE_FAULT);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_FAULT);
+        for (size_t i = 0; i < 2; i++) {
+                ASSERT_EQ(r.fsm[i].state, VRRP_STATE_FAULT);
+                ASSERT_TRUE(r.last[i].send_advert && r.last[i].remove_vips);
+                ASSERT_EQ(r.last[i].advert_priority, 0);
+        }
+}
+
+TEST(sync_member_added_to_a_backup_group_starts_as_any_backup) {
+        Router r;
+
+        started_pair(&r);
+        r.n = 3;
+        r.p[2] = member_params(100);
+        r.fsm[2] = VRRP_FSM_INIT;
+        ASSERT_EQ(regroup(&r, &r.g, (const size_t[]){ 0, 1, 2 }, 3, T0 + 10), 0);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_BACKUP);
+        apply(&r, 2, T0 + 20, ev(VRRP_EVENT_STARTUP));
+        ASSERT_EQ(r.fsm[2].state, VRRP_STATE_BACKUP);
+        ASSERT_EQ(r.last[2].timer_at, T0 + 20 + 3609375);
+        ASSERT_EQ(vrrp_sync_state(&r.g), VRRP_STATE_BACKUP);
+}
