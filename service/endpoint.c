@@ -162,14 +162,11 @@ static bool endpoint_frames_work(Endpoint *e) {
 
 /* n adverts that all go the same way */
 static int endpoint_send_run(Endpoint *e, const SockVrrpSend *s, size_t n, bool frames) {
-        size_t sent = 0, dropped = 0;
-        int r;
+        size_t sent = 0;
 
         if (!frames)
                 return sock_vrrp_send(e->fd, e->family, e->ifindex, s, n, &sent);
-        r = sock_frame_send(e->frame_fd, e->family, e->ifindex, e->group_mac, s, n, &sent, &dropped);
-        e->tx_dropped += dropped;
-        return r;
+        return sock_frame_send(e->frame_fd, e->family, e->ifindex, e->group_mac, s, n, &sent);
 }
 
 int endpoint_flush(Endpoint *e) {

@@ -31,7 +31,6 @@ typedef struct Endpoint {
         uint64_t batch;            /* counts flushes: adverts queued since the last one belong to batch + 1 */
         int frame_fd;              /* sock-frame.h, opened at the first multicast send; -EOPNOTSUPP: not here */
         uint8_t group_mac[6];
-        uint64_t tx_dropped;       /* adverts the interface's queue refused */
         int garp_fd;               /* AF_PACKET, opened at the first announcement */
         VrrpGarpPacer garp_pacer;  /* vrrp_garp_interval / vrrp_gna_interval across the interface's instances */
         uint64_t drops_no_instance; /* adverts for a VRID nobody here runs */

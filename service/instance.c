@@ -28,6 +28,7 @@ static const char *const counter_table[_INSTANCE_COUNTER_MAX] = {
         [INSTANCE_RELEASED_MASTER] = "released-master",
         [INSTANCE_PRIORITY_ZERO_SENT] = "priority-zero-sent",
         [INSTANCE_PRIORITY_ZERO_RECEIVED] = "priority-zero-received",
+        [INSTANCE_ADVERTS_DROPPED] = "adverts-dropped",
 };
 
 const char *instance_counter_to_string(InstanceCounter c) {
@@ -201,6 +202,7 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
                         .src = i->src, .dst = i->dsts[k], .payload = payload, .len = i->tx_encoded_len,
                         .packet = i->tx_header_len ? payload - i->tx_header_len : NULL,
                         .packet_len = i->tx_header_len + i->tx_encoded_len,
+                        .dropped = &i->stats.counters[INSTANCE_ADVERTS_DROPPED],
                 });
                 if (r < 0)
                         break;

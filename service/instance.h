@@ -27,6 +27,7 @@ typedef enum InstanceCounter {
         INSTANCE_RELEASED_MASTER,
         INSTANCE_PRIORITY_ZERO_SENT,
         INSTANCE_PRIORITY_ZERO_RECEIVED,
+        INSTANCE_ADVERTS_DROPPED, /* sent as whole packets, refused by the interface's full queue */
         _INSTANCE_COUNTER_MAX,
 } InstanceCounter;
 

@@ -43,7 +43,7 @@ int sock_frame_open(int ifindex, size_t sndbuf, int *ret_fd) {
 }
 
 int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const SockVrrpSend *msgs, size_t n,
-                    size_t *ret_sent, size_t *ret_dropped) {
+                    size_t *ret_sent) {
         struct sockaddr_ll sll = {
                 .sll_family = AF_PACKET,
                 .sll_protocol = htons(family == AF_INET ? ETHERTYPE_IP : ETHERTYPE_IPV6),
@@ -52,7 +52,7 @@ int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const
         };
         struct mmsghdr mm[SOCK_VRRP_BATCH];
         struct iovec iov[SOCK_VRRP_BATCH];
-        size_t done = 0, sent = 0, dropped = 0;
+        size_t done = 0, sent = 0;
         int r = 0;
 
         memcpy(sll.sll_addr, mac, ETH_ALEN);
@@ -71,14 +71,15 @@ int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const
                         done += (size_t) m;
                         sent += (size_t) m;
                 } else if (m < 0 && errno == ENOBUFS) {
-                        done++; /* the queue refused this one: the next may fit, as through the IP layer */
-                        dropped++;
+                        /* the queue refused this one: the next may fit, as through the IP layer */
+                        if (msgs[done].dropped)
+                                (*msgs[done].dropped)++;
+                        done++;
                 } else {
                         r = m < 0 ? -errno : -EAGAIN;
                         break;
                 }
         }
         *ret_sent = sent;
-        *ret_dropped = dropped;
         return r;
 }

@@ -16,8 +16,8 @@
 int sock_frame_open(int ifindex, size_t sndbuf, int *ret_fd);
 
 /* Sends msgs[k].packet (whole IP packets of family) to the Ethernet address mac, batched with sendmmsg.
- * A frame the interface's queue refuses (ENOBUFS) is skipped and counted in *ret_dropped, as the IP layer
- * would drop it silently; the others go on. *ret_sent counts the frames sent, also on failure; -EAGAIN: the
- * socket's buffer is full. */
+ * A frame the interface's queue refuses (ENOBUFS) is skipped and counted in its msgs[k].dropped, where the IP
+ * layer would drop it silently; the others go on. *ret_sent counts the frames sent, also on failure;
+ * -EAGAIN: the socket's buffer is full. */
 int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const SockVrrpSend *msgs, size_t n,
-                    size_t *ret_sent, size_t *ret_dropped);
+                    size_t *ret_sent);

@@ -39,6 +39,7 @@ typedef struct SockVrrpSend {
         size_t len;
         const uint8_t *packet; /* NULL: through the IP layer only */
         size_t packet_len;
+        uint64_t *dropped;     /* counts it if the interface refuses the packet (sock-frame.h), or NULL */
 } SockVrrpSend;
 
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);
