@@ -7,10 +7,10 @@
 #include "announce.h"
 #include "conf/conf.h"
 #include "endpoint.h"
-#include "garp.h"
 #include "instance.h"
 #include "manager.h"
-#include "nl-vip.h"
+#include "os/garp.h"
+#include "os/nl-vip.h"
 #include "util/log.h"
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)

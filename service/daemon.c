@@ -6,7 +6,7 @@
 #include "conf/conf.h"
 #include "daemon.h"
 #include "manager.h"
-#include "process-sched.h"
+#include "os/process-sched.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

@@ -6,7 +6,7 @@
 #include "endpoint.h"
 #include "instance.h"
 #include "manager.h"
-#include "sock-frame.h"
+#include "os/sock-frame.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

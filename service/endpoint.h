@@ -8,7 +8,7 @@
 
 #include "core/vrrp-addr.h"
 #include "core/vrrp-garp.h"
-#include "sock-vrrp.h"
+#include "os/sock-vrrp.h"
 
 typedef struct Instance Instance;
 typedef struct Manager Manager;

@@ -4,7 +4,7 @@
 
 #include "core/vrrp-check.h"
 #include "core/vrrp-fsm.h"
-#include "nl-vip.h"
+#include "os/nl-vip.h"
 
 typedef struct ConfGlobal ConfGlobal;
 typedef struct ConfInstance ConfInstance;

@@ -10,8 +10,8 @@
 #include "core/vrrp-garp.h"
 #include "core/vrrp-packet.h"
 #include "instance-params.h"
-#include "sock-vrrp.h"
-#include "tracking.h"
+#include "os/sock-vrrp.h"
+#include "track/tracking.h"
 
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;

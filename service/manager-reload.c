@@ -4,17 +4,17 @@
 #include <sys/socket.h>
 
 #include "announce.h"
-#include "bus-manager.h"
+#include "bus/bus-manager.h"
 #include "conf/conf.h"
 #include "endpoint.h"
 #include "instance.h"
 #include "manager-reload.h"
 #include "manager.h"
-#include "process-sched.h"
-#include "nl-ifaddr.h"
-#include "notify.h"
+#include "os/nl-ifaddr.h"
+#include "os/process-sched.h"
+#include "script/notify.h"
 #include "tick.h"
-#include "tracking.h"
+#include "track/tracking.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

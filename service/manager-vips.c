@@ -6,12 +6,12 @@
 #include "conf/conf.h"
 #include "instance.h"
 #include "manager.h"
-#include "nft-accept.h"
-#include "nl-ifaddr.h"
-#include "nl-vip.h"
+#include "os/nft-accept.h"
+#include "os/nl-ifaddr.h"
+#include "os/nl-vip.h"
+#include "os/vip-record.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-#include "vip-record.h"
 
 /* The manager's side of VIPs (DESIGN §1, "no VIP is held twice"): each VIP is recorded under the runtime
  * directory before it is added and forgotten after it is removed, so the next run after a crash removes what

@@ -8,9 +8,9 @@
 
 #include "core/vrrp-fsm.h"
 #include "core/vrrp-sync.h"
-#include "garp.h"
-#include "manager-notify.h"
-#include "tracking.h"
+#include "os/garp.h"
+#include "script/manager-notify.h"
+#include "track/tracking.h"
 
 typedef struct Config Config;
 typedef struct Endpoint Endpoint;

@@ -5,7 +5,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "bus-auth.h"
+#include "bus/bus-auth.h"
 #include "conf/conf-model.h"
 #include "manager.h"
 #include "util/cleanup.h"

@@ -9,10 +9,10 @@
 #include <systemd/sd-bus.h>
 
 #include "announce.h"
-#include "bus-auth.h"
-#include "bus-errors.h"
-#include "bus-instance.h"
-#include "bus-util.h"
+#include "bus/bus-auth.h"
+#include "bus/bus-errors.h"
+#include "bus/bus-instance.h"
+#include "bus/bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"

@@ -6,12 +6,12 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 
-#include "bus-auth.h"
-#include "bus-errors.h"
-#include "bus-instance.h"
-#include "bus-manager.h"
-#include "bus-sync-group.h"
-#include "bus-util.h"
+#include "bus/bus-auth.h"
+#include "bus/bus-errors.h"
+#include "bus/bus-instance.h"
+#include "bus/bus-manager.h"
+#include "bus/bus-sync-group.h"
+#include "bus/bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager-reload.h"

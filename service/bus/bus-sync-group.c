@@ -5,10 +5,10 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
-#include "bus-errors.h"
-#include "bus-instance.h"
-#include "bus-sync-group.h"
-#include "bus-util.h"
+#include "bus/bus-errors.h"
+#include "bus/bus-instance.h"
+#include "bus/bus-sync-group.h"
+#include "bus/bus-util.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"

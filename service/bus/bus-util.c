@@ -7,7 +7,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "bus-util.h"
+#include "bus/bus-util.h"
 #include "util/cleanup.h"
 
 int bus_util_find(const char *path, const char *prefix, bus_util_lookup_t lookup, void *userdata,

@@ -4,8 +4,8 @@
 
 #include "conf/conf-check.h"
 #include "conf/conf-util.h"
-#include "util/cleanup.h"
 #include "conf/conf.h"
+#include "util/cleanup.h"
 
 static const char *family_name(int family) {
         return family == AF_INET6 ? "IPv6" : "IPv4";

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "garp.h"
+#include "os/garp.h"
 #include "util/cleanup.h"
 
 /* Gratuitous ARP and unsolicited NA. keepalived 2.2.7 (vrrp_arp.c, vrrp_ndisc.c) writes both as whole

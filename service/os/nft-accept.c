@@ -13,8 +13,8 @@
 
 #include <nftables/libnftables.h>
 
-#include "nft-accept.h"
-#include "nft-lib.h"
+#include "os/nft-accept.h"
+#include "os/nft-lib.h"
 #include "util/cleanup.h"
 
 struct NftAccept {

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "nft-lib.h"
+#include "os/nft-lib.h"
 
 /* NFT_LIB_LOAD(&lib, ctx_new) looks up "nft_ctx_new" into lib.ctx_new; false if it is missing. */
 #define NFT_LIB_LOAD(lib, field)                                                                            \

@@ -8,7 +8,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
-#include "nl-ifaddr.h"
+#include "os/nl-ifaddr.h"
 #include "util/cleanup.h"
 
 /* Address queries on a request socket (nl_vip_open()). Non-logging. A dump is a few kilobytes even on busy

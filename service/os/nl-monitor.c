@@ -11,7 +11,7 @@
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
 
-#include "nl-monitor.h"
+#include "os/nl-monitor.h"
 #include "util/cleanup.h"
 
 /* A non-blocking rtnetlink socket subscribed to link and address changes; the caller watches its fd in

@@ -8,7 +8,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/socket.h>
 
-#include "nl-vip.h"
+#include "os/nl-vip.h"
 #include "util/cleanup.h"
 
 /* VIPs through rtnetlink (libnl-route-3). Non-logging; returns negative errno: libnl's own codes are mapped

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "conf/conf-model.h"
-#include "process-sched.h"
+#include "os/process-sched.h"
 #include "util/log.h"
 
 /* The shipped unit forbids all of this (RestrictRealtime=yes, SystemCallFilter=~@resources, neither

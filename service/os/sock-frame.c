@@ -7,7 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include "sock-frame.h"
+#include "os/sock-frame.h"
 #include "util/cleanup.h"
 
 static int sock_frame_is_ethernet(int fd, int ifindex) {

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sock-vrrp.h"
+#include "os/sock-vrrp.h"
 
 /* Multicast adverts written whole, IP header included, on a send-only AF_PACKET datagram socket per
  * interface: the kernel adds the Ethernet header (the interface's own MAC as the source, so a MAC change

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "sock-vrrp.h"
+#include "os/sock-vrrp.h"
 #include "util/cleanup.h"
 
 /* Raw VRRP sockets, one per (interface, family). Non-logging: callers decide what a failure means. TTL and

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "os/vip-record.h"
 #include "util/cleanup.h"
-#include "vip-record.h"
 
 #define TMP_PREFIX ".tmp-"
 

@@ -4,10 +4,10 @@
 
 #include "conf/conf-model.h"
 #include "instance.h"
-#include "manager-notify.h"
 #include "manager.h"
-#include "notify.h"
-#include "script-config.h"
+#include "script/manager-notify.h"
+#include "script/notify.h"
+#include "script/script-config.h"
 #include "util/log.h"
 
 /* Notify scripts and FIFOs (issue 4), run by notify.c one at a time per instance or group, in order. */

@@ -9,7 +9,7 @@
 
 #include <systemd/sd-event.h>
 
-#include "notify.h"
+#include "script/notify.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

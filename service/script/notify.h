@@ -23,7 +23,7 @@
 #include <systemd/sd-event.h>
 
 #include "core/vrrp-time.h"
-#include "script-exec.h"
+#include "script/script-exec.h"
 
 #define NOTIFY_QUEUE_MAX 64
 #define NOTIFY_TIMEOUT_DEFAULT_USEC (60 * USEC_PER_SEC)

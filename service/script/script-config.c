@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 #include "conf/conf-model.h"
-#include "script-config.h"
-#include "script-security.h"
+#include "script/script-config.h"
+#include "script/script-security.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

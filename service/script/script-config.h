@@ -1,6 +1,6 @@
 #pragma once
 
-#include "script-exec.h"
+#include "script/script-exec.h"
 
 typedef struct ConfGlobal ConfGlobal;
 

@@ -17,8 +17,8 @@
 
 #include <systemd/sd-event.h>
 
-#include "script-exec.h"
-#include "script-security.h"
+#include "script/script-exec.h"
+#include "script/script-security.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

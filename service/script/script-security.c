@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "script-exec.h"
-#include "script-security.h"
+#include "script/script-exec.h"
+#include "script/script-security.h"
 #include "util/cleanup.h"
 
 typedef enum ScriptPathVerdict {

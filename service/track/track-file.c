@@ -6,7 +6,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "track-file.h"
+#include "track/track-file.h"
 #include "util/cleanup.h"
 
 struct TrackFile {

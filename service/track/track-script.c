@@ -5,7 +5,7 @@
 
 #include <systemd/sd-event.h>
 
-#include "track-script.h"
+#include "track/track-script.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

@@ -19,7 +19,7 @@
 
 #include "core/vrrp-time.h"
 #include "core/vrrp-track.h"
-#include "script-exec.h"
+#include "script/script-exec.h"
 
 #define TRACK_SCRIPT_INTERVAL_DEFAULT_USEC USEC_PER_SEC /* keepalived's VRRP_SCRIPT_DI */
 

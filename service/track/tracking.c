@@ -3,15 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus-instance.h"
+#include "bus/bus-instance.h"
 #include "conf/conf.h"
 #include "instance.h"
 #include "manager.h"
-#include "nl-monitor.h"
-#include "script-config.h"
-#include "track-file.h"
-#include "track-script.h"
-#include "tracking.h"
+#include "os/nl-monitor.h"
+#include "script/script-config.h"
+#include "track/track-file.h"
+#include "track/track-script.h"
+#include "track/tracking.h"
 #include "util/log.h"
 
 /* Health tracking (issue 4): vrrp_script results and tracked interfaces become the effective priority and

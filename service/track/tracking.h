@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "core/vrrp-track.h"
-#include "script-exec.h"
+#include "script/script-exec.h"
 
 typedef struct Config Config;
 typedef struct Instance Instance;

@@ -4,7 +4,7 @@
 #include <net/ethernet.h>
 #include <poll.h>
 
-#include "garp.h"
+#include "os/garp.h"
 #include "netns-test.h"
 
 /* Gratuitous ARP and unsolicited NA on a veth pair in a private network namespace: sent on va by

@@ -4,7 +4,7 @@
 #include <nftables/libnftables.h>
 
 #include "netns-test.h"
-#include "nft-accept.h"
+#include "os/nft-accept.h"
 
 /* Accept_Mode's nftables table in a private network namespace: datagrams between local addresses cross the
  * output and input hooks (through lo), so one namespace shows both drops. */

@@ -1,4 +1,4 @@
-#include "notify.h"
+#include "script/notify.h"
 #include "script-test.h"
 
 #define DEADLINE (5 * USEC_PER_SEC)

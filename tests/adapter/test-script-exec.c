@@ -1,7 +1,7 @@
 #include <sys/wait.h>
 
-#include "script-exec.h"
-#include "script-security.h"
+#include "script/script-exec.h"
+#include "script/script-security.h"
 #include "script-test.h"
 
 #define DEADLINE (5 * USEC_PER_SEC)

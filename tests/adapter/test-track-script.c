@@ -1,6 +1,6 @@
 #include "core/vrrp-track.h"
 #include "script-test.h"
-#include "track-script.h"
+#include "track/track-script.h"
 
 #define DEADLINE (5 * USEC_PER_SEC)
 #define MAX_EVENTS 16

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-#include "vip-record.h"
+#include "os/vip-record.h"
 #include "vtest.h"
 
 /* VIP records in a private temp dir: no root, no network. */
