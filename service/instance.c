@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -398,4 +399,36 @@ int instance_start(Instance *i) {
                         return r;
         }
         return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
+}
+
+/* Control from above (the bus): each steps the FSM like any event, and the adverts go out at once. */
+
+uint8_t instance_tracked_priority(const Instance *i) {
+        return i->tracked_priority > 0 ? i->tracked_priority : i->params.fsm.priority;
+}
+
+int instance_override_priority(Instance *i, uint8_t priority) {
+        int r;
+
+        assert(i);
+        assert(i->params.fsm.priority != VRRP_PRIORITY_OWNER);
+        i->priority_override = priority;
+        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY,
+                                           .priority = priority > 0 ? priority : instance_tracked_priority(i) });
+        manager_flush(i->manager);
+        return r;
+}
+
+int instance_set_maintenance(Instance *i, bool on) {
+        int r;
+
+        assert(i);
+        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on });
+        manager_flush(i->manager);
+        return r;
+}
+
+void instance_announce(Instance *i) {
+        assert(i);
+        announce_request(i, i->garp_params.master_repeat > 0 ? i->garp_params.master_repeat : 1);
 }

@@ -96,6 +96,14 @@ static inline void instance_prefetch(const Instance *i) {
 void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast);
 const char *instance_counter_to_string(InstanceCounter c);
 
+/* Control from above (the bus calls down): a runtime priority override (1–254; 0 drops it, back to what
+ * tracking says), which an address owner never takes; maintenance (on: resign with priority 0 and stay
+ * backup); one more round of gratuitous ARP / NA now, when master. */
+uint8_t instance_tracked_priority(const Instance *i);
+int instance_override_priority(Instance *i, uint8_t priority);
+int instance_set_maintenance(Instance *i, bool on);
+void instance_announce(Instance *i);
+
 static inline void instance_freep(Instance **p) {
         instance_free(*p);
 }

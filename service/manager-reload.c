@@ -3,11 +3,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "announce.h"
-#include "bus/bus-manager.h"
 #include "conf/conf.h"
 #include "endpoint.h"
 #include "instance.h"
+#include "listener.h"
 #include "manager-reload.h"
 #include "manager.h"
 #include "os/nl-ifaddr.h"
@@ -226,7 +228,7 @@ static bool reload_is_kept(const ReloadItem *items, size_t n, const Instance *ol
 }
 
 /* Instances the new config does not have resign (priority 0) and go; their notify queues finish first. */
-static void reload_remove(Manager *m, const ReloadItem *items, size_t n, ManagerReload *ret, size_t *n_removed) {
+static void reload_remove(Manager *m, const ReloadItem *items, size_t n, ReloadDiff *ret, size_t *n_removed) {
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *old = m->instances[k];
                 int r;
@@ -365,7 +367,7 @@ static ReloadSync *reload_syncs_before(Manager *m, const Config *next) {
 
 /* The names an instance the reload kept goes by in the lists: renamed, it is another object on the bus (its
  * path is its name), so the old name counts as removed and the new one as added; else changed, if it is. */
-static int reload_list_kept(const ReloadItem *it, ManagerReload *ret, size_t *n_added, size_t *n_removed,
+static int reload_list_kept(const ReloadItem *it, ReloadDiff *ret, size_t *n_added, size_t *n_removed,
                             size_t *n_changed) {
         int r;
 
@@ -376,16 +378,16 @@ static int reload_list_kept(const ReloadItem *it, ManagerReload *ret, size_t *n_
         return it->changed ? reload_strv_add(&ret->changed, n_changed, it->next->name) : 0;
 }
 
-static void reload_commit(Manager *m, Config *next, ReloadItem *items, ManagerReload *ret) {
+static void reload_commit(Manager *m, Config *next, ReloadItem *items, ReloadDiff *ret) {
         size_t n = next->n_instances, n_added = 0, n_removed = 0, n_changed = 0;
         Instance **olds = m->instances;
         size_t n_olds = m->n_instances;
         ReloadSync *syncs;
         Config *old_config;
 
-        ret->shown = bus_manager_shown(m); /* the bus announces what the reload changes in what it keeps */
-        reload_syncs_gone(m->config, next, &ret->syncs_removed);
-        reload_syncs_gone(next, m->config, &ret->syncs_added);
+        LISTENERS_EMIT(&m->listeners, reload_begin, ret);
+        reload_syncs_gone(m->config, next, &ret->groups_removed);
+        reload_syncs_gone(next, m->config, &ret->groups_added);
         m->reloading = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */
         reload_remove(m, items, n, ret, &n_removed);
         manager_flush(m); /* the resigning adverts sit in the old instances' buffers, which go below */
@@ -437,27 +439,52 @@ static char *reload_first_error(const ConfDiags *d) {
         return strdup("the configuration could not be loaded");
 }
 
-int manager_reload(Manager *m, ManagerReload *ret) {
+static void reload_strv_free(char **l) {
+        for (char **s = l; s && *s; s++)
+                free(*s);
+        free(l);
+}
+
+static void reload_diff_done(ReloadDiff *d) {
+        char **lists[] = { d->added, d->removed, d->changed, d->groups_added, d->groups_removed };
+
+        for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+                reload_strv_free(lists[k]);
+        *d = (ReloadDiff){};
+}
+
+void reload_result_done(ReloadResult *r) {
+        reload_strv_free(r->added);
+        reload_strv_free(r->removed);
+        reload_strv_free(r->changed);
+        free(r->error);
+        *r = (ReloadResult){};
+}
+
+static int reload_load(Manager *m, Config **ret, char **ret_error) {
         ConfLoadOptions o = { .config_id = m->config_id, .hostname = m->hostname };
-        ReloadItem *items = NULL;
-        Config *next = NULL, *running;
         ConfDiags d = {};
         int r;
 
-        *ret = (ManagerReload){};
-        r = conf_load_file(m->config_path, &o, &next, &d);
+        r = conf_load_file(m->config_path, &o, ret, &d);
         for (size_t k = 0; k < d.n_items; k++) {
                 _cleanup_free_ char *s = NULL;
 
                 if (conf_diag_format(&d.items[k], &s) >= 0)
                         log_full_errno(d.items[k].level == CONF_DIAG_ERROR ? LOG_ERR : LOG_WARNING, 0, "%s", s);
         }
-        if (r < 0) {
-                ret->error = reload_first_error(&d);
-                conf_diag_done(&d);
-                return r;
-        }
+        if (r < 0)
+                *ret_error = reload_first_error(&d);
         conf_diag_done(&d);
+        return r;
+}
+
+static int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
+        ReloadItem *items = NULL;
+        ReloadDiff diff = {};
+        Config *running;
+        int r;
+
         running = m->config;
         m->config = next; /* the new instances read their global settings from here */
         r = reload_prepare(m, next, &items);
@@ -468,20 +495,37 @@ int manager_reload(Manager *m, ManagerReload *ret) {
                 return r;
         }
         process_sched_apply(&running->global, &next->global); /* the old config goes in reload_commit() */
-        reload_commit(m, next, items, ret);
+        reload_commit(m, next, items, &diff);
         reload_items_free(items, next->n_instances); /* only the Instance pointers they no longer own */
+        LISTENERS_EMIT(&m->listeners, reload_end, &diff);
+        ret->added = TAKE_PTR(diff.added);
+        ret->removed = TAKE_PTR(diff.removed);
+        ret->changed = TAKE_PTR(diff.changed);
+        reload_diff_done(&diff);
         return 0;
 }
 
-void manager_reload_done(ManagerReload *r) {
-        char **lists[] = { r->added, r->removed, r->changed, r->syncs_added, r->syncs_removed };
+static void reload_log_names(const char *what, char **names) {
+        for (char **n = names; n && *n; n++)
+                log_info("reload: %s '%s'", what, *n);
+}
 
-        for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
-                for (char **s = lists[k]; s && *s; s++)
-                        free(*s);
-                free(lists[k]);
-        }
-        free(r->error);
-        bus_manager_shown_free(r->shown);
-        *r = (ManagerReload){};
+int manager_reload(Manager *m, const char *why, ReloadResult *ret) {
+        Config *next = NULL;
+        int r;
+
+        *ret = (ReloadResult){};
+        log_info("reloading %s, %s", m->config_path, why);
+        (void) sd_notify(0, "RELOADING=1");
+        r = reload_load(m, &next, &ret->error);
+        if (r >= 0)
+                r = reload_apply(m, next, ret);
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
+        if (r < 0)
+                return log_error_errno(r, "reload failed, the running configuration stays: %s",
+                                       ret->error ?: "unknown error");
+        reload_log_names("added", ret->added);
+        reload_log_names("removed", ret->removed);
+        reload_log_names("changed", ret->changed);
+        return 0;
 }

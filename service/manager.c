@@ -7,10 +7,10 @@
 #include <netlink/socket.h>
 #include <systemd/sd-daemon.h>
 
-#include "bus/bus-manager.h"
 #include "conf/conf.h"
 #include "endpoint.h"
 #include "instance.h"
+#include "listener.h"
 #include "manager-reload.h"
 #include "manager.h"
 #include "os/garp.h"
@@ -73,29 +73,10 @@ static int manager_on_stop_signal(sd_event_source *s, const struct signalfd_sigi
         return 0;
 }
 
-static void manager_log_names(const char *what, char **names) {
-        for (char **n = names; n && *n; n++)
-                log_info("reload: %s '%s'", what, *n);
-}
-
 static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-        ManagerReload r;
-        int k;
+        _cleanup_(reload_result_done) ReloadResult r = {};
 
-        log_info("SIGHUP: reloading %s", m->config_path);
-        (void) sd_notify(0, "RELOADING=1");
-        k = manager_reload(m, &r);
-        if (k < 0)
-                log_error("reload failed, the running configuration stays: %s", r.error ?: "unknown error");
-        else {
-                manager_log_names("added", r.added);
-                manager_log_names("removed", r.removed);
-                manager_log_names("changed", r.changed);
-                bus_manager_emit_reloaded(m, &r);
-        }
-        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
-        manager_reload_done(&r);
+        (void) manager_reload(userdata, "on SIGHUP", &r); /* logged; only Reload() can return the error */
         return 0;
 }
 
@@ -251,7 +232,7 @@ Manager *manager_free(Manager *m) {
         }
         if (m->vip_dirfd >= 0)
                 close(m->vip_dirfd);
-        sd_bus_flush_close_unref(m->bus);
+        listeners_done(&m->listeners);
         sd_event_source_disable_unref(m->monitor_source);
         if (m->monitor)
                 nl_socket_free(m->monitor);
@@ -331,7 +312,22 @@ void manager_retire_notify(Manager *m, Instance *i) {
         m->retired[m->n_retired++] = TAKE_PTR(i->notify);
 }
 
-static Instance *manager_find_instance(Manager *m, const char *name) {
+int manager_add_listener(Manager *m, const ListenerOps *ops, void *userdata) {
+        return listeners_add(&m->listeners, ops, userdata);
+}
+
+void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata) {
+        listeners_remove(&m->listeners, ops, userdata);
+}
+
+ManagerSync *manager_find_sync_group(Manager *m, const char *name) {
+        for (size_t k = 0; k < m->n_syncs; k++)
+                if (strcmp(m->syncs[k].name, name) == 0)
+                        return &m->syncs[k];
+        return NULL;
+}
+
+Instance *manager_find_instance(Manager *m, const char *name) {
         for (size_t k = 0; k < m->n_instances; k++)
                 if (strcmp(m->instances[k]->name, name) == 0)
                         return m->instances[k];
@@ -425,14 +421,14 @@ int manager_start(Manager *m) {
                         return log_error_errno(r, "%s: failed to start: %m", m->instances[k]->name);
         }
         manager_flush(m);
-        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it). */
-        r = bus_manager_setup(m);
-        if (r < 0)
-                log_warning("running without the bus: VRRP goes on, but nothing can watch or control it");
-        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running%s", m->n_instances,
-                          failed ? ", some failed to start" : "");
-        log_info("started %zu instance(s)%s", m->n_instances, failed ? "; see the errors above" : "");
+        m->n_failed = failed;
         return 0;
+}
+
+void manager_ready(Manager *m) {
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running%s", m->n_instances,
+                          m->n_failed ? ", some failed to start" : "");
+        log_info("started %zu instance(s)%s", m->n_instances, m->n_failed ? "; see the errors above" : "");
 }
 
 int manager_run(Manager *m) {
@@ -450,12 +446,9 @@ void manager_flush(Manager *m) {
 }
 
 static ManagerSync *manager_sync_of(Manager *m, const Instance *i) {
-        if (!i->conf->sync_group)
-                return NULL;
-        for (size_t k = 0; k < m->n_syncs; k++)
-                if (strcmp(m->syncs[k].name, i->conf->sync_group) == 0 && m->syncs[k].n_members > 0)
-                        return &m->syncs[k];
-        return NULL;
+        ManagerSync *s = i->conf->sync_group ? manager_find_sync_group(m, i->conf->sync_group) : NULL;
+
+        return s && s->n_members > 0 ? s : NULL;
 }
 
 /* After a step that changed something: notify scripts and FIFOs, then the sync group follows (forcing is
@@ -467,7 +460,7 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) 
         int r;
 
         manager_notify_instance(m, i, a);
-        bus_emit_instance_changed(m, i, a);
+        LISTENERS_EMIT(&m->listeners, instance_changed, i, a);
         if (!s || m->stopping || m->reloading)
                 return;
         group_before = vrrp_sync_state(&s->sync);

@@ -3,11 +3,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
 #include "core/vrrp-fsm.h"
 #include "core/vrrp-sync.h"
+#include "listener.h"
 #include "os/garp.h"
 #include "script/manager-notify.h"
 #include "track/tracking.h"
@@ -32,7 +32,7 @@ typedef struct ManagerSync {
 /* The daemon: one sd-event loop, its instances, their sockets, netlink, and the config they were built from. */
 typedef struct Manager {
         sd_event *event;
-        sd_bus *bus;
+        Listeners listeners; /* who hears what the daemon does (listener.h): the bus, notify scripts */
         Config *config;
         char *config_path;
         char *config_id;         /* what @ID lines were matched against, for reloads */
@@ -55,6 +55,7 @@ typedef struct Manager {
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
         ManagerSync *syncs;
         size_t n_syncs;
+        size_t n_failed;         /* instances of the config that could not start */
         bool stopping;
         bool reloading;          /* manager-reload.c is swapping instances: sync groups are being rebuilt */
         NotifyQueue **retired;   /* queues of removed instances, left to finish their stop scripts */
@@ -65,7 +66,15 @@ int manager_new(Config *config, const char *config_path, const char *config_id, 
                 Manager **ret);
 Manager *manager_free(Manager *m);
 int manager_start(Manager *m);
+/* Tells systemd that startup is over (READY=1), and the log how it went. */
+void manager_ready(Manager *m);
 int manager_run(Manager *m);
+
+/* For listeners (listener.h): registration, and lookups. */
+int manager_add_listener(Manager *m, const ListenerOps *ops, void *userdata);
+void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata);
+Instance *manager_find_instance(Manager *m, const char *name);
+ManagerSync *manager_find_sync_group(Manager *m, const char *name);
 
 /* Called by instances and endpoints. */
 void manager_flush(Manager *m);

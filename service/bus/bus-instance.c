@@ -8,11 +8,11 @@
 
 #include <systemd/sd-bus.h>
 
-#include "announce.h"
 #include "bus/bus-auth.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-util.h"
+#include "bus/bus.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
@@ -22,23 +22,16 @@
 /* org.vrrpd.Vrrp1.Instance (DESIGN §3): one fallback vtable under /org/vrrpd/Vrrp1/instance, objects found
  * by name (escaped with sd_bus_path_encode), as networkd serves its links. */
 
-Instance *bus_instance_find(Manager *m, const char *name) {
-        for (size_t k = 0; k < m->n_instances; k++)
-                if (strcmp(m->instances[k]->name, name) == 0)
-                        return m->instances[k];
-        return NULL;
-}
-
 int bus_instance_path(const Instance *i, char **ret) {
         return sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, i->name, ret);
 }
 
 static void *bus_instance_lookup(void *userdata, const char *name) {
-        return bus_instance_find(userdata, name);
+        return manager_find_instance(((Bus *) userdata)->manager, name);
 }
 
 static const char *bus_instance_name_at(void *userdata, size_t k) {
-        return ((Manager *) userdata)->instances[k]->name;
+        return ((Bus *) userdata)->manager->instances[k]->name;
 }
 
 static int bus_instance_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
@@ -48,9 +41,9 @@ static int bus_instance_object_find(sd_bus *bus, const char *path, const char *i
 
 static int bus_instance_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
                                         sd_bus_error *error) {
-        Manager *m = userdata;
+        Bus *b = userdata;
 
-        return bus_util_node_paths(VRRPD_BUS_INSTANCE_PREFIX, m->n_instances, bus_instance_name_at, m,
+        return bus_util_node_paths(VRRPD_BUS_INSTANCE_PREFIX, b->manager->n_instances, bus_instance_name_at, b,
                                    ret_nodes);
 }
 
@@ -202,29 +195,19 @@ BUS_GETTER(property_get_statistics) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static void bus_instance_emit(Instance *i, const char *const *names) {
+static void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        if (!i->manager->bus)
-                return;
         r = bus_instance_path(i, &path);
         if (r >= 0)
-                r = sd_bus_emit_properties_changed_strv(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
-                                                        (char **) names);
+                r = sd_bus_emit_properties_changed_strv(bus, path, VRRPD_BUS_INSTANCE_INTERFACE, (char **) names);
         if (r < 0)
                 log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
 }
 
-static int bus_instance_step(Instance *i, const VrrpEvent *ev, sd_bus_error *error) {
-        int r;
-
-        r = instance_step(i, ev);
-        manager_flush(i->manager);
-        if (r < 0)
-                return sd_bus_error_set_errnof(error, r, "%s: the state machine refused the change: %m",
-                                               i->name);
-        return 0;
+static int bus_instance_refused(sd_bus_error *error, const Instance *i, int r) {
+        return sd_bus_error_set_errnof(error, r, "%s: the state machine refused the change: %m", i->name);
 }
 
 static int method_set_priority(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -246,29 +229,25 @@ static int method_set_priority(sd_bus_message *m, void *userdata, sd_bus_error *
                 return sd_bus_error_setf(error, VRRPD_ERROR_NOT_PERMITTED,
                                          "%s: an address owner keeps priority 255", i->name);
         log_info("%s: priority set to %u over the bus", i->name, prio);
-        i->priority_override = prio;
-        r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = prio }, error);
+        r = instance_override_priority(i, prio);
         if (r < 0)
-                return r;
+                return bus_instance_refused(error, i, r);
         return sd_bus_reply_method_return(m, NULL);
 }
 
 static int method_reset_priority(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Instance *i = userdata;
-        uint8_t prio;
         int r;
 
         r = bus_auth_check_operator(i->manager, m, error);
         if (r < 0)
                 return r;
         if (i->params.fsm.priority != VRRP_PRIORITY_OWNER && i->priority_override > 0) {
-                prio = i->tracked_priority > 0 ? i->tracked_priority : i->params.fsm.priority;
-                log_info("%s: priority override dropped over the bus, back to %u", i->name, prio);
-                i->priority_override = 0;
-                r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = prio },
-                                      error);
+                log_info("%s: priority override dropped over the bus, back to %u", i->name,
+                         instance_tracked_priority(i));
+                r = instance_override_priority(i, 0);
                 if (r < 0)
-                        return r;
+                        return bus_instance_refused(error, i, r);
         }
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -285,11 +264,10 @@ static int method_set_maintenance(sd_bus_message *m, void *userdata, sd_bus_erro
                 return r;
         if ((bool) on != i->fsm.maintenance) {
                 log_info("%s: maintenance %s over the bus", i->name, on ? "on" : "off");
-                r = bus_instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on },
-                                      error);
+                r = instance_set_maintenance(i, on);
                 if (r < 0)
-                        return r;
-                bus_instance_emit(i, (const char *const[]){ "Maintenance", NULL });
+                        return bus_instance_refused(error, i, r);
+                bus_instance_emit(sd_bus_message_get_bus(m), i, (const char *const[]){ "Maintenance", NULL });
         }
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -305,7 +283,7 @@ static int method_send_gratuitous_arp(sd_bus_message *m, void *userdata, sd_bus_
                 return sd_bus_error_setf(error, VRRPD_ERROR_NOT_PERMITTED,
                                          "%s is %s: only a master announces its virtual addresses", i->name,
                                          vrrp_state_to_string(i->fsm.state));
-        announce_request(i, i->garp_params.master_repeat > 0 ? i->garp_params.master_repeat : 1);
+        instance_announce(i);
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -357,15 +335,15 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-int bus_instance_setup(Manager *m, sd_bus *bus) {
+int bus_instance_add_objects(Bus *b) {
         int r;
 
-        r = sd_bus_add_fallback_vtable(bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
-                                       instance_vtable, bus_instance_object_find, m);
+        r = sd_bus_add_fallback_vtable(b->bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
+                                       instance_vtable, bus_instance_object_find, b);
         if (r < 0)
                 return log_error_errno(r, "failed to register the instance objects: %m");
-        r = sd_bus_add_node_enumerator(bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, bus_instance_node_enumerator,
-                                       m);
+        r = sd_bus_add_node_enumerator(b->bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, bus_instance_node_enumerator,
+                                       b);
         if (r < 0)
                 return log_error_errno(r, "failed to register the instance enumerator: %m");
         return 0;
@@ -373,7 +351,7 @@ int bus_instance_setup(Manager *m, sd_bus *bus) {
 
 /* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks are not among
  * them: a step never changes them (bus_instance_emit_tracks() says when they do). */
-void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
+void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a) {
         const char *names[8];
         size_t n = 0;
 
@@ -388,33 +366,31 @@ void bus_instance_emit_changed(Instance *i, const VrrpActions *a) {
                 names[n++] = "MasterAddress";
         names[n] = NULL;
         if (n > 0)
-                bus_instance_emit(i, names);
+                bus_instance_emit(b->bus, i, names);
 }
 
-void bus_instance_emit_tracks(Instance *i) {
-        bus_instance_emit(i, (const char *const[]){ "Tracks", NULL });
+void bus_instance_emit_tracks(Bus *b, Instance *i) {
+        bus_instance_emit(b->bus, i, (const char *const[]){ "Tracks", NULL });
 }
 
-int bus_instance_shown(Instance *i, char ***ret) {
+int bus_instance_shown(Bus *b, Instance *i, char ***ret) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_instance_path(i, &path);
         if (r < 0)
                 return r;
-        return bus_util_shown(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i, ret);
+        return bus_util_shown(b->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i, ret);
 }
 
-void bus_instance_emit_shown_changes(Instance *i, char *const *before) {
+void bus_instance_emit_shown_changes(Bus *b, Instance *i, char *const *before) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        if (!i->manager->bus)
-                return;
         r = bus_instance_path(i, &path);
         if (r >= 0)
-                r = bus_util_emit_shown_changes(i->manager->bus, path, VRRPD_BUS_INSTANCE_INTERFACE,
-                                                instance_vtable, i, before);
+                r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i,
+                                                before);
         if (r < 0)
                 log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
 }

@@ -1,22 +1,20 @@
 #pragma once
 
-#include <systemd/sd-bus.h>
-
 #include "core/vrrp-fsm.h"
 
+typedef struct Bus Bus;
 typedef struct Instance Instance;
-typedef struct Manager Manager;
 
-/* org.vrrpd.Vrrp1.Instance objects under /org/vrrpd/Vrrp1/instance (DESIGN §3). */
-int bus_instance_setup(Manager *m, sd_bus *bus);
+/* org.vrrpd.Vrrp1.Instance objects under /org/vrrpd/Vrrp1/instance (DESIGN §3), found by name through the
+ * manager, as networkd serves its links. */
+int bus_instance_add_objects(Bus *b);
 int bus_instance_path(const Instance *i, char **ret);
-Instance *bus_instance_find(Manager *m, const char *name);
-/* PropertiesChanged for what a step changed; nothing without a bus. */
-void bus_instance_emit_changed(Instance *i, const VrrpActions *a);
+/* PropertiesChanged for what a step changed. */
+void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a);
 /* PropertiesChanged for Tracks, after a track's result changed what it shows (whether or not the effective
- * priority moves: under a SetPriority override it does not); nothing without a bus. */
-void bus_instance_emit_tracks(Instance *i);
+ * priority moves: under a SetPriority override it does not). */
+void bus_instance_emit_tracks(Bus *b, Instance *i);
 /* What i shows in its change-emitting properties (bus_util_shown()), and after a reload PropertiesChanged
- * for those that show something else now; nothing without a bus. */
-int bus_instance_shown(Instance *i, char ***ret);
-void bus_instance_emit_shown_changes(Instance *i, char *const *before);
+ * for those that show something else now. */
+int bus_instance_shown(Bus *b, Instance *i, char ***ret);
+void bus_instance_emit_shown_changes(Bus *b, Instance *i, char *const *before);

@@ -9,6 +9,7 @@
 #include "bus/bus-instance.h"
 #include "bus/bus-sync-group.h"
 #include "bus/bus-util.h"
+#include "bus/bus.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
@@ -16,19 +17,12 @@
 #include "util/log.h"
 
 /* The groups are rebuilt on every reload, so objects are found by name each time, never kept. */
-static ManagerSync *bus_sync_group_find(Manager *m, const char *name) {
-        for (size_t k = 0; k < m->n_syncs; k++)
-                if (strcmp(m->syncs[k].name, name) == 0)
-                        return &m->syncs[k];
-        return NULL;
-}
-
 static void *bus_sync_group_lookup(void *userdata, const char *name) {
-        return bus_sync_group_find(userdata, name);
+        return manager_find_sync_group(((Bus *) userdata)->manager, name);
 }
 
 static const char *bus_sync_group_name_at(void *userdata, size_t k) {
-        return ((Manager *) userdata)->syncs[k].name;
+        return ((Bus *) userdata)->manager->syncs[k].name;
 }
 
 static int bus_sync_group_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
@@ -38,9 +32,9 @@ static int bus_sync_group_object_find(sd_bus *bus, const char *path, const char 
 
 static int bus_sync_group_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***ret_nodes,
                                           sd_bus_error *error) {
-        Manager *m = userdata;
+        Bus *b = userdata;
 
-        return bus_util_node_paths(VRRPD_BUS_SYNC_GROUP_PREFIX, m->n_syncs, bus_sync_group_name_at, m,
+        return bus_util_node_paths(VRRPD_BUS_SYNC_GROUP_PREFIX, b->manager->n_syncs, bus_sync_group_name_at, b,
                                    ret_nodes);
 }
 
@@ -84,23 +78,23 @@ static const sd_bus_vtable sync_group_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-int bus_sync_group_setup(Manager *m, sd_bus *bus) {
+int bus_sync_group_add_objects(Bus *b) {
         int r;
 
-        r = sd_bus_add_fallback_vtable(bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
+        r = sd_bus_add_fallback_vtable(b->bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
                                        VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable,
-                                       bus_sync_group_object_find, m);
+                                       bus_sync_group_object_find, b);
         if (r < 0)
                 return log_error_errno(r, "failed to register the sync group objects: %m");
-        r = sd_bus_add_node_enumerator(bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
-                                       bus_sync_group_node_enumerator, m);
+        r = sd_bus_add_node_enumerator(b->bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
+                                       bus_sync_group_node_enumerator, b);
         if (r < 0)
                 return log_error_errno(r, "failed to register the sync group enumerator: %m");
         return 0;
 }
 
 typedef struct BusSyncEmit {
-        Manager *manager;
+        Bus *bus;
         char *name;
 } BusSyncEmit;
 
@@ -116,10 +110,10 @@ static int bus_sync_group_on_defer(sd_event_source *source, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        if (e->manager->bus && bus_sync_group_find(e->manager, e->name)) {
+        if (manager_find_sync_group(e->bus->manager, e->name)) {
                 r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, e->name, &path);
                 if (r >= 0)
-                        r = sd_bus_emit_properties_changed(e->manager->bus, path,
+                        r = sd_bus_emit_properties_changed(e->bus->bus, path,
                                                            VRRPD_BUS_SYNC_GROUP_INTERFACE, "State", NULL);
                 if (r < 0)
                         log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m",
@@ -130,14 +124,14 @@ static int bus_sync_group_on_defer(sd_event_source *source, void *userdata) {
         return 0;
 }
 
-/* manager_on_instance_changed() tells us before the group has followed its member, so the group's State goes
- * out from the loop's next iteration, after the forced members' own signals. */
-void bus_sync_group_member_changed(Manager *m, const Instance *member) {
+/* A member's change reaches the bus before the group has followed it, so the group's State goes out from the
+ * loop's next iteration, after the forced members' own signals. */
+void bus_sync_group_member_changed(Bus *b, const Instance *member) {
         _cleanup_(sd_event_source_unrefp) sd_event_source *source = NULL;
         BusSyncEmit *e;
         int r;
 
-        if (!m->bus || !member->conf->sync_group)
+        if (!member->conf->sync_group)
                 return;
         e = calloc(1, sizeof(*e));
         if (!e || !(e->name = strdup(member->conf->sync_group))) {
@@ -145,8 +139,8 @@ void bus_sync_group_member_changed(Manager *m, const Instance *member) {
                 log_oom();
                 return;
         }
-        e->manager = m;
-        r = sd_event_add_defer(m->event, &source, bus_sync_group_on_defer, e);
+        e->bus = b;
+        r = sd_event_add_defer(b->manager->event, &source, bus_sync_group_on_defer, e);
         if (r < 0) {
                 bus_sync_emit_free(e);
                 log_debug_errno(r, "sync group '%s': cannot schedule its State signal, ignoring: %m",
@@ -158,26 +152,26 @@ void bus_sync_group_member_changed(Manager *m, const Instance *member) {
         (void) sd_event_source_set_floating(source, true);
 }
 
-int bus_sync_group_shown(Manager *m, ManagerSync *s, char ***ret) {
+int bus_sync_group_shown(Bus *b, ManagerSync *s, char ***ret) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, s->name, &path);
         if (r < 0)
                 return r;
-        return bus_util_shown(m->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable, s, ret);
+        return bus_util_shown(b->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable, s, ret);
 }
 
-void bus_sync_group_emit_shown_changes(Manager *m, const char *name, char *const *before) {
+void bus_sync_group_emit_shown_changes(Bus *b, const char *name, char *const *before) {
         _cleanup_free_ char *path = NULL;
-        ManagerSync *s = bus_sync_group_find(m, name);
+        ManagerSync *s = manager_find_sync_group(b->manager, name);
         int r;
 
-        if (!m->bus || !s)
+        if (!s)
                 return;
         r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, name, &path);
         if (r >= 0)
-                r = bus_util_emit_shown_changes(m->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE,
                                                 sync_group_vtable, s, before);
         if (r < 0)
                 log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m", name);

@@ -1,16 +1,14 @@
 #pragma once
 
-#include <systemd/sd-bus.h>
-
+typedef struct Bus Bus;
 typedef struct Instance Instance;
-typedef struct Manager Manager;
 typedef struct ManagerSync ManagerSync;
 
 /* org.vrrpd.Vrrp1.SyncGroup objects under /org/vrrpd/Vrrp1/sync_group (DESIGN §3). */
-int bus_sync_group_setup(Manager *m, sd_bus *bus);
+int bus_sync_group_add_objects(Bus *b);
 /* A member changed state: the group's State goes out once the group has followed (deferred to the loop). */
-void bus_sync_group_member_changed(Manager *m, const Instance *member);
+void bus_sync_group_member_changed(Bus *b, const Instance *member);
 /* What group s shows in its change-emitting properties (bus_util_shown()), and after a reload
  * PropertiesChanged for those that the group of that name, if there still is one, shows otherwise now. */
-int bus_sync_group_shown(Manager *m, ManagerSync *s, char ***ret);
-void bus_sync_group_emit_shown_changes(Manager *m, const char *name, char *const *before);
+int bus_sync_group_shown(Bus *b, ManagerSync *s, char ***ret);
+void bus_sync_group_emit_shown_changes(Bus *b, const char *name, char *const *before);

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus/bus-instance.h"
 #include "conf/conf.h"
 #include "instance.h"
+#include "listener.h"
 #include "manager.h"
 #include "os/nl-monitor.h"
 #include "script/script-config.h"
@@ -48,7 +48,7 @@ static bool tracking_set_state(Instance *i, size_t n, VrrpTrackState state) {
  * effect. */
 static void tracking_changed(Instance *i, bool mine, bool shown) {
         if (shown)
-                bus_instance_emit_tracks(i);
+                LISTENERS_EMIT(&i->manager->listeners, tracks_changed, i);
         if (mine)
                 (void) tracking_apply(i);
 }

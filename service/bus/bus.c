@@ -1,0 +1,140 @@
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <systemd/sd-bus.h>
+
+#include "bus/bus-errors.h"
+#include "bus/bus-instance.h"
+#include "bus/bus-manager.h"
+#include "bus/bus-shown.h"
+#include "bus/bus-sync-group.h"
+#include "bus/bus.h"
+#include "instance.h"
+#include "listener.h"
+#include "manager-reload.h"
+#include "manager.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+#define BUS_NAME "org.vrrpd.Vrrp1"
+
+static usec_t bus_now_realtime(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+/* StateChanged, then PropertiesChanged of the instance, and later of its sync group. */
+static void bus_on_instance_changed(void *userdata, Instance *i, const VrrpActions *a) {
+        _cleanup_free_ char *path = NULL;
+        Bus *b = userdata;
+        int r;
+
+        if (!b->bus)
+                return;
+        if (a->state_changed) {
+                r = bus_instance_path(i, &path);
+                if (r >= 0)
+                        r = sd_bus_emit_signal(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged",
+                                               "ossss", path, i->name, vrrp_state_to_string(a->old_state),
+                                               vrrp_state_to_string(a->new_state),
+                                               vrrp_reason_to_string(a->reason));
+                if (r < 0)
+                        log_debug_errno(r, "%s: failed to emit StateChanged, ignoring: %m", i->name);
+                bus_sync_group_member_changed(b, i);
+        }
+        bus_instance_emit_changed(b, i, a);
+}
+
+static void bus_on_tracks_changed(void *userdata, Instance *i) {
+        Bus *b = userdata;
+
+        if (b->bus)
+                bus_instance_emit_tracks(b, i);
+}
+
+/* Before anything changes: what the objects show, to announce afterwards what the reload changed. */
+static void bus_on_reload_begin(void *userdata, const ReloadDiff *diff) {
+        Bus *b = userdata;
+
+        b->shown = bus_shown_free(b->shown);
+        if (b->bus && !diff->initial)
+                b->shown = bus_shown_new(b);
+}
+
+static void bus_on_reload_end(void *userdata, const ReloadDiff *diff) {
+        Bus *b = userdata;
+
+        if (b->bus && !diff->initial) {
+                b->last_reload_usec = bus_now_realtime();
+                bus_manager_emit_reloaded(b, diff);
+        }
+        b->shown = bus_shown_free(b->shown);
+}
+
+static const ListenerOps bus_listener = {
+        .reload_begin = bus_on_reload_begin,
+        .reload_end = bus_on_reload_end,
+        .instance_changed = bus_on_instance_changed,
+        .tracks_changed = bus_on_tracks_changed,
+};
+
+int bus_new(Manager *m, Bus **ret) {
+        _cleanup_free_ Bus *b = NULL;
+        int r;
+
+        assert(m);
+        assert(ret);
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return log_oom();
+        *b = (Bus){ .manager = m, .started_usec = bus_now_realtime() };
+        r = manager_add_listener(m, &bus_listener, b);
+        if (r < 0)
+                return log_oom();
+        *ret = TAKE_PTR(b);
+        return 0;
+}
+
+Bus *bus_free(Bus *b) {
+        if (!b)
+                return NULL;
+        manager_remove_listener(b->manager, &bus_listener, b);
+        bus_shown_free(b->shown);
+        sd_bus_flush_close_unref(b->bus);
+        free(b);
+        return NULL;
+}
+
+/* With b->bus connected: the objects, the name, the loop. */
+static int bus_serve(Bus *b) {
+        int r;
+
+        r = bus_manager_add_objects(b);
+        if (r < 0)
+                return r;
+        r = sd_bus_request_name(b->bus, BUS_NAME, 0);
+        if (r < 0)
+                return log_error_errno(r, "failed to take the bus name " BUS_NAME ": %m");
+        r = sd_bus_attach_event(b->bus, b->manager->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return log_error_errno(r, "failed to attach the bus to the event loop: %m");
+        return 0;
+}
+
+int bus_start(Bus *b) {
+        int r;
+
+        assert(b);
+        assert(!b->bus);
+        r = sd_bus_open_system_with_description(&b->bus, "vrrpd");
+        if (r < 0)
+                return log_error_errno(r, "failed to connect to the system bus: %m");
+        r = bus_serve(b);
+        if (r < 0)
+                b->bus = sd_bus_flush_close_unref(b->bus); /* and every object registered on it */
+        return r;
+}

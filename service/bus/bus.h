@@ -1,0 +1,33 @@
+#pragma once
+
+/* org.vrrpd.Vrrp1 on the system bus (DESIGN §3): a listener of the daemon (listener.h). It hears what the
+ * daemon does and says it on the bus (StateChanged, PropertiesChanged, the ObjectManager's signals,
+ * Reloaded); its methods call down into the daemon (manager.h, instance.h). Nothing outside bus/ includes a
+ * bus header but the composition root. */
+
+#include <systemd/sd-bus.h>
+
+#include "core/vrrp-time.h"
+
+typedef struct BusShown BusShown;
+typedef struct Manager Manager;
+
+typedef struct Bus {
+        Manager *manager;
+        sd_bus *bus;             /* NULL until bus_start() succeeds: until then nothing is said */
+        usec_t started_usec;     /* realtime, for StartedUSec */
+        usec_t last_reload_usec; /* realtime, for LastReloadUSec */
+        BusShown *shown;         /* what the objects showed when the reload under way began */
+} Bus;
+
+/* Listens to m from now on; says nothing until bus_start(). */
+int bus_new(Manager *m, Bus **ret);
+Bus *bus_free(Bus *b);
+/* Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS when set), serves the objects and takes the name
+ * org.vrrpd.Vrrp1, attached to the manager's loop: owning the name means the objects are there, so call it
+ * once the instances are up. */
+int bus_start(Bus *b);
+
+static inline void bus_freep(Bus **p) {
+        bus_free(*p);
+}
