@@ -13,8 +13,8 @@
 #include "bus/bus.h"
 #include "conf/conf-model.h"
 #include "instance.h"
-#include "manager-reload.h"
 #include "manager.h"
+#include "reload.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

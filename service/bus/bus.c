@@ -13,8 +13,8 @@
 #include "bus/bus.h"
 #include "instance.h"
 #include "listener.h"
-#include "manager-reload.h"
 #include "manager.h"
+#include "reload.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
