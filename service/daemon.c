@@ -19,15 +19,14 @@ int daemon_run(Config *config, const char *config_path, const char *config_id, c
         int r;
 
         process_sched_apply(NULL, &config->global); /* before any socket opens, as keepalived's VRRP process */
-        r = manager_new(config, config_path, config_id, hostname, &m);
+        r = manager_new(config_path, config_id, hostname, &m);
+        if (r >= 0)
+                r = bus_new(m, &bus);
         if (r < 0) {
                 conf_free(config);
                 return EXIT_FAILURE;
         }
-        r = bus_new(m, &bus);
-        if (r < 0)
-                return EXIT_FAILURE;
-        r = manager_start(m);
+        r = manager_start(m, config);
         if (r < 0) {
                 (void) sd_notifyf(0, "STATUS=failed to start: %s\nERRNO=%d", strerror(-r), -r);
                 return EXIT_FAILURE;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,34 +98,46 @@ Endpoint *endpoint_free(Endpoint *e) {
         return NULL;
 }
 
-int endpoint_attach(Endpoint *e, Instance *i, bool multicast) {
-        uint8_t vrid = i->params.fsm.vrid;
+int endpoint_join(Endpoint *e) {
         int r;
 
-        if (e->by_vrid[vrid] && e->by_vrid[vrid] != i)
-                return -EEXIST;
-        if (multicast && e->n_multicast == 0) {
+        assert(e);
+        if (e->n_multicast == 0) {
                 r = sock_vrrp_join(e->fd, e->family, e->ifindex, &e->group);
                 if (r < 0)
                         return r;
         }
-        if (multicast)
-                e->n_multicast++;
+        e->n_multicast++;
+        return 0;
+}
+
+void endpoint_leave(Endpoint *e) {
+        assert(e && e->n_multicast > 0);
+        if (--e->n_multicast == 0)
+                (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
+}
+
+int endpoint_attach(Endpoint *e, Instance *i) {
+        uint8_t vrid = i->params.fsm.vrid;
+
+        assert(e);
+        assert(i);
+        if (e->by_vrid[vrid] && e->by_vrid[vrid] != i)
+                return -EEXIST;
         if (!e->by_vrid[vrid])
                 e->n_instances++;
         e->by_vrid[vrid] = i;
         return 0;
 }
 
-void endpoint_detach(Endpoint *e, Instance *i, bool multicast) {
+void endpoint_detach(Endpoint *e, Instance *i) {
         uint8_t vrid = i->params.fsm.vrid;
 
+        assert(e);
         if (e->by_vrid[vrid] != i)
                 return;
         e->by_vrid[vrid] = NULL;
         e->n_instances--;
-        if (multicast && --e->n_multicast == 0)
-                (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
 }
 
 /* Instances keep their last advert in their own buffer, which stays valid until the flush. */

@@ -23,7 +23,7 @@ typedef struct Endpoint {
         sd_event_source *io;
         Instance *by_vrid[256];
         size_t n_instances;
-        size_t n_multicast;     /* instances that need the group joined */
+        size_t n_multicast;     /* memberships instances hold in the group (endpoint_join()) */
         VrrpAddr group;
         SockVrrpSend *pending;
         size_t n_pending;
@@ -39,8 +39,14 @@ typedef struct Endpoint {
 
 int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret);
 Endpoint *endpoint_free(Endpoint *e);
-int endpoint_attach(Endpoint *e, Instance *i, bool multicast);
-void endpoint_detach(Endpoint *e, Instance *i, bool multicast);
+/* The multicast group, joined while some instance holds a membership (counted): taken when an instance is
+ * built (instance_set_endpoint()), so a reload finds a failure before it changes anything. */
+int endpoint_join(Endpoint *e);
+void endpoint_leave(Endpoint *e);
+/* Adverts for i's VRID go to i: -EEXIST if another instance has it. Detaching an instance that is not
+ * attached does nothing. */
+int endpoint_attach(Endpoint *e, Instance *i);
+void endpoint_detach(Endpoint *e, Instance *i);
 /* Queues an advert; its buffers must stay valid until endpoint_flush(), which sends the queue with as few
  * system calls as it can: whole packets on the frame socket where it works, the rest on the raw socket. */
 int endpoint_queue(Endpoint *e, const SockVrrpSend *s);

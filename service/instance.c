@@ -10,6 +10,7 @@
 #include "announce.h"
 #include "conf/conf-model.h"
 #include "endpoint.h"
+#include "instance-vips.h"
 #include "instance.h"
 #include "manager.h"
 #include "os/nl-ifaddr.h"
@@ -87,7 +88,18 @@ static int instance_setup_tx(Instance *i) {
         return i->tx && i->vip_preexisting ? 0 : log_oom();
 }
 
-int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
+static int instance_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Instance *i = userdata;
+        int r;
+
+        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
+        if (r < 0)
+                log_inst(i, LOG_WARNING, r, "timer step failed, ignoring: %m");
+        manager_flush(i->manager);
+        return 0;
+}
+
+int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instance **ret) {
         _cleanup_(instance_freep) Instance *i = NULL;
         int r;
 
@@ -99,7 +111,7 @@ int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
         if (i->ifindex < 0)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);
-        r = instance_params_build(&m->config->global, c, i->ifindex, instance_resolve_ifindex, NULL, &i->params);
+        r = instance_params_build(&config->global, c, i->ifindex, instance_resolve_ifindex, NULL, &i->params);
         if (r < 0)
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
         r = instance_setup_addresses(i);
@@ -107,7 +119,7 @@ int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
                 r = instance_setup_tx(i);
         if (r >= 0)
                 r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0,
-                                      manager_on_instance_timer, i);
+                                      instance_on_timer, i);
         if (r >= 0) /* as the ticks and received adverts (tick.c) */
                 r = sd_event_source_set_priority(i->timer, SD_EVENT_PRIORITY_IMPORTANT);
         if (r >= 0)
@@ -118,13 +130,31 @@ int instance_new(Manager *m, const ConfInstance *c, Instance **ret) {
         return 0;
 }
 
+int instance_set_endpoint(Instance *i, Endpoint *e) {
+        int r;
+
+        assert(i && !i->endpoint);
+        assert(e);
+        if (i->multicast) {
+                r = endpoint_join(e);
+                if (r < 0)
+                        return r;
+                i->joined = true;
+        }
+        i->endpoint = e;
+        return 0;
+}
+
 Instance *instance_free(Instance *i) {
         if (!i)
                 return NULL;
         tick_leave(i);
         announce_done(i);
-        if (i->endpoint)
-                endpoint_detach(i->endpoint, i, i->multicast);
+        if (i->endpoint) {
+                endpoint_detach(i->endpoint, i);
+                if (i->joined)
+                        endpoint_leave(i->endpoint);
+        }
         sd_event_source_disable_unref(i->timer);
         instance_params_done(&i->params);
         free(i->dsts);
@@ -214,32 +244,6 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
         i->tx_batch = endpoint_batch(i->endpoint);
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "failed to send an advert, ignoring: %m");
-}
-
-static void instance_vips_add(Instance *i) {
-        for (size_t k = 0; k < i->params.n_vips; k++) {
-                int r;
-
-                if (i->vip_preexisting[k])
-                        continue; /* an address owner's own address: there already, and never recorded */
-                r = manager_vip_add(i->manager, &i->params.vips[k]);
-                if (r < 0)
-                        log_inst(i, LOG_ERR, r, "failed to add virtual address #%zu, ignoring: %m", k + 1);
-        }
-        i->holds_vips = true;
-}
-
-static void instance_vips_remove(Instance *i) {
-        for (size_t k = 0; k < i->params.n_vips; k++) {
-                int r;
-
-                if (i->vip_preexisting[k])
-                        continue;
-                r = manager_vip_del(i->manager, &i->params.vips[k]);
-                if (r < 0)
-                        log_inst(i, LOG_ERR, r, "failed to remove virtual address #%zu, ignoring: %m", k + 1);
-        }
-        i->holds_vips = false;
 }
 
 /* A master's adverts run on the shared tick of its interval class; every other deadline on its own timer. */
@@ -431,4 +435,63 @@ int instance_set_maintenance(Instance *i, bool on) {
 void instance_announce(Instance *i) {
         assert(i);
         announce_request(i, i->garp_params.master_repeat > 0 ? i->garp_params.master_repeat : 1);
+}
+
+#define SWAP(a, b)                     \
+        do {                           \
+                typeof(a) _t_ = (a);   \
+                (a) = (b);             \
+                (b) = _t_;             \
+        } while (0)
+
+/* The fields instance.h lists as what the config builds. */
+static void instance_swap_config(Instance *a, Instance *b) {
+        SWAP(a->conf, b->conf);
+        SWAP(a->name, b->name);
+        SWAP(a->ifindex, b->ifindex);
+        SWAP(a->params, b->params);
+        SWAP(a->src, b->src);
+        SWAP(a->dsts, b->dsts);
+        SWAP(a->n_dsts, b->n_dsts);
+        SWAP(a->multicast, b->multicast);
+        SWAP(a->endpoint, b->endpoint);
+        SWAP(a->joined, b->joined);
+        SWAP(a->tx, b->tx);
+        SWAP(a->tx_checksum, b->tx_checksum);
+        SWAP(a->tx_priority, b->tx_priority);
+        SWAP(a->tx_encoded_len, b->tx_encoded_len);
+        SWAP(a->tx_header_len, b->tx_header_len);
+        SWAP(a->tx_len, b->tx_len);
+        SWAP(a->tx_batch, b->tx_batch);
+        SWAP(a->vip_preexisting, b->vip_preexisting);
+        SWAP(a->tracks, b->tracks);
+        SWAP(a->vtracks, b->vtracks);
+        SWAP(a->n_tracks, b->n_tracks);
+        SWAP(a->garp_params, b->garp_params);
+        SWAP(a->n_announce, b->n_announce);
+}
+
+void instance_reconfigure(Instance *i, Instance *next) {
+        VrrpChecksum learned = i->tx_checksum;
+        bool announce;
+        int r;
+
+        assert(i);
+        assert(next && !next->tick && next->fsm.state == VRRP_STATE_INIT);
+        if (instance_vips_filtered(i))
+                manager_accept_filter(i->manager, i, false);
+        announce = instance_vips_reconfigure(i, next);
+        endpoint_detach(i->endpoint, i);
+        tick_leave(i); /* the interval may change: the next arming joins the right tick */
+        instance_swap_config(i, next);
+        if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast)
+                i->tx_checksum = learned; /* what the peer taught us (tx is not encoded yet) */
+        vrrp_garp_set_addrs(&i->garp, i->n_announce);
+        r = endpoint_attach(i->endpoint, i);
+        if (r < 0)
+                log_inst(i, LOG_ERR, r, "failed to take its VRID on the socket: %m");
+        if (instance_vips_filtered(i))
+                manager_accept_filter(i->manager, i, true);
+        if (announce)
+                announce_request(i, i->garp_params.master_repeat ? i->garp_params.master_repeat : 1);
 }

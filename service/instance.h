@@ -13,10 +13,12 @@
 #include "os/sock-vrrp.h"
 #include "track/tracking.h"
 
+typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;
 typedef struct Manager Manager;
 typedef struct NotifyQueue NotifyQueue;
+typedef struct SyncGroup SyncGroup;
 typedef struct Tick Tick;
 
 /* Counters of DESIGN §3's Statistics, besides one per drop reason and per note. */
@@ -39,15 +41,19 @@ typedef struct InstanceStats {
 
 typedef struct Instance {
         Manager *manager;
+
+        /* What the config builds: instance_new() fills it, and a reload that keeps the instance swaps the new
+         * config's in whole (instance_reconfigure(); a field added here must be added there). */
         const ConfInstance *conf; /* in manager->config, which outlives it */
         const char *name;
         int ifindex;
         InstanceParams params;
-        VrrpFsm fsm;
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */
         size_t n_dsts;
         bool multicast;
+        Endpoint *endpoint;
+        bool joined;              /* holds a membership of the endpoint's multicast group */
         /* One advert per destination (v3's checksum covers the dst), each in a slot of tx_len bytes: the VRRP
          * message at VRRP_IP_HEADER_MAX, and for multicast its IP header just before it (sock-frame.h). */
         uint8_t *tx;
@@ -58,30 +64,42 @@ typedef struct Instance {
         size_t tx_len;
         uint64_t tx_batch;        /* the endpoint batch our adverts were last queued in (endpoint.h) */
         bool *vip_preexisting;    /* an address owner's own addresses: never removed */
+        InstanceTrack *tracks;    /* built after the instance (tracking.c) */
+        VrrpTrack *vtracks;       /* the state, weight and reverse of tracks[k] */
+        size_t n_tracks;
+        VrrpGarpParams garp_params;
+        size_t n_announce;        /* the VIPs announced, each on its own interface (announce.c) */
+
+        /* What it runs with: kept across reloads. */
+        VrrpFsm fsm;
         bool holds_vips;
-        Endpoint *endpoint;
         sd_event_source *timer;   /* Master_Down_Timer and friends; masters run on their Tick instead */
         Tick *tick;
         size_t tick_index;
-        InstanceTrack *tracks;
-        VrrpTrack *vtracks;       /* the state, weight and reverse of tracks[k] */
-        size_t n_tracks;
         unsigned n_track_faults;  /* FAULT_SETs given to the FSM */
         uint8_t tracked_priority; /* what tracking says; a bus override (priority_override) wins */
         uint8_t priority_override;
         NotifyQueue *notify;
         VrrpGarpSched garp;       /* gratuitous ARP / NA schedule (announce.c) */
-        VrrpGarpParams garp_params;
         sd_event_source *garp_timer;
-        size_t n_announce;        /* the VIPs announced, each on its own interface (announce.c) */
         InstanceStats stats;
         usec_t last_transition_realtime;
         VrrpReason last_reason;
-        size_t sync_index;        /* position in its sync group, when it has one */
+        SyncGroup *sync_group;    /* set by the group (sync-group.c) */
+        size_t sync_index;        /* position in sync_group */
 } Instance;
 
-int instance_new(Manager *m, const ConfInstance *c, Instance **ret);
+/* Builds the instance of c, a config that is, or is about to become, the manager's: everything that can fail
+ * (the interface, the source address, buffers), nothing that shows (no socket joined, no step). */
+int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instance **ret);
 Instance *instance_free(Instance *i);
+/* A reload keeps i: it takes what next was built with (instance_new() from the new config) and gives next
+ * what it had, for instance_free(next). Its state, statistics and VIPs stay; VIPs the new config drops or
+ * adds go or come (a master announces the new ones), Accept_Mode's filter follows. */
+void instance_reconfigure(Instance *i, Instance *next);
+/* The socket of i's interface and family (the manager's), its multicast group joined if i needs it: the last
+ * thing instance_new() leaves to do, and the last that can fail. */
+int instance_set_endpoint(Instance *i, Endpoint *e);
 int instance_start(Instance *i);
 int instance_step(Instance *i, const VrrpEvent *ev);
 

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "endpoint.h"
 #include "instance.h"
 #include "listener.h"
+#include "reload.h"
+#include "sync-group.h"
 #include "manager.h"
 #include "os/garp.h"
 #include "os/nft-accept.h"
@@ -166,8 +169,7 @@ static int manager_setup_signals(Manager *m) {
         return r;
 }
 
-int manager_new(Config *config, const char *config_path, const char *config_id, const char *hostname,
-                Manager **ret) {
+int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
@@ -200,7 +202,6 @@ int manager_new(Config *config, const char *config_path, const char *config_id, 
                             m);
         if (r < 0)
                 return log_error_errno(r, "failed to watch the netlink monitor: %m");
-        m->config = config; /* owned from here on */
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -210,6 +211,9 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         manager_notify_done(m);
         sd_event_source_disable_unref(m->stop_deadline);
+        for (size_t k = 0; k < m->n_groups; k++)
+                sync_group_free(m->groups[k]);
+        free(m->groups);
         for (size_t k = 0; k < m->n_instances; k++)
                 instance_free(m->instances[k]);
         free(m->instances);
@@ -222,7 +226,6 @@ Manager *manager_free(Manager *m) {
         free(m->endpoints);
         garp_sockets_done(&m->garp_sockets);
         free(m->rx_batch);
-        manager_syncs_done(m);
         for (size_t k = 0; k < m->n_retired; k++)
                 notify_queue_free(m->retired[k]);
         free(m->retired);
@@ -268,35 +271,6 @@ int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
         return 0;
 }
 
-static int manager_add_instance(Manager *m, const ConfInstance *c) {
-        _cleanup_(instance_freep) Instance *i = NULL;
-        Endpoint *e;
-        int r;
-
-        r = instance_new(m, c, &i);
-        if (r < 0)
-                return r;
-        r = manager_endpoint_for(m, i, &e);
-        if (r >= 0)
-                r = endpoint_attach(e, i, i->multicast);
-        if (r < 0)
-                return log_instance(LOG_ERR, r, c->name, c->vrid, "failed to open the VRRP socket on '%s': %m",
-                                    c->interface);
-        i->endpoint = e;
-        m->instances[m->n_instances++] = TAKE_PTR(i);
-        return 0;
-}
-
-void manager_syncs_done(Manager *m) {
-        for (size_t k = 0; k < m->n_syncs; k++) {
-                free(m->syncs[k].members);
-                notify_queue_free(m->syncs[k].notify);
-        }
-        free(m->syncs);
-        m->syncs = NULL;
-        m->n_syncs = 0;
-}
-
 /* A removed instance's notify queue lives on until exit, so its stop script is not killed half way. */
 void manager_retire_notify(Manager *m, Instance *i) {
         NotifyQueue **a;
@@ -320,10 +294,21 @@ void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata)
         listeners_remove(&m->listeners, ops, userdata);
 }
 
-ManagerSync *manager_find_sync_group(Manager *m, const char *name) {
-        for (size_t k = 0; k < m->n_syncs; k++)
-                if (strcmp(m->syncs[k].name, name) == 0)
-                        return &m->syncs[k];
+SyncGroup *manager_find_sync_group(Manager *m, const char *name) {
+        for (size_t k = 0; k < m->n_groups; k++)
+                if (strcmp(m->groups[k]->name, name) == 0)
+                        return m->groups[k];
+        return NULL;
+}
+
+Instance *manager_match_instance(Manager *m, const ConfInstance *c) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+
+                if (i->conf->vrid == c->vrid && i->conf->family == c->family &&
+                    strcmp(i->conf->interface, c->interface) == 0)
+                        return i;
+        }
         return NULL;
 }
 
@@ -334,95 +319,13 @@ Instance *manager_find_instance(Manager *m, const char *name) {
         return NULL;
 }
 
-int manager_setup_syncs(Manager *m) {
-        const Config *c = m->config;
-
-        m->syncs = calloc(c->n_sync_groups ? c->n_sync_groups : 1, sizeof(ManagerSync));
-        if (!m->syncs)
-                return log_oom();
-        for (size_t g = 0; g < c->n_sync_groups; g++) {
-                const ConfSyncGroup *cg = &c->sync_groups[g];
-                ManagerSync *s = &m->syncs[m->n_syncs];
-                const VrrpFsm *fsms[VRRP_SYNC_MEMBERS_MAX];
-                int r;
-
-                s->name = cg->name;
-                s->members = calloc(cg->n_members ? cg->n_members : 1, sizeof(Instance *));
-                if (!s->members)
-                        return log_oom();
-                m->n_syncs++;
-                for (size_t k = 0; k < cg->n_members && s->n_members < VRRP_SYNC_MEMBERS_MAX; k++) {
-                        Instance *i = manager_find_instance(m, cg->members[k].name);
-
-                        if (!i)
-                                continue; /* it failed to start; the group runs with the rest */
-                        i->sync_index = s->n_members;
-                        fsms[s->n_members] = &i->fsm;
-                        s->members[s->n_members++] = i;
-                }
-                if (s->n_members == 0)
-                        continue;
-                r = vrrp_sync_init(&s->sync, fsms, s->n_members);
-                if (r < 0)
-                        return log_error_errno(r, "sync group '%s': %m", cg->name);
-        }
-        return 0;
-}
-
-/* No VIP is held twice (DESIGN §1): a VIP already on an interface at startup belongs to a run that crashed,
- * unless we own the address (priority 255), in which case it is ours for good and never removed. */
-void manager_cleanup_instance_vips(Manager *m, Instance *i) {
-        bool owner = i->params.fsm.priority == VRRP_PRIORITY_OWNER;
-
-        for (size_t v = 0; v < i->params.n_vips; v++) {
-                const NlVip *vip = &i->params.vips[v];
-                int r;
-
-                if (owner) {
-                        i->vip_preexisting[v] = nl_ifaddr_is_local(m->nl, vip->family, &vip->addr) > 0;
-                        continue;
-                }
-                r = nl_vip_del(m->nl, vip);
-                if (r < 0)
-                        log_warning_errno(r, "%s: failed to remove a stale virtual address #%zu: %m", i->name,
-                                          v + 1);
-        }
-}
-
-int manager_start(Manager *m) {
-        const Config *c = m->config;
-        size_t failed = 0;
-        int r;
-
-        m->instances = calloc(c->n_instances ? c->n_instances : 1, sizeof(Instance *));
-        if (!m->instances)
-                return log_oom();
-        for (size_t k = 0; k < c->n_instances; k++)
-                if (manager_add_instance(m, &c->instances[k]) < 0)
-                        failed++;
-        if (c->n_instances > 0 && m->n_instances == 0)
-                return log_error_errno(ENODEV, "no instance could start");
-        r = manager_setup_syncs(m);
-        if (r < 0)
-                return r;
-        r = manager_notify_setup(m);
-        if (r < 0)
-                return r;
-        r = tracking_setup(m);
-        if (r < 0)
-                return r;
+int manager_start(Manager *m, Config *config) {
+        assert(m);
+        assert(config);
+        assert(!m->config);
         manager_vips_recover(m);
-        for (size_t k = 0; k < m->n_instances; k++)
-                manager_cleanup_instance_vips(m, m->instances[k]);
-        manager_accept_close(m);
-        for (size_t k = 0; k < m->n_instances; k++) {
-                r = instance_start(m->instances[k]);
-                if (r < 0)
-                        return log_error_errno(r, "%s: failed to start: %m", m->instances[k]->name);
-        }
-        manager_flush(m);
-        m->n_failed = failed;
-        return 0;
+        manager_accept_close(m); /* a crashed run's table would still drop traffic */
+        return reload_apply(m, config, NULL);
 }
 
 void manager_ready(Manager *m) {
@@ -445,53 +348,9 @@ void manager_flush(Manager *m) {
         }
 }
 
-static ManagerSync *manager_sync_of(Manager *m, const Instance *i) {
-        ManagerSync *s = i->conf->sync_group ? manager_find_sync_group(m, i->conf->sync_group) : NULL;
-
-        return s && s->n_members > 0 ? s : NULL;
-}
-
-/* After a step that changed something: notify scripts and FIFOs, then the sync group follows (forcing is
- * idempotent, so the recursion through the forced members' own steps ends). */
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
-        ManagerSync *s = manager_sync_of(m, i);
-        VrrpSyncForce force;
-        VrrpState group_before;
-        int r;
-
         manager_notify_instance(m, i, a);
         LISTENERS_EMIT(&m->listeners, instance_changed, i, a);
-        if (!s || m->stopping || m->reloading)
-                return;
-        group_before = vrrp_sync_state(&s->sync);
-        r = vrrp_sync_member_changed(&s->sync, i->sync_index, a->old_state, &force);
-        if (r < 0) {
-                log_warning_errno(r, "%s: sync group '%s' refused a change, ignoring: %m", i->name, s->name);
-                return;
-        }
-        manager_sync_force(m, s, group_before, &force);
-}
-
-void manager_sync_force(Manager *m, ManagerSync *s, VrrpState group_before, const VrrpSyncForce *force) {
-        manager_notify_group(m, s, group_before);
-        for (size_t k = 0; k < force->n; k++) {
-                Instance *member = s->members[force->items[k].member];
-                int r;
-
-                r = instance_step(member,
-                                  &(VrrpEvent){ .type = VRRP_EVENT_SYNC, .sync = force->items[k].state });
-                if (r < 0)
-                        log_warning_errno(r, "%s: failed to follow sync group '%s': %m", member->name, s->name);
-        }
-}
-
-int manager_on_instance_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        Instance *i = userdata;
-        int r;
-
-        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
-        if (r < 0)
-                log_warning_errno(r, "%s: timer step failed, ignoring: %m", i->name);
-        manager_flush(i->manager);
-        return 0;
+        if (i->sync_group && i->sync_group->n_members > 0 && !m->stopping && !m->rebuilding)
+                sync_group_member_changed(i->sync_group, i, a);
 }

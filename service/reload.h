@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 
+typedef struct Config Config;
 typedef struct Manager Manager;
 
 /* What a reload changed, as listeners hear it (reload_begin, reload_end): instance and sync group names,
@@ -23,6 +24,14 @@ typedef struct ReloadResult {
         char **changed;
         char *error; /* "file:line:column: what is wrong", when the new config did not load */
 } ReloadResult;
+
+/* Builds the running set from next (taken over, also on failure): the one way there is, for startup (from
+ * the empty set: every instance is added) and for reloads. What can fail is done first; then instances are
+ * matched by identity and kept, added or removed, and sync groups by name, and the listeners hear of it
+ * (reload_begin, instance and group added and removed, reload_end). At startup an instance that cannot be
+ * built is left out (logged) unless none can; a reload fails whole and changes nothing, with ret->error. ret
+ * (NULL at startup) gets the names the diff lists. */
+int reload_apply(Manager *m, Config *next, ReloadResult *ret);
 
 /* Re-reads the config file (DESIGN §1, §3), `why` saying who asked, for the log. Everything that can fail
  * happens before anything changes: on any error the running config stays as it is and -EINVAL (bad config)

@@ -9,6 +9,7 @@
 #include "bus/bus.h"
 #include "instance.h"
 #include "manager.h"
+#include "sync-group.h"
 #include "util/log.h"
 
 typedef struct BusShownObject {
@@ -45,7 +46,7 @@ static int bus_shown_read(Bus *b, BusShown *s) {
         int r;
 
         s->instances = calloc(m->n_instances ? m->n_instances : 1, sizeof(BusShownObject));
-        s->syncs = calloc(m->n_syncs ? m->n_syncs : 1, sizeof(BusShownObject));
+        s->syncs = calloc(m->n_groups ? m->n_groups : 1, sizeof(BusShownObject));
         if (!s->instances || !s->syncs)
                 return -ENOMEM;
         for (size_t k = 0; k < m->n_instances; k++) {
@@ -58,13 +59,13 @@ static int bus_shown_read(Bus *b, BusShown *s) {
                 if (r < 0)
                         return r;
         }
-        for (size_t k = 0; k < m->n_syncs; k++) {
+        for (size_t k = 0; k < m->n_groups; k++) {
                 BusShownObject *o = &s->syncs[s->n_syncs++];
 
-                o->name = strdup(m->syncs[k].name);
+                o->name = strdup(m->groups[k]->name);
                 if (!o->name)
                         return -ENOMEM;
-                r = bus_sync_group_shown(b, &m->syncs[k], &o->values);
+                r = bus_sync_group_shown(b, m->groups[k], &o->values);
                 if (r < 0)
                         return r;
         }

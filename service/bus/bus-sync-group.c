@@ -13,6 +13,7 @@
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
+#include "sync-group.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -22,7 +23,7 @@ static void *bus_sync_group_lookup(void *userdata, const char *name) {
 }
 
 static const char *bus_sync_group_name_at(void *userdata, size_t k) {
-        return ((Bus *) userdata)->manager->syncs[k].name;
+        return ((Bus *) userdata)->manager->groups[k]->name;
 }
 
 static int bus_sync_group_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
@@ -34,13 +35,13 @@ static int bus_sync_group_node_enumerator(sd_bus *bus, const char *path, void *u
                                           sd_bus_error *error) {
         Bus *b = userdata;
 
-        return bus_util_node_paths(VRRPD_BUS_SYNC_GROUP_PREFIX, b->manager->n_syncs, bus_sync_group_name_at, b,
+        return bus_util_node_paths(VRRPD_BUS_SYNC_GROUP_PREFIX, b->manager->n_groups, bus_sync_group_name_at, b,
                                    ret_nodes);
 }
 
 static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        const ManagerSync *s = userdata;
+        const SyncGroup *s = userdata;
 
         return sd_bus_message_append(reply, "s", s->name);
 }
@@ -48,15 +49,15 @@ static int property_get_name(sd_bus *bus, const char *path, const char *interfac
 /* A group without a running member has no state of its own: it shows its members' fault. */
 static int property_get_state(sd_bus *bus, const char *path, const char *interface, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        const ManagerSync *s = userdata;
-        VrrpState state = s->n_members > 0 ? vrrp_sync_state(&s->sync) : VRRP_STATE_FAULT;
+        const SyncGroup *s = userdata;
+        VrrpState state = sync_group_state(s);
 
         return sd_bus_message_append(reply, "s", vrrp_state_to_string(state));
 }
 
 static int property_get_members(sd_bus *bus, const char *path, const char *interface, const char *property,
                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
-        const ManagerSync *s = userdata;
+        const SyncGroup *s = userdata;
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "o");
@@ -152,7 +153,7 @@ void bus_sync_group_member_changed(Bus *b, const Instance *member) {
         (void) sd_event_source_set_floating(source, true);
 }
 
-int bus_sync_group_shown(Bus *b, ManagerSync *s, char ***ret) {
+int bus_sync_group_shown(Bus *b, SyncGroup *s, char ***ret) {
         _cleanup_free_ char *path = NULL;
         int r;
 
@@ -164,7 +165,7 @@ int bus_sync_group_shown(Bus *b, ManagerSync *s, char ***ret) {
 
 void bus_sync_group_emit_shown_changes(Bus *b, const char *name, char *const *before) {
         _cleanup_free_ char *path = NULL;
-        ManagerSync *s = manager_find_sync_group(b->manager, name);
+        SyncGroup *s = manager_find_sync_group(b->manager, name);
         int r;
 
         if (!s)

@@ -8,6 +8,7 @@
 #include "script/manager-notify.h"
 #include "script/notify.h"
 #include "script/script-config.h"
+#include "sync-group.h"
 #include "util/log.h"
 
 /* Notify scripts and FIFOs (issue 4), run by notify.c one at a time per instance or group, in order. */
@@ -88,12 +89,12 @@ int manager_notify_setup(Manager *m) {
                 if (r < 0)
                         return r;
         }
-        for (size_t k = 0; k < m->n_syncs; k++) {
-                const ConfSyncGroup *cg = &m->config->sync_groups[k];
+        for (size_t k = 0; k < m->n_groups; k++) {
+                SyncGroup *sg = m->groups[k];
 
-                if (m->syncs[k].notify)
+                if (sg->notify)
                         continue;
-                r = manager_notify_queue(m, NOTIFY_GROUP, cg->name, -1, &cg->notify, &m->syncs[k].notify);
+                r = manager_notify_queue(m, NOTIFY_GROUP, sg->name, -1, &sg->conf->notify, &sg->notify);
                 if (r < 0)
                         return r;
         }
@@ -103,8 +104,8 @@ int manager_notify_setup(Manager *m) {
 void manager_notify_done(Manager *m) {
         for (size_t k = 0; k < m->n_instances; k++)
                 m->instances[k]->notify = notify_queue_free(m->instances[k]->notify);
-        for (size_t k = 0; k < m->n_syncs; k++)
-                m->syncs[k].notify = notify_queue_free(m->syncs[k].notify);
+        for (size_t k = 0; k < m->n_groups; k++)
+                m->groups[k]->notify = notify_queue_free(m->groups[k]->notify);
         for (size_t k = 0; k < 2; k++)
                 m->notify.fifos[k] = notify_fifo_free(m->notify.fifos[k]);
 }
@@ -145,7 +146,7 @@ void manager_notify_instance(Manager *m, Instance *i, const VrrpActions *a) {
         }
 }
 
-void manager_notify_group(Manager *m, ManagerSync *s, VrrpState old_state) {
+void manager_notify_group(Manager *m, SyncGroup *s, VrrpState old_state) {
         VrrpState now = vrrp_sync_state(&s->sync);
         NotifyState ns;
 
@@ -161,8 +162,8 @@ bool manager_notify_idle(Manager *m) {
         for (size_t k = 0; k < m->n_instances; k++)
                 if (m->instances[k]->notify && !notify_queue_is_idle(m->instances[k]->notify))
                         return false;
-        for (size_t k = 0; k < m->n_syncs; k++)
-                if (m->syncs[k].notify && !notify_queue_is_idle(m->syncs[k].notify))
+        for (size_t k = 0; k < m->n_groups; k++)
+                if (m->groups[k]->notify && !notify_queue_is_idle(m->groups[k]->notify))
                         return false;
         return true;
 }
@@ -171,7 +172,7 @@ void manager_notify_when_idle(Manager *m, void (*handler)(NotifyQueue *q, void *
         for (size_t k = 0; k < m->n_instances; k++)
                 if (m->instances[k]->notify)
                         notify_queue_set_idle_handler(m->instances[k]->notify, handler, m);
-        for (size_t k = 0; k < m->n_syncs; k++)
-                if (m->syncs[k].notify)
-                        notify_queue_set_idle_handler(m->syncs[k].notify, handler, m);
+        for (size_t k = 0; k < m->n_groups; k++)
+                if (m->groups[k]->notify)
+                        notify_queue_set_idle_handler(m->groups[k]->notify, handler, m);
 }

@@ -6,9 +6,9 @@
 
 typedef struct Instance Instance;
 typedef struct Manager Manager;
-typedef struct ManagerSync ManagerSync;
 typedef struct NotifyFifo NotifyFifo;
 typedef struct NotifyQueue NotifyQueue;
+typedef struct SyncGroup SyncGroup;
 
 /* The FIFOs of global_defs (notify_fifo, vrrp_notify_fifo), shared by every queue. */
 typedef struct ManagerNotify {
@@ -18,7 +18,7 @@ typedef struct ManagerNotify {
 int manager_notify_setup(Manager *m);
 void manager_notify_done(Manager *m);
 void manager_notify_instance(Manager *m, Instance *i, const VrrpActions *a);
-void manager_notify_group(Manager *m, ManagerSync *s, VrrpState old_state);
+void manager_notify_group(Manager *m, SyncGroup *s, VrrpState old_state);
 bool manager_notify_idle(Manager *m);
 /* Calls handler(queue, m) whenever a queue runs dry; the handler checks manager_notify_idle(). */
 void manager_notify_when_idle(Manager *m, void (*handler)(NotifyQueue *q, void *userdata));

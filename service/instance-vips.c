@@ -1,0 +1,111 @@
+#include <assert.h>
+#include <string.h>
+
+#include "announce.h"
+#include "instance-vips.h"
+#include "instance.h"
+#include "manager.h"
+#include "os/nl-ifaddr.h"
+#include "os/nl-vip.h"
+#include "util/log.h"
+
+#define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
+
+void instance_vips_add(Instance *i) {
+        assert(i);
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                int r;
+
+                if (i->vip_preexisting[k])
+                        continue; /* an address owner's own address: there already, and never recorded */
+                r = manager_vip_add(i->manager, &i->params.vips[k]);
+                if (r < 0)
+                        log_inst(i, LOG_ERR, r, "failed to add virtual address #%zu, ignoring: %m", k + 1);
+        }
+        i->holds_vips = true;
+}
+
+void instance_vips_remove(Instance *i) {
+        assert(i);
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                int r;
+
+                if (i->vip_preexisting[k])
+                        continue;
+                r = manager_vip_del(i->manager, &i->params.vips[k]);
+                if (r < 0)
+                        log_inst(i, LOG_ERR, r, "failed to remove virtual address #%zu, ignoring: %m", k + 1);
+        }
+        i->holds_vips = false;
+}
+
+void instance_vips_cleanup(Instance *i) {
+        bool owner = i->params.fsm.priority == VRRP_PRIORITY_OWNER;
+
+        assert(i);
+        for (size_t v = 0; v < i->params.n_vips; v++) {
+                const NlVip *vip = &i->params.vips[v];
+                int r;
+
+                if (owner) {
+                        i->vip_preexisting[v] = nl_ifaddr_is_local(i->manager->nl, vip->family, &vip->addr) > 0;
+                        continue;
+                }
+                r = nl_vip_del(i->manager->nl, vip);
+                if (r < 0)
+                        log_inst(i, LOG_WARNING, r, "failed to remove a stale virtual address #%zu: %m", v + 1);
+        }
+}
+
+static bool instance_vip_eq(const NlVip *a, const NlVip *b) {
+        return a->family == b->family && a->ifindex == b->ifindex && a->prefixlen == b->prefixlen &&
+               vrrp_addr_cmp(a->family, &a->addr, &b->addr) == 0 && a->has_broadcast == b->has_broadcast &&
+               (!a->has_broadcast || vrrp_addr_cmp(a->family, &a->broadcast, &b->broadcast) == 0) &&
+               a->scope == b->scope && strcmp(a->label, b->label) == 0 && a->noprefixroute == b->noprefixroute &&
+               a->nodad == b->nodad;
+}
+
+/* The index of v among i's VIPs, or -1. */
+static int instance_vip_find(const Instance *i, const NlVip *v) {
+        for (size_t k = 0; k < i->params.n_vips; k++)
+                if (instance_vip_eq(&i->params.vips[k], v))
+                        return (int) k;
+        return -1;
+}
+
+bool instance_vips_same(const Instance *a, const Instance *b) {
+        if (a->params.n_vips != b->params.n_vips || a->params.n_advertised != b->params.n_advertised)
+                return false;
+        for (size_t k = 0; k < a->params.n_vips; k++)
+                if (!instance_vip_eq(&a->params.vips[k], &b->params.vips[k]))
+                        return false;
+        return true;
+}
+
+bool instance_vips_reconfigure(Instance *i, Instance *next) {
+        bool owner = next->params.fsm.priority == VRRP_PRIORITY_OWNER, added = false;
+
+        assert(i);
+        assert(next);
+        for (size_t k = 0; k < i->params.n_vips; k++)
+                if (i->holds_vips && !i->vip_preexisting[k] && instance_vip_find(next, &i->params.vips[k]) < 0)
+                        (void) manager_vip_del(i->manager, &i->params.vips[k]);
+        for (size_t k = 0; k < next->params.n_vips; k++) {
+                const NlVip *v = &next->params.vips[k];
+                int o = instance_vip_find(i, v);
+
+                if (o >= 0) {
+                        next->vip_preexisting[k] = i->vip_preexisting[o];
+                        continue;
+                }
+                if (owner && !i->holds_vips)
+                        next->vip_preexisting[k] = nl_ifaddr_is_local(i->manager->nl, v->family, &v->addr) > 0;
+                if (i->holds_vips && !next->vip_preexisting[k] && manager_vip_add(i->manager, v) >= 0)
+                        added = true;
+        }
+        return added;
+}
+
+bool instance_vips_filtered(const Instance *i) {
+        return i->holds_vips && !i->params.fsm.accept && i->params.fsm.priority != VRRP_PRIORITY_OWNER;
+}
