@@ -17,7 +17,6 @@ typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;
 typedef struct Manager Manager;
-typedef struct NotifyQueue NotifyQueue;
 typedef struct SyncGroup SyncGroup;
 typedef struct Tick Tick;
 
@@ -79,7 +78,6 @@ typedef struct Instance {
         unsigned n_track_faults;  /* FAULT_SETs given to the FSM */
         uint8_t tracked_priority; /* what tracking says; a bus override (priority_override) wins */
         uint8_t priority_override;
-        NotifyQueue *notify;
         VrrpGarpSched garp;       /* gratuitous ARP / NA schedule (announce.c) */
         sd_event_source *garp_timer;
         InstanceStats stats;

@@ -22,7 +22,6 @@
 #include "os/nl-vip.h"
 #include "os/sock-vrrp.h"
 #include "reload.h"
-#include "script/notify.h"
 #include "tick.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -31,10 +30,9 @@
 /* Stop scripts get a second (keepalived's budget); we exit once they are done, 1.5 s at most. */
 #define MANAGER_STOP_DEADLINE_USEC (1500 * USEC_PER_MSEC)
 
-static void manager_exit_when_idle(NotifyQueue *q, void *userdata) {
-        Manager *m = userdata;
-
-        if (manager_notify_idle(m))
+void manager_listener_idle(Manager *m) {
+        assert(m);
+        if (m->stopping && !listeners_busy(&m->listeners))
                 (void) sd_event_exit(m->event, 0);
 }
 
@@ -59,12 +57,12 @@ static void manager_stop(Manager *m) {
                         log_warning_errno(r, "%s: failed to shut down cleanly, ignoring: %m",
                                           m->instances[k]->name);
         }
-        manager_flush(m);
-        if (manager_notify_idle(m)) {
+        manager_flush(m); /* the resigning adverts: the loop may end before it flushes again */
+        if (!listeners_busy(&m->listeners)) {
                 (void) sd_event_exit(m->event, 0);
                 return;
         }
-        manager_notify_when_idle(m, manager_exit_when_idle);
+        /* the listeners that are busy call manager_listener_idle() once they are done */
         r = sd_event_add_time_relative(m->event, &m->stop_deadline, CLOCK_MONOTONIC, MANAGER_STOP_DEADLINE_USEC,
                                        10 * USEC_PER_MSEC, manager_on_stop_deadline, m);
         if (r < 0)
@@ -209,7 +207,6 @@ int manager_new(const char *config_path, const char *config_id, const char *host
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        manager_notify_done(m);
         sd_event_source_disable_unref(m->stop_deadline);
         for (size_t k = 0; k < m->n_groups; k++)
                 sync_group_free(m->groups[k]);
@@ -226,9 +223,6 @@ Manager *manager_free(Manager *m) {
         free(m->endpoints);
         garp_sockets_done(&m->garp_sockets);
         free(m->rx_batch);
-        for (size_t k = 0; k < m->n_retired; k++)
-                notify_queue_free(m->retired[k]);
-        free(m->retired);
         if (m->nft) {
                 manager_accept_close(m);
                 nft_accept_free(m->nft);
@@ -271,21 +265,6 @@ int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
         return 0;
 }
 
-/* A removed instance's notify queue lives on until exit, so its stop script is not killed half way. */
-void manager_retire_notify(Manager *m, Instance *i) {
-        NotifyQueue **a;
-
-        if (!i->notify)
-                return;
-        a = reallocarray(m->retired, m->n_retired + 1, sizeof(*a));
-        if (!a) {
-                i->notify = notify_queue_free(i->notify);
-                return;
-        }
-        m->retired = a;
-        m->retired[m->n_retired++] = TAKE_PTR(i->notify);
-}
-
 int manager_add_listener(Manager *m, const ListenerOps *ops, void *userdata) {
         return listeners_add(&m->listeners, ops, userdata);
 }
@@ -320,12 +299,16 @@ Instance *manager_find_instance(Manager *m, const char *name) {
 }
 
 int manager_start(Manager *m, Config *config) {
+        int r;
+
         assert(m);
         assert(config);
         assert(!m->config);
         manager_vips_recover(m);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
-        return reload_apply(m, config, NULL);
+        r = reload_apply(m, config, NULL);
+        manager_flush(m);
+        return r;
 }
 
 void manager_ready(Manager *m) {
@@ -349,7 +332,6 @@ void manager_flush(Manager *m) {
 }
 
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
-        manager_notify_instance(m, i, a);
         LISTENERS_EMIT(&m->listeners, instance_changed, i, a);
         if (i->sync_group && i->sync_group->n_members > 0 && !m->stopping && !m->rebuilding)
                 sync_group_member_changed(i->sync_group, i, a);

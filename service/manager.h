@@ -8,7 +8,6 @@
 #include "core/vrrp-fsm.h"
 #include "listener.h"
 #include "os/garp.h"
-#include "script/manager-notify.h"
 #include "track/tracking.h"
 
 typedef struct Config Config;
@@ -44,7 +43,6 @@ typedef struct Manager {
         Tick **ticks;
         size_t n_ticks;
         Tracking tracking;
-        ManagerNotify notify;
         sd_event_source *stop_deadline;
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
@@ -52,8 +50,6 @@ typedef struct Manager {
         size_t n_failed;         /* instances of the config that could not start */
         bool stopping;
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */
-        NotifyQueue **retired;   /* queues of removed instances, left to finish their stop scripts */
-        size_t n_retired;
 } Manager;
 
 int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret);
@@ -69,6 +65,9 @@ int manager_add_listener(Manager *m, const ListenerOps *ops, void *userdata);
 void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata);
 Instance *manager_find_instance(Manager *m, const char *name);
 SyncGroup *manager_find_sync_group(Manager *m, const char *name);
+/* A listener that said it was busy (ListenerOps.busy) is done: the daemon ends if it is stopping and no
+ * listener is busy any more. */
+void manager_listener_idle(Manager *m);
 /* The running instance with c's identity (interface, family, VRID), which a reload keeps. */
 Instance *manager_match_instance(Manager *m, const ConfInstance *c);
 
@@ -84,7 +83,6 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 
 /* For reload.c. */
 int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret);
-void manager_retire_notify(Manager *m, Instance *i);
 
 static inline void manager_freep(Manager **p) {
         manager_free(*p);

@@ -14,8 +14,6 @@
 #include "os/process-sched.h"
 #include "reload-diff.h"
 #include "reload.h"
-#include "script/manager-notify.h"
-#include "script/notify.h"
 #include "sync-group.h"
 #include "tick.h"
 #include "track/tracking.h"
@@ -82,6 +80,8 @@ static void reload_diff_done(ReloadDiff *d) {
 
         for (size_t k = 0; k < ELEMENTSOF(lists); k++)
                 reload_strv_free(lists[k]);
+        free(d->kept);
+        free(d->kept_groups);
         *d = (ReloadDiff){};
 }
 
@@ -145,6 +145,8 @@ static int reload_prepare_item(Reload *rl, const ConfInstance *c, ReloadItem *it
                                     c->interface);
         }
         it->changed = it->old && reload_instance_changed(it->old, it->next);
+        if (it->old)
+                rl->diff.kept[rl->diff.n_kept++] = (ReloadKept){ .instance = it->old, .conf = c };
         return reload_list_item(rl, it);
 }
 
@@ -161,7 +163,8 @@ static int reload_prepare_instances(Reload *rl) {
 
         rl->items = calloc(rl->next->n_instances ?: 1, sizeof(ReloadItem));
         rl->removed = calloc(m->n_instances ?: 1, sizeof(Instance *));
-        if (!rl->items || !rl->removed)
+        rl->diff.kept = calloc(rl->next->n_instances ?: 1, sizeof(ReloadKept));
+        if (!rl->items || !rl->removed || !rl->diff.kept)
                 return log_oom();
         for (size_t k = 0; k < rl->next->n_instances; k++) {
                 r = reload_prepare_item(rl, &rl->next->instances[k], &rl->items[k]);
@@ -191,15 +194,19 @@ static int reload_prepare_groups(Reload *rl) {
 
         rl->groups = calloc(rl->next->n_sync_groups ?: 1, sizeof(ReloadGroup));
         rl->groups_removed = calloc(m->n_groups ?: 1, sizeof(SyncGroup *));
-        if (!rl->groups || !rl->groups_removed)
+        rl->diff.kept_groups = calloc(rl->next->n_sync_groups ?: 1, sizeof(ReloadKeptGroup));
+        if (!rl->groups || !rl->groups_removed || !rl->diff.kept_groups)
                 return log_oom();
         for (size_t g = 0; g < rl->next->n_sync_groups; g++) {
                 const ConfSyncGroup *cg = &rl->next->sync_groups[g];
                 ReloadGroup *it = &rl->groups[g];
 
                 it->old = it->next = manager_find_sync_group(m, cg->name);
-                if (!it->old && (sync_group_new(m, cg, &it->next) < 0 ||
-                                 reload_strv_add(&rl->diff.groups_added, cg->name) < 0))
+                if (it->old)
+                        rl->diff.kept_groups[rl->diff.n_kept_groups++] =
+                                (ReloadKeptGroup){ .group = it->old, .conf = cg };
+                else if (sync_group_new(m, cg, &it->next) < 0 ||
+                         reload_strv_add(&rl->diff.groups_added, cg->name) < 0)
                         return log_oom();
                 it->resync = !it->old || !reload_members_same(cg, it->old->conf);
                 it->existed = it->old && it->old->n_members > 0;
@@ -228,7 +235,6 @@ static void reload_remove(Reload *rl) {
                 r = instance_step(old, &(VrrpEvent){ .type = VRRP_EVENT_SHUTDOWN });
                 if (r < 0)
                         log_warning_errno(r, "%s: failed to resign, ignoring: %m", old->name);
-                manager_retire_notify(m, old);
         }
         manager_flush(m); /* the resigning adverts, and any a kept instance queued, sit in buffers about to go */
         for (size_t k = 0; k < rl->n_removed; k++) {
@@ -252,8 +258,6 @@ static void reload_take_instances(Reload *rl) {
                                 log_error_errno(r, "%s: failed to take its VRID on the socket: %m", it->next->name);
                         continue;
                 }
-                if (!reload_notify_same(&it->old->conf->notify, &it->next->conf->notify))
-                        manager_retire_notify(rl->manager, it->old); /* a new queue comes with the new lines */
                 instance_reconfigure(it->old, it->next);
                 instance_free(it->next);
                 it->next = it->old;
@@ -276,8 +280,6 @@ static void reload_swap(Reload *rl, Config **ret_old) {
                         instances[n++] = rl->items[k].next;
         for (size_t g = 0; g < rl->next->n_sync_groups; g++) {
                 groups[g] = rl->groups[g].next;
-                if (rl->groups[g].old && !reload_notify_same(&groups[g]->conf->notify, &rl->next->sync_groups[g].notify))
-                        groups[g]->notify = notify_queue_free(groups[g]->notify); /* a new one comes */
                 groups[g]->conf = &rl->next->sync_groups[g];
                 groups[g]->name = groups[g]->conf->name;
         }
@@ -400,11 +402,9 @@ static int reload_commit(Reload *rl) {
         reload_take_groups(rl);
         m->rebuilding = false;
         reload_announce_added(rl);
-        r = manager_notify_setup(m);
-        if (r >= 0)
-                r = tracking_setup(m);
+        r = tracking_setup(m);
         if (r < 0)
-                log_error_errno(r, "failed to set up notify scripts or tracking, carrying on: %m");
+                log_error_errno(r, "failed to set up tracking, carrying on: %m");
         reload_resume(rl);
         if (!rl->initial) /* at startup no member runs yet: the groups take them in as they start */
                 reload_resync(rl);
@@ -417,7 +417,8 @@ static int reload_commit(Reload *rl) {
 
 int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
         _cleanup_(conf_freep) Config *owned = next;
-        Reload rl = { .manager = m, .next = next, .initial = !m->config, .diff.initial = !m->config };
+        Reload rl = { .manager = m, .next = next, .initial = !m->config,
+                      .diff = { .initial = !m->config, .config = next } };
         int r;
 
         assert(m);

@@ -1,15 +1,37 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct Config Config;
+typedef struct ConfInstance ConfInstance;
+typedef struct ConfSyncGroup ConfSyncGroup;
+typedef struct Instance Instance;
 typedef struct Manager Manager;
+typedef struct SyncGroup SyncGroup;
+
+/* An instance or group the reload keeps, and its entry in the new config: at reload_begin it still runs
+ * with its old one (instance->conf), at reload_end with this one; both live until reload_end returns. */
+typedef struct ReloadKept {
+        Instance *instance;
+        const ConfInstance *conf;
+} ReloadKept;
+
+typedef struct ReloadKeptGroup {
+        SyncGroup *group;
+        const ConfSyncGroup *conf;
+} ReloadKeptGroup;
 
 /* What a reload changed, as listeners hear it (reload_begin, reload_end): instance and sync group names,
  * NULL-terminated. A renamed instance is another object on the bus (its path is its name), so its old name
  * counts as removed and its new one as added. */
 typedef struct ReloadDiff {
-        bool initial; /* startup: the running set was empty */
+        bool initial;         /* startup: the running set was empty */
+        const Config *config; /* the config the reload builds the running set from */
+        ReloadKept *kept;
+        size_t n_kept;
+        ReloadKeptGroup *kept_groups;
+        size_t n_kept_groups;
         char **added;
         char **removed;
         char **changed;

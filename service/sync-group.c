@@ -6,8 +6,6 @@
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
-#include "script/manager-notify.h"
-#include "script/notify.h"
 #include "sync-group.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -40,7 +38,6 @@ SyncGroup *sync_group_free(SyncGroup *g) {
         if (!g)
                 return NULL;
         sync_group_release_members(g);
-        notify_queue_free(g->notify);
         free(g->members);
         free(g);
         return NULL;
@@ -77,7 +74,6 @@ VrrpState sync_group_state(const SyncGroup *g) {
 
 /* What the group decided: the listeners hear if its state moved from `before`, then each forced step. */
 static void sync_group_force(SyncGroup *g, VrrpState before, const VrrpSyncForce *force) {
-        manager_notify_group(g->manager, g, before);
         if (vrrp_sync_state(&g->sync) != before)
                 LISTENERS_EMIT(&g->manager->listeners, sync_group_changed, g, before);
         for (size_t k = 0; k < force->n; k++) {

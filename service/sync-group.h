@@ -9,7 +9,6 @@
 typedef struct ConfSyncGroup ConfSyncGroup;
 typedef struct Instance Instance;
 typedef struct Manager Manager;
-typedef struct NotifyQueue NotifyQueue;
 
 /* A vrrp_sync_group at runtime: the pure group logic (core/vrrp-sync.h) over its running members, whose
  * verdicts it carries out as SYNC steps. A group keeps its identity across reloads (by name); its members are
@@ -22,7 +21,6 @@ typedef struct SyncGroup {
         VrrpSync sync;
         Instance **members;
         size_t n_members;
-        NotifyQueue *notify;
 } SyncGroup;
 
 int sync_group_new(Manager *m, const ConfSyncGroup *conf, SyncGroup **ret);

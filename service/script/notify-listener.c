@@ -1,0 +1,309 @@
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conf/conf-model.h"
+#include "instance.h"
+#include "listener.h"
+#include "manager.h"
+#include "reload-diff.h"
+#include "reload.h"
+#include "script/notify-listener.h"
+#include "script/notify.h"
+#include "script/script-config.h"
+#include "sync-group.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Notify scripts and FIFOs (issue 4), run by notify.c one at a time per instance or group, in order. */
+
+/* The queue of one instance or group (owner), for as long as it runs. */
+typedef struct NotifyEntry {
+        const void *owner;
+        NotifyQueue *queue;
+} NotifyEntry;
+
+struct NotifyListener {
+        Manager *manager;
+        NotifyFifo *fifos[2];  /* notify_fifo, vrrp_notify_fifo: made once, kept until exit */
+        NotifyEntry *entries;
+        size_t n_entries;
+        NotifyQueue **retired; /* of objects that went, left to finish their scripts until exit */
+        size_t n_retired;
+};
+
+static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const ConfFifo *f, NotifyFifo **ret) {
+        _cleanup_(script_config_command_done) ScriptCommand reader = {};
+        int r;
+
+        if (!f->name)
+                return 0;
+        if (f->script) {
+                r = script_config_command(g, "notify_fifo_script", f->script, f->user, f->group, &reader);
+                if (r < 0)
+                        return r;
+        }
+        r = notify_fifo_new(n->manager->event, f->name, SCRIPT_EXEC_UID_INVALID, SCRIPT_EXEC_GID_INVALID,
+                            reader.argv ? &reader : NULL, ret);
+        if (r < 0)
+                return log_error_errno(r, "failed to open notify FIFO '%s': %m", f->name);
+        return 0;
+}
+
+static void notify_listener_on_idle(NotifyQueue *q, void *userdata) {
+        NotifyListener *n = userdata;
+
+        manager_listener_idle(n->manager);
+}
+
+/* The five notify lines as commands for a queue; a script that cannot run is left out (logged). NULL when
+ * there is nothing to run or write: no queue (bench/scale: 800 KB at 1000 instances). */
+static NotifyQueue *notify_listener_queue(NotifyListener *n, const ConfGlobal *g, NotifyKind kind,
+                                          const char *name, int vrid, const ConfNotifies *lines) {
+        const ConfNotify *l[] = { &lines->master, &lines->backup, &lines->fault, &lines->stop, &lines->any };
+        const NotifyState states[] = { NOTIFY_MASTER, NOTIFY_BACKUP, NOTIFY_FAULT, NOTIFY_STOP };
+        ScriptCommand cmds[5] = {};
+        NotifyConfig c = { .kind = kind, .name = name, .vrid = vrid, .fifos = { n->fifos[0], n->fifos[1] } };
+        bool any = c.fifos[0] || c.fifos[1];
+        NotifyQueue *q = NULL;
+        char what[160];
+        int r;
+
+        for (size_t k = 0; k < 5; k++)
+                any = any || l[k]->command;
+        if (!any)
+                return NULL;
+        snprintf(what, sizeof(what), "%s: notify script", name);
+        for (size_t k = 0; k < 5; k++) {
+                if (!l[k]->command ||
+                    script_config_command(g, what, l[k]->command, l[k]->user, l[k]->group, &cmds[k]) < 0)
+                        continue;
+                if (k < 4)
+                        c.scripts[states[k]] = &cmds[k];
+                else
+                        c.notify = &cmds[k];
+        }
+        r = notify_queue_new(n->manager->event, &c, &q); /* copies the commands */
+        for (size_t k = 0; k < 5; k++)
+                script_config_command_done(&cmds[k]);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to set up notify scripts: %m", name), NULL;
+        notify_queue_set_idle_handler(q, notify_listener_on_idle, n);
+        return q;
+}
+
+static NotifyEntry *notify_listener_entry(NotifyListener *n, const void *owner) {
+        for (size_t k = 0; k < n->n_entries; k++)
+                if (n->entries[k].owner == owner)
+                        return &n->entries[k];
+        return NULL;
+}
+
+static NotifyQueue *notify_listener_find(NotifyListener *n, const void *owner) {
+        NotifyEntry *e = notify_listener_entry(n, owner);
+
+        return e ? e->queue : NULL;
+}
+
+static void notify_listener_put(NotifyListener *n, const void *owner, NotifyQueue *q) {
+        NotifyEntry *a;
+
+        if (!q)
+                return;
+        a = reallocarray(n->entries, n->n_entries + 1, sizeof(*a));
+        if (!a) {
+                notify_queue_free(q);
+                return (void) log_oom();
+        }
+        n->entries = a;
+        n->entries[n->n_entries++] = (NotifyEntry){ .owner = owner, .queue = q };
+}
+
+/* owner went, or takes other notify lines: its queue lives on until exit, so that a running script (a stop
+ * script above all) is not killed half way. */
+static void notify_listener_retire(NotifyListener *n, const void *owner) {
+        NotifyEntry *e = notify_listener_entry(n, owner);
+        NotifyQueue **a;
+
+        if (!e)
+                return;
+        a = reallocarray(n->retired, n->n_retired + 1, sizeof(*a));
+        if (a) {
+                n->retired = a;
+                n->retired[n->n_retired++] = e->queue;
+        } else
+                notify_queue_free(e->queue);
+        *e = n->entries[--n->n_entries];
+}
+
+static void notify_listener_add_instance(NotifyListener *n, const ConfGlobal *g, Instance *i,
+                                         const ConfInstance *c) {
+        notify_listener_put(n, i, notify_listener_queue(n, g, NOTIFY_INSTANCE, c->name, c->vrid, &c->notify));
+}
+
+static void notify_listener_add_group(NotifyListener *n, const ConfGlobal *g, SyncGroup *s,
+                                      const ConfSyncGroup *c) {
+        notify_listener_put(n, s, notify_listener_queue(n, g, NOTIFY_GROUP, c->name, -1, &c->notify));
+}
+
+/* What the reload keeps but with other notify lines gets a new queue now, before anything of it steps. */
+static void notify_on_reload_begin(void *userdata, const ReloadDiff *diff) {
+        NotifyListener *n = userdata;
+        const ConfGlobal *g = &diff->config->global;
+
+        for (size_t k = 0; k < diff->n_kept; k++) {
+                const ReloadKept *kept = &diff->kept[k];
+
+                if (reload_notify_same(&kept->instance->conf->notify, &kept->conf->notify))
+                        continue;
+                notify_listener_retire(n, kept->instance);
+                notify_listener_add_instance(n, g, kept->instance, kept->conf);
+        }
+        for (size_t k = 0; k < diff->n_kept_groups; k++) {
+                const ReloadKeptGroup *kept = &diff->kept_groups[k];
+
+                if (reload_notify_same(&kept->group->conf->notify, &kept->conf->notify))
+                        continue;
+                notify_listener_retire(n, kept->group);
+                notify_listener_add_group(n, g, kept->group, kept->conf);
+        }
+}
+
+static void notify_on_instance_added(void *userdata, Instance *i) {
+        NotifyListener *n = userdata;
+
+        notify_listener_add_instance(n, &n->manager->config->global, i, i->conf);
+}
+
+static void notify_on_sync_group_added(void *userdata, SyncGroup *s) {
+        NotifyListener *n = userdata;
+
+        notify_listener_add_group(n, &n->manager->config->global, s, s->conf);
+}
+
+static void notify_on_removed(void *userdata, void *owner) {
+        notify_listener_retire(userdata, owner);
+}
+
+static void notify_on_instance_removed(void *userdata, Instance *i) {
+        notify_on_removed(userdata, i);
+}
+
+static void notify_on_sync_group_removed(void *userdata, SyncGroup *s) {
+        notify_on_removed(userdata, s);
+}
+
+static int notify_state_of(VrrpState s, NotifyState *ret) {
+        switch (s) {
+        case VRRP_STATE_MASTER:
+                *ret = NOTIFY_MASTER;
+                return 0;
+        case VRRP_STATE_BACKUP:
+                *ret = NOTIFY_BACKUP;
+                return 0;
+        case VRRP_STATE_FAULT:
+                *ret = NOTIFY_FAULT;
+                return 0;
+        case VRRP_STATE_STOPPED:
+                *ret = NOTIFY_STOP;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+}
+
+/* A transition runs its state's scripts; with notify_priority_changes, a priority change of a master or a
+ * backup is a FIFO event. */
+static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpActions *a) {
+        NotifyListener *n = userdata;
+        NotifyQueue *q = notify_listener_find(n, i);
+        uint8_t prio = vrrp_fsm_priority(&i->fsm, &i->params.fsm);
+        NotifyState s;
+
+        if (!q)
+                return;
+        if (a->state_changed && notify_state_of(a->new_state, &s) >= 0) {
+                if (notify_queue_push(q, s, prio) < 0)
+                        log_oom();
+        } else if (a->priority_changed && n->manager->config->global.notify_priority_changes &&
+                   (i->fsm.state == VRRP_STATE_MASTER || i->fsm.state == VRRP_STATE_BACKUP)) {
+                s = i->fsm.state == VRRP_STATE_MASTER ? NOTIFY_MASTER_PRIORITY : NOTIFY_BACKUP_PRIORITY;
+                if (notify_queue_push(q, s, prio) < 0)
+                        log_oom();
+        }
+}
+
+static void notify_on_sync_group_changed(void *userdata, SyncGroup *g, VrrpState old_state) {
+        NotifyListener *n = userdata;
+        NotifyQueue *q = notify_listener_find(n, g);
+        VrrpState now = sync_group_state(g);
+        NotifyState ns;
+
+        if (!q || now == old_state || notify_state_of(now, &ns) < 0)
+                return;
+        log_notice("sync group '%s': %s -> %s", g->name, vrrp_state_to_string(old_state),
+                   vrrp_state_to_string(now));
+        if (notify_queue_push(q, ns, 0) < 0)
+                log_oom();
+}
+
+/* At stop: the scripts of the running instances and groups still going (stop scripts above all). */
+static bool notify_busy(void *userdata) {
+        NotifyListener *n = userdata;
+
+        for (size_t k = 0; k < n->n_entries; k++)
+                if (!notify_queue_is_idle(n->entries[k].queue))
+                        return true;
+        return false;
+}
+
+static const ListenerOps notify_listener = {
+        .reload_begin = notify_on_reload_begin,
+        .instance_added = notify_on_instance_added,
+        .instance_removed = notify_on_instance_removed,
+        .sync_group_added = notify_on_sync_group_added,
+        .sync_group_removed = notify_on_sync_group_removed,
+        .instance_changed = notify_on_instance_changed,
+        .sync_group_changed = notify_on_sync_group_changed,
+        .busy = notify_busy,
+};
+
+int notify_listener_new(Manager *m, const ConfGlobal *g, NotifyListener **ret) {
+        _cleanup_(notify_listener_freep) NotifyListener *n = NULL;
+        int r;
+
+        assert(m);
+        assert(g);
+        assert(ret);
+        n = calloc(1, sizeof(*n));
+        if (!n)
+                return log_oom();
+        n->manager = m;
+        r = notify_listener_fifo(n, g, &g->notify_fifo, &n->fifos[0]);
+        if (r < 0)
+                return r;
+        r = notify_listener_fifo(n, g, &g->vrrp_notify_fifo, &n->fifos[1]);
+        if (r < 0)
+                return r;
+        if (manager_add_listener(m, &notify_listener, n) < 0)
+                return log_oom();
+        *ret = TAKE_PTR(n);
+        return 0;
+}
+
+NotifyListener *notify_listener_free(NotifyListener *n) {
+        if (!n)
+                return NULL;
+        manager_remove_listener(n->manager, &notify_listener, n);
+        for (size_t k = 0; k < n->n_entries; k++)
+                notify_queue_free(n->entries[k].queue);
+        for (size_t k = 0; k < n->n_retired; k++)
+                notify_queue_free(n->retired[k]);
+        free(n->entries);
+        free(n->retired);
+        for (size_t k = 0; k < 2; k++)
+                notify_fifo_free(n->fifos[k]);
+        free(n);
+        return NULL;
+}
