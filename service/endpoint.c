@@ -55,8 +55,10 @@ static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *us
                 for (size_t k = 0; k < batch->n_packets; k++)
                         endpoint_dispatch_one(e, &batch->packets[k]);
                 if (n < SOCK_VRRP_BATCH)
-                        break;
+                        return 0; /* drained: the loop's flush sends what the adverts made us queue */
         }
+        /* Stopped at the batch limit with more waiting: a flood can keep the protocol sources pending, and
+         * the flush (a post source below them) waiting with them; what is queued goes now. */
         manager_flush(e->manager);
         return 0;
 }

@@ -95,7 +95,6 @@ static int instance_on_timer(sd_event_source *s, uint64_t usec, void *userdata) 
         r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "timer step failed, ignoring: %m");
-        manager_flush(i->manager);
         return 0;
 }
 
@@ -216,7 +215,7 @@ static void instance_flush(Instance *i) {
                 log_inst(i, LOG_WARNING, r, "failed to send adverts, ignoring: %m");
 }
 
-/* Queues the adverts on the endpoint; the caller's manager_flush() sends them. */
+/* Queues the adverts on the endpoint; the loop's flush (manager.c) sends them. */
 static void instance_send_advert(Instance *i, uint8_t priority) {
         int r = 0;
 
@@ -405,7 +404,7 @@ int instance_start(Instance *i) {
         return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
 }
 
-/* Control from above (the bus): each steps the FSM like any event, and the adverts go out at once. */
+/* Control from above (the bus): each steps the FSM like any event. */
 
 uint8_t instance_tracked_priority(const Instance *i) {
         return i->tracked_priority > 0 ? i->tracked_priority : i->params.fsm.priority;
@@ -419,17 +418,12 @@ int instance_override_priority(Instance *i, uint8_t priority) {
         i->priority_override = priority;
         r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY,
                                            .priority = priority > 0 ? priority : instance_tracked_priority(i) });
-        manager_flush(i->manager);
         return r;
 }
 
 int instance_set_maintenance(Instance *i, bool on) {
-        int r;
-
         assert(i);
-        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on });
-        manager_flush(i->manager);
-        return r;
+        return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on });
 }
 
 void instance_announce(Instance *i) {

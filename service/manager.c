@@ -143,8 +143,31 @@ static int manager_on_monitor(sd_event_source *s, int fd, uint32_t revents, void
                                 manager_on_link(m, m->instances[k]->ifindex, NULL, up, false);
                 }
         }
-        manager_flush(m);
         return 0;
+}
+
+/* The flush is the loop's job (DESIGN §1): whatever a wakeup's events queued (ticks' adverts, answers to
+ * adverts, the steps of bus calls, tracks and timers) goes out once per loop iteration, in one sendmmsg per
+ * socket, from this post source. Its priority sits below the protocol sources (ticks, VRRP receive, protocol
+ * timers: SD_EVENT_PRIORITY_IMPORTANT), so that all of them that are due run first and their adverts leave
+ * together, and above everything else (the bus, scripts, netlink: SD_EVENT_PRIORITY_NORMAL), so that a burst
+ * of bus calls or child exits never holds adverts back. Flushed at once all the same: a transition's own
+ * advert (instance.c), buffers about to go (reload, stop), and a receive flood that stops at its batch
+ * limit (endpoint.c), since it may keep the protocol sources pending and the flush waiting below them. */
+#define MANAGER_FLUSH_PRIORITY (SD_EVENT_PRIORITY_IMPORTANT / 2)
+
+static int manager_on_post(sd_event_source *s, void *userdata) {
+        manager_flush(userdata);
+        return 0;
+}
+
+static int manager_setup_flush(Manager *m) {
+        int r;
+
+        r = sd_event_add_post(m->event, &m->flush_source, manager_on_post, m);
+        if (r < 0)
+                return r;
+        return sd_event_source_set_priority(m->flush_source, MANAGER_FLUSH_PRIORITY);
 }
 
 static int manager_setup_signals(Manager *m) {
@@ -190,6 +213,9 @@ int manager_new(const char *config_path, const char *config_id, const char *host
         if (r < 0)
                 return log_error_errno(r, "failed to set up signal handling: %m");
         (void) sd_event_set_watchdog(m->event, true); /* WATCHDOG=1 when the unit sets WatchdogSec= */
+        r = manager_setup_flush(m);
+        if (r < 0)
+                return log_error_errno(r, "failed to set up the advert flush: %m");
         r = nl_vip_open(&m->nl);
         if (r < 0)
                 return log_error_errno(r, "failed to open a netlink socket: %m");
@@ -208,6 +234,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_disable_unref(m->stop_deadline);
+        sd_event_source_disable_unref(m->flush_source);
         for (size_t k = 0; k < m->n_groups; k++)
                 sync_group_free(m->groups[k]);
         free(m->groups);
@@ -307,7 +334,7 @@ int manager_start(Manager *m, Config *config) {
         manager_vips_recover(m);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
         r = reload_apply(m, config, NULL);
-        manager_flush(m);
+        manager_flush(m); /* the loop does not run yet: nothing would trigger its flush */
         return r;
 }
 

@@ -44,6 +44,7 @@ typedef struct Manager {
         size_t n_ticks;
         Tracking tracking;
         sd_event_source *stop_deadline;
+        sd_event_source *flush_source; /* sends the queued adverts once per loop iteration */
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
@@ -71,7 +72,8 @@ void manager_listener_idle(Manager *m);
 /* The running instance with c's identity (interface, family, VRID), which a reload keeps. */
 Instance *manager_match_instance(Manager *m, const ConfInstance *c);
 
-/* Called by instances and endpoints. */
+/* Sends every endpoint's queued adverts now. The loop does it once per iteration (a post source); call it
+ * only where that cannot wait (manager.c says where). */
 void manager_flush(Manager *m);
 int manager_vip_add(Manager *m, const NlVip *vip);
 int manager_vip_del(Manager *m, const NlVip *vip);

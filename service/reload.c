@@ -409,7 +409,6 @@ static int reload_commit(Reload *rl) {
         if (!rl->initial) /* at startup no member runs yet: the groups take them in as they start */
                 reload_resync(rl);
         r = reload_start(rl);
-        manager_flush(m);
         LISTENERS_EMIT(&m->listeners, reload_end, &rl->diff);
         reload_free_removed(rl, old);
         return rl->initial ? r : 0;

@@ -31,7 +31,7 @@ static int tick_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 if (r < 0)
                         log_warning_errno(r, "%s: advert tick failed, ignoring: %m", t->members[k]->name);
         }
-        manager_flush(t->manager);
+        /* the adverts leave at the loop's flush, together with those of any other tick due now */
         /* Stay on the grid, also after a stall longer than an interval (the missed slots are skipped): a
          * restart from now would put every stalled tick of the class on one phase and merge their bursts. */
         t->next += t->interval;

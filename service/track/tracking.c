@@ -68,7 +68,6 @@ static void tracking_on_script(TrackScript *t, VrrpTrackState state, void *userd
                         }
                 tracking_changed(i, mine, shown);
         }
-        manager_flush(m);
 }
 
 /* The running vrrp_script of this name, started at first use; NULL if it cannot run (logged once). */
@@ -199,7 +198,6 @@ static void tracking_on_file(TrackFile *f, long value, void *userdata) {
                         }
                 tracking_changed(i, mine, shown);
         }
-        manager_flush(m);
 }
 
 static TrackFile *tracking_file(Manager *m, const ConfTrackFile *cf) {
