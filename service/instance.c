@@ -12,6 +12,7 @@
 #include "endpoint.h"
 #include "instance-vips.h"
 #include "instance.h"
+#include "listener.h"
 #include "manager.h"
 #include "os/nl-ifaddr.h"
 #include "os/nl-monitor.h"
@@ -350,7 +351,23 @@ static void instance_follow_checksum(Instance *i, const VrrpAdvert *adv) {
         log_inst(i, LOG_NOTICE, 0, "the peer sends keepalived's old unicast checksum: sending it too");
 }
 
-/* A datagram for our VRID: decode, run the RFC's receive checks, count, and only then step the FSM. */
+/* The listeners hear of every advert that reached i, with the verdict; adv is NULL when it did not decode. */
+static void instance_seen(Instance *i, const VrrpAddr *src, const VrrpAdvert *adv, bool accepted, VrrpDrop drop) {
+        AdvertSeen seen = { .family = i->params.fsm.family, .src = *src, .accepted = accepted, .drop = drop };
+
+        if (i->manager->listeners.n == 0)
+                return;
+        if (adv) {
+                seen.decoded = true;
+                seen.version = adv->version;
+                seen.priority = adv->priority;
+                seen.interval_cs = adv->adver_int_cs;
+        }
+        LISTENERS_EMIT(&i->manager->listeners, advert_seen, i, &seen);
+}
+
+/* A datagram for our VRID: decode, run the RFC's receive checks, count, tell the listeners, and only then
+ * step the FSM. */
 void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         const int family = i->params.fsm.family;
         VrrpRxResult res;
@@ -358,8 +375,10 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         VrrpDrop drop;
         int r;
 
-        if (vrrp_packet_parse(p->payload, p->len, family, &p->src, &p->dst, &adv, &drop) < 0)
+        if (vrrp_packet_parse(p->payload, p->len, family, &p->src, &p->dst, &adv, &drop) < 0) {
+                instance_seen(i, &p->src, NULL, false, drop);
                 return instance_count_drop(i, drop, &p->src);
+        }
         VrrpRxMeta meta = {
                 .ttl = p->ttl,
                 .src = p->src,
@@ -367,8 +386,10 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
                 .own = vrrp_addr_cmp(family, &p->src, &i->src) == 0,
                 .same_master = i->fsm.master_known && vrrp_addr_cmp(family, &p->src, &i->fsm.master) == 0,
         };
-        if (vrrp_check_advert(&i->params.rx, &adv, &meta, &res) < 0)
+        if (vrrp_check_advert(&i->params.rx, &adv, &meta, &res) < 0) {
+                instance_seen(i, &p->src, &adv, false, res.drop);
                 return instance_count_drop(i, res.drop, &p->src);
+        }
         for (unsigned n = 0; n < _VRRP_RX_NOTE_MAX; n++)
                 if (res.notes & (1u << n))
                         i->stats.notes[n]++;
@@ -376,6 +397,7 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         i->stats.counters[INSTANCE_ADVERTS_RECEIVED]++;
         if (adv.priority == 0)
                 i->stats.counters[INSTANCE_PRIORITY_ZERO_RECEIVED]++;
+        instance_seen(i, &p->src, &adv, true, 0);
         r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_ADVERT,
                                            .advert = { .version = adv.version, .priority = adv.priority,
                                                        .max_adver_int_cs = adv.adver_int_cs, .src = p->src } });
