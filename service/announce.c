@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -52,10 +53,11 @@ static void announce_send_link(Instance *i, const NlVip *v, const VrrpAddr *addr
         int fd, r;
 
         r = announce_fd(i, v, &fd);
-        if (r >= 0)
+        if (r >= 0) {
                 r = garp_send(fd, v->family, v->ifindex, addrs, n, NULL, &sent);
-        if (r >= 0)
-                return;
+                if (r >= 0)
+                        return;
+        }
         if (!if_indextoname((unsigned) v->ifindex, ifname))
                 snprintf(ifname, sizeof(ifname), "#%d", v->ifindex);
         if (announce_skippable(r))
@@ -143,6 +145,8 @@ static usec_t announce_time(usec_t t) {
 int announce_setup(Instance *i) {
         const ConfInstance *c = i->conf;
 
+        assert(i);
+
         i->garp = VRRP_GARP_SCHED_INIT;
         i->garp_params = (VrrpGarpParams){
                 .master_repeat = announce_count(c->garp_master_repeat),
@@ -157,12 +161,17 @@ int announce_setup(Instance *i) {
 }
 
 void announce_done(Instance *i) {
+        assert(i);
+
         i->garp_timer = sd_event_source_disable_unref(i->garp_timer);
         i->n_announce = 0;
 }
 
 void announce_on_actions(Instance *i, const VrrpActions *a) {
         usec_t now;
+
+        assert(i);
+        assert(a);
 
         if (sd_event_now(i->manager->event, CLOCK_MONOTONIC, &now) < 0)
                 return;
@@ -181,6 +190,8 @@ void announce_on_actions(Instance *i, const VrrpActions *a) {
 
 /* SendGratuitousArp() on the bus: one more round now, when master. */
 void announce_request(Instance *i, unsigned rounds) {
+        assert(i);
+
         if (i->fsm.state != VRRP_STATE_MASTER)
                 return;
         vrrp_garp_request(&i->garp, rounds);

@@ -64,7 +64,7 @@ static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *us
 }
 
 int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret) {
-        _cleanup_free_ Endpoint *e = NULL;
+        _cleanup_(endpoint_freep) Endpoint *e = NULL;
         int r;
 
         e = calloc(1, sizeof(*e));
@@ -73,14 +73,15 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
         *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .garp_fd = -EBADF,
                          .frame_fd = -EBADF, .group = *group };
         r = sock_vrrp_open(family, ifindex, ENDPOINT_RCVBUF, &e->fd);
-        if (r >= 0)
-                r = sd_event_add_io(m->event, &e->io, e->fd, EPOLLIN, endpoint_on_io, e);
-        if (r >= 0) /* as the advert ticks (tick.c); not above them, or a flood of adverts would starve them */
-                r = sd_event_source_set_priority(e->io, SD_EVENT_PRIORITY_IMPORTANT);
-        if (r < 0) {
-                endpoint_free(TAKE_PTR(e));
+        if (r < 0)
                 return r;
-        }
+        r = sd_event_add_io(m->event, &e->io, e->fd, EPOLLIN, endpoint_on_io, e);
+        if (r < 0)
+                return r;
+        /* as the advert ticks (tick.c); not above them, or a flood of adverts would starve them */
+        r = sd_event_source_set_priority(e->io, SD_EVENT_PRIORITY_IMPORTANT);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(e);
         return 0;
 }
@@ -104,6 +105,7 @@ int endpoint_join(Endpoint *e) {
         int r;
 
         assert(e);
+
         if (e->n_multicast == 0) {
                 r = sock_vrrp_join(e->fd, e->family, e->ifindex, &e->group);
                 if (r < 0)
@@ -115,6 +117,7 @@ int endpoint_join(Endpoint *e) {
 
 void endpoint_leave(Endpoint *e) {
         assert(e && e->n_multicast > 0);
+
         if (--e->n_multicast == 0)
                 (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
 }
@@ -124,6 +127,7 @@ int endpoint_attach(Endpoint *e, Instance *i) {
 
         assert(e);
         assert(i);
+
         if (e->by_vrid[vrid] && e->by_vrid[vrid] != i)
                 return -EEXIST;
         if (!e->by_vrid[vrid])
@@ -136,6 +140,7 @@ void endpoint_detach(Endpoint *e, Instance *i) {
         uint8_t vrid = i->params.fsm.vrid;
 
         assert(e);
+
         if (e->by_vrid[vrid] != i)
                 return;
         e->by_vrid[vrid] = NULL;

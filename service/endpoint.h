@@ -39,6 +39,9 @@ typedef struct Endpoint {
 
 int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret);
 Endpoint *endpoint_free(Endpoint *e);
+static inline void endpoint_freep(Endpoint **p) {
+        endpoint_free(*p);
+}
 /* The multicast group, joined while some instance holds a membership (counted): taken when an instance is
  * built (instance_set_endpoint()), so a reload finds a failure before it changes anything. */
 int endpoint_join(Endpoint *e);

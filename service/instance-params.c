@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -134,17 +135,18 @@ int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifinde
 
         *ret = (InstanceParams){};
         r = instance_params_vips(c, ifindex, resolve, userdata, ret);
-        if (r >= 0)
-                r = instance_params_rx(g, c, ret);
-        if (r < 0) {
-                instance_params_done(ret);
-                return r;
-        }
+        if (r < 0)
+                return instance_params_done(ret), r;
+        r = instance_params_rx(g, c, ret);
+        if (r < 0)
+                return instance_params_done(ret), r;
         instance_params_fsm(g, c, &ret->fsm);
         return 0;
 }
 
 void instance_params_done(InstanceParams *p) {
+        assert(p);
+
         free(p->vips);
         free(p->vip_addrs);
         free(p->peers);

@@ -103,6 +103,11 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         _cleanup_(instance_freep) Instance *i = NULL;
         int r;
 
+        assert(m);
+        assert(config);
+        assert(c);
+        assert(ret);
+
         i = calloc(1, sizeof(*i));
         if (!i)
                 return log_oom();
@@ -115,15 +120,18 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         if (r < 0)
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
         r = instance_setup_addresses(i);
-        if (r >= 0)
-                r = instance_setup_tx(i);
-        if (r >= 0)
-                r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0,
-                                      instance_on_timer, i);
-        if (r >= 0) /* as the ticks and received adverts (tick.c) */
-                r = sd_event_source_set_priority(i->timer, SD_EVENT_PRIORITY_IMPORTANT);
-        if (r >= 0)
-                r = announce_setup(i);
+        if (r < 0)
+                return r;
+        r = instance_setup_tx(i);
+        if (r < 0)
+                return r;
+        r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0, instance_on_timer, i);
+        if (r < 0)
+                return log_inst(i, LOG_ERR, r, "failed to create the protocol timer: %m");
+        r = sd_event_source_set_priority(i->timer, SD_EVENT_PRIORITY_IMPORTANT); /* as ticks and adverts */
+        if (r < 0)
+                return log_inst(i, LOG_ERR, r, "failed to set the protocol timer's priority: %m");
+        r = announce_setup(i);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(i);
@@ -135,6 +143,7 @@ int instance_set_endpoint(Instance *i, Endpoint *e) {
 
         assert(i && !i->endpoint);
         assert(e);
+
         if (i->multicast) {
                 r = endpoint_join(e);
                 if (r < 0)
@@ -266,10 +275,12 @@ static void instance_arm_timer(Instance *i, usec_t at) {
                 return;
         }
         r = sd_event_source_set_time(i->timer, at);
-        if (r >= 0)
-                r = sd_event_source_set_time_accuracy(i->timer, tick_accuracy(i->params.fsm.interval_usec));
-        if (r >= 0)
-                r = sd_event_source_set_enabled(i->timer, SD_EVENT_ONESHOT);
+        if (r < 0)
+                return (void) log_inst(i, LOG_CRIT, r, "failed to set the protocol timer: %m");
+        r = sd_event_source_set_time_accuracy(i->timer, tick_accuracy(i->params.fsm.interval_usec));
+        if (r < 0)
+                return (void) log_inst(i, LOG_CRIT, r, "failed to set the protocol timer's accuracy: %m");
+        r = sd_event_source_set_enabled(i->timer, SD_EVENT_ONESHOT);
         if (r < 0)
                 log_inst(i, LOG_CRIT, r, "failed to arm the protocol timer: %m");
 }
@@ -318,6 +329,9 @@ int instance_step(Instance *i, const VrrpEvent *ev) {
         VrrpActions a;
         usec_t now;
         int r;
+
+        assert(i);
+        assert(ev);
 
         r = sd_event_now(i->manager->event, CLOCK_MONOTONIC, &now);
         if (r < 0)
@@ -375,6 +389,9 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         VrrpDrop drop;
         int r;
 
+        assert(i);
+        assert(p);
+
         if (vrrp_packet_parse(p->payload, p->len, family, &p->src, &p->dst, &adv, &drop) < 0) {
                 instance_seen(i, &p->src, NULL, false, drop);
                 return instance_count_drop(i, drop, &p->src);
@@ -410,15 +427,19 @@ int instance_start(Instance *i) {
         bool up = false;
         int r;
 
+        assert(i);
+
         r = tracking_apply(i); /* priority and weight-0 faults first, so STARTUP sees them */
         if (r < 0)
                 return r;
         if (i->conf->dont_track_primary)
                 return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
         r = nl_monitor_link_state(i->manager->nl, i->ifindex, &up);
-        if (r < 0)
+        if (r < 0) {
                 log_inst(i, LOG_WARNING, r, "cannot read the state of '%s', assuming up: %m", i->conf->interface);
-        if (r >= 0 && !up) {
+                up = true;
+        }
+        if (!up) {
                 r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_LINK_DOWN });
                 if (r < 0)
                         return r;
@@ -429,6 +450,8 @@ int instance_start(Instance *i) {
 /* Control from above (the bus): each steps the FSM like any event. */
 
 uint8_t instance_tracked_priority(const Instance *i) {
+        assert(i);
+
         return i->tracked_priority > 0 ? i->tracked_priority : i->params.fsm.priority;
 }
 
@@ -437,6 +460,7 @@ int instance_override_priority(Instance *i, uint8_t priority) {
 
         assert(i);
         assert(i->params.fsm.priority != VRRP_PRIORITY_OWNER);
+
         i->priority_override = priority;
         r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY,
                                            .priority = priority > 0 ? priority : instance_tracked_priority(i) });
@@ -445,11 +469,13 @@ int instance_override_priority(Instance *i, uint8_t priority) {
 
 int instance_set_maintenance(Instance *i, bool on) {
         assert(i);
+
         return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_MAINTENANCE, .maintenance = on });
 }
 
 void instance_announce(Instance *i) {
         assert(i);
+
         announce_request(i, i->garp_params.master_repeat > 0 ? i->garp_params.master_repeat : 1);
 }
 
@@ -494,6 +520,7 @@ void instance_reconfigure(Instance *i, Instance *next) {
 
         assert(i);
         assert(next && !next->tick && next->fsm.state == VRRP_STATE_INIT);
+
         if (instance_vips_filtered(i))
                 manager_accept_filter(i->manager, i, false);
         announce = instance_vips_reconfigure(i, next);

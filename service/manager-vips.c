@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ int manager_vip_add(Manager *m, const NlVip *vip) {
                 VipRecord rec = manager_vip_record(vip);
                 int r = vip_record_add(m->vip_dirfd, &rec);
 
+        assert(m);
+        assert(vip);
+
                 if (r < 0)
                         log_warning_errno(r, "failed to record a virtual address under the runtime directory, "
                                              "ignoring: %m");
@@ -40,6 +44,9 @@ int manager_vip_add(Manager *m, const NlVip *vip) {
 
 int manager_vip_del(Manager *m, const NlVip *vip) {
         int r = nl_vip_del(m->nl, vip);
+
+        assert(m);
+        assert(vip);
 
         if (r >= 0 && m->vip_dirfd >= 0) {
                 VipRecord rec = manager_vip_record(vip);
@@ -71,6 +78,8 @@ static int manager_open_runtime_dir(Manager *m) {
 void manager_vips_recover(Manager *m) {
         VipRecordSet set = {};
         int r;
+
+        assert(m);
 
         if (manager_open_runtime_dir(m) < 0)
                 return;
@@ -120,6 +129,9 @@ void manager_accept_filter(Manager *m, Instance *i, bool on) {
         _cleanup_free_ char *msg = NULL;
         int r;
 
+        assert(m);
+        assert(i);
+
         if (manager_accept_table(m) < 0)
                 return;
         addrs = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(*addrs));
@@ -140,6 +152,8 @@ void manager_accept_filter(Manager *m, Instance *i, bool on) {
 /* At startup (a crashed run's table would still drop traffic) and at exit: no table of ours is left. */
 void manager_accept_close(Manager *m) {
         _cleanup_free_ char *msg = NULL;
+
+        assert(m);
 
         if (manager_accept_table(m) < 0)
                 return;

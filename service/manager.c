@@ -32,6 +32,7 @@
 
 void manager_listener_idle(Manager *m) {
         assert(m);
+
         if (m->stopping && !listeners_busy(&m->listeners))
                 (void) sd_event_exit(m->event, 0);
 }
@@ -183,16 +184,20 @@ static int manager_setup_signals(Manager *m) {
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return -errno;
         r = sd_event_add_signal(m->event, NULL, SIGTERM, manager_on_stop_signal, m);
-        if (r >= 0)
-                r = sd_event_add_signal(m->event, NULL, SIGINT, manager_on_stop_signal, m);
-        if (r >= 0)
-                r = sd_event_add_signal(m->event, NULL, SIGHUP, manager_on_hup, m);
-        return r;
+        if (r < 0)
+                return r;
+        r = sd_event_add_signal(m->event, NULL, SIGINT, manager_on_stop_signal, m);
+        if (r < 0)
+                return r;
+        return sd_event_add_signal(m->event, NULL, SIGHUP, manager_on_hup, m);
 }
 
 int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
+
+        assert(config_path);
+        assert(ret);
 
         m = calloc(1, sizeof(*m));
         if (!m)
@@ -276,6 +281,10 @@ int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
         Endpoint **a;
         int r;
 
+        assert(m);
+        assert(i);
+        assert(ret);
+
         for (size_t k = 0; k < m->n_endpoints; k++)
                 if (m->endpoints[k]->ifindex == i->ifindex && m->endpoints[k]->family == i->params.fsm.family) {
                         *ret = m->endpoints[k];
@@ -293,14 +302,23 @@ int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
 }
 
 int manager_add_listener(Manager *m, const ListenerOps *ops, void *userdata) {
+        assert(m);
+        assert(ops);
+
         return listeners_add(&m->listeners, ops, userdata);
 }
 
 void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata) {
+        assert(m);
+        assert(ops);
+
         listeners_remove(&m->listeners, ops, userdata);
 }
 
 SyncGroup *manager_find_sync_group(Manager *m, const char *name) {
+        assert(m);
+        assert(name);
+
         for (size_t k = 0; k < m->n_groups; k++)
                 if (strcmp(m->groups[k]->name, name) == 0)
                         return m->groups[k];
@@ -311,6 +329,9 @@ Instance *manager_match_instance(Manager *m, const ConfInstance *c) {
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
 
+        assert(m);
+        assert(c);
+
                 if (i->conf->vrid == c->vrid && i->conf->family == c->family &&
                     strcmp(i->conf->interface, c->interface) == 0)
                         return i;
@@ -319,6 +340,9 @@ Instance *manager_match_instance(Manager *m, const ConfInstance *c) {
 }
 
 Instance *manager_find_instance(Manager *m, const char *name) {
+        assert(m);
+        assert(name);
+
         for (size_t k = 0; k < m->n_instances; k++)
                 if (strcmp(m->instances[k]->name, name) == 0)
                         return m->instances[k];
@@ -331,6 +355,7 @@ int manager_start(Manager *m, Config *config) {
         assert(m);
         assert(config);
         assert(!m->config);
+
         manager_vips_recover(m);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
         r = reload_apply(m, config, NULL);
@@ -339,18 +364,24 @@ int manager_start(Manager *m, Config *config) {
 }
 
 void manager_ready(Manager *m) {
+        assert(m);
+
         (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running%s", m->n_instances,
                           m->n_failed ? ", some failed to start" : "");
         log_info("started %zu instance(s)%s", m->n_instances, m->n_failed ? "; see the errors above" : "");
 }
 
 int manager_run(Manager *m) {
+        assert(m);
+
         return sd_event_loop(m->event);
 }
 
 void manager_flush(Manager *m) {
         for (size_t k = 0; k < m->n_endpoints; k++) {
                 int r = endpoint_flush(m->endpoints[k]);
+
+        assert(m);
 
                 if (r < 0)
                         log_warning_errno(r, "failed to send adverts on ifindex %d, ignoring: %m",
@@ -359,6 +390,10 @@ void manager_flush(Manager *m) {
 }
 
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) {
+        assert(m);
+        assert(i);
+        assert(a);
+
         LISTENERS_EMIT(&m->listeners, instance_changed, i, a);
         if (i->sync_group && i->sync_group->n_members > 0 && !m->stopping && !m->rebuilding)
                 sync_group_member_changed(i->sync_group, i, a);

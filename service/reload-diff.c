@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <string.h>
 
 #include "conf/conf-model.h"
@@ -12,6 +13,9 @@ static bool reload_str_eq(const char *a, const char *b) {
 bool reload_notify_same(const ConfNotifies *a, const ConfNotifies *b) {
         const ConfNotify *x[] = { &a->any, &a->master, &a->backup, &a->fault, &a->stop };
         const ConfNotify *y[] = { &b->any, &b->master, &b->backup, &b->fault, &b->stop };
+
+        assert(a);
+        assert(b);
 
         for (size_t k = 0; k < 5; k++)
                 if (!reload_str_eq(x[k]->command, y[k]->command) || !reload_str_eq(x[k]->user, y[k]->user) ||
@@ -50,6 +54,9 @@ static bool reload_wire_changed(const Instance *old, const Instance *next) {
 bool reload_instance_changed(const Instance *old, const Instance *next) {
         const ConfInstance *x = old->conf, *y = next->conf;
 
+        assert(old);
+        assert(next);
+
         if (strcmp(x->name, y->name) != 0 || !reload_str_eq(x->sync_group, y->sync_group) ||
             reload_params_changed(old, next) || reload_wire_changed(old, next) || !instance_vips_same(old, next))
                 return true;
@@ -64,6 +71,9 @@ bool reload_members_same(const ConfSyncGroup *a, const ConfSyncGroup *b) {
                 return false;
         for (size_t k = 0; k < a->n_members; k++) {
                 bool found = false;
+
+        assert(a);
+        assert(b);
 
                 for (size_t o = 0; o < b->n_members && !found; o++)
                         found = strcmp(a->members[k].name, b->members[o].name) == 0;

@@ -339,8 +339,9 @@ static void reload_resume(Reload *rl) {
                 if (!i)
                         continue;
                 r = tracking_apply(i);
-                if (r >= 0)
-                        r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
+                if (r < 0)
+                        log_error_errno(r, "%s: failed to apply its tracks after the reload: %m", i->name);
+                r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_TIMER });
                 if (r < 0)
                         log_error_errno(r, "%s: failed to resume after the reload: %m", i->name);
         }
@@ -414,6 +415,14 @@ static int reload_commit(Reload *rl) {
         return rl->initial ? r : 0;
 }
 
+/* What can fail failed: nothing changed, nothing of the new config stays. */
+static int reload_abandon(Reload *rl, ReloadResult *ret, int r) {
+        if (ret && !ret->error)
+                ret->error = strdup("the new configuration could not be applied; nothing changed (see the log)");
+        reload_done(rl);
+        return r;
+}
+
 int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
         _cleanup_(conf_freep) Config *owned = next;
         Reload rl = { .manager = m, .next = next, .initial = !m->config,
@@ -422,15 +431,13 @@ int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
 
         assert(m);
         assert(next);
+
         r = reload_prepare_instances(&rl);
-        if (r >= 0)
-                r = reload_prepare_groups(&rl);
-        if (r < 0) {
-                if (ret && !ret->error)
-                        ret->error = strdup("the new configuration could not be applied; nothing changed (see the log)");
-                reload_done(&rl);
-                return r;
-        }
+        if (r < 0)
+                return reload_abandon(&rl, ret, r);
+        r = reload_prepare_groups(&rl);
+        if (r < 0)
+                return reload_abandon(&rl, ret, r);
         TAKE_PTR(owned); /* the manager's from here on */
         if (rl.initial)
                 m->n_failed = rl.n_failed;
@@ -479,22 +486,32 @@ static void reload_log_names(const char *what, char **names) {
                 log_info("reload: %s '%s'", what, *n);
 }
 
+static void reload_ready(Manager *m) {
+        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
+}
+
+static int reload_failed(Manager *m, const ReloadResult *ret, int r) {
+        reload_ready(m);
+        return log_error_errno(r, "reload failed, the running configuration stays: %s", ret->error ?: "unknown error");
+}
+
 int manager_reload(Manager *m, const char *why, ReloadResult *ret) {
         Config *next = NULL;
         int r;
 
         assert(m);
         assert(ret);
+
         *ret = (ReloadResult){};
         log_info("reloading %s, %s", m->config_path, why);
         (void) sd_notify(0, "RELOADING=1");
         r = reload_load(m, &next, &ret->error);
-        if (r >= 0)
-                r = reload_apply(m, next, ret);
-        (void) sd_notifyf(0, "READY=1\nSTATUS=%zu instance(s) running", m->n_instances);
         if (r < 0)
-                return log_error_errno(r, "reload failed, the running configuration stays: %s",
-                                       ret->error ?: "unknown error");
+                return reload_failed(m, ret, r);
+        r = reload_apply(m, next, ret);
+        if (r < 0)
+                return reload_failed(m, ret, r);
+        reload_ready(m);
         reload_log_names("added", ret->added);
         reload_log_names("removed", ret->removed);
         reload_log_names("changed", ret->changed);

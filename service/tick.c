@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -38,10 +39,12 @@ static int tick_on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         if (t->next <= now)
                 t->next = vrrp_time_next_on_grid(now, t->interval, t->next);
         r = sd_event_source_set_time(s, t->next);
-        if (r >= 0)
-                r = sd_event_source_set_enabled(s, SD_EVENT_ON);
         if (r < 0)
-                log_error_errno(r, "failed to re-arm the %llu µs advert tick: %m", (unsigned long long) t->interval);
+                return log_error_errno(r, "failed to set the time of the %llu µs advert tick: %m",
+                                       (unsigned long long) t->interval), 0;
+        r = sd_event_source_set_enabled(s, SD_EVENT_ON);
+        if (r < 0)
+                log_error_errno(r, "failed to re-enable the %llu µs advert tick: %m", (unsigned long long) t->interval);
         return 0;
 }
 
@@ -119,6 +122,9 @@ int tick_join(Manager *m, Instance *i) {
         Tick *t;
         int r;
 
+        assert(m);
+        assert(i);
+
         if (i->tick)
                 return 0;
         r = tick_find_or_new(m, i->params.fsm.interval_usec, &t);
@@ -141,6 +147,8 @@ int tick_join(Manager *m, Instance *i) {
 
 void tick_leave(Instance *i) {
         Tick *t = i->tick;
+
+        assert(i);
 
         if (!t)
                 return;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdbool.h>
@@ -38,6 +39,8 @@ int bus_auth_is_operator(sd_bus_message *m, gid_t operator_gid) {
         uid_t uid;
         int r;
 
+        assert(m);
+
         r = sd_bus_query_sender_creds(m, need, &creds);
         if (r < 0)
                 return r;
@@ -61,6 +64,9 @@ int bus_auth_check_operator(Manager *manager, sd_bus_message *m, sd_bus_error *e
         const char *name = bus_auth_group_name(manager);
         const struct group *g = getgrnam(name); /* looked up per call: a group added later counts at once */
         int r;
+
+        assert(manager);
+        assert(m);
 
         r = bus_auth_is_operator(m, g ? g->gr_gid : (gid_t) -1); /* no such group: root only */
         if (r < 0)

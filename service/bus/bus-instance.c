@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
@@ -23,6 +24,9 @@
  * by name (escaped with sd_bus_path_encode), as networkd serves its links. */
 
 int bus_instance_path(const Instance *i, char **ret) {
+        assert(i);
+        assert(ret);
+
         return sd_bus_path_encode(VRRPD_BUS_INSTANCE_PREFIX, i->name, ret);
 }
 
@@ -105,11 +109,16 @@ BUS_GETTER(property_get_tracks) {
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "(ssbi)");
-        for (size_t k = 0; r >= 0 && k < i->n_tracks; k++)
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < i->n_tracks; k++) {
                 r = sd_bus_message_append(reply, "(ssbi)", track_kind_to_string(i->tracks[k].kind) ?: "",
                                           i->tracks[k].name, (int) (i->vtracks[k].state == VRRP_TRACK_UP),
                                           (int32_t) i->vtracks[k].weight);
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
 }
 
 BUS_GETTER(property_get_name) {
@@ -147,10 +156,15 @@ BUS_GETTER(property_get_vips) {
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t k = 0; r >= 0 && k < i->params.n_vips; k++)
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < i->params.n_vips; k++) {
                 r = bus_append_addr(reply, i->params.vips[k].family, &i->params.vips[k].addr,
                                     i->params.vips[k].prefixlen);
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
 }
 
 BUS_GETTER(property_get_unicast_peers) {
@@ -158,10 +172,15 @@ BUS_GETTER(property_get_unicast_peers) {
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "s");
-        for (size_t k = 0; r >= 0 && k < i->conf->n_unicast_peers; k++)
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < i->conf->n_unicast_peers; k++) {
                 r = bus_append_addr(reply, i->conf->unicast_peers[k].family, &i->conf->unicast_peers[k].addr,
                                     -1);
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
 }
 
 BUS_GETTER(property_get_sync_group) {
@@ -179,6 +198,30 @@ static int bus_append_counter(sd_bus_message *reply, const char *prefix, const c
         return sd_bus_message_append(reply, "{st}", key, value);
 }
 
+/* n counters, each under prefix + its word (none: left out). */
+static int bus_append_counters(sd_bus_message *reply, const char *prefix, const char *(*word)(unsigned k),
+                               const uint64_t *values, unsigned n) {
+        for (unsigned k = 0; k < n; k++) {
+                int r = bus_append_counter(reply, prefix, word(k), values[k]);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static const char *bus_counter_word(unsigned k) {
+        return instance_counter_to_string(k);
+}
+
+static const char *bus_drop_word(unsigned k) {
+        return vrrp_drop_to_string(k);
+}
+
+static const char *bus_note_word(unsigned k) {
+        return vrrp_check_note_to_string(k);
+}
+
 /* Every counter the instance keeps: the InstanceCounters, one "drop-<word>" per VrrpDrop, and the notes
  * (accepted but counted, e.g. checksum-legacy). */
 BUS_GETTER(property_get_statistics) {
@@ -186,13 +229,18 @@ BUS_GETTER(property_get_statistics) {
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "{st}");
-        for (unsigned k = 0; r >= 0 && k < _INSTANCE_COUNTER_MAX; k++)
-                r = bus_append_counter(reply, "", instance_counter_to_string(k), i->stats.counters[k]);
-        for (unsigned k = 0; r >= 0 && k < _VRRP_DROP_MAX; k++)
-                r = bus_append_counter(reply, "drop-", vrrp_drop_to_string(k), i->stats.drops[k]);
-        for (unsigned k = 0; r >= 0 && k < _VRRP_RX_NOTE_MAX; k++)
-                r = bus_append_counter(reply, "", vrrp_check_note_to_string(k), i->stats.notes[k]);
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        r = bus_append_counters(reply, "", bus_counter_word, i->stats.counters, _INSTANCE_COUNTER_MAX);
+        if (r < 0)
+                return r;
+        r = bus_append_counters(reply, "drop-", bus_drop_word, i->stats.drops, _VRRP_DROP_MAX);
+        if (r < 0)
+                return r;
+        r = bus_append_counters(reply, "", bus_note_word, i->stats.notes, _VRRP_RX_NOTE_MAX);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
 }
 
 static void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names) {
@@ -200,8 +248,9 @@ static void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names
         int r;
 
         r = bus_instance_path(i, &path);
-        if (r >= 0)
-                r = sd_bus_emit_properties_changed_strv(bus, path, VRRPD_BUS_INSTANCE_INTERFACE, (char **) names);
+        if (r < 0)
+                return (void) log_debug_errno(r, "%s: failed to make its object path, ignoring: %m", i->name);
+        r = sd_bus_emit_properties_changed_strv(bus, path, VRRPD_BUS_INSTANCE_INTERFACE, (char **) names);
         if (r < 0)
                 log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
 }
@@ -338,6 +387,8 @@ static const sd_bus_vtable instance_vtable[] = {
 int bus_instance_add_objects(Bus *b) {
         int r;
 
+        assert(b);
+
         r = sd_bus_add_fallback_vtable(b->bus, NULL, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
                                        instance_vtable, bus_instance_object_find, b);
         if (r < 0)
@@ -355,6 +406,10 @@ void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a) {
         const char *names[8];
         size_t n = 0;
 
+        assert(b);
+        assert(i);
+        assert(a);
+
         if (a->state_changed) {
                 names[n++] = "State";
                 names[n++] = "LastTransitionUSec";
@@ -370,12 +425,19 @@ void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a) {
 }
 
 void bus_instance_emit_tracks(Bus *b, Instance *i) {
+        assert(b);
+        assert(i);
+
         bus_instance_emit(b->bus, i, (const char *const[]){ "Tracks", NULL });
 }
 
 int bus_instance_shown(Bus *b, Instance *i, char ***ret) {
         _cleanup_free_ char *path = NULL;
         int r;
+
+        assert(b);
+        assert(i);
+        assert(ret);
 
         r = bus_instance_path(i, &path);
         if (r < 0)
@@ -387,10 +449,14 @@ void bus_instance_emit_shown_changes(Bus *b, Instance *i, char *const *before) {
         _cleanup_free_ char *path = NULL;
         int r;
 
+        assert(b);
+        assert(i);
+        assert(before);
+
         r = bus_instance_path(i, &path);
-        if (r >= 0)
-                r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i,
-                                                before);
+        if (r < 0)
+                return (void) log_debug_errno(r, "%s: failed to make its object path, ignoring: %m", i->name);
+        r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_INSTANCE_INTERFACE, instance_vtable, i, before);
         if (r < 0)
                 log_debug_errno(r, "%s: failed to emit PropertiesChanged, ignoring: %m", i->name);
 }

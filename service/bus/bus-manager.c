@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,8 @@ static const sd_bus_vtable manager_vtable[] = {
 int bus_manager_add_objects(Bus *b) {
         int r;
 
+        assert(b);
+
         r = sd_bus_add_object_vtable(b->bus, NULL, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, manager_vtable,
                                      b);
         if (r < 0)
@@ -183,17 +186,24 @@ int bus_manager_add_objects(Bus *b) {
         return bus_sync_group_add_objects(b);
 }
 
+static int bus_manager_emit_object(Bus *b, const char *prefix, const char *interface, const char *name,
+                                   bool added) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = sd_bus_path_encode(prefix, name, &path);
+        if (r < 0)
+                return r;
+        return added ? sd_bus_emit_interfaces_added(b->bus, path, interface, NULL)
+                     : sd_bus_emit_interfaces_removed(b->bus, path, interface, NULL);
+}
+
 /* The objects under prefix (instances or sync groups) that came or went with a reload. */
 static void bus_manager_emit_objects(Bus *b, const char *prefix, const char *interface, char **names,
                                      bool added) {
         for (char **n = names; n && *n; n++) {
-                _cleanup_free_ char *path = NULL;
-                int r;
+                int r = bus_manager_emit_object(b, prefix, interface, *n, added);
 
-                r = sd_bus_path_encode(prefix, *n, &path);
-                if (r >= 0)
-                        r = added ? sd_bus_emit_interfaces_added(b->bus, path, interface, NULL)
-                                  : sd_bus_emit_interfaces_removed(b->bus, path, interface, NULL);
                 if (r < 0)
                         log_debug_errno(r, "%s '%s': failed to emit Interfaces%s, ignoring: %m", interface,
                                         *n, added ? "Added" : "Removed");
@@ -220,6 +230,9 @@ static int bus_manager_emit_reload_signal(Bus *b, const ReloadDiff *diff) {
 
 void bus_manager_emit_reloaded(Bus *b, const ReloadDiff *diff) {
         int r;
+
+        assert(b);
+        assert(diff);
 
         /* a group goes before its members and comes after them: it never names an object not there */
         bus_manager_emit_objects(b, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,

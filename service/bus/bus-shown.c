@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ BusShown *bus_shown_new(Bus *b) {
         BusShown *s = calloc(1, sizeof(BusShown));
         int r = s ? bus_shown_read(b, s) : -ENOMEM;
 
+        assert(b);
+
         if (r < 0) {
                 log_warning_errno(r, "failed to read what the bus shows before the reload; the reload's changes "
                                      "to kept objects will not be announced: %m");
@@ -89,6 +92,8 @@ BusShown *bus_shown_new(Bus *b) {
 void bus_shown_emit_changes(Bus *b, const BusShown *s) {
         for (size_t k = 0; s && k < s->n_instances; k++) {
                 Instance *i = manager_find_instance(b->manager, s->instances[k].name);
+
+        assert(b);
 
                 if (i)
                         bus_instance_emit_shown_changes(b, i, s->instances[k].values);

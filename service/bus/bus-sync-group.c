@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +62,19 @@ static int property_get_members(sd_bus *bus, const char *path, const char *inter
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "o");
-        for (size_t k = 0; r >= 0 && k < s->n_members; k++) {
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < s->n_members; k++) {
                 _cleanup_free_ char *p = NULL;
 
                 r = bus_instance_path(s->members[k], &p);
-                if (r >= 0)
-                        r = sd_bus_message_append(reply, "o", p);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "o", p);
+                if (r < 0)
+                        return r;
         }
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+        return sd_bus_message_close_container(reply);
 }
 
 static const sd_bus_vtable sync_group_vtable[] = {
@@ -81,6 +87,8 @@ static const sd_bus_vtable sync_group_vtable[] = {
 
 int bus_sync_group_add_objects(Bus *b) {
         int r;
+
+        assert(b);
 
         r = sd_bus_add_fallback_vtable(b->bus, NULL, VRRPD_BUS_SYNC_GROUP_PREFIX,
                                        VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable,
@@ -106,16 +114,22 @@ static void bus_sync_emit_free(void *userdata) {
         free(e);
 }
 
-static int bus_sync_group_on_defer(sd_event_source *source, void *userdata) {
-        BusSyncEmit *e = userdata;
+static int bus_sync_group_emit_state(Bus *b, const char *name) {
         _cleanup_free_ char *path = NULL;
         int r;
 
+        r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, name, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_emit_properties_changed(b->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE, "State", NULL);
+}
+
+static int bus_sync_group_on_defer(sd_event_source *source, void *userdata) {
+        BusSyncEmit *e = userdata;
+        int r;
+
         if (manager_find_sync_group(e->bus->manager, e->name)) {
-                r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, e->name, &path);
-                if (r >= 0)
-                        r = sd_bus_emit_properties_changed(e->bus->bus, path,
-                                                           VRRPD_BUS_SYNC_GROUP_INTERFACE, "State", NULL);
+                r = bus_sync_group_emit_state(e->bus, e->name);
                 if (r < 0)
                         log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m",
                                         e->name);
@@ -131,6 +145,9 @@ void bus_sync_group_member_changed(Bus *b, const Instance *member) {
         _cleanup_(sd_event_source_unrefp) sd_event_source *source = NULL;
         BusSyncEmit *e;
         int r;
+
+        assert(b);
+        assert(member);
 
         if (!member->conf->sync_group)
                 return;
@@ -157,6 +174,10 @@ int bus_sync_group_shown(Bus *b, SyncGroup *s, char ***ret) {
         _cleanup_free_ char *path = NULL;
         int r;
 
+        assert(b);
+        assert(s);
+        assert(ret);
+
         r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, s->name, &path);
         if (r < 0)
                 return r;
@@ -165,15 +186,20 @@ int bus_sync_group_shown(Bus *b, SyncGroup *s, char ***ret) {
 
 void bus_sync_group_emit_shown_changes(Bus *b, const char *name, char *const *before) {
         _cleanup_free_ char *path = NULL;
-        SyncGroup *s = manager_find_sync_group(b->manager, name);
+        SyncGroup *s;
         int r;
 
+        assert(b);
+        assert(name);
+        assert(before);
+        s = manager_find_sync_group(b->manager, name);
         if (!s)
                 return;
         r = sd_bus_path_encode(VRRPD_BUS_SYNC_GROUP_PREFIX, name, &path);
-        if (r >= 0)
-                r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE,
-                                                sync_group_vtable, s, before);
+        if (r < 0)
+                return (void) log_debug_errno(r, "sync group '%s': failed to make its object path: %m", name);
+        r = bus_util_emit_shown_changes(b->bus, path, VRRPD_BUS_SYNC_GROUP_INTERFACE, sync_group_vtable, s,
+                                        before);
         if (r < 0)
                 log_debug_errno(r, "sync group '%s': failed to emit PropertiesChanged, ignoring: %m", name);
 }

@@ -84,10 +84,12 @@ static char *bus_util_value_text(sd_bus *bus, const char *path, const char *inte
         int r;
 
         r = sd_bus_message_new_signal(bus, &m, path, interface, v->x.property.member);
-        if (r >= 0)
-                r = bus_util_append_value(bus, path, interface, v, userdata, m);
-        if (r >= 0)
-                r = sd_bus_message_seal(m, 1, 0);
+        if (r < 0)
+                return strdup("");
+        r = bus_util_append_value(bus, path, interface, v, userdata, m);
+        if (r < 0)
+                return strdup("");
+        r = sd_bus_message_seal(m, 1, 0);
         if (r < 0)
                 return strdup("");
         f = open_memstream(&text, &size);

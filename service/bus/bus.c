@@ -27,21 +27,27 @@ static usec_t bus_now_realtime(void) {
         return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
 }
 
+static int bus_emit_state_changed(Bus *b, Instance *i, const VrrpActions *a) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_instance_path(i, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_emit_signal(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged", "ossss",
+                                  path, i->name, vrrp_state_to_string(a->old_state),
+                                  vrrp_state_to_string(a->new_state), vrrp_reason_to_string(a->reason));
+}
+
 /* StateChanged, then PropertiesChanged of the instance, and later of its sync group. */
 static void bus_on_instance_changed(void *userdata, Instance *i, const VrrpActions *a) {
-        _cleanup_free_ char *path = NULL;
         Bus *b = userdata;
         int r;
 
         if (!b->bus)
                 return;
         if (a->state_changed) {
-                r = bus_instance_path(i, &path);
-                if (r >= 0)
-                        r = sd_bus_emit_signal(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged",
-                                               "ossss", path, i->name, vrrp_state_to_string(a->old_state),
-                                               vrrp_state_to_string(a->new_state),
-                                               vrrp_reason_to_string(a->reason));
+                r = bus_emit_state_changed(b, i, a);
                 if (r < 0)
                         log_debug_errno(r, "%s: failed to emit StateChanged, ignoring: %m", i->name);
                 bus_sync_group_member_changed(b, i);
@@ -88,6 +94,7 @@ int bus_new(Manager *m, Bus **ret) {
 
         assert(m);
         assert(ret);
+
         b = calloc(1, sizeof(*b));
         if (!b)
                 return log_oom();
@@ -130,6 +137,7 @@ int bus_start(Bus *b) {
 
         assert(b);
         assert(!b->bus);
+
         r = sd_bus_open_system_with_description(&b->bus, "vrrpd");
         if (r < 0)
                 return log_error_errno(r, "failed to connect to the system bus: %m");

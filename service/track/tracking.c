@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -247,11 +248,12 @@ static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
         int r;
 
         r = tracking_add_scripts(m, i, t->scripts, t->n_scripts);
-        if (r >= 0)
-                r = tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
-        if (r >= 0)
-                r = tracking_add_files(m, i, t->files, t->n_files);
-        return r;
+        if (r < 0)
+                return r;
+        r = tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
+        if (r < 0)
+                return r;
+        return tracking_add_files(m, i, t->files, t->n_files);
 }
 
 /* An instance tracks its own objects and those of its sync group (keepalived applies a group's tracks to every
@@ -263,9 +265,12 @@ int tracking_setup(Manager *m) {
                 const ConfSyncGroup *g = c->sync_group ? conf_find_sync_group(m->config, c->sync_group) : NULL;
                 int r;
 
+        assert(m);
+
                 r = tracking_add_all(m, i, &c->tracks);
-                if (r >= 0 && g)
-                        r = tracking_add_all(m, i, &g->tracks);
+                if (r < 0)
+                        return r;
+                r = g ? tracking_add_all(m, i, &g->tracks) : 0;
                 if (r < 0)
                         return r;
         }
@@ -282,6 +287,8 @@ static void tracking_files_done(Manager *m) {
 }
 
 void tracking_done(Manager *m) {
+        assert(m);
+
         for (size_t k = 0; k < m->tracking.n_scripts; k++) {
                 track_script_free(m->tracking.scripts[k].script);
                 script_config_command_done(&m->tracking.scripts[k].command);
@@ -298,6 +305,8 @@ int tracking_apply(Instance *i) {
         VrrpTrackResult res;
         unsigned faults;
         int r;
+
+        assert(i);
 
         r = vrrp_track_compute(i->params.fsm.priority, i->vtracks, i->n_tracks, &res);
         if (r < 0)
@@ -329,6 +338,8 @@ void tracking_on_link(Manager *m, int ifindex, bool up) {
                 Instance *i = m->instances[k];
                 bool mine = false, shown = false;
 
+        assert(m);
+
                 for (size_t n = 0; n < i->n_tracks; n++)
                         if (i->tracks[n].kind == TRACK_KIND_INTERFACE && i->tracks[n].ifindex == ifindex) {
                                 shown |= tracking_set_state(i, n, up ? VRRP_TRACK_UP : VRRP_TRACK_DOWN);
@@ -355,6 +366,9 @@ static bool tracking_script_same(const ConfScript *a, const ConfScript *b) {
 void tracking_reload(Manager *m, const Config *next) {
         Tracking *t = &m->tracking;
         size_t kept = 0;
+
+        assert(m);
+        assert(next);
 
         for (size_t k = 0; k < t->n_scripts; k++) {
                 TrackingScript *e = &t->scripts[k];
