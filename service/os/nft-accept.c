@@ -126,7 +126,9 @@ static int nft_accept_table_present(void) {
         bool present = false;
 
         fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-        if (fd < 0 || send(fd, &req, sizeof(req), 0) < 0)
+        if (fd < 0)
+                return -errno;
+        if (send(fd, &req, sizeof(req), 0) < 0)
                 return -errno;
         for (;;) {
                 /* the kernel answers within send(): the table, if any, then the ack */
@@ -259,8 +261,27 @@ static int nft_accept_check(const NftAcceptAddr *addrs, size_t n) {
         return 0;
 }
 
-/* One transaction: build the table first if need be, then add (or add and delete, which makes a delete of an
- * absent element succeed: nft 1.0.6 has no "destroy"). */
+/* The transaction's text: the table first unless ready, then add (or add and delete, which makes a delete of
+ * an absent element succeed: nft 1.0.6 has no "destroy"). */
+static int nft_accept_write_command(FILE *f, bool ready, bool add, const NftAcceptAddr *addrs, size_t n) {
+        int r;
+
+        if (!ready)
+                fprintf(f, "%s%s", table_delete, table_define);
+        r = nft_accept_write_elements(f, "add", addrs, n);
+        if (r < 0)
+                return r;
+        if (!add) {
+                r = nft_accept_write_elements(f, "delete", addrs, n);
+                if (r < 0)
+                        return r;
+        }
+        if (fflush(f) != 0 || ferror(f))
+                return -ENOMEM;
+        return 0;
+}
+
+/* One transaction: build the table first if need be, then add or remove. */
 static int nft_accept_elements(NftAccept *a, bool add, const NftAcceptAddr *addrs, size_t n,
                                char **reterr_message) {
         _cleanup_free_ char *cmd = NULL;
@@ -268,27 +289,25 @@ static int nft_accept_elements(NftAccept *a, bool add, const NftAcceptAddr *addr
         int r;
 
         r = nft_accept_check(addrs, n);
-        if (r < 0 || n == 0 || (!add && !a->ready))
+        if (r < 0)
                 return r;
+        if (n == 0 || (!add && !a->ready))
+                return 0; /* nothing asked, or nothing to remove from a table not built yet */
         {
+                /* closed before cmd is used: fclose() may move the buffer */
                 _cleanup_(fclose_memp) FILE *f = open_memstream(&cmd, &size);
 
                 if (!f)
                         return -ENOMEM;
-                if (!a->ready)
-                        fprintf(f, "%s%s", table_delete, table_define);
-                r = nft_accept_write_elements(f, "add", addrs, n);
-                if (r >= 0 && !add)
-                        r = nft_accept_write_elements(f, "delete", addrs, n);
+                r = nft_accept_write_command(f, a->ready, add, addrs, n);
                 if (r < 0)
                         return r;
-                if (fflush(f) != 0 || ferror(f))
-                        return -ENOMEM;
         }
         r = nft_accept_run(a, cmd, reterr_message);
-        if (r >= 0)
-                a->ready = true;
-        return r;
+        if (r < 0)
+                return r;
+        a->ready = true;
+        return 0;
 }
 
 int nft_accept_add(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char **reterr_message) {
@@ -305,7 +324,8 @@ int nft_accept_close(NftAccept *a, char **reterr_message) {
         if (!a->ctx && nft_accept_table_present() == 0)
                 return 0; /* nothing to delete, and libnftables stays unloaded: the usual case at startup */
         r = nft_accept_run(a, table_delete, reterr_message);
-        if (r >= 0)
-                a->ready = false;
-        return r;
+        if (r < 0)
+                return r;
+        a->ready = false;
+        return 0;
 }

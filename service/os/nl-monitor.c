@@ -19,6 +19,7 @@
 
 DEFINE_CLEANUP(struct nl_sock *, nl_socket_free)
 DEFINE_CLEANUP(struct rtnl_link *, rtnl_link_put)
+DEFINE_CLEANUP(struct nl_cb *, nl_cb_put)
 
 int nl_monitor_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
@@ -101,8 +102,7 @@ static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
 
 /* Reads what is pending. Returns 0, or -ENOBUFS when the kernel dropped events (the caller resyncs). */
 int nl_monitor_dispatch(struct nl_sock *sk, const NlMonitorHandlers *h) {
-        struct nl_cb *cb;
-        int r = 0;
+        _cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
 
         cb = nl_socket_get_cb(sk);
         if (!cb)
@@ -110,14 +110,16 @@ int nl_monitor_dispatch(struct nl_sock *sk, const NlMonitorHandlers *h) {
         nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nl_monitor_on_msg, (void *) h);
         /* Bounded: after 64 datagrams the loop gets control back and calls us again if more is pending. */
         for (unsigned i = 0; i < 64; i++) {
-                r = nl_recvmsgs_report(sk, cb); /* > 0 messages read, 0 nothing pending, < 0 error */
-                if (r <= 0)
-                        break;
+                int r = nl_recvmsgs_report(sk, cb); /* > 0 messages read, 0 nothing pending, < 0 error */
+
+                if (r == -NLE_NOMEM)
+                        return -ENOBUFS;
+                if (r < 0)
+                        return -EIO;
+                if (r == 0)
+                        return 0;
         }
-        nl_cb_put(cb);
-        if (r == -NLE_NOMEM)
-                return -ENOBUFS;
-        return r < 0 ? -EIO : 0;
+        return 0;
 }
 
 /* Asks the kernel for one link's state now (startup, resync). sk must be a request socket (nl_vip_open()),

@@ -104,10 +104,13 @@ static int nl_vip_build(const NlVip *vip, bool with_options, struct rtnl_addr **
         if (!a)
                 return -ENOMEM;
         r = nl_vip_set_local(a, vip);
-        if (r >= 0 && with_options)
-                r = nl_vip_set_options(a, vip);
         if (r < 0)
                 return r;
+        if (with_options) {
+                r = nl_vip_set_options(a, vip);
+                if (r < 0)
+                        return r;
+        }
         *ret = TAKE_PTR(a);
         return 0;
 }

@@ -13,7 +13,9 @@
 static int sock_frame_is_ethernet(int fd, int ifindex) {
         struct ifreq ifr = { .ifr_ifindex = ifindex };
 
-        if (ioctl(fd, SIOCGIFNAME, &ifr) < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+        if (ioctl(fd, SIOCGIFNAME, &ifr) < 0)
+                return -errno;
+        if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
                 return -errno;
         return ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER ? 0 : -EOPNOTSUPP;
 }
@@ -52,9 +54,9 @@ int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const
         };
         struct mmsghdr mm[SOCK_VRRP_BATCH];
         struct iovec iov[SOCK_VRRP_BATCH];
-        size_t done = 0, sent = 0;
-        int r = 0;
+        size_t done = 0;
 
+        *ret_sent = 0;
         memcpy(sll.sll_addr, mac, ETH_ALEN);
         while (done < n) {
                 size_t k = n - done < SOCK_VRRP_BATCH ? n - done : SOCK_VRRP_BATCH;
@@ -67,19 +69,19 @@ int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const
                                                                .msg_iov = &iov[i], .msg_iovlen = 1 } };
                 }
                 m = sendmmsg(fd, mm, (unsigned) k, MSG_DONTWAIT);
-                if (m > 0) {
-                        done += (size_t) m;
-                        sent += (size_t) m;
-                } else if (m < 0 && errno == ENOBUFS) {
+                if (m < 0 && errno == ENOBUFS) {
                         /* the queue refused this one: the next may fit, as through the IP layer */
                         if (msgs[done].dropped)
                                 (*msgs[done].dropped)++;
                         done++;
-                } else {
-                        r = m < 0 ? -errno : -EAGAIN;
-                        break;
+                        continue;
                 }
+                if (m < 0)
+                        return -errno;
+                if (m == 0)
+                        return -EAGAIN;
+                done += (size_t) m;
+                *ret_sent += (size_t) m;
         }
-        *ret_sent = sent;
-        return r;
+        return 0;
 }

@@ -15,44 +15,56 @@ static int setsockopt_int(int fd, int level, int name, int value) {
         return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
 }
 
+typedef struct SockVrrpOption {
+        int level;
+        int name;
+        int value;
+} SockVrrpOption;
+
+/* Sets the options in order; the first that fails ends it, with its errno. */
+static int sock_vrrp_set_options(int fd, const SockVrrpOption *opts, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                int r = setsockopt_int(fd, opts[i].level, opts[i].name, opts[i].value);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int sock_vrrp_setup_v4(int fd, int ifindex) {
+        /* RFC 9568 §5.1.1.3: adverts go out with TTL 255, and receivers drop anything else. DSCP CS6,
+         * network control, as keepalived marks adverts: they win under congestion. */
+        const SockVrrpOption opts[] = {
+                { IPPROTO_IP, IP_MULTICAST_TTL, 255 },      { IPPROTO_IP, IP_TTL, 255 },
+                { IPPROTO_IP, IP_MULTICAST_LOOP, 0 },       { IPPROTO_IP, IP_PKTINFO, 1 },
+                { IPPROTO_IP, IP_TOS, SOCK_VRRP_DSCP_CS6 },
+        };
         struct ip_mreqn mreq = { .imr_ifindex = ifindex };
         int r;
 
-        /* RFC 9568 §5.1.1.3: adverts go out with TTL 255, and receivers drop anything else. */
-        r = setsockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IP, IP_TTL, 255);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
-        if (r >= 0) /* DSCP CS6, network control, as keepalived marks adverts: they win under congestion */
-                r = setsockopt_int(fd, IPPROTO_IP, IP_TOS, SOCK_VRRP_DSCP_CS6);
+        r = sock_vrrp_set_options(fd, opts, ELEMENTSOF(opts));
         if (r < 0)
                 return r;
-        return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0 ? -errno : 0;
+        if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0)
+                return -errno;
+        return 0;
 }
 
 static int sock_vrrp_setup_v6(int fd, int ifindex) {
-        int r;
-
-        r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
-        if (r >= 0)
-                r = setsockopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS, SOCK_VRRP_DSCP_CS6);
         /* The codec computes and verifies the checksum itself: a kernel check would drop bad packets
          * silently, and they must be counted. */
-        return r;
+        const SockVrrpOption opts[] = {
+                { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255 },
+                { IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255 },
+                { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0 },
+                { IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex },
+                { IPPROTO_IPV6, IPV6_RECVPKTINFO, 1 },
+                { IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1 },
+                { IPPROTO_IPV6, IPV6_TCLASS, SOCK_VRRP_DSCP_CS6 },
+        };
+
+        return sock_vrrp_set_options(fd, opts, ELEMENTSOF(opts));
 }
 
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {

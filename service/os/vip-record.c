@@ -199,6 +199,12 @@ static int vip_record_write_tmp(int dirfd, const char *tmp, const char *text, si
         return close(TAKE_FD(fd)) < 0 ? -errno : 0;
 }
 
+/* Removes what a failed write left, and passes its error on. */
+static int vip_record_drop_tmp(int dirfd, const char *tmp, int error) {
+        (void) unlinkat(dirfd, tmp, 0);
+        return error;
+}
+
 int vip_record_add(int dirfd, const VipRecord *rec) {
         char name[VIP_RECORD_NAME_MAX], tmp[VIP_RECORD_NAME_MAX + sizeof(TMP_PREFIX)],
                 text[VIP_RECORD_TEXT_MAX];
@@ -214,11 +220,11 @@ int vip_record_add(int dirfd, const VipRecord *rec) {
         /* One daemon writes here (it holds the bus name), so a fixed temporary name is enough; one left by a
          * crash is simply overwritten. */
         r = vip_record_write_tmp(dirfd, tmp, text, (size_t) len);
-        if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-                r = -errno;
         if (r < 0)
-                (void) unlinkat(dirfd, tmp, 0);
-        return r;
+                return vip_record_drop_tmp(dirfd, tmp, r);
+        if (renameat(dirfd, tmp, dirfd, name) < 0)
+                return vip_record_drop_tmp(dirfd, tmp, -errno);
+        return 0;
 }
 
 int vip_record_discard(int dirfd, const char *name) {
@@ -291,28 +297,33 @@ static void *grow(void **array, size_t *cap, size_t n, size_t size) {
         return (uint8_t *) *array + n * size;
 }
 
+static int vip_record_skip(const char *name, int error, const char *reason, VipRecordSet *set,
+                           size_t *cap_s) {
+        VipRecordSkip *skip;
+
+        skip = grow((void **) &set->skipped, cap_s, set->n_skipped, sizeof(VipRecordSkip));
+        if (!skip)
+                return -ENOMEM;
+        *skip = (VipRecordSkip){ .error = error, .reason = reason ?: "unreadable" };
+        snprintf(skip->name, sizeof(skip->name), "%s", name);
+        set->n_skipped++;
+        return 0;
+}
+
 static int vip_record_load_one(int dirfd, const char *name, VipRecordSet *set, size_t *cap_r,
                                size_t *cap_s) {
         const char *reason = NULL;
-        VipRecordSkip *skip;
         VipRecord rec, *slot;
         int r;
 
         r = vip_record_read(dirfd, name, &rec, &reason);
-        if (r >= 0) {
-                slot = grow((void **) &set->records, cap_r, set->n_records, sizeof(VipRecord));
-                if (!slot)
-                        return -ENOMEM;
-                *slot = rec;
-                set->n_records++;
-                return 0;
-        }
-        skip = grow((void **) &set->skipped, cap_s, set->n_skipped, sizeof(VipRecordSkip));
-        if (!skip)
+        if (r < 0)
+                return vip_record_skip(name, r, reason, set, cap_s);
+        slot = grow((void **) &set->records, cap_r, set->n_records, sizeof(VipRecord));
+        if (!slot)
                 return -ENOMEM;
-        *skip = (VipRecordSkip){ .error = r, .reason = reason ?: "unreadable" };
-        snprintf(skip->name, sizeof(skip->name), "%s", name);
-        set->n_skipped++;
+        *slot = rec;
+        set->n_records++;
         return 0;
 }
 
@@ -324,18 +335,17 @@ static void closedirp(DIR **d) {
 int vip_record_load(int dirfd, VipRecordSet *ret) {
         _cleanup_(vip_record_set_done) VipRecordSet set = {};
         _cleanup_(closedirp) DIR *d = NULL;
+        _cleanup_close_ int fd = -EBADF;
         size_t cap_r = 0, cap_s = 0;
-        int fd, r;
+        int r;
 
         fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         d = fdopendir(fd);
-        if (!d) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
+        if (!d)
+                return -errno;
+        (void) TAKE_FD(fd); /* the DIR owns it now */
         for (;;) {
                 struct dirent *de;
 
