@@ -48,26 +48,21 @@ static int script_config_check(const ConfGlobal *g, const char *what, const Scri
 
 int script_config_command(const ConfGlobal *g, const char *what, const char *command, const char *user,
                           const char *group, ScriptCommand *ret) {
-        ScriptCommand c = {};
+        _cleanup_(script_config_command_done) ScriptCommand c = {};
         int r;
 
         r = script_exec_split(command, &c.argv);
-        if (r < 0 || !c.argv || !c.argv[0]) {
-                script_exec_strv_free(c.argv);
-                return log_error_errno(r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what, command);
-        }
+        if (r < 0 || !c.argv || !c.argv[0])
+                return log_error_errno(r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what,
+                                       command);
         r = script_config_user(g, user, group, &c.uid, &c.gid);
-        if (r < 0) {
-                script_exec_strv_free(c.argv);
+        if (r < 0)
                 return log_error_errno(r, "%s: unknown user or group '%s%s%s': %m", what,
                                        user ?: g->script_user, group ? ":" : "", group ?: "");
-        }
         r = script_config_check(g, what, &c);
-        if (r < 0) {
-                script_exec_strv_free(c.argv);
+        if (r < 0)
                 return r;
-        }
-        *ret = c;
+        *ret = (ScriptCommand){ .argv = TAKE_PTR(c.argv), .uid = c.uid, .gid = c.gid };
         return 0;
 }
 

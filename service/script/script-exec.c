@@ -465,20 +465,32 @@ static int script_exec_on_output(sd_event_source *src, int fd, uint32_t revents,
         return 0;
 }
 
+/* The SIGKILL deadline, kill_grace_usec from now, on the timeout's own timer. Logs the step that failed. */
+static int script_exec_arm_kill_timer(ScriptExec *s, sd_event_source *src) {
+        int r;
+
+        r = sd_event_source_set_time_relative(src, s->kill_grace_usec);
+        if (r < 0)
+                return log_warning_errno(r,
+                                         "%s: failed to arm the kill timer (setting its time), killing at "
+                                         "once: %m",
+                                         s->name);
+        r = sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+        if (r < 0)
+                return log_warning_errno(
+                        r, "%s: failed to arm the kill timer (enabling it), killing at once: %m", s->name);
+        return 0;
+}
+
 static int script_exec_on_timer(sd_event_source *src, uint64_t usec, void *userdata) {
         ScriptExec *s = userdata;
-        int r;
 
         if (s->phase == SCRIPT_EXEC_RUNNING) {
                 log_warning("%s: timed out, sending SIGTERM to process group %d", s->name, (int) s->pid);
                 s->phase = SCRIPT_EXEC_TERMINATING;
                 (void) kill(-s->pid, SIGTERM);
-                r = sd_event_source_set_time_relative(src, s->kill_grace_usec);
-                if (r >= 0)
-                        r = sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
-                if (r >= 0)
+                if (script_exec_arm_kill_timer(s, src) >= 0)
                         return 0;
-                log_warning_errno(r, "%s: failed to arm the kill timer, killing at once: %m", s->name);
         }
         if (s->phase != SCRIPT_EXEC_KILLING) {
                 log_warning("%s: still running after SIGTERM, sending SIGKILL to process group %d", s->name,

@@ -19,6 +19,8 @@ struct TrackFile {
         void *userdata;
 };
 
+DEFINE_CLEANUP(TrackFile *, track_file_free)
+
 static long track_file_read(const char *path) {
         char buf[64] = "";
         _cleanup_close_ int fd = -EBADF;
@@ -66,9 +68,9 @@ static int track_file_init(const char *path, long value, bool overwrite) {
 
 int track_file_new(sd_event *e, const char *name, const char *path, bool init, long init_value, bool overwrite,
                    track_file_handler_t handler, void *userdata, TrackFile **ret) {
+        _cleanup_(track_file_freep) TrackFile *f = NULL;
         _cleanup_free_ char *dir = NULL;
         const char *slash;
-        TrackFile *f;
         int r;
 
         if (init) {
@@ -84,21 +86,17 @@ int track_file_new(sd_event *e, const char *name, const char *path, bool init, l
         f->path = strdup(path);
         f->base = strdup(slash ? slash + 1 : path);
         dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
-        if (!f->name || !f->path || !dir || !f->base) {
-                track_file_free(f);
+        if (!f->name || !f->path || !dir || !f->base)
                 return -ENOMEM;
-        }
         f->handler = handler;
         f->userdata = userdata;
         f->value = track_file_read(path);
         r = sd_event_add_inotify(e, &f->watch, dir,
                                  IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM,
                                  track_file_on_inotify, f);
-        if (r < 0) {
-                track_file_free(f);
+        if (r < 0)
                 return r;
-        }
-        *ret = f;
+        *ret = TAKE_PTR(f);
         return 0;
 }
 

@@ -68,20 +68,34 @@ static int track_script_run(TrackScript *t) {
         return script_exec_start(t->event, &p, track_script_on_exit, t, &t->exec);
 }
 
+/* Next tick on the grid of the first one; a late loop skips ahead rather than bunching up. Logs the step
+ * that failed. */
+static int track_script_schedule(TrackScript *t, sd_event_source *src, uint64_t now) {
+        int r;
+
+        t->next_usec += t->interval_usec;
+        if (t->next_usec <= now)
+                t->next_usec = now + t->interval_usec;
+        r = sd_event_source_set_time(src, t->next_usec);
+        if (r < 0)
+                return log_error_errno(r,
+                                       "%s: failed to schedule the next run (setting its time), tracking "
+                                       "stops: %m",
+                                       t->name);
+        r = sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+        if (r < 0)
+                return log_error_errno(r,
+                                       "%s: failed to schedule the next run (enabling the timer), tracking "
+                                       "stops: %m",
+                                       t->name);
+        return 0;
+}
+
 static int track_script_on_tick(sd_event_source *src, uint64_t usec, void *userdata) {
         TrackScript *t = userdata;
         int r;
 
-        /* Next tick first, on the grid of the first one; a late loop skips ahead rather than bunching up. */
-        t->next_usec += t->interval_usec;
-        if (t->next_usec <= usec)
-                t->next_usec = usec + t->interval_usec;
-        r = sd_event_source_set_time(src, t->next_usec);
-        if (r >= 0)
-                r = sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
-        if (r < 0)
-                log_error_errno(r, "%s: failed to schedule the next run, tracking stops: %m", t->name);
-
+        (void) track_script_schedule(t, src, usec); /* first: this run may free t */
         if (t->exec) {
                 t->skipped++;
                 log_info("%s: still running, skipping this run", t->name);
