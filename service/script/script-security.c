@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "script/script-exec.h"
+#include "script/script-exec-command.h"
 #include "script/script-security.h"
 #include "util/cleanup.h"
 
