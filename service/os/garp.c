@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
@@ -47,8 +48,12 @@ static uint8_t *put_eth(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint
 }
 
 size_t garp_build_arp(uint8_t *buf, const uint8_t mac[GARP_HWADDR_LEN], const struct in_addr *vip) {
-        uint8_t *p = put_eth(buf, bcast_mac, mac, ETHERTYPE_ARP);
+        uint8_t *p;
 
+        assert(buf);
+        assert(mac);
+        assert(vip);
+        p = put_eth(buf, bcast_mac, mac, ETHERTYPE_ARP);
         p = put_u16(p, ARPHRD_ETHER);
         p = put_u16(p, ETHERTYPE_IP);
         *p++ = GARP_HWADDR_LEN;
@@ -76,6 +81,7 @@ uint16_t garp_icmp6_checksum(const uint8_t *ip6, size_t len) {
         uint32_t sum = 0;
         uint8_t icmp[NA_LEN + NA_OPT_LEN];
 
+        assert(ip6);
         if (len < IP6_HLEN + 4 || plen > sizeof(icmp))
                 return 0;
         memcpy(icmp, ip6 + IP6_HLEN, plen);
@@ -92,9 +98,13 @@ uint16_t garp_icmp6_checksum(const uint8_t *ip6, size_t len) {
 size_t garp_build_na(uint8_t *buf, const uint8_t mac[GARP_HWADDR_LEN], const struct in6_addr *vip,
                      bool router) {
         const struct in6_addr allnodes = { .s6_addr = { 0xff, 0x02, [15] = 0x01 } };
-        uint8_t *ip6 = put_eth(buf, allnodes_mac, mac, ETHERTYPE_IPV6), *p = ip6;
+        uint8_t *ip6, *p;
         uint16_t sum;
 
+        assert(buf);
+        assert(mac);
+        assert(vip);
+        ip6 = p = put_eth(buf, allnodes_mac, mac, ETHERTYPE_IPV6);
         p = put_bytes(p, (const uint8_t[]){ 0x60, 0, 0, 0 }, 4); /* version 6, no class, no flow label */
         p = put_u16(p, NA_LEN + NA_OPT_LEN);
         *p++ = IPPROTO_ICMPV6;
@@ -120,6 +130,7 @@ int garp_open(int family, int ifindex, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = 0, .sll_ifindex = ifindex };
 
+        assert(ret_fd);
         if ((family != AF_INET && family != AF_INET6) || ifindex <= 0)
                 return -EINVAL;
         /* Protocol 0: the socket hooks into no receive path, so nothing queues up on a socket never read. */
@@ -185,6 +196,8 @@ int garp_send(int fd, int family, int ifindex, const VrrpAddr *addrs, size_t n, 
         GarpLink link;
         int r;
 
+        assert(addrs || n == 0);
+        assert(ret_sent);
         *ret_sent = 0;
         if ((family != AF_INET && family != AF_INET6) || ifindex <= 0)
                 return -EINVAL;
@@ -227,6 +240,8 @@ int garp_sockets_get(GarpSockets *t, int family, int ifindex, int *ret_fd) {
         GarpSocket *grown;
         int r;
 
+        assert(t);
+        assert(ret_fd);
         for (size_t k = 0; k < t->n; k++)
                 if (t->sockets[k].ifindex == ifindex) {
                         *ret_fd = t->sockets[k].fd;
@@ -245,6 +260,7 @@ int garp_sockets_get(GarpSockets *t, int family, int ifindex, int *ret_fd) {
 }
 
 void garp_sockets_done(GarpSockets *t) {
+        assert(t);
         for (size_t k = 0; k < t->n; k++)
                 close(t->sockets[k].fd);
         free(t->sockets);

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -60,8 +61,10 @@ static const char table_define[] =
 /* clang-format on */
 
 int nft_accept_new(NftAccept **ret) {
-        NftAccept *a = calloc(1, sizeof(NftAccept));
+        NftAccept *a;
 
+        assert(ret);
+        a = calloc(1, sizeof(NftAccept));
         if (!a)
                 return -ENOMEM;
         *ret = a;
@@ -288,6 +291,8 @@ static int nft_accept_elements(NftAccept *a, bool add, const NftAcceptAddr *addr
         size_t size = 0;
         int r;
 
+        assert(a);
+        assert(addrs || n == 0);
         r = nft_accept_check(addrs, n);
         if (r < 0)
                 return r;
@@ -321,6 +326,7 @@ int nft_accept_remove(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char *
 int nft_accept_close(NftAccept *a, char **reterr_message) {
         int r;
 
+        assert(a);
         if (!a->ctx && nft_accept_table_present() == 0)
                 return 0; /* nothing to delete, and libnftables stays unloaded: the usual case at startup */
         r = nft_accept_run(a, table_delete, reterr_message);

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ static int nft_lib_fail(NftLib *lib, char **reterr_message) {
 int nft_lib_open(NftLib *ret, char **reterr_message) {
         NftLib lib = {};
 
+        assert(ret);
         lib.handle = dlopen(NFT_LIB_SONAME, RTLD_NOW | RTLD_LOCAL);
         if (!lib.handle)
                 return nft_lib_fail(&lib, reterr_message);
@@ -34,6 +36,7 @@ int nft_lib_open(NftLib *ret, char **reterr_message) {
 }
 
 void nft_lib_close(NftLib *lib) {
+        assert(lib);
         if (lib->handle)
                 (void) dlclose(lib->handle);
         *lib = (NftLib){};

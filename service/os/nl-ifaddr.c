@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -75,6 +76,9 @@ int nl_ifaddr_primary(struct nl_sock *sk, int ifindex, int family, const VrrpAdd
         IfaddrQuery q = { .ifindex = ifindex, .family = family, .skip = skip, .n_skip = n_skip };
         int r;
 
+        assert(sk);
+        assert(skip || n_skip == 0);
+        assert(ret);
         r = ifaddr_walk(sk, &q);
         if (r < 0)
                 return r;
@@ -88,6 +92,8 @@ int nl_ifaddr_is_local(struct nl_sock *sk, int family, const VrrpAddr *addr) {
         IfaddrQuery q = { .family = family, .match = addr };
         int r;
 
+        assert(sk);
+        assert(addr);
         r = ifaddr_walk(sk, &q);
         return r < 0 ? r : q.found;
 }

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -24,6 +25,7 @@ DEFINE_CLEANUP(struct nl_cb *, nl_cb_put)
 int nl_monitor_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
 
+        assert(ret);
         sk = nl_socket_alloc();
         if (!sk)
                 return -ENOMEM;
@@ -42,6 +44,7 @@ int nl_monitor_open(struct nl_sock **ret) {
 }
 
 int nl_monitor_fd(struct nl_sock *sk) {
+        assert(sk);
         return nl_socket_get_fd(sk);
 }
 
@@ -104,6 +107,8 @@ static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
 int nl_monitor_dispatch(struct nl_sock *sk, const NlMonitorHandlers *h) {
         _cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
 
+        assert(sk);
+        assert(h);
         cb = nl_socket_get_cb(sk);
         if (!cb)
                 return -ENOMEM;
@@ -129,6 +134,8 @@ int nl_monitor_link_state(struct nl_sock *sk, int ifindex, bool *ret_up) {
         unsigned flags;
         int r;
 
+        assert(sk);
+        assert(ret_up);
         r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
         if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
                 return -ENODEV;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <string.h>
@@ -43,6 +44,7 @@ int nl_vip_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         int r;
 
+        assert(ret);
         sk = nl_socket_alloc();
         if (!sk)
                 return -ENOMEM;
@@ -120,6 +122,8 @@ int nl_vip_add(struct nl_sock *sk, const NlVip *vip) {
         _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = NULL;
         int r;
 
+        assert(sk);
+        assert(vip);
         r = nl_vip_build(vip, true, &a);
         if (r < 0)
                 return r;
@@ -134,6 +138,8 @@ int nl_vip_del(struct nl_sock *sk, const NlVip *vip) {
         _cleanup_(rtnl_addr_putp) struct rtnl_addr *a = NULL;
         int r;
 
+        assert(sk);
+        assert(vip);
         r = nl_vip_build(vip, false, &a);
         if (r < 0)
                 return r;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -195,8 +196,11 @@ static void process_sched_apply_policy(const ProcessSched *old, const ProcessSch
 }
 
 void process_sched_apply(const ConfGlobal *old, const ConfGlobal *g) {
-        ProcessSched was = process_sched_of(old), want = process_sched_of(g);
+        ProcessSched was, want;
 
+        assert(g); /* old may be NULL: at startup */
+        was = process_sched_of(old);
+        want = process_sched_of(g);
         /* Memory first, at normal priority: locking faults every page in. The limit before SCHED_RR, so no
          * realtime stretch runs without it. */
         process_sched_apply_memory(&was, &want);

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -25,6 +26,7 @@ int sock_frame_open(int ifindex, size_t sndbuf, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
+        assert(ret_fd);
         if (ifindex <= 0)
                 return -EINVAL;
         /* Protocol 0: the socket hooks into no receive path, so nothing queues up on a socket never read. */
@@ -56,6 +58,10 @@ int sock_frame_send(int fd, int family, int ifindex, const uint8_t mac[6], const
         struct iovec iov[SOCK_VRRP_BATCH];
         size_t done = 0;
 
+        assert(family == AF_INET || family == AF_INET6);
+        assert(mac);
+        assert(msgs || n == 0);
+        assert(ret_sent);
         *ret_sent = 0;
         memcpy(sll.sll_addr, mac, ETH_ALEN);
         while (done < n) {

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -71,6 +72,7 @@ int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
+        assert(ret_fd);
         if ((family != AF_INET && family != AF_INET6) || ifindex <= 0)
                 return -EINVAL;
         fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, VRRP_IPPROTO);
@@ -92,6 +94,8 @@ int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
 }
 
 static int sock_vrrp_membership(int fd, int family, int ifindex, const VrrpAddr *group, bool join) {
+        assert(family == AF_INET || family == AF_INET6);
+        assert(group);
         if (family == AF_INET) {
                 struct ip_mreqn mreq = { .imr_multiaddr = group->in, .imr_ifindex = ifindex };
 
@@ -114,6 +118,7 @@ int sock_vrrp_leave(int fd, int family, int ifindex, const VrrpAddr *group) {
 
 /* keepalived's unicast_ttl: unicast adverts may cross routers, so their TTL is configurable. */
 int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl) {
+        assert(family == AF_INET || family == AF_INET6);
         if (ttl < 1 || ttl > 255)
                 return -EINVAL;
         if (family == AF_INET)
@@ -164,6 +169,8 @@ int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch) {
         struct iovec iov[SOCK_VRRP_BATCH];
         int n;
 
+        assert(family == AF_INET || family == AF_INET6);
+        assert(batch);
         for (size_t i = 0; i < SOCK_VRRP_BATCH; i++) {
                 iov[i] = (struct iovec){ .iov_base = batch->buf[i], .iov_len = SOCK_VRRP_MTU };
                 msgs[i] = (struct mmsghdr){ .msg_hdr = {
@@ -243,6 +250,9 @@ int sock_vrrp_send(int fd, int family, int ifindex, const SockVrrpSend *msgs, si
         struct iovec iov[SOCK_VRRP_BATCH];
         size_t sent = 0;
 
+        assert(family == AF_INET || family == AF_INET6);
+        assert(msgs || n == 0);
+        assert(ret_sent);
         while (sent < n) {
                 size_t k = n - sent < SOCK_VRRP_BATCH ? n - sent : SOCK_VRRP_BATCH;
                 int r;

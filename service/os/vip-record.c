@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,8 @@ int vip_record_name(const VipRecord *rec, char *buf, size_t size) {
         char addr[INET6_ADDRSTRLEN];
         int n;
 
+        assert(rec);
+        assert(buf);
         if (vip_record_check(rec) < 0 || !inet_ntop(rec->family, &rec->addr, addr, sizeof(addr)))
                 return -EINVAL;
         n = snprintf(buf, size, "vip-%d-%s-%u", rec->ifindex, addr, rec->prefixlen);
@@ -52,6 +55,8 @@ int vip_record_format(const VipRecord *rec, char *buf, size_t size) {
         char addr[INET6_ADDRSTRLEN];
         int n;
 
+        assert(rec);
+        assert(buf);
         if (vip_record_check(rec) < 0 || !inet_ntop(rec->family, &rec->addr, addr, sizeof(addr)))
                 return -EINVAL;
         n = snprintf(buf, size,
@@ -133,6 +138,9 @@ int vip_record_parse(const char *name, const char *text, size_t len, VipRecord *
         unsigned seen = 0;
         int r;
 
+        assert(name);
+        assert(text);
+        assert(ret);
         if (!reterr_reason)
                 reterr_reason = &dummy;
         if (len == 0 || len >= sizeof(copy) || memchr(text, 0, len))
@@ -158,6 +166,8 @@ int vip_record_parse(const char *name, const char *text, size_t len, VipRecord *
 int vip_record_open_dir(const char *runtime_dir, int *ret_dirfd) {
         _cleanup_close_ int top = -EBADF, fd = -EBADF;
 
+        assert(runtime_dir);
+        assert(ret_dirfd);
         if (mkdir(runtime_dir, 0755) < 0 && errno != EEXIST)
                 return -errno;
         top = open(runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -210,6 +220,7 @@ int vip_record_add(int dirfd, const VipRecord *rec) {
                 text[VIP_RECORD_TEXT_MAX];
         int len, r;
 
+        assert(rec);
         r = vip_record_name(rec, name, sizeof(name));
         if (r < 0)
                 return r;
@@ -228,6 +239,7 @@ int vip_record_add(int dirfd, const VipRecord *rec) {
 }
 
 int vip_record_discard(int dirfd, const char *name) {
+        assert(name);
         if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
                 return -EINVAL;
         if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
@@ -239,6 +251,7 @@ int vip_record_remove(int dirfd, const VipRecord *rec) {
         char name[VIP_RECORD_NAME_MAX];
         int r;
 
+        assert(rec);
         r = vip_record_name(rec, name, sizeof(name));
         if (r < 0)
                 return r;
@@ -339,6 +352,7 @@ int vip_record_load(int dirfd, VipRecordSet *ret) {
         size_t cap_r = 0, cap_s = 0;
         int r;
 
+        assert(ret);
         fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
@@ -370,6 +384,7 @@ int vip_record_load(int dirfd, VipRecordSet *ret) {
 }
 
 void vip_record_set_done(VipRecordSet *set) {
+        assert(set);
         free(set->records);
         free(set->skipped);
         *set = (VipRecordSet){};
