@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -137,23 +138,28 @@ NotifyQueue *notify_queue_free(NotifyQueue *q) {
 }
 
 void notify_queue_freep(NotifyQueue **q) {
+        assert(q);
         *q = notify_queue_free(*q);
 }
 
 void notify_queue_set_idle_handler(NotifyQueue *q, notify_idle_handler_t handler, void *userdata) {
+        assert(q); /* handler may be NULL: none */
         q->idle_handler = handler;
         q->idle_userdata = userdata;
 }
 
 bool notify_queue_is_idle(const NotifyQueue *q) {
+        assert(q);
         return !q->exec && q->n == 0;
 }
 
 size_t notify_queue_get_waiting(const NotifyQueue *q) {
+        assert(q);
         return q->n;
 }
 
 unsigned notify_queue_get_dropped(const NotifyQueue *q) {
+        assert(q);
         return q->dropped;
 }
 
@@ -233,6 +239,7 @@ static void notify_queue_run_next(NotifyQueue *q, bool was_busy) {
 }
 
 int notify_queue_push(NotifyQueue *q, NotifyState state, uint8_t priority) {
+        assert(q);
         if ((unsigned) state >= _NOTIFY_STATE_MAX)
                 return -EINVAL;
         if (q->kind == NOTIFY_GROUP)
@@ -329,6 +336,7 @@ NotifyFifo *notify_fifo_free(NotifyFifo *f) {
 }
 
 void notify_fifo_freep(NotifyFifo **f) {
+        assert(f);
         *f = notify_fifo_free(*f);
 }
 
@@ -338,6 +346,8 @@ int notify_fifo_write(NotifyFifo *f, NotifyKind kind, const char *name, NotifySt
         ssize_t n;
         int len;
 
+        assert(f);
+        assert(name);
         if (!notify_kind_to_string(kind) || !notify_state_to_string(state))
                 return -EINVAL;
         len = snprintf(line, sizeof(line), "%s \"%s\" %s %d\n", notify_kind_to_string(kind), name,

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ int script_config_command(const ConfGlobal *g, const char *what, const char *com
         _cleanup_(script_config_command_done) ScriptCommand c = {};
         int r;
 
+        assert(g);
+        assert(what);
+        assert(command); /* user and group may be NULL: the defaults */
+        assert(ret);
         r = script_exec_split(command, &c.argv);
         if (r < 0 || !c.argv || !c.argv[0])
                 return log_error_errno(r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what,
@@ -67,5 +72,6 @@ int script_config_command(const ConfGlobal *g, const char *what, const char *com
 }
 
 void script_config_command_done(ScriptCommand *c) {
+        assert(c);
         c->argv = script_exec_strv_free(c->argv);
 }

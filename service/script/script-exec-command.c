@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
@@ -29,6 +30,7 @@ char **script_exec_strv_free(char **l) {
 }
 
 void script_exec_strv_freep(char ***l) {
+        assert(l);
         *l = script_exec_strv_free(*l);
 }
 
@@ -134,6 +136,8 @@ int script_exec_split(const char *command, char ***ret_argv) {
         const char *p = command;
         int n, r;
 
+        assert(command);
+        assert(ret_argv);
         buf = malloc(strlen(command) + 1);
         if (!buf)
                 return -ENOMEM;
@@ -162,6 +166,9 @@ int script_exec_resolve_user(const char *user, const char *group, uid_t *ret_uid
         long size = sysconf(_SC_GETPW_R_SIZE_MAX);
         int r;
 
+        assert(user); /* group may be NULL: the user's own */
+        assert(ret_uid);
+        assert(ret_gid);
         if (size < 16384)
                 size = 16384; /* also fits getgrnam_r() for most groups; ERANGE otherwise */
         buf = malloc((size_t) size);
@@ -217,6 +224,7 @@ int script_exec_build_argv(const ScriptCommand *command, char *const *extra_argv
         _cleanup_free_ char *cmd = NULL, *path = NULL;
         int r;
 
+        assert(ret);
         if (!command || script_exec_strv_length(command->argv) == 0)
                 return -EINVAL;
         argv = script_exec_strv_copy(command->argv);
@@ -244,6 +252,7 @@ int script_exec_build_argv(const ScriptCommand *command, char *const *extra_argv
 int script_exec_build_env(char *const *extra_env, char **env) {
         size_t n = 0;
 
+        assert(env);
         env[n++] = (char *) "PATH=" SCRIPT_EXEC_PATH;
         for (size_t i = 0; extra_env && extra_env[i]; i++) {
                 if (n >= SCRIPT_EXEC_ENV_MAX)

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -361,6 +362,7 @@ ScriptExec *script_exec_free(ScriptExec *s) {
 }
 
 void script_exec_freep(ScriptExec **s) {
+        assert(s);
         *s = script_exec_free(*s);
 }
 

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -20,6 +21,7 @@ typedef enum ScriptPathVerdict {
 } ScriptPathVerdict;
 
 bool script_security_is_executable(const struct stat *st, uid_t uid, gid_t gid) {
+        assert(st);
         if (uid == 0)
                 return st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH);
         if (uid == st->st_uid)
@@ -33,6 +35,8 @@ int script_security_find_in_path(const char *name, uid_t uid, gid_t gid, char **
         const char *p = SCRIPT_EXEC_PATH;
         bool eacces = false;
 
+        assert(name);
+        assert(ret_path);
         if (!*name || strchr(name, '/') || strlen(name) > NAME_MAX)
                 return -ENOENT;
         uid = uid == (uid_t) -1 ? geteuid() : uid;
@@ -210,6 +214,9 @@ int script_security_check(const char *argv0, uid_t uid, gid_t gid, bool enable_s
         bool protect = true;
         int r;
 
+        assert(argv0);
+        assert(ret_verdict);
+        assert(ret_reason);
         *ret_reason = NULL;
         *ret_verdict = SCRIPT_SECURITY_OK;
         if (script_security_is_shell_test(argv0))
@@ -235,6 +242,7 @@ int script_security_check(const char *argv0, uid_t uid, gid_t gid, bool enable_s
 }
 
 bool script_security_is_shell_test(const char *argv0) {
+        assert(argv0);
         return argv0[0] == '<' && argv0[1 + strspn(argv0 + 1, " \t")] == '/';
 }
 

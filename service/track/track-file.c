@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -73,6 +74,11 @@ int track_file_new(sd_event *e, const char *name, const char *path, bool init, l
         const char *slash;
         int r;
 
+        assert(e);
+        assert(name);
+        assert(path);
+        assert(handler);
+        assert(ret);
         if (init) {
                 r = track_file_init(path, init_value, overwrite);
                 if (r < 0)
@@ -112,9 +118,11 @@ TrackFile *track_file_free(TrackFile *f) {
 }
 
 const char *track_file_get_name(const TrackFile *f) {
+        assert(f);
         return f->name;
 }
 
 long track_file_get_value(const TrackFile *f) {
+        assert(f);
         return f->value;
 }

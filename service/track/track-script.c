@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,33 +163,41 @@ TrackScript *track_script_free(TrackScript *t) {
 }
 
 void track_script_freep(TrackScript **t) {
+        assert(t);
         *t = track_script_free(*t);
 }
 
 const char *track_script_get_name(const TrackScript *t) {
+        assert(t);
         return t->name;
 }
 
 VrrpTrackState track_script_get_state(const TrackScript *t) {
+        assert(t);
         return t->counter.state;
 }
 
 int track_script_get_weight(const TrackScript *t) {
+        assert(t);
         return t->weight;
 }
 
 bool track_script_get_reverse(const TrackScript *t) {
+        assert(t);
         return t->reverse;
 }
 
 bool track_script_is_running(const TrackScript *t) {
+        assert(t);
         return t->exec != NULL;
 }
 
 unsigned track_script_get_runs(const TrackScript *t) {
+        assert(t);
         return t->runs;
 }
 
 unsigned track_script_get_skipped(const TrackScript *t) {
+        assert(t);
         return t->skipped;
 }
