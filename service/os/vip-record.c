@@ -38,32 +38,38 @@ static int vip_record_check(const VipRecord *rec) {
         return 0;
 }
 
-int vip_record_name(const VipRecord *rec, char *buf, size_t size) {
+/* A record's file name (text false) or contents (text true) into buf; returns the length. */
+static int vip_record_print(const VipRecord *rec, bool text, char *buf, size_t size) {
         char addr[INET6_ADDRSTRLEN];
+        int n;
+
+        if (vip_record_check(rec) < 0 || !inet_ntop(rec->family, &rec->addr, addr, sizeof(addr)))
+                return -EINVAL;
+        if (text)
+                n = snprintf(
+                        buf, size,
+                        "# vrrpd: a VIP it added; if vrrpd is not running, it crashed holding this address\n"
+                        "ifindex=%d\nifname=%s\naddress=%s/%u\n",
+                        rec->ifindex, rec->ifname, addr, rec->prefixlen);
+        else
+                n = snprintf(buf, size, "vip-%d-%s-%u", rec->ifindex, addr, rec->prefixlen);
+        return n < 0 || (size_t) n >= size ? -ENOBUFS : n;
+}
+
+int vip_record_name(const VipRecord *rec, char *buf, size_t size) {
         int n;
 
         assert(rec);
         assert(buf);
-        if (vip_record_check(rec) < 0 || !inet_ntop(rec->family, &rec->addr, addr, sizeof(addr)))
-                return -EINVAL;
-        n = snprintf(buf, size, "vip-%d-%s-%u", rec->ifindex, addr, rec->prefixlen);
-        return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+        n = vip_record_print(rec, false, buf, size);
+        return n < 0 ? n : 0;
 }
 
 /* Returns the text's length. */
 int vip_record_format(const VipRecord *rec, char *buf, size_t size) {
-        char addr[INET6_ADDRSTRLEN];
-        int n;
-
         assert(rec);
         assert(buf);
-        if (vip_record_check(rec) < 0 || !inet_ntop(rec->family, &rec->addr, addr, sizeof(addr)))
-                return -EINVAL;
-        n = snprintf(buf, size,
-                     "# vrrpd: a VIP it added; if vrrpd is not running, it crashed holding this address\n"
-                     "ifindex=%d\nifname=%s\naddress=%s/%u\n",
-                     rec->ifindex, rec->ifname, addr, rec->prefixlen);
-        return n < 0 || (size_t) n >= size ? -ENOBUFS : n;
+        return vip_record_print(rec, true, buf, size);
 }
 
 static int vip_record_parse_address(const char *v, VipRecord *rec) {
