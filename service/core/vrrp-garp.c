@@ -1,6 +1,6 @@
 #include <stdint.h>
 
-#include "core/vrrp-garp.h"
+#include "vrrp-garp.h"
 
 /* keepalived sends a burst as `rep` passes over the VIP list. When vrrp_garp_interval holds packets back, it
  * keeps one pending flag per VIP, so a burst that comes while an earlier one still waits merges into it.

@@ -2,7 +2,7 @@
 
 #include <stddef.h>
 
-#include "core/vrrp-time.h"
+#include "vrrp-time.h"
 
 /* When a master announces its VIPs (gratuitous ARP for IPv4, unsolicited Neighbor Advertisements for IPv6),
  * as keepalived 2.2.7 times them. Pure: time goes in, "send n packets now, call again at t" comes out.
