@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-check.h"
-#include "conf/conf-util.h"
-#include "conf/conf.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-check.h"
+#include "conf-util.h"
+#include "conf.h"
 
 static const char *family_name(int family) {
         return family == AF_INET6 ? "IPv6" : "IPv4";

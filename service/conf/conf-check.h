@@ -1,7 +1,7 @@
 #pragma once
 
-#include "conf/conf-diag.h"
-#include "conf/conf-model.h"
+#include "conf-diag.h"
+#include "conf-model.h"
 
 /* conf-check.c: after parsing, fills in every default and checks what spans objects (references, duplicates). */
 int conf_check_run(Config *c, const char *hostname, ConfDiags *d);

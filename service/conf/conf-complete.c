@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-check.h"
+#include "conf-check.h"
 
 #define PRIO_OWNER 255
 #define PRIO_DEFAULT 100

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-diag.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-diag.h"
+#include "conf-util.h"
 
 int conf_diag_add(ConfDiags *d, ConfDiagLevel level, const ConfLoc *loc, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL, *file = NULL;

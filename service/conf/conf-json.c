@@ -1,7 +1,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "conf/conf-json.h"
+#include "conf-json.h"
 
 static void json_indent(ConfJson *j) {
         fputc('\n', j->f);

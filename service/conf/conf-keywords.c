@@ -1,8 +1,8 @@
 #include <string.h>
 
-#include "conf/conf-parse.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-parse.h"
+#include "conf-util.h"
 
 /* Keywords keepalived 2.2.7 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
  * warning, and their blocks are skipped. Whole sections for LVS, BFD, static addresses and routes are here too. */

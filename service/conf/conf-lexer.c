@@ -3,12 +3,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf/conf-lexer.h"
-#include "conf/conf-line.h"
-#include "conf/conf-macro.h"
-#include "conf/conf-quote.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-lexer.h"
+#include "conf-line.h"
+#include "conf-macro.h"
+#include "conf-quote.h"
+#include "conf-util.h"
 
 typedef struct Lexer {
         const ConfLexOptions *opts;

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf/conf-diag.h"
-#include "conf/conf-source.h"
+#include "conf-diag.h"
+#include "conf-source.h"
 
 /* The keepalived.conf preprocessor and lexer: reads a file and what it includes, drops comments, applies @host
  * conditions and $NAME definitions, and yields one flat token stream with exact locations. keepalived reads a

@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "conf/conf-line.h"
+#include "conf-line.h"
 
 int conf_line_push(ConfLine *l, char c, unsigned col) {
         if (l->n >= CONF_LINE_MAX)

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-line.h"
-#include "conf/conf-macro.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-line.h"
+#include "conf-macro.h"
+#include "conf-util.h"
 
 static bool is_name_start(char c) {
         return isalpha((unsigned char) c) || c == '_';

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf/conf-diag.h"
+#include "conf-diag.h"
 
 typedef struct ConfLine ConfLine;
 

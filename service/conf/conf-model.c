@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-model.h"
+#include "conf-model.h"
 
 /* keepalived 2.2.7's global defaults (global_data.c set_vrrp_defaults(), vrrp.h) */
 void conf_model_global_init(ConfGlobal *g) {

@@ -4,9 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf/conf-diag.h"
-#include "core/vrrp-addr.h"
-#include "core/vrrp-time.h"
+#include "../core/vrrp-addr.h"
+#include "../core/vrrp-time.h"
+#include "conf-diag.h"
 
 /* The configuration model: plain structs, filled by the parser, completed with keepalived 2.2.7's defaults and
  * checked by conf_load_*(); const from then on. Every item remembers where it was written (ConfLoc) so the daemon

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-parse.h"
+#include "conf-util.h"
 
 typedef struct VipBlock {
         ConfInstance *inst;

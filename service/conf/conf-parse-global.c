@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
+#include "conf-parse.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 

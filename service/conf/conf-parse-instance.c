@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
-#include "conf/conf-util.h"
+#include "conf-parse.h"
+#include "conf-util.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 #define AUTH_PASS_MAX 8 /* the VRRPv2 authentication data field */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-parse.h"
+#include "conf-util.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
-#include "conf/conf-quote.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-parse.h"
+#include "conf-quote.h"
 
 bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected) {
         size_t nargs = st->n - 1;

@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "conf/conf-parse.h"
+#include "conf-parse.h"
 
 static const ConfToken *tok_at(const ConfParser *p, size_t i) {
         return i < p->t->n_items ? &p->t->items[i] : NULL;

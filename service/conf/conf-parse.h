@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf/conf-lexer.h"
-#include "conf/conf-model.h"
+#include "conf-lexer.h"
+#include "conf-model.h"
 
 /* The parser: walks the token stream one statement (a keyword, its arguments on the same line and an optional
  * '{ }' block) at a time, dispatching through per-section keyword tables. It never recurses on the input's own

@@ -1,8 +1,8 @@
 #include <arpa/inet.h>
 
-#include "conf/conf-json.h"
-#include "conf/conf-model.h"
-#include "conf/conf-print.h"
+#include "conf-json.h"
+#include "conf-model.h"
+#include "conf-print.h"
 
 static void print_addr(ConfJson *j, const char *key, int family, const VrrpAddr *a) {
         char buf[INET6_ADDRSTRLEN];

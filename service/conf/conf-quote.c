@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "conf/conf-line.h"
-#include "conf/conf-quote.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-line.h"
+#include "conf-quote.h"
 
 bool conf_quote_is_command_keyword(const char *word, size_t len) {
         static const char *const keywords[] = {

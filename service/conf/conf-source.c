@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "conf/conf-source.h"
-#include "conf/conf-util.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-source.h"
+#include "conf-util.h"
 
 char **conf_source_strv_free(char **l) {
         if (!l)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-util.h"
+#include "conf-util.h"
 
 #define EDIT_WORD_MAX 64
 

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf-check.h"
-#include "conf/conf-lexer.h"
-#include "conf/conf-parse.h"
-#include "conf/conf.h"
-#include "util/cleanup.h"
+#include "../util/cleanup.h"
+#include "conf-check.h"
+#include "conf-lexer.h"
+#include "conf-parse.h"
+#include "conf.h"
 
 static int load_tokens(ConfTokens *t, int lex_result, const ConfLoadOptions *o, Config **ret, ConfDiags *d) {
         _cleanup_(conf_freep) Config *c = NULL;

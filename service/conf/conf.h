@@ -2,9 +2,9 @@
 
 #include <stddef.h>
 
-#include "conf/conf-diag.h"
-#include "conf/conf-model.h"
-#include "conf/conf-source.h"
+#include "conf-diag.h"
+#include "conf-model.h"
+#include "conf-source.h"
 
 /* vrrpd's entry point into the keepalived.conf dialect. A load reads the whole configuration, reports every
  * problem it finds into the caller's ConfDiags (errors and warnings, in source order) and yields a complete,
