@@ -11,8 +11,8 @@ GDBusConnection *ctl_bus_open(GError **error) {
 
 GVariant *ctl_bus_call_manager(GDBusConnection *bus, const char *method, GVariant *params,
                                const char *reply_type, GError **error) {
-        return g_dbus_connection_call_sync(bus, CTL_BUS_NAME, CTL_MANAGER_PATH, CTL_MANAGER_IFACE, method,
-                                           params, reply_type ? G_VARIANT_TYPE(reply_type) : NULL,
+        return g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
+                                           method, params, reply_type ? G_VARIANT_TYPE(reply_type) : NULL,
                                            G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL, error);
 }
 
@@ -31,8 +31,8 @@ GVariant *ctl_bus_get_all(GDBusConnection *bus, const char *path, GError **error
         g_autoptr(GVariant) reply = NULL;
         GVariant *props = NULL;
 
-        reply = g_dbus_connection_call_sync(bus, CTL_BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                                            "GetAll", g_variant_new("(s)", CTL_INSTANCE_IFACE),
+        reply = g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, path, "org.freedesktop.DBus.Properties",
+                                            "GetAll", g_variant_new("(s)", VRRPD_BUS_INSTANCE_INTERFACE),
                                             G_VARIANT_TYPE("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
                                             CTL_BUS_TIMEOUT_MSEC, NULL, error);
         if (!reply)
@@ -50,8 +50,9 @@ gboolean ctl_bus_call_instance(GDBusConnection *bus, const char *name, const cha
         path = ctl_bus_instance_path(bus, name, error);
         if (!path)
                 return FALSE;
-        reply = g_dbus_connection_call_sync(bus, CTL_BUS_NAME, path, CTL_INSTANCE_IFACE, method, sunk, NULL,
-                                            G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL, error);
+        reply = g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, path, VRRPD_BUS_INSTANCE_INTERFACE, method,
+                                            sunk, NULL, G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL,
+                                            error);
         return reply != NULL;
 }
 
@@ -115,7 +116,7 @@ int ctl_bus_report(GError *error) {
         g_autofree char *remote = NULL;
 
         if (ctl_bus_is_no_daemon(error)) {
-                g_printerr("vrrpctl: vrrpd is not running (no owner of " CTL_BUS_NAME
+                g_printerr("vrrpctl: vrrpd is not running (no owner of " VRRPD_BUS_NAME
                            " on the system bus)\n");
                 return EXIT_FAILURE;
         }

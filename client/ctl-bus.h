@@ -2,10 +2,8 @@
 
 #include <gio/gio.h>
 
-#define CTL_BUS_NAME "org.vrrpd.Vrrp1"
-#define CTL_MANAGER_PATH "/org/vrrpd/Vrrp1"
-#define CTL_MANAGER_IFACE "org.vrrpd.Vrrp1.Manager"
-#define CTL_INSTANCE_IFACE "org.vrrpd.Vrrp1.Instance"
+/* The bus names, from the one copy in dbus/ that the daemon shares. */
+#include "../dbus/org.vrrpd.Vrrp1.h"
 
 GDBusConnection *ctl_bus_open(GError **error);
 GVariant *ctl_bus_call_manager(GDBusConnection *bus, const char *method, GVariant *params,

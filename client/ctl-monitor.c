@@ -31,8 +31,9 @@ static const char *ctl_monitor_interface(CtlMonitor *m, const char *path, const 
         g_autoptr(GVariant) reply = NULL;
         g_autoptr(GVariant) value = NULL;
 
-        reply = g_dbus_connection_call_sync(m->bus, CTL_BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                                            "Get", g_variant_new("(ss)", CTL_INSTANCE_IFACE, "Interface"),
+        reply = g_dbus_connection_call_sync(m->bus, VRRPD_BUS_NAME, path, "org.freedesktop.DBus.Properties",
+                                            "Get",
+                                            g_variant_new("(ss)", VRRPD_BUS_INSTANCE_INTERFACE, "Interface"),
                                             G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
         if (reply) {
                 g_variant_get(reply, "(v)", &value);
@@ -109,7 +110,7 @@ static gboolean ctl_monitor_start(CtlMonitor *m, guint *ret_sub, GError **error)
         g_autoptr(GVariant) list = NULL;
 
         *ret_sub = g_dbus_connection_signal_subscribe(
-                m->bus, CTL_BUS_NAME, CTL_MANAGER_IFACE, "StateChanged", CTL_MANAGER_PATH, NULL,
+                m->bus, VRRPD_BUS_NAME, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged", VRRPD_BUS_PATH, NULL,
                 G_DBUS_SIGNAL_FLAGS_NONE, ctl_monitor_on_state_changed, m, NULL);
         list = ctl_bus_call_manager(m->bus, "ListInstances", NULL, "(a(sossyy))", error);
         if (!list)
@@ -138,7 +139,7 @@ int ctl_monitor(GDBusConnection *bus, const CtlOptions *opts, char **args) {
                 return ctl_bus_report(error);
         }
         if (opts->legend && opts->json == CTL_JSON_OFF)
-                g_printerr("Monitoring state changes of " CTL_BUS_NAME "; press Ctrl-C to stop.\n");
+                g_printerr("Monitoring state changes of " VRRPD_BUS_NAME "; press Ctrl-C to stop.\n");
         sigint = g_unix_signal_add(SIGINT, ctl_monitor_on_signal, &m);
         sigterm = g_unix_signal_add(SIGTERM, ctl_monitor_on_signal, &m);
         g_dbus_connection_set_exit_on_close(bus, FALSE);

@@ -32,7 +32,7 @@ static const CtlCommand ctl_commands[] = {
 };
 
 static const char ctl_summary[] =
-        "Query and control vrrpd, the VRRP daemon, over the system bus (org.vrrpd.Vrrp1).\n"
+        "Query and control vrrpd, the VRRP daemon, over the system bus (" VRRPD_BUS_NAME ").\n"
         "\n"
         "Commands:\n"
         "  list                       List instances: name, interface, state, VRID, priority (default)\n"
