@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-diag.h"
-#include "conf-util.h"
 
 int conf_diag_add(ConfDiags *d, ConfDiagLevel level, const ConfLoc *loc, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL, *file = NULL;
@@ -31,7 +31,7 @@ int conf_diag_add(ConfDiags *d, ConfDiagLevel level, const ConfLoc *loc, const c
                 return -ENOMEM;
         }
         file = strdup(loc && loc->file ? loc->file : "<config>");
-        if (!file || CONF_GROW(d->items, d->n_alloc, d->n_items + 1) < 0) {
+        if (!file || ARRAY_GROW(d->items, d->n_alloc, d->n_items + 1) < 0) {
                 d->oom = true;
                 return -ENOMEM;
         }

@@ -3,12 +3,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-lexer.h"
 #include "conf-line.h"
 #include "conf-macro.h"
 #include "conf-quote.h"
-#include "conf-util.h"
 
 typedef struct Lexer {
         const ConfLexOptions *opts;
@@ -36,7 +36,7 @@ static const char *lexer_intern(ConfTokens *t, const char *name) {
         for (size_t i = 0; i < t->n_files; i++)
                 if (strcmp(t->files[i], name) == 0)
                         return t->files[i];
-        if (CONF_GROW(t->files, t->n_files_alloc, t->n_files + 1) < 0)
+        if (ARRAY_GROW(t->files, t->n_files_alloc, t->n_files + 1) < 0)
                 return NULL;
         char *s = strdup(name);
         if (!s)
@@ -54,7 +54,7 @@ static int lexer_push(Lexer *lx, ConfTokenType type, const char *text, size_t le
                 lx->too_many_tokens = true;
                 return -E2BIG;
         }
-        if (CONF_GROW(t->items, t->n_alloc, t->n_items + 1) < 0)
+        if (ARRAY_GROW(t->items, t->n_alloc, t->n_items + 1) < 0)
                 return -ENOMEM;
         char *s = strndup(text, len);
         if (!s)

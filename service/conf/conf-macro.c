@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-line.h"
 #include "conf-macro.h"
-#include "conf-util.h"
 
 static bool is_name_start(char c) {
         return isalpha((unsigned char) c) || c == '_';
@@ -40,7 +40,7 @@ static int macro_store(ConfMacros *m, const char *name, size_t len, char *value)
         ssize_t i = macro_find(m, name, len);
 
         if (i < 0) {
-                if (m->n_items >= CONF_MACRO_COUNT_MAX || CONF_GROW(m->items, m->n_alloc, m->n_items + 1) < 0)
+                if (m->n_items >= CONF_MACRO_COUNT_MAX || ARRAY_GROW(m->items, m->n_alloc, m->n_items + 1) < 0)
                         return -ENOMEM;
                 char *n = strndup(name, len);
                 if (!n)
@@ -365,7 +365,7 @@ static const char *skip_blanks(const char *p) {
 static int lst_word(const char **p, const char *stops, char ***items, size_t *n, size_t *n_alloc) {
         size_t len = strcspn(*p, stops);
 
-        if (CONF_GROW(*items, *n_alloc, *n + 1) < 0)
+        if (ARRAY_GROW(*items, *n_alloc, *n + 1) < 0)
                 return -ENOMEM;
         (*items)[*n] = strndup(*p, len);
         if (!(*items)[*n])

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-parse.h"
-#include "conf-util.h"
 
 typedef struct VipBlock {
         ConfInstance *inst;
@@ -134,7 +134,7 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
                 }
                 i += used ? used : 1;
         }
-        if (r < 0 || CONF_GROW(*list, n_alloc, *n + 1) < 0) {
+        if (r < 0 || ARRAY_GROW(*list, n_alloc, *n + 1) < 0) {
                 vip_free(&v);
                 return r == -EINVAL ? 0 : -ENOMEM;
         }
@@ -171,7 +171,7 @@ static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {
                         return 0;
                 *(min ? &peer.min_ttl : &peer.max_ttl) = (uint8_t) ttl;
         }
-        if (CONF_GROW(inst->unicast_peers, n_alloc, inst->n_unicast_peers + 1) < 0)
+        if (ARRAY_GROW(inst->unicast_peers, n_alloc, inst->n_unicast_peers + 1) < 0)
                 return -ENOMEM;
         inst->unicast_peers[inst->n_unicast_peers++] = peer;
         return 0;

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "conf-parse.h"
-#include "conf-util.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 #define AUTH_PASS_MAX 8 /* the VRRPv2 authentication data field */
@@ -265,7 +265,7 @@ int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
                         conf_parse_skip_block(p, st->open);
                         return 0;
                 }
-        if (CONF_GROW(c->instances, c->n_instances_alloc, c->n_instances + 1) < 0)
+        if (ARRAY_GROW(c->instances, c->n_instances_alloc, c->n_instances + 1) < 0)
                 return -ENOMEM;
         inst = &c->instances[c->n_instances];
         conf_model_instance_init(inst);

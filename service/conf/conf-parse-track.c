@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-parse.h"
-#include "conf-util.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 
@@ -193,7 +193,7 @@ int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword
 
         if (!name)
                 return 0;
-        if (CONF_GROW(c->scripts, c->n_scripts_alloc, c->n_scripts + 1) < 0)
+        if (ARRAY_GROW(c->scripts, c->n_scripts_alloc, c->n_scripts + 1) < 0)
                 return -ENOMEM;
         s = &c->scripts[c->n_scripts];
         conf_model_script_init(s);
@@ -211,7 +211,7 @@ int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *
 
         if (!name)
                 return 0;
-        if (CONF_GROW(c->track_files, c->n_track_files_alloc, c->n_track_files + 1) < 0)
+        if (ARRAY_GROW(c->track_files, c->n_track_files_alloc, c->n_track_files + 1) < 0)
                 return -ENOMEM;
         f = &c->track_files[c->n_track_files];
         conf_model_track_file_init(f);
@@ -241,7 +241,7 @@ static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
                 if (!parse_weight(p, st, 1, 254, &t.weight, &t.reverse))
                         return 0;
         }
-        if (CONF_GROW(*tracks, n_alloc, *n + 1) < 0 || !(t.name = strdup(st->w[0].text)))
+        if (ARRAY_GROW(*tracks, n_alloc, *n + 1) < 0 || !(t.name = strdup(st->w[0].text)))
                 return -ENOMEM;
         (*tracks)[(*n)++] = t;
         return 0;
@@ -262,7 +262,7 @@ static int parse_member_line(ConfParser *p, const ConfStmt *st, void *obj) {
 
         for (size_t i = 0; i < st->n; i++) {
                 size_t n_alloc = g->n_members;
-                if (CONF_GROW(g->members, n_alloc, g->n_members + 1) < 0)
+                if (ARRAY_GROW(g->members, n_alloc, g->n_members + 1) < 0)
                         return -ENOMEM;
                 g->members[g->n_members] = (ConfName){ .name = strdup(st->w[i].text), .loc = st->w[i].loc };
                 if (!g->members[g->n_members].name)
@@ -305,7 +305,7 @@ int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKey
 
         if (!name)
                 return 0;
-        if (CONF_GROW(c->sync_groups, c->n_sync_groups_alloc, c->n_sync_groups + 1) < 0)
+        if (ARRAY_GROW(c->sync_groups, c->n_sync_groups_alloc, c->n_sync_groups + 1) < 0)
                 return -ENOMEM;
         g = &c->sync_groups[c->n_sync_groups];
         *g = (ConfSyncGroup){ .loc = st->w[1].loc, .smtp_alert = CONF_UNSET };

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../util/array.h"
 #include "../util/cleanup.h"
 #include "conf-source.h"
-#include "conf-util.h"
 
 char **conf_source_strv_free(char **l) {
         if (!l)
@@ -33,12 +33,12 @@ static int source_glob(void *userdata, const char *pattern, char ***ret_paths) {
                 globfree(&g);
                 return r == GLOB_NOSPACE ? -ENOMEM : -EIO;
         }
-        r = CONF_GROW(paths, n_alloc, 1);
+        r = ARRAY_GROW(paths, n_alloc, 1);
         for (size_t i = 0; r >= 0 && i < g.gl_pathc; i++) {
                 const char *p = g.gl_pathv[i];
                 if (p[0] && p[strlen(p) - 1] == '/') /* GLOB_MARK: a directory */
                         continue;
-                r = CONF_GROW(paths, n_alloc, n + 2);
+                r = ARRAY_GROW(paths, n_alloc, n + 2);
                 if (r >= 0 && !(paths[n++] = strdup(p)))
                         r = -ENOMEM;
         }
@@ -71,7 +71,7 @@ static int source_read(void *userdata, const char *path, char **ret_data, size_t
         for (;;) {
                 if (n >= CONF_FILE_SIZE_MAX)
                         return -EFBIG;
-                if (CONF_GROW(data, n_alloc, n + 4096 + 1) < 0)
+                if (ARRAY_GROW(data, n_alloc, n + 4096 + 1) < 0)
                         return -ENOMEM;
                 size_t k = fread(data + n, 1, 4096, f);
                 n += k;

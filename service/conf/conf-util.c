@@ -1,35 +1,9 @@
-#include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "conf-util.h"
 
 #define EDIT_WORD_MAX 64
-
-int conf_util_grow(void **array, size_t *n_alloc, size_t need, size_t elem_size) {
-        size_t n;
-        void *p;
-
-        if (need <= *n_alloc)
-                return 0;
-        /* From 1, not more: the model's per-instance arrays (VIPs, peers, tracks) live as long as the
-         * daemon, and most hold one or two items (8 ConfVips each cost 1000 instances 620 KiB of RSS). */
-        n = *n_alloc < 1 ? 1 : *n_alloc;
-        while (n < need) {
-                if (n > SIZE_MAX / 2)
-                        return -ENOMEM;
-                n *= 2;
-        }
-        if (n > SIZE_MAX / elem_size)
-                return -ENOMEM;
-        p = realloc(*array, n * elem_size);
-        if (!p)
-                return -ENOMEM;
-        *array = p;
-        *n_alloc = n;
-        return 0;
-}
 
 static size_t min3(size_t a, size_t b, size_t c) {
         size_t m = a < b ? a : b;

@@ -2,10 +2,7 @@
 
 #include <stddef.h>
 
-/* Small helpers shared by the conf/ modules: array growth and keyword suggestions. */
-
-int conf_util_grow(void **array, size_t *n_alloc, size_t need, size_t elem_size);
-#define CONF_GROW(array, n_alloc, need) conf_util_grow((void **) &(array), &(n_alloc), (need), sizeof(*(array)))
+/* Small helpers shared by the conf/ modules: keyword suggestions. */
 
 /* Levenshtein distance, or SIZE_MAX when either word is too long to be a keyword. */
 size_t conf_util_edit_distance(const char *a, const char *b);
