@@ -11,7 +11,8 @@
 /* The configuration model: plain structs, filled by the parser, completed with keepalived 2.2.7's defaults and
  * checked by conf_load_*(); const from then on. Every item remembers where it was written (ConfLoc) so the daemon
  * can point at it later. While parsing, CONF_UNSET / USEC_INFINITY mark values not given; a loaded Config has
- * none left. */
+ * none left. Arrays the parser appends to keep their capacity beside their count (n_…_alloc, for ARRAY_GROW),
+ * so that a block of thousands of lines costs linear copying. */
 
 #define CONF_UNSET (-1)
 
@@ -58,10 +59,13 @@ typedef struct ConfTrack {
 typedef struct ConfTracks {
         ConfTrack *interfaces;
         size_t n_interfaces;
+        size_t n_interfaces_alloc;
         ConfTrack *scripts;
         size_t n_scripts;
+        size_t n_scripts_alloc;
         ConfTrack *files;
         size_t n_files;
+        size_t n_files_alloc;
 } ConfTracks;
 
 /* Its notify scripts: "notify" runs on every transition, the others on entering their state */
@@ -193,14 +197,17 @@ typedef struct ConfInstance {
         ConfLoc auth_loc;
         ConfVip *vips;
         size_t n_vips;
+        size_t n_vips_alloc;
         ConfVip *excluded_vips;
         size_t n_excluded_vips;
+        size_t n_excluded_vips_alloc;
         bool no_virtual_ipaddress;
         bool has_unicast_src;
         VrrpAddr unicast_src;
         int unicast_src_family;
         ConfPeer *unicast_peers;
         size_t n_unicast_peers;
+        size_t n_unicast_peers_alloc;
         int unicast_ttl;
         bool has_mcast_src;
         VrrpAddr mcast_src;
@@ -231,6 +238,7 @@ typedef struct ConfSyncGroup {
         ConfLoc loc;
         ConfName *members;
         size_t n_members;
+        size_t n_members_alloc;
         ConfTracks tracks;
         ConfNotifies notify;
         int smtp_alert;

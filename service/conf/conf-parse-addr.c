@@ -8,8 +8,9 @@
 #include "conf-parse.h"
 
 typedef struct VipBlock {
-        ConfInstance *inst;
-        bool excluded;
+        ConfVip **vips;
+        size_t *n;
+        size_t *n_alloc;
 } VipBlock;
 
 /* ADDR or ADDR/LEN */
@@ -118,8 +119,6 @@ static void vip_free(ConfVip *v) {
 static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
         VipBlock *b = obj;
         ConfVip v = { .loc = st->w[0].loc };
-        ConfVip **list = b->excluded ? &b->inst->excluded_vips : &b->inst->vips;
-        size_t *n = b->excluded ? &b->inst->n_excluded_vips : &b->inst->n_vips, n_alloc = *n;
         int r = 0;
 
         if (!parse_prefixed(p, &st->w[0], &v))
@@ -134,16 +133,18 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
                 }
                 i += used ? used : 1;
         }
-        if (r < 0 || ARRAY_GROW(*list, n_alloc, *n + 1) < 0) {
+        if (r < 0 || ARRAY_GROW(*b->vips, *b->n_alloc, *b->n + 1) < 0) {
                 vip_free(&v);
                 return r == -EINVAL ? 0 : -ENOMEM;
         }
-        (*list)[(*n)++] = v;
+        (*b->vips)[(*b->n)++] = v;
         return 0;
 }
 
 int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded) {
-        VipBlock b = { inst, excluded };
+        VipBlock b = excluded ? (VipBlock){ &inst->excluded_vips, &inst->n_excluded_vips,
+                                            &inst->n_excluded_vips_alloc }
+                              : (VipBlock){ &inst->vips, &inst->n_vips, &inst->n_vips_alloc };
 
         return conf_parse_lines(p, st, parse_vip_line, &b);
 }
@@ -151,7 +152,6 @@ int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, 
 static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {
         ConfInstance *inst = obj;
         ConfPeer peer = { .loc = st->w[0].loc, .max_ttl = 255 };
-        size_t n_alloc = inst->n_unicast_peers;
         int ttl;
 
         if (!conf_parse_value_addr(p, &st->w[0], &peer.family, &peer.addr))
@@ -171,7 +171,7 @@ static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {
                         return 0;
                 *(min ? &peer.min_ttl : &peer.max_ttl) = (uint8_t) ttl;
         }
-        if (ARRAY_GROW(inst->unicast_peers, n_alloc, inst->n_unicast_peers + 1) < 0)
+        if (ARRAY_GROW(inst->unicast_peers, inst->n_unicast_peers_alloc, inst->n_unicast_peers + 1) < 0)
                 return -ENOMEM;
         inst->unicast_peers[inst->n_unicast_peers++] = peer;
         return 0;

@@ -225,11 +225,11 @@ int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *
 typedef struct TrackList {
         ConfTrack **tracks;
         size_t *n;
+        size_t *n_alloc;
 } TrackList;
 
 static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
-        ConfTrack **tracks = ((TrackList *) obj)->tracks;
-        size_t *n = ((TrackList *) obj)->n, n_alloc = *n;
+        const TrackList *l = obj;
         ConfTrack t = { .weight = CONF_UNSET, .loc = st->w[0].loc };
 
         if (st->n > 1) {
@@ -241,18 +241,18 @@ static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
                 if (!parse_weight(p, st, 1, 254, &t.weight, &t.reverse))
                         return 0;
         }
-        if (ARRAY_GROW(*tracks, n_alloc, *n + 1) < 0 || !(t.name = strdup(st->w[0].text)))
+        if (ARRAY_GROW(*l->tracks, *l->n_alloc, *l->n + 1) < 0 || !(t.name = strdup(st->w[0].text)))
                 return -ENOMEM;
-        (*tracks)[(*n)++] = t;
+        (*l->tracks)[(*l->n)++] = t;
         return 0;
 }
 
 /* track_interface, track_script, track_file blocks (kw->min: which) of the ConfTracks at obj + kw->offset */
 int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfTracks *t = (ConfTracks *) ((char *) obj + kw->offset);
-        TrackList l = kw->min == 0 ? (TrackList){ &t->interfaces, &t->n_interfaces }
-                      : kw->min == 1 ? (TrackList){ &t->scripts, &t->n_scripts }
-                                     : (TrackList){ &t->files, &t->n_files };
+        TrackList l = kw->min == 0 ? (TrackList){ &t->interfaces, &t->n_interfaces, &t->n_interfaces_alloc }
+                      : kw->min == 1 ? (TrackList){ &t->scripts, &t->n_scripts, &t->n_scripts_alloc }
+                                     : (TrackList){ &t->files, &t->n_files, &t->n_files_alloc };
 
         return conf_parse_lines(p, st, parse_track_line, &l);
 }
@@ -261,8 +261,7 @@ static int parse_member_line(ConfParser *p, const ConfStmt *st, void *obj) {
         ConfSyncGroup *g = obj;
 
         for (size_t i = 0; i < st->n; i++) {
-                size_t n_alloc = g->n_members;
-                if (ARRAY_GROW(g->members, n_alloc, g->n_members + 1) < 0)
+                if (ARRAY_GROW(g->members, g->n_members_alloc, g->n_members + 1) < 0)
                         return -ENOMEM;
                 g->members[g->n_members] = (ConfName){ .name = strdup(st->w[i].text), .loc = st->w[i].loc };
                 if (!g->members[g->n_members].name)
