@@ -5,6 +5,7 @@
 
 #include "../util/array.h"
 #include "../util/cleanup.h"
+#include "../util/strv.h"
 #include "conf-lexer.h"
 #include "conf-line.h"
 #include "conf-macro.h"
@@ -264,7 +265,7 @@ static int lexer_include(Lexer *lx, const ConfLine *l, size_t arg, const ConfLoc
                 else
                         r = lexer_file(lx, paths[i], &at);
         }
-        conf_source_strv_free(paths);
+        strv_free(paths);
         return r;
 }
 

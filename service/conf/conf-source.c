@@ -7,24 +7,12 @@
 
 #include "../util/array.h"
 #include "../util/cleanup.h"
+#include "../util/strv.h"
 #include "conf-source.h"
-
-char **conf_source_strv_free(char **l) {
-        if (!l)
-                return NULL;
-        for (char **p = l; *p; p++)
-                free(*p);
-        free(l);
-        return NULL;
-}
-
-static void strv_freep(char ***l) {
-        conf_source_strv_free(*l);
-}
 
 static int source_glob(void *userdata, const char *pattern, char ***ret_paths) {
         _cleanup_(strv_freep) char **paths = NULL;
-        size_t n = 0, n_alloc = 0;
+        size_t n = 0;
         glob_t g = {};
         int r;
 
@@ -33,19 +21,17 @@ static int source_glob(void *userdata, const char *pattern, char ***ret_paths) {
                 globfree(&g);
                 return r == GLOB_NOSPACE ? -ENOMEM : -EIO;
         }
-        r = ARRAY_GROW(paths, n_alloc, 1);
+        paths = calloc(1, sizeof(char *)); /* an empty list when nothing matches */
+        r = paths ? 0 : -ENOMEM;
         for (size_t i = 0; r >= 0 && i < g.gl_pathc; i++) {
                 const char *p = g.gl_pathv[i];
                 if (p[0] && p[strlen(p) - 1] == '/') /* GLOB_MARK: a directory */
                         continue;
-                r = ARRAY_GROW(paths, n_alloc, n + 2);
-                if (r >= 0 && !(paths[n++] = strdup(p)))
-                        r = -ENOMEM;
+                r = strv_push(&paths, &n, p);
         }
         globfree(&g);
         if (r < 0)
                 return r;
-        paths[n] = NULL;
         *ret_paths = TAKE_PTR(paths);
         return 0;
 }

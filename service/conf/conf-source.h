@@ -5,7 +5,8 @@
 /* Where configuration text comes from. The default reads files and expands include globs with glob(3); the fuzzer
  * and unit tests pass their own so that nothing reaches the real filesystem. */
 typedef struct ConfSourceOps {
-        /* Paths matching pattern, sorted, as a NULL-terminated array (an empty one when nothing matches). */
+        /* Paths matching pattern, sorted, as a NULL-terminated array (an empty one when nothing matches) that
+         * the caller frees with strv_free(). */
         int (*glob)(void *userdata, const char *pattern, char ***ret_paths);
         /* The whole content of path (malloc'd, NUL-terminated; *ret_size excludes the NUL). */
         int (*read)(void *userdata, const char *path, char **ret_data, size_t *ret_size);
@@ -15,4 +16,3 @@ typedef struct ConfSourceOps {
 #define CONF_FILE_SIZE_MAX (16u * 1024u * 1024u)
 
 const ConfSourceOps *conf_source_default(void);
-char **conf_source_strv_free(char **l);

@@ -1,0 +1,51 @@
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strv.h"
+
+int strv_push(char ***l, size_t *n, const char *s) {
+        char **grown, *copy;
+
+        assert(l);
+        assert(n);
+        assert(s);
+        assert(*l || *n == 0);
+
+        copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        grown = reallocarray(*l, *n + 2, sizeof(char *));
+        if (!grown) {
+                free(copy);
+                return -ENOMEM;
+        }
+        grown[(*n)++] = copy;
+        grown[*n] = NULL;
+        *l = grown;
+        return 0;
+}
+
+char **strv_free(char **l) {
+        if (!l)
+                return NULL;
+        for (char **p = l; *p; p++)
+                free(*p);
+        free(l);
+        return NULL;
+}
+
+void strv_freep(char ***l) {
+        *l = strv_free(*l);
+}
+
+size_t strv_length(char *const *l) {
+        size_t n = 0;
+
+        if (!l)
+                return 0;
+        while (l[n])
+                n++;
+        return n;
+}
