@@ -192,6 +192,51 @@ static int manager_setup_signals(Manager *m) {
         return sd_event_add_signal(m->event, NULL, SIGHUP, manager_on_hup, m);
 }
 
+/* An instance's identity, which a reload keeps it by: interface, family, VRID. */
+static int manager_compare_identity(const void *a, const void *b) {
+        const ConfInstance *x = a, *y = b;
+        int r = strcmp(x->interface, y->interface);
+
+        if (r != 0)
+                return r;
+        if (x->family != y->family)
+                return x->family < y->family ? -1 : 1;
+        return x->vrid < y->vrid ? -1 : x->vrid > y->vrid;
+}
+
+static void manager_index_done(Manager *m) {
+        index_done(&m->instances_by_name);
+        index_done(&m->instances_by_identity);
+        index_done(&m->groups_by_name);
+}
+
+static int manager_index_fill(Manager *m) {
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+
+                if (index_append(&m->instances_by_name, i->name, i) < 0 ||
+                    index_append(&m->instances_by_identity, i->conf, i) < 0)
+                        return -ENOMEM;
+        }
+        for (size_t k = 0; k < m->n_groups; k++)
+                if (index_append(&m->groups_by_name, m->groups[k]->name, m->groups[k]) < 0)
+                        return -ENOMEM;
+        /* the config's checks keep names and identities unique: no -EEXIST here */
+        (void) index_sort(&m->instances_by_name);
+        (void) index_sort(&m->instances_by_identity);
+        (void) index_sort(&m->groups_by_name);
+        return 0;
+}
+
+int manager_index(Manager *m) {
+        assert(m);
+        manager_index_done(m);
+        m->instances_by_name = INDEX_INIT(index_compare_string);
+        m->instances_by_identity = INDEX_INIT(manager_compare_identity);
+        m->groups_by_name = INDEX_INIT(index_compare_string);
+        return manager_index_fill(m);
+}
+
 int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
@@ -231,6 +276,10 @@ int manager_new(const char *config_path, const char *config_id, const char *host
                             m);
         if (r < 0)
                 return log_error_errno(r, "failed to watch the netlink monitor: %m");
+        tracking_init(m);
+        r = manager_index(m); /* empty, but ready for lookups */
+        if (r < 0)
+                return log_oom();
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -240,6 +289,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         sd_event_source_disable_unref(m->stop_deadline);
         sd_event_source_disable_unref(m->flush_source);
+        manager_index_done(m);
         for (size_t k = 0; k < m->n_groups; k++)
                 sync_group_free(m->groups[k]);
         free(m->groups);
@@ -318,35 +368,19 @@ void manager_remove_listener(Manager *m, const ListenerOps *ops, void *userdata)
 SyncGroup *manager_find_sync_group(Manager *m, const char *name) {
         assert(m);
         assert(name);
-
-        for (size_t k = 0; k < m->n_groups; k++)
-                if (strcmp(m->groups[k]->name, name) == 0)
-                        return m->groups[k];
-        return NULL;
+        return index_find(&m->groups_by_name, name);
 }
 
 Instance *manager_match_instance(Manager *m, const ConfInstance *c) {
-        for (size_t k = 0; k < m->n_instances; k++) {
-                Instance *i = m->instances[k];
-
         assert(m);
         assert(c);
-
-                if (i->conf->vrid == c->vrid && i->conf->family == c->family &&
-                    strcmp(i->conf->interface, c->interface) == 0)
-                        return i;
-        }
-        return NULL;
+        return index_find(&m->instances_by_identity, c);
 }
 
 Instance *manager_find_instance(Manager *m, const char *name) {
         assert(m);
         assert(name);
-
-        for (size_t k = 0; k < m->n_instances; k++)
-                if (strcmp(m->instances[k]->name, name) == 0)
-                        return m->instances[k];
-        return NULL;
+        return index_find(&m->instances_by_name, name);
 }
 
 int manager_start(Manager *m, Config *config) {

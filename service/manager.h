@@ -9,6 +9,7 @@
 #include "listener.h"
 #include "os/garp.h"
 #include "track/tracking.h"
+#include "util/index.h"
 
 typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;
@@ -37,6 +38,11 @@ typedef struct Manager {
         size_t n_instances;
         SyncGroup **groups;      /* in the config's order; members that run, by name */
         size_t n_groups;
+        /* Built once per config (manager_index()): instances by name and by identity (interface, family,
+         * VRID: their ConfInstance), groups by name. */
+        Index instances_by_name;
+        Index instances_by_identity;
+        Index groups_by_name;
         Endpoint **endpoints;
         size_t n_endpoints;
         SockVrrpBatch *rx_batch; /* the receive buffers every endpoint reads into, one at a time */
@@ -85,6 +91,8 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 
 /* For reload.c. */
 int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret);
+/* Indexes instances and groups anew, once the running set is what the config says. 0 or -ENOMEM. */
+int manager_index(Manager *m);
 
 static inline void manager_freep(Manager **p) {
         manager_free(*p);

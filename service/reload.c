@@ -18,7 +18,9 @@
 #include "tick.h"
 #include "track/tracking.h"
 #include "util/cleanup.h"
+#include "util/index.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* The one way the running set is built (DESIGN §1): startup is a reload from the empty set. A reload
  * prepares everything that can fail first (instances, sockets, groups), and only then changes what runs. */
@@ -55,40 +57,25 @@ typedef struct Reload {
 } Reload;
 
 static int reload_strv_add(char ***l, const char *s) {
-        size_t n = 0;
-        char **a;
+        size_t n = strv_length(*l);
 
-        while (*l && (*l)[n])
-                n++;
-        a = reallocarray(*l, n + 2, sizeof(char *));
-        if (!a)
-                return -ENOMEM;
-        *l = a;
-        a[n] = strdup(s);
-        a[n + 1] = NULL;
-        return a[n] ? 0 : -ENOMEM;
-}
-
-static void reload_strv_free(char **l) {
-        for (char **s = l; s && *s; s++)
-                free(*s);
-        free(l);
+        return strv_push(l, &n, s);
 }
 
 static void reload_diff_done(ReloadDiff *d) {
         char **lists[] = { d->added, d->removed, d->changed, d->groups_added, d->groups_removed };
 
         for (size_t k = 0; k < ELEMENTSOF(lists); k++)
-                reload_strv_free(lists[k]);
+                strv_free(lists[k]);
         free(d->kept);
         free(d->kept_groups);
         *d = (ReloadDiff){};
 }
 
 void reload_result_done(ReloadResult *r) {
-        reload_strv_free(r->added);
-        reload_strv_free(r->removed);
-        reload_strv_free(r->changed);
+        strv_free(r->added);
+        strv_free(r->removed);
+        strv_free(r->changed);
         free(r->error);
         *r = (ReloadResult){};
 }
@@ -150,11 +137,23 @@ static int reload_prepare_item(Reload *rl, const ConfInstance *c, ReloadItem *it
         return reload_list_item(rl, it);
 }
 
-static bool reload_is_kept(const Reload *rl, const Instance *i) {
+/* The running instances no instance of the new config matched. */
+static int reload_find_removed(Reload *rl) {
+        _cleanup_(index_done) Index kept = INDEX_INIT(index_compare_pointer);
+        Manager *m = rl->manager;
+
         for (size_t k = 0; k < rl->next->n_instances; k++)
-                if (rl->items[k].old == i)
-                        return true;
-        return false;
+                if (rl->items[k].old && index_append(&kept, rl->items[k].old, rl->items[k].old) < 0)
+                        return log_oom();
+        (void) index_sort(&kept); /* identities are unique: no instance is matched twice */
+        for (size_t k = 0; k < m->n_instances; k++) {
+                if (index_find(&kept, m->instances[k]))
+                        continue;
+                rl->removed[rl->n_removed++] = m->instances[k];
+                if (reload_strv_add(&rl->diff.removed, m->instances[k]->name) < 0)
+                        return log_oom();
+        }
+        return 0;
 }
 
 static int reload_prepare_instances(Reload *rl) {
@@ -177,13 +176,7 @@ static int reload_prepare_instances(Reload *rl) {
         }
         if (rl->initial && rl->next->n_instances > 0 && rl->n_failed == rl->next->n_instances)
                 return log_error_errno(ENODEV, "no instance could start");
-        for (size_t k = 0; k < m->n_instances; k++)
-                if (!reload_is_kept(rl, m->instances[k])) {
-                        rl->removed[rl->n_removed++] = m->instances[k];
-                        if (reload_strv_add(&rl->diff.removed, m->instances[k]->name) < 0)
-                                return log_oom();
-                }
-        return 0;
+        return reload_find_removed(rl);
 }
 
 /* The groups of the new config (the running one of each name kept, so its listeners keep what they hang on
@@ -291,6 +284,10 @@ static void reload_swap(Reload *rl, Config **ret_old) {
         m->n_groups = rl->next->n_sync_groups;
         *ret_old = m->config;
         m->config = rl->next;
+        if (manager_index(m) < 0) {
+                log_oom();
+                abort();
+        }
 }
 
 static void reload_take_groups(Reload *rl) {

@@ -12,6 +12,7 @@
 #include "manager.h"
 #include "sync-group.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 typedef struct BusShownObject {
         char *name;
@@ -28,7 +29,7 @@ struct BusShown {
 static void bus_shown_objects_free(BusShownObject *o, size_t n) {
         for (size_t k = 0; k < n; k++) {
                 free(o[k].name);
-                bus_util_strv_free(o[k].values);
+                strv_free(o[k].values);
         }
         free(o);
 }

@@ -9,6 +9,7 @@
 
 #include "bus/bus-util.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 int bus_util_find(const char *path, const char *prefix, bus_util_lookup_t lookup, void *userdata,
                   void **ret_found) {
@@ -44,13 +45,6 @@ int bus_util_node_paths(const char *prefix, size_t n, bus_util_name_at_t name_at
         }
         *ret_nodes = l;
         return 0;
-}
-
-char **bus_util_strv_free(char **l) {
-        for (char **s = l; s && *s; s++)
-                free(*s);
-        free(l);
-        return NULL;
 }
 
 static bool bus_util_emits(const sd_bus_vtable *v) {
@@ -119,7 +113,7 @@ int bus_util_shown(sd_bus *bus, const char *path, const char *interface, const s
                         continue;
                 l[n] = bus_util_value_text(bus, path, interface, v, userdata);
                 if (!l[n++]) {
-                        bus_util_strv_free(l);
+                        strv_free(l);
                         return -ENOMEM;
                 }
         }

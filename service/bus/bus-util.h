@@ -19,7 +19,7 @@ int bus_util_node_paths(const char *prefix, size_t n, bus_util_name_at_t name_at
                         char ***ret_nodes);
 
 /* What an object shows in the properties of its vtable that emit PropertiesChanged: each one's value as
- * text, as its getter gives it, in vtable order (NULL-terminated; free with bus_util_strv_free()). A reload
+ * text, as its getter gives it, in vtable order (NULL-terminated; free with strv_free()). A reload
  * compares this with what the object shows afterwards. */
 int bus_util_shown(sd_bus *bus, const char *path, const char *interface, const sd_bus_vtable *vtable,
                    void *userdata, char ***ret);
@@ -27,4 +27,3 @@ int bus_util_shown(sd_bus *bus, const char *path, const char *interface, const s
  * the same vtable); nothing if none. */
 int bus_util_emit_shown_changes(sd_bus *bus, const char *path, const char *interface,
                                 const sd_bus_vtable *vtable, void *userdata, char *const *before);
-char **bus_util_strv_free(char **l);

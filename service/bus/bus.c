@@ -18,8 +18,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-#define BUS_NAME "org.vrrpd.Vrrp1"
-
 static usec_t bus_now_realtime(void) {
         struct timespec ts;
 
@@ -123,9 +121,9 @@ static int bus_serve(Bus *b) {
         r = bus_manager_add_objects(b);
         if (r < 0)
                 return r;
-        r = sd_bus_request_name(b->bus, BUS_NAME, 0);
+        r = sd_bus_request_name(b->bus, VRRPD_BUS_NAME, 0);
         if (r < 0)
-                return log_error_errno(r, "failed to take the bus name " BUS_NAME ": %m");
+                return log_error_errno(r, "failed to take the bus name " VRRPD_BUS_NAME ": %m");
         r = sd_bus_attach_event(b->bus, b->manager->event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "failed to attach the bus to the event loop: %m");

@@ -14,21 +14,15 @@
 #include "script/script-config.h"
 #include "sync-group.h"
 #include "util/cleanup.h"
+#include "util/index.h"
 #include "util/log.h"
 
 /* Notify scripts and FIFOs (issue 4), run by notify.c one at a time per instance or group, in order. */
 
-/* The queue of one instance or group (owner), for as long as it runs. */
-typedef struct NotifyEntry {
-        const void *owner;
-        NotifyQueue *queue;
-} NotifyEntry;
-
 struct NotifyListener {
         Manager *manager;
         NotifyFifo *fifos[2];  /* notify_fifo, vrrp_notify_fifo: made once, kept until exit */
-        NotifyEntry *entries;
-        size_t n_entries;
+        Index queues;          /* by owner: the Instance or SyncGroup, for as long as it runs */
         NotifyQueue **retired; /* of objects that went, left to finish their scripts until exit */
         size_t n_retired;
 };
@@ -93,48 +87,30 @@ static NotifyQueue *notify_listener_queue(NotifyListener *n, const ConfGlobal *g
         return q;
 }
 
-static NotifyEntry *notify_listener_entry(NotifyListener *n, const void *owner) {
-        for (size_t k = 0; k < n->n_entries; k++)
-                if (n->entries[k].owner == owner)
-                        return &n->entries[k];
-        return NULL;
-}
-
 static NotifyQueue *notify_listener_find(NotifyListener *n, const void *owner) {
-        NotifyEntry *e = notify_listener_entry(n, owner);
-
-        return e ? e->queue : NULL;
+        return index_find(&n->queues, owner);
 }
 
 static void notify_listener_put(NotifyListener *n, const void *owner, NotifyQueue *q) {
-        NotifyEntry *a;
-
-        if (!q)
-                return;
-        a = reallocarray(n->entries, n->n_entries + 1, sizeof(*a));
-        if (!a) {
+        if (q && index_insert(&n->queues, owner, q) < 0) {
                 notify_queue_free(q);
-                return (void) log_oom();
+                log_oom();
         }
-        n->entries = a;
-        n->entries[n->n_entries++] = (NotifyEntry){ .owner = owner, .queue = q };
 }
 
 /* owner went, or takes other notify lines: its queue lives on until exit, so that a running script (a stop
  * script above all) is not killed half way. */
 static void notify_listener_retire(NotifyListener *n, const void *owner) {
-        NotifyEntry *e = notify_listener_entry(n, owner);
+        NotifyQueue *q = index_remove(&n->queues, owner);
         NotifyQueue **a;
 
-        if (!e)
+        if (!q)
                 return;
         a = reallocarray(n->retired, n->n_retired + 1, sizeof(*a));
-        if (a) {
-                n->retired = a;
-                n->retired[n->n_retired++] = e->queue;
-        } else
-                notify_queue_free(e->queue);
-        *e = n->entries[--n->n_entries];
+        if (!a)
+                return (void) notify_queue_free(q);
+        n->retired = a;
+        n->retired[n->n_retired++] = q;
 }
 
 static void notify_listener_add_instance(NotifyListener *n, const ConfGlobal *g, Instance *i,
@@ -252,8 +228,8 @@ static void notify_on_sync_group_changed(void *userdata, SyncGroup *g, VrrpState
 static bool notify_busy(void *userdata) {
         NotifyListener *n = userdata;
 
-        for (size_t k = 0; k < n->n_entries; k++)
-                if (!notify_queue_is_idle(n->entries[k].queue))
+        for (size_t k = 0; k < n->queues.n_entries; k++)
+                if (!notify_queue_is_idle(n->queues.entries[k].value))
                         return true;
         return false;
 }
@@ -280,6 +256,7 @@ int notify_listener_new(Manager *m, const ConfGlobal *g, NotifyListener **ret) {
         if (!n)
                 return log_oom();
         n->manager = m;
+        n->queues = INDEX_INIT(index_compare_pointer);
         r = notify_listener_fifo(n, g, &g->notify_fifo, &n->fifos[0]);
         if (r < 0)
                 return r;
@@ -296,11 +273,11 @@ NotifyListener *notify_listener_free(NotifyListener *n) {
         if (!n)
                 return NULL;
         manager_remove_listener(n->manager, &notify_listener, n);
-        for (size_t k = 0; k < n->n_entries; k++)
-                notify_queue_free(n->entries[k].queue);
+        for (size_t k = 0; k < n->queues.n_entries; k++)
+                notify_queue_free(n->queues.entries[k].value);
+        index_done(&n->queues);
         for (size_t k = 0; k < n->n_retired; k++)
                 notify_queue_free(n->retired[k]);
-        free(n->entries);
         free(n->retired);
         for (size_t k = 0; k < 2; k++)
                 notify_fifo_free(n->fifos[k]);

@@ -13,6 +13,7 @@
 #include "script/notify.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 #define NOTIFY_LINE_MAX 512 /* below PIPE_BUF: a line reaches the FIFO whole or not at all */
 
@@ -83,7 +84,7 @@ static bool notify_state_is_transition(NotifyState s) {
 static int notify_copy_command(ScriptCommand *dst, const ScriptCommand *src) {
         if (!src || !src->argv || !src->argv[0])
                 return 0;
-        *dst = (ScriptCommand){ .uid = src->uid, .gid = src->gid, .argv = script_exec_strv_copy(src->argv) };
+        *dst = (ScriptCommand){ .uid = src->uid, .gid = src->gid, .argv = strv_copy(src->argv) };
         return dst->argv ? 0 : -ENOMEM;
 }
 
@@ -128,8 +129,8 @@ NotifyQueue *notify_queue_free(NotifyQueue *q) {
                              (int) script_exec_get_pid(q->exec));
         q->exec = script_exec_free(q->exec);
         for (size_t i = 0; i < _NOTIFY_STATE_MAX; i++)
-                script_exec_strv_free(q->scripts[i].argv);
-        script_exec_strv_free(q->notify.argv);
+                strv_free(q->scripts[i].argv);
+        strv_free(q->notify.argv);
         free(q->jobs);
         free(q->name);
         sd_event_unref(q->event);

@@ -8,6 +8,7 @@
 #include "script/script-security.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 static int script_config_user(const ConfGlobal *g, const char *user, const char *group, uid_t *ret_uid,
                               gid_t *ret_gid) {
@@ -73,5 +74,5 @@ int script_config_command(const ConfGlobal *g, const char *what, const char *com
 
 void script_config_command_done(ScriptCommand *c) {
         assert(c);
-        c->argv = script_exec_strv_free(c->argv);
+        c->argv = strv_free(c->argv);
 }

@@ -11,53 +11,9 @@
 #include "script/script-exec-command.h"
 #include "script/script-security.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 #define SCRIPT_EXEC_WHITESPACE " \t\f\n\r\v" /* keepalived's WHITE_SPACE_STR */
-
-size_t script_exec_strv_length(char *const *l) {
-        size_t n = 0;
-
-        while (l && l[n])
-                n++;
-        return n;
-}
-
-char **script_exec_strv_free(char **l) {
-        for (size_t i = 0; l && l[i]; i++)
-                free(l[i]);
-        free(l);
-        return NULL;
-}
-
-void script_exec_strv_freep(char ***l) {
-        assert(l);
-        *l = script_exec_strv_free(*l);
-}
-
-static int script_exec_strv_append(char ***l, char *const *more) {
-        size_t n = script_exec_strv_length(*l), m = script_exec_strv_length(more);
-        char **t = realloc(*l, (n + m + 1) * sizeof(char *));
-
-        if (!t)
-                return -ENOMEM;
-        *l = t;
-        t[n] = NULL;
-        for (size_t i = 0; i < m; i++) {
-                t[n + i] = strdup(more[i]);
-                if (!t[n + i])
-                        return -ENOMEM;
-                t[n + i + 1] = NULL;
-        }
-        return 0;
-}
-
-char **script_exec_strv_copy(char *const *l) {
-        char **c = NULL;
-
-        if (!l || script_exec_strv_append(&c, l) < 0)
-                return script_exec_strv_free(c);
-        return c;
-}
 
 static unsigned script_exec_hexval(char c) {
         return isdigit((unsigned char) c) ? (unsigned) (c - '0')
@@ -131,7 +87,7 @@ static int script_exec_word(const char **p, char *buf) {
 }
 
 int script_exec_split(const char *command, char ***ret_argv) {
-        _cleanup_(script_exec_strv_freep) char **l = NULL;
+        _cleanup_(strv_freep) char **l = NULL;
         _cleanup_free_ char *buf = NULL;
         const char *p = command;
         int n, r;
@@ -149,7 +105,7 @@ int script_exec_split(const char *command, char ***ret_argv) {
                 if (n < 0)
                         return n;
                 buf[n] = 0;
-                r = script_exec_strv_append(&l, (char *const[]){ buf, NULL });
+                r = strv_extend(&l, (char *const[]){ buf, NULL });
                 if (r < 0)
                         return r;
         }
@@ -220,22 +176,22 @@ static int script_exec_shell_command(char *const *argv, char **ret) {
 }
 
 int script_exec_build_argv(const ScriptCommand *command, char *const *extra_argv, char ***ret) {
-        _cleanup_(script_exec_strv_freep) char **argv = NULL;
+        _cleanup_(strv_freep) char **argv = NULL;
         _cleanup_free_ char *cmd = NULL, *path = NULL;
         int r;
 
         assert(ret);
-        if (!command || script_exec_strv_length(command->argv) == 0)
+        if (!command || strv_length(command->argv) == 0)
                 return -EINVAL;
-        argv = script_exec_strv_copy(command->argv);
-        if (!argv || (extra_argv && script_exec_strv_append(&argv, extra_argv) < 0))
+        argv = strv_copy(command->argv);
+        if (!argv || (extra_argv && strv_extend(&argv, extra_argv) < 0))
                 return -ENOMEM;
         if (script_security_is_shell_test(argv[0])) {
                 r = script_exec_shell_command(argv, &cmd);
                 if (r < 0)
                         return r;
-                argv = script_exec_strv_free(argv);
-                r = script_exec_strv_append(&argv, (char *const[]){ "/bin/sh", "-c", cmd, NULL });
+                argv = strv_free(argv);
+                r = strv_extend(&argv, (char *const[]){ "/bin/sh", "-c", cmd, NULL });
                 if (r < 0)
                         return r;
         } else if (!strchr(argv[0], '/')) {

@@ -26,12 +26,8 @@ typedef struct ScriptCommand {
 
 /* keepalived's word splitting of a command string. -EINVAL on an unmatched quote, a trailing backslash, an
  * escape that makes a NUL byte, or no word at all. *ret_argv is NULL-terminated; free it with
- * script_exec_strv_free(). */
+ * strv_free(). */
 int script_exec_split(const char *command, char ***ret_argv);
-char **script_exec_strv_free(char **l);
-void script_exec_strv_freep(char ***l);
-size_t script_exec_strv_length(char *const *l);
-char **script_exec_strv_copy(char *const *l); /* NULL on OOM or on NULL */
 
 /* keepalived's set_uid_gid() for `script_user USER [GROUP]` and a script's `USER [GROUP]`: the user's uid
  * and primary gid, or GROUP's gid when given. -ESRCH if the user or the group does not exist. (keepalived's
@@ -41,7 +37,7 @@ int script_exec_resolve_user(const char *user, const char *group, uid_t *ret_uid
 /* The argv to exec: command's words, then extra_argv's (NULL: none). A "</path" test becomes /bin/sh -c and
  * the words joined as keepalived's cmd_str_r() quotes them; a bare argv[0] is resolved on SCRIPT_EXEC_PATH
  * for the command's uid/gid (-ENOENT, -EACCES: script_security_find_in_path()). -EINVAL: no command, or no
- * word. Free *ret with script_exec_strv_free(). */
+ * word. Free *ret with strv_free(). */
 int script_exec_build_argv(const ScriptCommand *command, char *const *extra_argv, char ***ret);
 
 /* The child's environment into env (room for SCRIPT_EXEC_ENV_MAX + 1 pointers): PATH=SCRIPT_EXEC_PATH, then

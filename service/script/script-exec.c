@@ -20,6 +20,7 @@
 #include "script/script-exec.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 #define SCRIPT_EXEC_DRAIN_MAX (64 * 1024) /* output read at exit, at most */
 #define SCRIPT_EXEC_ACCURACY_USEC USEC_PER_MSEC
@@ -140,7 +141,7 @@ static int script_exec_prepare_child(const ScriptExecParams *p, char **argv, Scr
 static int script_exec_fork(ScriptExec *s, ScriptExecChild *c) {
         _cleanup_close_ int null_fd = -EBADF, rfd = -EBADF, wfd = -EBADF;
         _cleanup_free_ char **sh_argv = NULL;
-        size_t n = script_exec_strv_length(c->argv);
+        size_t n = strv_length(c->argv);
         int pipefd[2];
         pid_t pid;
 
@@ -308,7 +309,7 @@ static int script_exec_watch(ScriptExec *s, const ScriptExecParams *p) {
 int script_exec_start(sd_event *e, const ScriptExecParams *p, script_exec_handler_t handler, void *userdata,
                       ScriptExec **ret) {
         _cleanup_(script_exec_freep) ScriptExec *s = NULL;
-        _cleanup_(script_exec_strv_freep) char **argv = NULL;
+        _cleanup_(strv_freep) char **argv = NULL;
         ScriptExecChild c;
         int r;
 

@@ -9,6 +9,7 @@
 #include "track/track-script.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 #define TRACK_SCRIPT_ACCURACY_USEC USEC_PER_MSEC
 
@@ -135,7 +136,7 @@ int track_script_new(sd_event *e, const TrackScriptConfig *c, track_script_handl
         t->timeout_usec = c->timeout_usec ?: t->interval_usec;
         vrrp_track_counter_init(&t->counter, c->rise, c->fall, c->init_fail);
         t->name = strdup(c->name);
-        t->command.argv = script_exec_strv_copy(c->command->argv);
+        t->command.argv = strv_copy(c->command->argv);
         if (!t->name || !t->command.argv)
                 return -ENOMEM;
         r = sd_event_now(e, CLOCK_MONOTONIC, &now);
@@ -155,7 +156,7 @@ TrackScript *track_script_free(TrackScript *t) {
                 return NULL;
         t->timer_source = sd_event_source_disable_unref(t->timer_source);
         t->exec = script_exec_free(t->exec);
-        script_exec_strv_free(t->command.argv);
+        strv_free(t->command.argv);
         sd_event_unref(t->event);
         free(t->name);
         free(t);

@@ -71,17 +71,23 @@ static void tracking_on_script(TrackScript *t, VrrpTrackState state, void *userd
         }
 }
 
+static void tracking_script_free(TrackingScript *e) {
+        track_script_free(e->script);
+        script_config_command_done(&e->command);
+        free(e);
+}
+
 /* The running vrrp_script of this name, started at first use; NULL if it cannot run (logged once). */
 static TrackScript *tracking_script(Manager *m, const char *name) {
         Tracking *t = &m->tracking;
-        TrackingScript *a, *e;
+        TrackingScript **a, *e;
         const ConfScript *cs;
         char what[128];
         int r;
 
-        for (size_t k = 0; k < t->n_scripts; k++)
-                if (strcmp(t->scripts[k].name, name) == 0)
-                        return t->scripts[k].script;
+        e = index_find(&t->scripts_by_name, name);
+        if (e)
+                return e->script;
         cs = conf_find_script(m->config, name);
         if (!cs)
                 return NULL;
@@ -89,8 +95,13 @@ static TrackScript *tracking_script(Manager *m, const char *name) {
         if (!a)
                 return log_oom(), NULL;
         t->scripts = a;
-        e = &t->scripts[t->n_scripts++];
+        e = calloc(1, sizeof(*e));
+        if (!e)
+                return log_oom(), NULL;
         *e = (TrackingScript){ .name = cs->name };
+        t->scripts[t->n_scripts++] = e;
+        if (index_insert(&t->scripts_by_name, e->name, e) < 0)
+                return log_oom(), NULL;
         snprintf(what, sizeof(what), "vrrp_script '%s'", cs->name);
         r = script_config_command(&m->config->global, what, cs->script, cs->user, cs->group, &e->command);
         if (r < 0)
@@ -203,12 +214,12 @@ static void tracking_on_file(TrackFile *f, long value, void *userdata) {
 
 static TrackFile *tracking_file(Manager *m, const ConfTrackFile *cf) {
         Tracking *t = &m->tracking;
-        TrackFile **a;
+        TrackFile **a, *f;
         int r;
 
-        for (size_t k = 0; k < t->n_files; k++)
-                if (strcmp(track_file_get_name(t->files[k]), cf->name) == 0)
-                        return t->files[k];
+        f = index_find(&t->files_by_name, cf->name);
+        if (f)
+                return f;
         a = reallocarray(t->files, t->n_files + 1, sizeof(*a));
         if (!a)
                 return log_oom(), NULL;
@@ -217,7 +228,10 @@ static TrackFile *tracking_file(Manager *m, const ConfTrackFile *cf) {
                            tracking_on_file, m, &t->files[t->n_files]);
         if (r < 0)
                 return log_error_errno(r, "track_file '%s': cannot watch '%s': %m", cf->name, cf->file), NULL;
-        return t->files[t->n_files++];
+        f = t->files[t->n_files++];
+        if (index_insert(&t->files_by_name, track_file_get_name(f), f) < 0)
+                return log_oom(), NULL;
+        return f;
 }
 
 static int tracking_add_files(Manager *m, Instance *i, const ConfTrack *list, size_t n) {
@@ -284,16 +298,22 @@ static void tracking_files_done(Manager *m) {
         free(m->tracking.files);
         m->tracking.files = NULL;
         m->tracking.n_files = 0;
+        index_done(&m->tracking.files_by_name);
+}
+
+void tracking_init(Manager *m) {
+        assert(m);
+        m->tracking = (Tracking){ .scripts_by_name = INDEX_INIT(index_compare_string),
+                                  .files_by_name = INDEX_INIT(index_compare_string) };
 }
 
 void tracking_done(Manager *m) {
         assert(m);
 
-        for (size_t k = 0; k < m->tracking.n_scripts; k++) {
-                track_script_free(m->tracking.scripts[k].script);
-                script_config_command_done(&m->tracking.scripts[k].command);
-        }
+        for (size_t k = 0; k < m->tracking.n_scripts; k++)
+                tracking_script_free(m->tracking.scripts[k]);
         free(m->tracking.scripts);
+        index_done(&m->tracking.scripts_by_name);
         tracking_files_done(m);
         m->tracking = (Tracking){};
 }
@@ -370,18 +390,20 @@ void tracking_reload(Manager *m, const Config *next) {
         assert(m);
         assert(next);
 
+        index_done(&t->scripts_by_name);
         for (size_t k = 0; k < t->n_scripts; k++) {
-                TrackingScript *e = &t->scripts[k];
+                TrackingScript *e = t->scripts[k];
                 const ConfScript *old = conf_find_script(m->config, e->name);
                 const ConfScript *new = conf_find_script(next, e->name);
 
-                if (old && new && e->script && tracking_script_same(old, new)) {
-                        e->name = new->name; /* the old config is about to go */
-                        t->scripts[kept++] = *e;
+                if (!old || !new || !e->script || !tracking_script_same(old, new)) {
+                        tracking_script_free(e);
                         continue;
                 }
-                track_script_free(e->script);
-                script_config_command_done(&e->command);
+                e->name = new->name; /* the old config is about to go */
+                t->scripts[kept++] = e;
+                if (index_insert(&t->scripts_by_name, e->name, e) < 0)
+                        log_oom(); /* it is started once more at first use: harmless */
         }
         t->n_scripts = kept;
         tracking_files_done(m);

@@ -5,6 +5,7 @@
 
 #include "core/vrrp-track.h"
 #include "script/script-exec.h"
+#include "util/index.h"
 
 typedef struct Config Config;
 typedef struct Instance Instance;
@@ -38,12 +39,15 @@ typedef struct TrackingScript {
 } TrackingScript;
 
 typedef struct Tracking {
-        TrackingScript *scripts;
+        TrackingScript **scripts;
         size_t n_scripts;
+        Index scripts_by_name;
         TrackFile **files; /* track_file blocks some instance tracks */
         size_t n_files;
+        Index files_by_name;
 } Tracking;
 
+void tracking_init(Manager *m);
 int tracking_setup(Manager *m);
 void tracking_done(Manager *m);
 int tracking_apply(Instance *i);

@@ -111,3 +111,7 @@ void index_done(Index *x) {
 int index_compare_string(const void *a, const void *b) {
         return strcmp(a, b);
 }
+
+int index_compare_pointer(const void *a, const void *b) {
+        return a < b ? -1 : a > b;
+}

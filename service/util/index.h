@@ -43,3 +43,5 @@ void index_done(Index *x);
 
 /* compare() for keys that are C strings */
 int index_compare_string(const void *a, const void *b);
+/* compare() for keys that are the objects themselves: their addresses */
+int index_compare_pointer(const void *a, const void *b);

@@ -49,3 +49,25 @@ size_t strv_length(char *const *l) {
                 n++;
         return n;
 }
+
+int strv_extend(char ***l, char *const *more) {
+        size_t n, m = strv_length(more);
+
+        assert(l);
+        n = strv_length(*l);
+        for (size_t k = 0; k < m; k++) {
+                int r = strv_push(l, &n, more[k]);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+char **strv_copy(char *const *l) {
+        char **c = NULL;
+
+        if (!l || strv_extend(&c, l) < 0)
+                return strv_free(c);
+        return c;
+}

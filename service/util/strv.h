@@ -16,3 +16,9 @@ void strv_freep(char ***l);
 
 /* The number of strings before the NULL; 0 for a NULL list. */
 size_t strv_length(char *const *l);
+
+/* Appends copies of the strings of more (NULL: none) to *l. 0, or -ENOMEM with what was copied so far
+ * appended. */
+int strv_extend(char ***l, char *const *more);
+/* A copy of l, or NULL for NULL or on allocation failure. */
+char **strv_copy(char *const *l);

@@ -1,5 +1,6 @@
 #include "script/notify.h"
 #include "script-test.h"
+#include "util/strv.h"
 
 #define DEADLINE (5 * USEC_PER_SEC)
 
@@ -126,7 +127,7 @@ TEST(arguments_are_separate_words) {
         ASSERT_STREQ(log, "[a b][c][INSTANCE][vi 2][STOP][254]");
         free(log);
         notify_queue_free(q);
-        script_exec_strv_free(argv);
+        strv_free(argv);
         free(body);
         free(path);
         st_rmrf(dir);

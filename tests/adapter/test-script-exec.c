@@ -3,6 +3,7 @@
 #include "script/script-exec.h"
 #include "script/script-security.h"
 #include "script-test.h"
+#include "util/strv.h"
 
 #define DEADLINE (5 * USEC_PER_SEC)
 
@@ -53,7 +54,7 @@ static void assert_split(const char *command, const char *const *expected) {
         for (i = 0; expected[i]; i++)
                 ASSERT_STREQ(argv[i], expected[i]);
         ASSERT_TRUE(argv[i] == NULL);
-        script_exec_strv_free(argv);
+        strv_free(argv);
 }
 
 TEST(split_as_keepalived) {

@@ -131,3 +131,17 @@ TEST(index_many) {
         index_done(&x);
         free(names);
 }
+
+TEST(index_by_object_address) {
+        int objects[3] = {};
+        Index x = INDEX_INIT(index_compare_pointer);
+
+        ASSERT_OK(index_insert(&x, &objects[2], "two"));
+        ASSERT_OK(index_insert(&x, &objects[0], "zero"));
+        ASSERT_ERROR(index_insert(&x, &objects[2], "again"), EEXIST);
+        ASSERT_STREQ(index_find(&x, &objects[0]), "zero");
+        ASSERT_TRUE(index_find(&x, &objects[1]) == NULL);
+        ASSERT_STREQ(index_remove(&x, &objects[2]), "two");
+        ASSERT_TRUE(index_find(&x, &objects[2]) == NULL);
+        index_done(&x);
+}

@@ -54,3 +54,24 @@ TEST(strv_free_takes_null) {
         strv_freep(&l);
         ASSERT_TRUE(l == NULL);
 }
+
+TEST(strv_extend_and_copy) {
+        char *more[] = { "b", "c", NULL };
+        char **l = NULL, **c;
+        size_t n = 0;
+
+        ASSERT_OK(strv_extend(&l, NULL));
+        ASSERT_TRUE(l == NULL);
+        ASSERT_OK(strv_push(&l, &n, "a"));
+        ASSERT_OK(strv_extend(&l, more));
+        ASSERT_EQ(strv_length(l), 3u);
+        ASSERT_STREQ(l[2], "c");
+        ASSERT_TRUE(l[3] == NULL);
+        c = strv_copy(l);
+        ASSERT_EQ(strv_length(c), 3u);
+        ASSERT_TRUE(c[0] != l[0]); /* copies, not the same strings */
+        ASSERT_STREQ(c[0], "a");
+        ASSERT_TRUE(strv_copy(NULL) == NULL);
+        strv_free(c);
+        strv_free(l);
+}
