@@ -20,11 +20,12 @@
 #include "tick.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/string-table.h"
 
 #define log_inst(i, level, error, ...) \
         log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 
-static const char *const counter_table[_INSTANCE_COUNTER_MAX] = {
+static const char *const instance_counter_table[_INSTANCE_COUNTER_MAX] = {
         [INSTANCE_ADVERTS_SENT] = "adverts-sent",
         [INSTANCE_ADVERTS_RECEIVED] = "adverts-received",
         [INSTANCE_BECAME_MASTER] = "became-master",
@@ -34,9 +35,7 @@ static const char *const counter_table[_INSTANCE_COUNTER_MAX] = {
         [INSTANCE_ADVERTS_DROPPED] = "adverts-dropped",
 };
 
-const char *instance_counter_to_string(InstanceCounter c) {
-        return (unsigned) c < _INSTANCE_COUNTER_MAX ? counter_table[c] : NULL;
-}
+DEFINE_STRING_TABLE_TO_STRING(instance_counter, InstanceCounter);
 
 static int instance_resolve_ifindex(const char *ifname, void *userdata) {
         unsigned idx = if_nametoindex(ifname);

@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/string-table.h"
 
 #define NOTIFY_LINE_MAX 512 /* below PIPE_BUF: a line reaches the FIFO whole or not at all */
 
@@ -69,13 +70,13 @@ static const char *const notify_script_table[_NOTIFY_STATE_MAX] = {
         [NOTIFY_DELETED] = "notify_deleted", [NOTIFY_MASTER_RX_LOWER_PRI] = "notify_master_rx_lower_pri",
 };
 
-const char *notify_state_to_string(NotifyState s) {
-        return (unsigned) s < _NOTIFY_STATE_MAX ? notify_state_table[s] : NULL;
-}
+static const char *const notify_kind_table[] = {
+        [NOTIFY_INSTANCE] = "INSTANCE",
+        [NOTIFY_GROUP] = "GROUP",
+};
 
-const char *notify_kind_to_string(NotifyKind k) {
-        return k == NOTIFY_INSTANCE ? "INSTANCE" : k == NOTIFY_GROUP ? "GROUP" : NULL;
-}
+DEFINE_STRING_TABLE_TO_STRING(notify_state, NotifyState);
+DEFINE_STRING_TABLE_TO_STRING(notify_kind, NotifyKind);
 
 static bool notify_state_is_transition(NotifyState s) {
         return s <= NOTIFY_DELETED;

@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/string-table.h"
 
 #define SCRIPT_EXEC_DRAIN_MAX (64 * 1024) /* output read at exit, at most */
 #define SCRIPT_EXEC_ACCURACY_USEC USEC_PER_MSEC
@@ -375,12 +376,10 @@ bool script_exec_is_running(const ScriptExec *s) {
         return s && s->pid > 0 && s->phase != SCRIPT_EXEC_DONE;
 }
 
-const char *script_exec_kind_to_string(ScriptExitKind k) {
-        static const char *const table[] = {
-                [SCRIPT_EXIT_EXITED] = "exited",
-                [SCRIPT_EXIT_SIGNALED] = "killed by signal",
-                [SCRIPT_EXIT_TIMED_OUT] = "timed out",
-        };
+static const char *const script_exec_kind_table[] = {
+        [SCRIPT_EXIT_EXITED] = "exited",
+        [SCRIPT_EXIT_SIGNALED] = "killed by signal",
+        [SCRIPT_EXIT_TIMED_OUT] = "timed out",
+};
 
-        return (unsigned) k < ELEMENTSOF(table) ? table[k] : NULL;
-}
+DEFINE_STRING_TABLE_TO_STRING(script_exec_kind, ScriptExitKind);

@@ -12,6 +12,7 @@
 #include "script/script-exec-command.h"
 #include "script/script-security.h"
 #include "util/cleanup.h"
+#include "util/string-table.h"
 
 typedef enum ScriptPathVerdict {
         SCRIPT_PATH_SAFE,
@@ -250,14 +251,12 @@ bool script_security_verdict_runs(ScriptSecurityVerdict v) {
         return v == SCRIPT_SECURITY_OK || v == SCRIPT_SECURITY_INSECURE;
 }
 
-const char *script_security_verdict_to_string(ScriptSecurityVerdict v) {
-        static const char *const table[_SCRIPT_SECURITY_VERDICT_MAX] = {
-                [SCRIPT_SECURITY_OK] = "ok",
-                [SCRIPT_SECURITY_INSECURE] = "insecure",
-                [SCRIPT_SECURITY_REFUSED] = "refused",
-                [SCRIPT_SECURITY_NOT_FOUND] = "not-found",
-                [SCRIPT_SECURITY_NOT_EXECUTABLE] = "not-executable",
-        };
+static const char *const script_security_verdict_table[_SCRIPT_SECURITY_VERDICT_MAX] = {
+        [SCRIPT_SECURITY_OK] = "ok",
+        [SCRIPT_SECURITY_INSECURE] = "insecure",
+        [SCRIPT_SECURITY_REFUSED] = "refused",
+        [SCRIPT_SECURITY_NOT_FOUND] = "not-found",
+        [SCRIPT_SECURITY_NOT_EXECUTABLE] = "not-executable",
+};
 
-        return (unsigned) v < _SCRIPT_SECURITY_VERDICT_MAX ? table[v] : NULL;
-}
+DEFINE_STRING_TABLE_TO_STRING(script_security_verdict, ScriptSecurityVerdict);

@@ -14,19 +14,18 @@
 #include "track/track-script.h"
 #include "track/tracking.h"
 #include "util/log.h"
+#include "util/string-table.h"
 
 /* Health tracking (issue 4): vrrp_script results and tracked interfaces become the effective priority and
  * weight-0 faults of the instances that track them, through the pure arithmetic of core/vrrp-track. */
 
-const char *track_kind_to_string(TrackKind k) {
-        static const char *const table[_TRACK_KIND_MAX] = {
-                [TRACK_KIND_SCRIPT] = "script",
-                [TRACK_KIND_INTERFACE] = "interface",
-                [TRACK_KIND_FILE] = "file",
-        };
+static const char *const track_kind_table[_TRACK_KIND_MAX] = {
+        [TRACK_KIND_SCRIPT] = "script",
+        [TRACK_KIND_INTERFACE] = "interface",
+        [TRACK_KIND_FILE] = "file",
+};
 
-        return (unsigned) k < _TRACK_KIND_MAX ? table[k] : NULL;
-}
+DEFINE_STRING_TABLE_TO_STRING(track_kind, TrackKind);
 
 /* Stores a track's new result; true if Tracks shows something else now (up, or the weight). */
 static bool tracking_set(Instance *i, size_t n, VrrpTrack vt) {
