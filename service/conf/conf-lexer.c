@@ -1,7 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../util/array.h"
 #include "../util/cleanup.h"
@@ -28,10 +27,6 @@ typedef struct Lexer {
 } Lexer;
 
 static int lexer_file(Lexer *lx, const char *path, const ConfLoc *at);
-
-static bool is_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
 
 static const char *lexer_intern(ConfTokens *t, const char *name) {
         for (size_t i = 0; i < t->n_files; i++)
@@ -80,7 +75,7 @@ static int lexer_decomment(Lexer *lx, const char *p, size_t len, const ConfLoc *
                         nul_reported = true;
                         c = ' ';
                 }
-                if (lx->raw.n == 0 && is_blank(c))
+                if (lx->raw.n == 0 && conf_is_blank(c))
                         continue;
                 if (c == '"')
                         quote = !quote;
@@ -93,17 +88,9 @@ static int lexer_decomment(Lexer *lx, const char *p, size_t len, const ConfLoc *
         }
         if (r == -E2BIG)
                 conf_diag_error(lx->diags, loc, "line longer than %d bytes, ignored", CONF_LINE_MAX);
-        while (lx->raw.n > 0 && is_blank(lx->raw.s[lx->raw.n - 1]))
+        while (lx->raw.n > 0 && conf_is_blank(lx->raw.s[lx->raw.n - 1]))
                 lx->raw.n--;
         return r;
-}
-
-static void line_drop_prefix(ConfLine *l, size_t k) {
-        if (k == 0) /* also keeps an empty line's NULL buffer away from memmove() */
-                return;
-        memmove(l->s, l->s + k, l->n - k);
-        memmove(l->col, l->col + k, (l->n - k) * sizeof(unsigned));
-        l->n -= k;
 }
 
 /* "@ID rest" keeps "rest" only when ID is the config id, "@^ID rest" only when it is not. Returns true to keep. */
@@ -116,16 +103,16 @@ static bool lexer_condition(Lexer *lx, ConfLine *l) {
                 return true;
         neg = l->n > 1 && l->s[1] == '^';
         ofs = neg ? 2 : 1;
-        for (k = ofs; k < l->n && !is_blank(l->s[k]); k++)
+        for (k = ofs; k < l->n && !conf_is_blank(l->s[k]); k++)
                 ;
         if (k >= l->n) /* nothing after the id: keepalived drops the line */
                 return false;
         bool match = id && strlen(id) == k - ofs && memcmp(l->s + ofs, id, k - ofs) == 0;
         if (match == neg)
                 return false;
-        while (k < l->n && is_blank(l->s[k]))
+        while (k < l->n && conf_is_blank(l->s[k]))
                 k++;
-        line_drop_prefix(l, k);
+        conf_line_drop_prefix(l, k);
         return true;
 }
 
@@ -164,7 +151,7 @@ static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
                 char c = l->s[i];
                 size_t j;
 
-                if (is_blank(c)) {
+                if (conf_is_blank(c)) {
                         i++;
                         continue;
                 }
@@ -190,7 +177,7 @@ static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
                         n_words++;
                         continue;
                 }
-                for (j = i; j < l->n && !is_blank(l->s[j]) && !strchr("\"{}\n", l->s[j]); j++)
+                for (j = i; j < l->n && !conf_is_blank(l->s[j]) && !strchr("\"{}\n", l->s[j]); j++)
                         ;
                 r = lexer_push(lx, CONF_TOKEN_WORD, l->s + i, j - i, &at, false);
                 command = n_words++ == 0 && conf_quote_is_command_keyword(l->s + i, j - i);
@@ -199,37 +186,6 @@ static int lexer_tokenize(Lexer *lx, const ConfLine *l, const ConfLoc *loc) {
         if (r >= 0)
                 r = lexer_push(lx, CONF_TOKEN_EOL, "", 0, loc, false);
         return r;
-}
-
-/* "include PATTERN", and keepalived's includer/includem/... variants, which vrrpd treats alike. */
-static bool is_include(const ConfLine *l, size_t *ret_arg) {
-        size_t k = 7;
-
-        if (l->n < 7 || memcmp(l->s, "include", 7) != 0)
-                return false;
-        if (l->n == 7) { /* a bare "include" */
-                *ret_arg = 7;
-                return true;
-        }
-        if (!is_blank(l->s[k])) {
-                if (!strchr("rmwba", l->s[k]) || l->n < 9 || !is_blank(l->s[k + 1]))
-                        return false;
-                k++;
-        }
-        while (k < l->n && is_blank(l->s[k]))
-                k++;
-        *ret_arg = k;
-        return true;
-}
-
-static int include_path(const char *including, const char *pattern, char **ret) {
-        const char *slash = strrchr(including, '/');
-
-        if (pattern[0] == '/' || !slash)
-                *ret = strdup(pattern);
-        else if (asprintf(ret, "%.*s/%s", (int) (slash - including), including, pattern) < 0)
-                *ret = NULL;
-        return *ret ? 0 : -ENOMEM;
 }
 
 static bool on_stack(const Lexer *lx, const char *path) {
@@ -248,7 +204,7 @@ static int lexer_include(Lexer *lx, const ConfLine *l, size_t arg, const ConfLoc
         if (arg >= l->n)
                 return conf_diag_error(lx->diags, &at, "'include' needs a file name or glob pattern"), 0;
         pattern = strndup(l->s + arg, l->n - arg);
-        if (!pattern || include_path(loc->file, pattern, &path) < 0)
+        if (!pattern || conf_source_path(loc->file, pattern, &path) < 0)
                 return -ENOMEM;
         if (lx->depth > CONF_INCLUDE_DEPTH_MAX - 1)
                 return conf_diag_error(lx->diags, &at,
@@ -271,16 +227,6 @@ static int lexer_include(Lexer *lx, const ConfLine *l, size_t arg, const ConfLoc
 
 static int lexer_logical(Lexer *lx, ConfLine *l, const ConfLoc *loc, unsigned depth);
 
-static void line_trim(ConfLine *l) {
-        size_t k = 0;
-
-        while (k < l->n && is_blank(l->s[k]))
-                k++;
-        line_drop_prefix(l, k);
-        while (l->n > 0 && is_blank(l->s[l->n - 1]))
-                l->n--;
-}
-
 /* Counts a line that a multi-line value or a "~SEQ" produces; false once there were too many (reported
  * once). */
 static bool lexer_generate(Lexer *lx, const ConfLoc *loc) {
@@ -292,23 +238,6 @@ static bool lexer_generate(Lexer *lx, const ConfLoc *loc) {
                         "definitions and '~SEQ' lines produce more than %d lines in all, stopped",
                         CONF_GENERATED_LINES_MAX);
         return false;
-}
-
-/* keepalived strips comments again after substituting: a '#' or '!' that a value brought in ($_HASH, say)
- * starts a comment unless it is inside double quotes. */
-static void line_cut_comment(ConfLine *l) {
-        bool quote = false;
-
-        for (size_t i = 0; i < l->n; i++) {
-                if (l->s[i] == '"')
-                        quote = !quote;
-                else if (!quote && (l->s[i] == '#' || l->s[i] == '!')) {
-                        l->n = i;
-                        break;
-                }
-        }
-        while (l->n > 0 && is_blank(l->s[l->n - 1]))
-                l->n--;
 }
 
 /* The lines a multi-line value left over, read one by one as if they followed in the file. */
@@ -420,7 +349,7 @@ static int lexer_logical(Lexer *lx, ConfLine *l, const ConfLoc *loc, unsigned de
                 lx->too_deep = true;
                 return 0;
         }
-        line_trim(l);
+        conf_line_trim(l);
         if (lx->macros.continuing >= 0) {
                 r = conf_macro_continue(&lx->macros, l);
                 if (r == -E2BIG)
@@ -441,12 +370,12 @@ static int lexer_logical(Lexer *lx, ConfLine *l, const ConfLoc *loc, unsigned de
         if (r < 0)
                 return r == -ENOMEM ? r : 0;
         if (r > 0)
-                line_cut_comment(&expanded);
+                conf_line_cut_comment(&expanded);
         if (r > 0 && expanded.n > 0 &&
             (expanded.s[0] == '~' || expanded.s[0] == '@' || expanded.s[0] == '$' ||
-             is_blank(expanded.s[0]))) /* keepalived looks at such a line again */
+             conf_is_blank(expanded.s[0]))) /* keepalived looks at such a line again */
                 r = lexer_logical(lx, &expanded, loc, depth + 1);
-        else if (is_include(&expanded, &arg))
+        else if (conf_line_is_include(&expanded, &arg))
                 r = lexer_include(lx, &expanded, arg, &start);
         else
                 r = lexer_tokenize(lx, &expanded, &start);
@@ -479,28 +408,10 @@ static int lexer_text(Lexer *lx, const char *file, const char *data, size_t size
         return r == -E2BIG ? 0 : r;
 }
 
-/* ${_PWD}: the absolute directory of path, as keepalived, which changes into it while reading the file. */
-static char *dir_of(const char *path) {
-        const char *slash = strrchr(path, '/');
-        _cleanup_free_ char *cwd = NULL;
-        char *dir = NULL;
-
-        if (path[0] == '/')
-                return strndup(path, slash == path ? 1 : (size_t) (slash - path));
-        cwd = getcwd(NULL, 0);
-        if (!cwd)
-                return strdup(".");
-        if (!slash)
-                return TAKE_PTR(cwd);
-        if (asprintf(&dir, "%s/%.*s", cwd, (int) (slash - path), path) < 0)
-                return NULL;
-        return dir;
-}
-
 /* Reads a file's text with ${_PWD} set to its directory, and back to the including file's afterwards. */
 static int lexer_text_in_dir(Lexer *lx, const char *file, const char *data, size_t size) {
         const char *cur = conf_macro_get(&lx->macros, "_PWD");
-        _cleanup_free_ char *saved = cur ? strdup(cur) : NULL, *dir = dir_of(file);
+        _cleanup_free_ char *saved = cur ? strdup(cur) : NULL, *dir = conf_source_dir(file);
         int r;
 
         if (!dir || (cur && !saved))

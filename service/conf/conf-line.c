@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf-line.h"
 
@@ -28,4 +29,60 @@ void conf_line_done(ConfLine *l) {
         free(l->s);
         free(l->col);
         *l = (ConfLine){};
+}
+
+void conf_line_drop_prefix(ConfLine *l, size_t k) {
+        if (k == 0) /* also keeps an empty line's NULL buffer away from memmove() */
+                return;
+        memmove(l->s, l->s + k, l->n - k);
+        memmove(l->col, l->col + k, (l->n - k) * sizeof(unsigned));
+        l->n -= k;
+}
+
+void conf_line_trim(ConfLine *l) {
+        size_t k = 0;
+
+        while (k < l->n && conf_is_blank(l->s[k]))
+                k++;
+        conf_line_drop_prefix(l, k);
+        while (l->n > 0 && conf_is_blank(l->s[l->n - 1]))
+                l->n--;
+}
+
+/* keepalived strips comments again after substituting: a '#' or '!' that a value brought in ($_HASH, say)
+ * starts a comment unless it is inside double quotes. */
+void conf_line_cut_comment(ConfLine *l) {
+        bool quote = false;
+
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->s[i] == '"')
+                        quote = !quote;
+                else if (!quote && (l->s[i] == '#' || l->s[i] == '!')) {
+                        l->n = i;
+                        break;
+                }
+        }
+        while (l->n > 0 && conf_is_blank(l->s[l->n - 1]))
+                l->n--;
+}
+
+/* "include PATTERN", and keepalived's includer/includem/... variants, which vrrpd treats alike. */
+bool conf_line_is_include(const ConfLine *l, size_t *ret_arg) {
+        size_t k = 7;
+
+        if (l->n < 7 || memcmp(l->s, "include", 7) != 0)
+                return false;
+        if (l->n == 7) { /* a bare "include" */
+                *ret_arg = 7;
+                return true;
+        }
+        if (!conf_is_blank(l->s[k])) {
+                if (!strchr("rmwba", l->s[k]) || l->n < 9 || !conf_is_blank(l->s[k + 1]))
+                        return false;
+                k++;
+        }
+        while (k < l->n && conf_is_blank(l->s[k]))
+                k++;
+        *ret_arg = k;
+        return true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One logical line being preprocessed: its bytes and, for each byte, the source column it came from (text that
@@ -15,3 +16,14 @@ typedef struct ConfLine {
 
 int conf_line_push(ConfLine *l, char c, unsigned col);
 void conf_line_done(ConfLine *l);
+
+/* Blanks as keepalived's lexer sees them (a newline is not one: it ends a line). */
+static inline bool conf_is_blank(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void conf_line_drop_prefix(ConfLine *l, size_t k);
+void conf_line_trim(ConfLine *l);
+void conf_line_cut_comment(ConfLine *l);
+/* True when l is an include line; *ret_arg is where its pattern starts (l->n when it has none). */
+bool conf_line_is_include(const ConfLine *l, size_t *ret_arg);

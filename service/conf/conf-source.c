@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/array.h"
 #include "../util/cleanup.h"
@@ -80,4 +81,32 @@ static const ConfSourceOps default_ops = {
 
 const ConfSourceOps *conf_source_default(void) {
         return &default_ops;
+}
+
+int conf_source_path(const char *including, const char *pattern, char **ret) {
+        const char *slash = strrchr(including, '/');
+
+        if (pattern[0] == '/' || !slash)
+                *ret = strdup(pattern);
+        else if (asprintf(ret, "%.*s/%s", (int) (slash - including), including, pattern) < 0)
+                *ret = NULL;
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* ${_PWD}: the absolute directory of path, as keepalived, which changes into it while reading the file. */
+char *conf_source_dir(const char *path) {
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *cwd = NULL;
+        char *dir = NULL;
+
+        if (path[0] == '/')
+                return strndup(path, slash == path ? 1 : (size_t) (slash - path));
+        cwd = getcwd(NULL, 0);
+        if (!cwd)
+                return strdup(".");
+        if (!slash)
+                return TAKE_PTR(cwd);
+        if (asprintf(&dir, "%s/%.*s", cwd, (int) (slash - path), path) < 0)
+                return NULL;
+        return dir;
 }

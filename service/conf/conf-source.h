@@ -16,3 +16,8 @@ typedef struct ConfSourceOps {
 #define CONF_FILE_SIZE_MAX (16u * 1024u * 1024u)
 
 const ConfSourceOps *conf_source_default(void);
+
+/* pattern resolved against the directory of the file that includes it (itself when absolute). */
+int conf_source_path(const char *including, const char *pattern, char **ret);
+/* The absolute directory of path (keepalived's ${_PWD}); NULL when out of memory. */
+char *conf_source_dir(const char *path);
