@@ -192,18 +192,6 @@ static int manager_setup_signals(Manager *m) {
         return sd_event_add_signal(m->event, NULL, SIGHUP, manager_on_hup, m);
 }
 
-/* An instance's identity, which a reload keeps it by: interface, family, VRID. */
-static int manager_compare_identity(const void *a, const void *b) {
-        const ConfInstance *x = a, *y = b;
-        int r = strcmp(x->interface, y->interface);
-
-        if (r != 0)
-                return r;
-        if (x->family != y->family)
-                return x->family < y->family ? -1 : 1;
-        return x->vrid < y->vrid ? -1 : x->vrid > y->vrid;
-}
-
 static void manager_index_done(Manager *m) {
         index_done(&m->instances_by_name);
         index_done(&m->instances_by_identity);
@@ -232,7 +220,7 @@ int manager_index(Manager *m) {
         assert(m);
         manager_index_done(m);
         m->instances_by_name = INDEX_INIT(index_compare_string);
-        m->instances_by_identity = INDEX_INIT(manager_compare_identity);
+        m->instances_by_identity = INDEX_INIT(conf_model_compare_identity);
         m->groups_by_name = INDEX_INIT(index_compare_string);
         return manager_index_fill(m);
 }

@@ -64,21 +64,28 @@ static void check_tracks(const Config *c, ConfTracks *t, ConfDiags *d) {
                 check_track(c, 2, &t->files[k], d);
 }
 
-/* Two instances cannot share (interface, family, VRID): their adverts would be one router's. */
-static void check_duplicates(const Config *c, ConfDiags *d) {
-        for (size_t k = 1; k < c->n_instances; k++) {
-                const ConfInstance *b = &c->instances[k];
-                for (size_t j = 0; j < k && b->interface && b->vrid > 0; j++) {
-                        const ConfInstance *a = &c->instances[j];
-                        if (a->vrid != b->vrid || a->family != b->family || !a->interface ||
-                            strcmp(a->interface, b->interface) != 0)
-                                continue;
-                        conf_diag_error(d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already used by "
-                                        "vrrp_instance '%s' at %s:%u", b->vrid, b->interface, family_name(b->family),
-                                        a->name, a->loc.file, a->loc.line);
-                        break;
-                }
+/* Two instances cannot share (interface, family, VRID): their adverts would be one router's. Each is checked
+ * against the first one defined with its identity, through an index of the instances seen so far. */
+static int check_duplicates(const Config *c, ConfDiags *d) {
+        _cleanup_(index_done) Index seen = INDEX_INIT(conf_model_compare_identity);
+
+        for (size_t k = 0; k < c->n_instances; k++) {
+                const ConfInstance *b = &c->instances[k], *a;
+                int r;
+
+                if (!b->interface || b->vrid <= 0)
+                        continue;
+                r = index_insert(&seen, b, (void *) b);
+                if (r == -ENOMEM)
+                        return r;
+                if (r != -EEXIST)
+                        continue;
+                a = index_find(&seen, b);
+                conf_diag_error(d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already used by "
+                                "vrrp_instance '%s' at %s:%u", b->vrid, b->interface, family_name(b->family),
+                                a->name, a->loc.file, a->loc.line);
         }
+        return 0;
 }
 
 static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
@@ -169,7 +176,9 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
                 drop_own_interface(i, d);
                 check_tracks(c, &i->tracks, d);
         }
-        check_duplicates(c, d);
+        r = check_duplicates(c, d);
+        if (r < 0)
+                return r;
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 check_sync_group(c, &c->sync_groups[k], d);
         for (size_t k = 0; k < c->n_sync_groups; k++)

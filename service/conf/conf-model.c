@@ -1,4 +1,7 @@
 #include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +156,71 @@ Config *conf_model_free(Config *c) {
         for (size_t i = 0; i < c->n_files; i++)
                 free(c->files[i]);
         free(c->files);
+        for (size_t k = 0; k < _CONF_OBJECT_MAX; k++)
+                index_done(&c->names[k]);
         free(c);
         return NULL;
+}
+
+Config *conf_model_new(void) {
+        Config *c = calloc(1, sizeof(Config));
+
+        if (!c)
+                return NULL;
+        conf_model_global_init(&c->global);
+        for (size_t k = 0; k < _CONF_OBJECT_MAX; k++)
+                c->names[k] = INDEX_INIT(index_compare_string);
+        return c;
+}
+
+int conf_model_name_add(Config *c, ConfObject kind, const char *name, size_t pos) {
+        assert(c);
+        assert(kind < _CONF_OBJECT_MAX);
+        assert(name);
+
+        return index_insert(&c->names[kind], name, (void *) (uintptr_t) (pos + 1));
+}
+
+ssize_t conf_model_find(const Config *c, ConfObject kind, const char *name) {
+        uintptr_t v;
+
+        assert(c);
+        assert(kind < _CONF_OBJECT_MAX);
+        assert(name);
+
+        v = (uintptr_t) index_find(&c->names[kind], name);
+        return v == 0 ? -ENOENT : (ssize_t) (v - 1);
+}
+
+const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos) {
+        assert(c);
+
+        switch (kind) {
+        case CONF_OBJECT_INSTANCE:
+                assert(pos < c->n_instances);
+                return &c->instances[pos].loc;
+        case CONF_OBJECT_SCRIPT:
+                assert(pos < c->n_scripts);
+                return &c->scripts[pos].loc;
+        case CONF_OBJECT_TRACK_FILE:
+                assert(pos < c->n_track_files);
+                return &c->track_files[pos].loc;
+        case CONF_OBJECT_SYNC_GROUP:
+                assert(pos < c->n_sync_groups);
+                return &c->sync_groups[pos].loc;
+        default:
+                assert(!"unknown kind of object");
+                return NULL;
+        }
+}
+
+int conf_model_compare_identity(const void *a, const void *b) {
+        const ConfInstance *x = a, *y = b;
+        int r = strcmp(x->interface, y->interface);
+
+        if (r != 0)
+                return r;
+        if (x->family != y->family)
+                return x->family < y->family ? -1 : 1;
+        return x->vrid < y->vrid ? -1 : x->vrid > y->vrid;
 }

@@ -3,9 +3,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../core/vrrp-addr.h"
 #include "../core/vrrp-time.h"
+#include "../util/index.h"
 #include "conf-diag.h"
 
 /* The configuration model: plain structs, filled by the parser, completed with keepalived 2.2.7's defaults and
@@ -244,6 +246,15 @@ typedef struct ConfSyncGroup {
         int smtp_alert;
 } ConfSyncGroup;
 
+/* The kinds of named top-level object; a name is unique within its kind. */
+typedef enum ConfObject {
+        CONF_OBJECT_INSTANCE,
+        CONF_OBJECT_SCRIPT,
+        CONF_OBJECT_TRACK_FILE,
+        CONF_OBJECT_SYNC_GROUP,
+        _CONF_OBJECT_MAX,
+} ConfObject;
+
 typedef struct Config {
         ConfGlobal global;
         ConfInstance *instances;
@@ -260,7 +271,22 @@ typedef struct Config {
         size_t n_sync_groups_alloc;
         char **files; /* the names every ConfLoc.file points to */
         size_t n_files;
+        /* Each kind's objects by name, kept as the parser adds them: keys are the objects' own names, values
+         * their position in their array + 1 (positions survive the arrays' growth, addresses do not). */
+        Index names[_CONF_OBJECT_MAX];
 } Config;
+
+/* An empty Config with the global defaults, or NULL when out of memory. */
+Config *conf_model_new(void);
+/* Records that kind's object at position pos is called name (its own string, which must outlive c). 0 or
+ * -ENOMEM; the caller checked with conf_model_find() that the name is new. */
+int conf_model_name_add(Config *c, ConfObject kind, const char *name, size_t pos);
+/* The position of kind's object called name, or -ENOENT. */
+ssize_t conf_model_find(const Config *c, ConfObject kind, const char *name);
+/* Where kind's object at position pos was defined. */
+const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos);
+/* Orders two instances by identity (interface, family, VRID), as strcmp() does; both have an interface. */
+int conf_model_compare_identity(const void *a, const void *b);
 
 void conf_model_global_init(ConfGlobal *g);
 void conf_model_instance_init(ConfInstance *i);

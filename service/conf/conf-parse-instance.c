@@ -252,25 +252,18 @@ const ConfKeywordTable conf_parse_instance_table = {
 
 int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         Config *c = obj;
+        const char *name;
         ConfInstance *inst;
 
-        if (!conf_parse_value_nargs(p, st, 1, 1, "an instance name")) {
-                conf_parse_skip_block(p, st->open);
+        name = conf_parse_object_name(p, st, CONF_OBJECT_INSTANCE, "an instance name");
+        if (!name)
                 return 0;
-        }
-        for (size_t i = 0; i < c->n_instances; i++)
-                if (strcmp(c->instances[i].name, st->w[1].text) == 0) {
-                        conf_diag_error(p->d, &st->w[1].loc, "vrrp_instance '%s' is already defined at %s:%u",
-                                        st->w[1].text, c->instances[i].loc.file, c->instances[i].loc.line);
-                        conf_parse_skip_block(p, st->open);
-                        return 0;
-                }
         if (ARRAY_GROW(c->instances, c->n_instances_alloc, c->n_instances + 1) < 0)
                 return -ENOMEM;
         inst = &c->instances[c->n_instances];
         conf_model_instance_init(inst);
-        inst->name = strdup(st->w[1].text);
-        if (!inst->name)
+        inst->name = strdup(name);
+        if (!inst->name || conf_model_name_add(c, CONF_OBJECT_INSTANCE, inst->name, c->n_instances) < 0)
                 return -ENOMEM;
         inst->loc = st->w[1].loc;
         c->n_instances++;

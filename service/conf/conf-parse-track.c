@@ -151,44 +151,9 @@ const ConfKeywordTable conf_parse_track_file_table = {
         .n_items = ELEMENTSOF(file_keywords),
 };
 
-/* The name of a new top-level object, checked against the names before it; NULL (block skipped) if unusable. */
-typedef const char *(*NameAt)(const Config *c, size_t i, ConfLoc *ret_loc);
-
-static const char *object_name(ConfParser *p, const ConfStmt *st, const char *what, NameAt name_at, size_t n) {
-        if (!conf_parse_value_nargs(p, st, 1, 1, "a name")) {
-                conf_parse_skip_block(p, st->open);
-                return NULL;
-        }
-        for (size_t i = 0; i < n; i++) {
-                ConfLoc loc;
-                if (strcmp(name_at(p->c, i, &loc), st->w[1].text) == 0) {
-                        conf_diag_error(p->d, &st->w[1].loc, "%s '%s' is already defined at %s:%u", what,
-                                        st->w[1].text, loc.file, loc.line);
-                        conf_parse_skip_block(p, st->open);
-                        return NULL;
-                }
-        }
-        return st->w[1].text;
-}
-
-static const char *script_name_at(const Config *c, size_t i, ConfLoc *loc) {
-        *loc = c->scripts[i].loc;
-        return c->scripts[i].name;
-}
-
-static const char *file_name_at(const Config *c, size_t i, ConfLoc *loc) {
-        *loc = c->track_files[i].loc;
-        return c->track_files[i].name;
-}
-
-static const char *group_name_at(const Config *c, size_t i, ConfLoc *loc) {
-        *loc = c->sync_groups[i].loc;
-        return c->sync_groups[i].name;
-}
-
 int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         Config *c = obj;
-        const char *name = object_name(p, st, "vrrp_script", script_name_at, c->n_scripts);
+        const char *name = conf_parse_object_name(p, st, CONF_OBJECT_SCRIPT, "a name");
         ConfScript *s;
 
         if (!name)
@@ -200,13 +165,15 @@ int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword
         s->loc = st->w[1].loc;
         if (!(s->name = strdup(name)))
                 return -ENOMEM;
+        if (conf_model_name_add(c, CONF_OBJECT_SCRIPT, s->name, c->n_scripts) < 0)
+                return -ENOMEM;
         c->n_scripts++;
         return conf_parse_block(p, st, &conf_parse_track_script_table, s);
 }
 
 int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         Config *c = obj;
-        const char *name = object_name(p, st, "track_file", file_name_at, c->n_track_files);
+        const char *name = conf_parse_object_name(p, st, CONF_OBJECT_TRACK_FILE, "a name");
         ConfTrackFile *f;
 
         if (!name)
@@ -217,6 +184,8 @@ int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *
         conf_model_track_file_init(f);
         f->loc = st->w[1].loc;
         if (!(f->name = strdup(name)))
+                return -ENOMEM;
+        if (conf_model_name_add(c, CONF_OBJECT_TRACK_FILE, f->name, c->n_track_files) < 0)
                 return -ENOMEM;
         c->n_track_files++;
         return conf_parse_block(p, st, &conf_parse_track_file_table, f);
@@ -299,7 +268,7 @@ const ConfKeywordTable conf_parse_track_sync_table = {
 
 int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         Config *c = obj;
-        const char *name = object_name(p, st, "vrrp_sync_group", group_name_at, c->n_sync_groups);
+        const char *name = conf_parse_object_name(p, st, CONF_OBJECT_SYNC_GROUP, "a name");
         ConfSyncGroup *g;
 
         if (!name)
@@ -309,6 +278,8 @@ int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKey
         g = &c->sync_groups[c->n_sync_groups];
         *g = (ConfSyncGroup){ .loc = st->w[1].loc, .smtp_alert = CONF_UNSET };
         if (!(g->name = strdup(name)))
+                return -ENOMEM;
+        if (conf_model_name_add(c, CONF_OBJECT_SYNC_GROUP, g->name, c->n_sync_groups) < 0)
                 return -ENOMEM;
         c->n_sync_groups++;
         return conf_parse_block(p, st, &conf_parse_track_sync_table, g);

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -182,4 +183,33 @@ int conf_parse_run(const ConfTokens *t, Config *c, ConfDiags *d) {
                         return r;
         }
         return 0;
+}
+
+static const char *const object_keywords[_CONF_OBJECT_MAX] = {
+        [CONF_OBJECT_INSTANCE] = "vrrp_instance",
+        [CONF_OBJECT_SCRIPT] = "vrrp_script",
+        [CONF_OBJECT_TRACK_FILE] = "track_file",
+        [CONF_OBJECT_SYNC_GROUP] = "vrrp_sync_group",
+};
+
+const char *conf_parse_object_name(ConfParser *p, const ConfStmt *st, ConfObject kind, const char *expected) {
+        const ConfLoc *loc;
+        ssize_t k;
+
+        assert(p);
+        assert(st);
+        assert(kind < _CONF_OBJECT_MAX);
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, expected)) {
+                conf_parse_skip_block(p, st->open);
+                return NULL;
+        }
+        k = conf_model_find(p->c, kind, st->w[1].text);
+        if (k < 0)
+                return st->w[1].text;
+        loc = conf_model_loc(p->c, kind, k);
+        conf_diag_error(p->d, &st->w[1].loc, "%s '%s' is already defined at %s:%u", object_keywords[kind],
+                        st->w[1].text, loc->file, loc->line);
+        conf_parse_skip_block(p, st->open);
+        return NULL;
 }

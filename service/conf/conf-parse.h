@@ -64,6 +64,9 @@ int conf_parse_next(ConfParser *p, ConfStmt *ret);
 void conf_parse_skip_block(ConfParser *p, const ConfToken *open);
 int conf_parse_block(ConfParser *p, const ConfStmt *owner, const ConfKeywordTable *table, void *obj);
 int conf_parse_lines(ConfParser *p, const ConfStmt *owner, ConfLineHandler line, void *obj);
+/* The name of a new top-level object of kind (st's one argument; expected says what it is), checked against
+ * the names of that kind before it; NULL with the block skipped when it is missing or taken. */
+const char *conf_parse_object_name(ConfParser *p, const ConfStmt *st, ConfObject kind, const char *expected);
 
 /* conf-parse-value.c: arguments. Each reports its own error and returns false when the value is unusable. */
 bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected);

@@ -13,11 +13,9 @@ static int load_tokens(ConfTokens *t, int lex_result, const ConfLoadOptions *o, 
         _cleanup_(conf_freep) Config *c = NULL;
         int r = lex_result;
 
-        c = calloc(1, sizeof(Config));
+        c = conf_model_new();
         if (!c)
                 r = -ENOMEM;
-        else
-                conf_model_global_init(&c->global);
         if (r >= 0)
                 r = conf_parse_run(t, c, d);
         if (c)
@@ -65,29 +63,21 @@ void conf_freep(Config **c) {
 }
 
 const ConfInstance *conf_find_instance(const Config *c, const char *name) {
-        for (size_t i = 0; i < c->n_instances; i++)
-                if (strcmp(c->instances[i].name, name) == 0)
-                        return &c->instances[i];
-        return NULL;
+        ssize_t k = conf_model_find(c, CONF_OBJECT_INSTANCE, name);
+        return k < 0 ? NULL : &c->instances[k];
 }
 
 const ConfScript *conf_find_script(const Config *c, const char *name) {
-        for (size_t i = 0; i < c->n_scripts; i++)
-                if (strcmp(c->scripts[i].name, name) == 0)
-                        return &c->scripts[i];
-        return NULL;
+        ssize_t k = conf_model_find(c, CONF_OBJECT_SCRIPT, name);
+        return k < 0 ? NULL : &c->scripts[k];
 }
 
 const ConfTrackFile *conf_find_track_file(const Config *c, const char *name) {
-        for (size_t i = 0; i < c->n_track_files; i++)
-                if (strcmp(c->track_files[i].name, name) == 0)
-                        return &c->track_files[i];
-        return NULL;
+        ssize_t k = conf_model_find(c, CONF_OBJECT_TRACK_FILE, name);
+        return k < 0 ? NULL : &c->track_files[k];
 }
 
 const ConfSyncGroup *conf_find_sync_group(const Config *c, const char *name) {
-        for (size_t i = 0; i < c->n_sync_groups; i++)
-                if (strcmp(c->sync_groups[i].name, name) == 0)
-                        return &c->sync_groups[i];
-        return NULL;
+        ssize_t k = conf_model_find(c, CONF_OBJECT_SYNC_GROUP, name);
+        return k < 0 ? NULL : &c->sync_groups[k];
 }

@@ -7,6 +7,7 @@
 #include "conf/conf-json.h"
 #include "conf/conf-util.h"
 #include "conf/conf.h"
+#include "util/cleanup.h"
 #include "vtest.h"
 
 static int load(const char *text, Config **ret, ConfDiags *d) {
@@ -60,6 +61,96 @@ TEST(parse_errors_are_collected_not_fatal) {
         ASSERT_STREQ(line, "t.conf:2:11: error: invalid priority '256'; expected an integer from 1 to 255");
         free(line);
         conf_diag_done(&d);
+}
+
+/* A second object of a kind with a taken name is refused where it is named, pointing at the first. */
+TEST(parse_duplicate_names) {
+        static const char *const text =
+                "vrrp_script s { script /bin/true }\n"
+                "track_file f { file /tmp/f }\n"
+                "vrrp_instance a { interface eth0\n virtual_router_id 1\n}\n"
+                "vrrp_instance b { interface eth0\n virtual_router_id 2\n}\n"
+                "vrrp_sync_group g { group { a } }\n"
+                "vrrp_script s { script /bin/false }\n"
+                "track_file f { file /tmp/g }\n"
+                "vrrp_instance a { interface eth1\n virtual_router_id 3\n}\n"
+                "vrrp_sync_group g { group { b } }\n";
+        static const char *const want[] = {
+                "t.conf:10:13: error: vrrp_script 's' is already defined at t.conf:1",
+                "t.conf:11:12: error: track_file 'f' is already defined at t.conf:2",
+                "t.conf:12:15: error: vrrp_instance 'a' is already defined at t.conf:3",
+                "t.conf:15:17: error: vrrp_sync_group 'g' is already defined at t.conf:9",
+        };
+        Config *c;
+        ConfDiags d;
+
+        ASSERT_ERROR(load(text, &c, &d), EINVAL);
+        ASSERT_EQ(d.n_errors, ELEMENTSOF(want));
+        for (size_t k = 0; k < ELEMENTSOF(want); k++) {
+                char *line = NULL;
+                ASSERT_OK(conf_diag_format(&d.items[k], &line));
+                ASSERT_STREQ(line, want[k]);
+                free(line);
+        }
+        conf_diag_done(&d);
+}
+
+/* Every object is found by name among hundreds defined out of name order, and each later instance with a
+ * taken (interface, family, VRID) is reported against the first one. */
+TEST(parse_lookups_and_identities) {
+        char *text = NULL, *line = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        Config *c;
+        ConfDiags d;
+
+        ASSERT_TRUE(f != NULL);
+        for (int k = 300; k > 0; k--)
+                fprintf(f, "vrrp_script s%d { script /bin/true }\nvrrp_instance i%d { interface eth%d\n"
+                        " virtual_router_id %d\n}\n", k, k, k > 150, (k - 1) % 150 + 1);
+        fprintf(f, "vrrp_instance x { interface eth0\n virtual_router_id 2\n}\n");
+        ASSERT_OK(fclose(f));
+        ASSERT_ERROR(load(text, &c, &d), EINVAL);
+        ASSERT_EQ(d.n_errors, 1); /* i152 and i2 differ by interface; x takes i2's */
+        ASSERT_EQ(d.items[d.n_items - 1].level, CONF_DIAG_ERROR); /* after a warning for each instance */
+        ASSERT_OK(conf_diag_format(&d.items[d.n_items - 1], &line));
+        ASSERT_STREQ(line, "t.conf:1202:20: error: virtual_router_id 2 on eth0 (IPv4) is already used by "
+                     "vrrp_instance 'i2' at t.conf:1194");
+        free(line);
+        conf_diag_done(&d);
+        free(text);
+}
+
+TEST(parse_finds_every_object) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        Config *c;
+        ConfDiags d;
+
+        ASSERT_TRUE(f != NULL);
+        for (int k = 250; k > 0; k--)
+                fprintf(f, "vrrp_script s%d { script /bin/true }\ntrack_file f%d { file /tmp/f }\n"
+                        "vrrp_instance i%d { interface eth0\n virtual_router_id %d\n}\n"
+                        "vrrp_sync_group g%d { group { i%d } }\n", k, k, k, k, k, k);
+        ASSERT_OK(fclose(f));
+        ASSERT_OK(load(text, &c, &d));
+        for (int k = 1; k <= 250; k++) {
+                char name[16];
+                snprintf(name, sizeof(name), "i%d", k);
+                ASSERT_EQ(conf_find_instance(c, name)->vrid, k);
+                name[0] = 's';
+                ASSERT_STREQ(conf_find_script(c, name)->name, name);
+                name[0] = 'f';
+                ASSERT_STREQ(conf_find_track_file(c, name)->name, name);
+                name[0] = 'g';
+                ASSERT_STREQ(conf_find_sync_group(c, name)->members[0].name + 1, name + 1);
+                name[0] = 'x';
+                ASSERT_TRUE(!conf_find_instance(c, name) && !conf_find_script(c, name));
+        }
+        conf_free(c);
+        conf_diag_done(&d);
+        free(text);
 }
 
 TEST(parse_timers) {
