@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 
@@ -69,6 +70,9 @@ static uint8_t effective_priority(const VrrpFsm *fsm, const VrrpParams *p) {
 }
 
 uint8_t vrrp_fsm_priority(const VrrpFsm *fsm, const VrrpParams *p) {
+        assert(fsm);
+        assert(p);
+
         return effective_priority(fsm, p);
 }
 
@@ -82,15 +86,23 @@ static usec_t adver_interval(const VrrpFsm *fsm, const VrrpParams *p) {
 /* RFC 9568 §6.1: ((256 - Priority) * Master_Adver_Interval) / 256; RFC 3768 §6.1: (256 - Priority) / 256 s.
  * Multiplied first, divided last, in usec: exact to the microsecond, truncated as keepalived truncates. */
 usec_t vrrp_fsm_skew_time(const VrrpFsm *fsm, const VrrpParams *p) {
-        usec_t base = p->version == 3 ? adver_interval(fsm, p) : USEC_PER_SEC;
+        usec_t base;
 
+        assert(fsm);
+        assert(p);
+
+        base = p->version == 3 ? adver_interval(fsm, p) : USEC_PER_SEC;
         return (256 - (usec_t) effective_priority(fsm, p)) * base / 256;
 }
 
 /* 3 * interval + Skew_Time; keepalived's down_timer_adverts replaces the 3. */
 usec_t vrrp_fsm_master_down_interval(const VrrpFsm *fsm, const VrrpParams *p) {
-        unsigned n = p->down_timer_adverts > 0 ? p->down_timer_adverts : VRRP_DOWN_TIMER_ADVERTS_DEFAULT;
+        unsigned n;
 
+        assert(fsm);
+        assert(p);
+
+        n = p->down_timer_adverts > 0 ? p->down_timer_adverts : VRRP_DOWN_TIMER_ADVERTS_DEFAULT;
         return n * adver_interval(fsm, p) + vrrp_fsm_skew_time(fsm, p);
 }
 

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <stdint.h>
 
 #include "vrrp-garp.h"
@@ -27,6 +28,9 @@ static usec_t usec_min(usec_t a, usec_t b) {
 }
 
 void vrrp_garp_become_master(VrrpGarpSched *s, const VrrpGarpParams *p, size_t n_addrs, usec_t now) {
+        assert(s);
+        assert(p);
+
         *s = VRRP_GARP_SCHED_INIT;
         s->n_addrs = n_addrs;
         if (n_addrs == 0)
@@ -39,6 +43,9 @@ void vrrp_garp_become_master(VrrpGarpSched *s, const VrrpGarpParams *p, size_t n
 }
 
 void vrrp_garp_lower_prio(VrrpGarpSched *s, const VrrpGarpParams *p, usec_t now) {
+        assert(s);
+        assert(p);
+
         if (s->n_addrs == 0 || p->lower_prio_repeat == 0)
                 return;
         vrrp_garp_owe(s, p->lower_prio_repeat);
@@ -49,10 +56,14 @@ void vrrp_garp_lower_prio(VrrpGarpSched *s, const VrrpGarpParams *p, usec_t now)
 }
 
 void vrrp_garp_request(VrrpGarpSched *s, unsigned rounds) {
+        assert(s);
+
         vrrp_garp_owe(s, rounds);
 }
 
 void vrrp_garp_set_addrs(VrrpGarpSched *s, size_t n_addrs) {
+        assert(s);
+
         s->n_addrs = n_addrs;
         if (n_addrs == 0) {
                 s->cursor = s->owed = 0;
@@ -62,6 +73,8 @@ void vrrp_garp_set_addrs(VrrpGarpSched *s, size_t n_addrs) {
 }
 
 void vrrp_garp_stop(VrrpGarpSched *s) {
+        assert(s);
+
         *s = VRRP_GARP_SCHED_INIT;
 }
 
@@ -85,6 +98,10 @@ void vrrp_garp_next(VrrpGarpSched *s, const VrrpGarpParams *p, usec_t now, size_
                     VrrpGarpBatch *ret) {
         size_t n;
 
+        assert(s);
+        assert(p);
+        assert(ret);
+
         vrrp_garp_fire(s, p, now);
         n = s->owed < budget ? s->owed : budget;
         *ret = (VrrpGarpBatch){ .n = n, .first = s->cursor };
@@ -96,12 +113,16 @@ void vrrp_garp_next(VrrpGarpSched *s, const VrrpGarpParams *p, usec_t now, size_
 }
 
 size_t vrrp_garp_pacer_budget(const VrrpGarpPacer *pc, usec_t interval, usec_t now) {
+        assert(pc);
+
         if (interval == 0)
                 return SIZE_MAX;
         return now >= pc->next_at ? 1 : 0;
 }
 
 void vrrp_garp_pacer_sent(VrrpGarpPacer *pc, usec_t interval, usec_t now, size_t n) {
+        assert(pc);
+
         if (interval > 0 && n > 0)
                 pc->next_at = usec_add(now, interval);
 }

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
@@ -267,6 +268,10 @@ int vrrp_packet_build(const VrrpAdvert *adv, int family, const VrrpAddr *src, co
 
 size_t vrrp_ip_header_build(int family, const VrrpAddr *src, const VrrpAddr *dst, size_t payload_len,
                             uint8_t *buf) {
+        assert(src);
+        assert(dst);
+        assert(buf);
+
         if (family == AF_INET) {
                 size_t total = 20 + payload_len;
                 uint16_t sum;
@@ -303,6 +308,10 @@ size_t vrrp_ip_header_build(int family, const VrrpAddr *src, const VrrpAddr *dst
 }
 
 void vrrp_multicast_mac(int family, const VrrpAddr *group, uint8_t mac[6]) {
+        assert(family == AF_INET || family == AF_INET6);
+        assert(group);
+        assert(mac);
+
         if (family == AF_INET) {
                 mac[0] = 0x01, mac[1] = 0x00, mac[2] = 0x5e;
                 mac[3] = group->bytes[1] & 0x7f;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 
@@ -54,6 +55,8 @@ int vrrp_sync_init(VrrpSync *g, const VrrpFsm *const *members, size_t n_members)
 }
 
 VrrpState vrrp_sync_state(const VrrpSync *g) {
+        assert(g);
+
         return g->state;
 }
 

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 
 #include "vrrp-track.h"
@@ -7,6 +8,8 @@
 
 int vrrp_track_contribution(const VrrpTrack *t) {
         int c = 0;
+
+        assert(t);
 
         if (t->weight == 0 || t->state == VRRP_TRACK_INIT)
                 return 0;
@@ -20,6 +23,8 @@ int vrrp_track_contribution(const VrrpTrack *t) {
 }
 
 bool vrrp_track_is_fault(const VrrpTrack *t) {
+        assert(t);
+
         if (t->weight != 0 || t->state == VRRP_TRACK_INIT)
                 return false;
         /* keepalived: "if (script_ok != (multiplier == 1)) down_instance(vrrp)" */
@@ -33,6 +38,8 @@ static bool vrrp_track_valid(const VrrpTrack *t) {
 
 int vrrp_track_compute(uint8_t configured, const VrrpTrack *tracks, size_t n_tracks, VrrpTrackResult *ret) {
         VrrpTrackResult r = { .total = configured };
+
+        assert(ret);
 
         if (configured == 0 || (n_tracks > 0 && !tracks))
                 return -EINVAL;
@@ -66,15 +73,21 @@ int vrrp_track_compute(uint8_t configured, const VrrpTrack *tracks, size_t n_tra
 }
 
 void vrrp_track_counter_init(VrrpTrackCounter *c, unsigned rise, unsigned fall, bool init_fail) {
+        assert(c);
+
         *c = (VrrpTrackCounter){ .rise = rise ?: 1, .fall = fall ?: 1 };
         c->state = init_fail ? VRRP_TRACK_DOWN : VRRP_TRACK_INIT;
         c->result = init_fail ? 0 : c->rise - 1; /* one success is enough */
 }
 
 bool vrrp_track_counter_step(VrrpTrackCounter *c, bool ok) {
-        const unsigned full = c->rise + c->fall - 1;
-        const VrrpTrackState old = c->state;
+        unsigned full;
+        VrrpTrackState old;
 
+        assert(c);
+
+        full = c->rise + c->fall - 1;
+        old = c->state;
         if (ok) {
                 if (c->result + 1 < c->rise)
                         c->result++;
