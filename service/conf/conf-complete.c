@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #define V3_ADVERT_MAX (4095 * USEC_PER_CS)
 
 int conf_complete_global(ConfGlobal *g, const char *hostname) {
+        assert(g);
+
         if (g->garp_lower_prio_delay == USEC_INFINITY)
                 g->garp_lower_prio_delay = g->garp_master_delay;
         if (g->garp_lower_prio_repeat == CONF_UNSET)
@@ -190,6 +193,10 @@ static void complete_required(ConfInstance *i, ConfDiags *d) {
 }
 
 void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        assert(g);
+        assert(i);
+        assert(d);
+
         if (i->strict_mode == CONF_UNSET)
                 i->strict_mode = g->strict;
         complete_family(i, d);

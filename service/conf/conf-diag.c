@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@ int conf_diag_add(ConfDiags *d, ConfDiagLevel level, const ConfLoc *loc, const c
         _cleanup_free_ char *msg = NULL, *file = NULL;
         va_list ap;
         int r;
+
+        assert(d);
+        assert(fmt);
 
         if (level == CONF_DIAG_ERROR)
                 d->n_errors++;
@@ -57,14 +61,20 @@ static int diag_compare(const void *a, const void *b) {
 }
 
 void conf_diag_sort(ConfDiags *d) {
+        assert(d);
+
         if (d->n_items > 1)
                 qsort(d->items, d->n_items, sizeof(ConfDiag), diag_compare);
 }
 
 int conf_diag_format(const ConfDiag *diag, char **ret) {
-        const char *level = diag->level == CONF_DIAG_ERROR ? "error" : "warning";
+        const char *level;
         int r;
 
+        assert(diag);
+        assert(ret);
+
+        level = diag->level == CONF_DIAG_ERROR ? "error" : "warning";
         if (diag->line == 0)
                 r = asprintf(ret, "%s: %s: %s", diag->file, level, diag->message);
         else
@@ -77,6 +87,9 @@ int conf_diag_format(const ConfDiag *diag, char **ret) {
 }
 
 int conf_diag_print_all(const ConfDiags *d, FILE *f) {
+        assert(d);
+        assert(f);
+
         for (size_t i = 0; i < d->n_items; i++) {
                 _cleanup_free_ char *line = NULL;
                 int r = conf_diag_format(&d->items[i], &line);
@@ -90,6 +103,8 @@ int conf_diag_print_all(const ConfDiags *d, FILE *f) {
 }
 
 void conf_diag_done(ConfDiags *d) {
+        assert(d);
+
         for (size_t i = 0; i < d->n_items; i++) {
                 free(d->items[i].file);
                 free(d->items[i].message);

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -43,18 +44,26 @@ static void json_close(ConfJson *j, char c) {
 }
 
 void conf_json_begin_object(ConfJson *j) {
+        assert(j);
+
         json_open(j, '{');
 }
 
 void conf_json_end_object(ConfJson *j) {
+        assert(j);
+
         json_close(j, '}');
 }
 
 void conf_json_begin_array(ConfJson *j) {
+        assert(j);
+
         json_open(j, '[');
 }
 
 void conf_json_end_array(ConfJson *j) {
+        assert(j);
+
         json_close(j, ']');
 }
 
@@ -103,6 +112,9 @@ static void json_escaped(FILE *f, const char *str) {
 }
 
 void conf_json_key(ConfJson *j, const char *key) {
+        assert(j);
+        assert(key);
+
         json_value_start(j);
         json_escaped(j->f, key);
         fputs(": ", j->f);
@@ -110,6 +122,8 @@ void conf_json_key(ConfJson *j, const char *key) {
 }
 
 void conf_json_string(ConfJson *j, const char *s) {
+        assert(j);
+
         if (!s)
                 return conf_json_null(j);
         json_value_start(j);
@@ -117,21 +131,29 @@ void conf_json_string(ConfJson *j, const char *s) {
 }
 
 void conf_json_int(ConfJson *j, int64_t v) {
+        assert(j);
+
         json_value_start(j);
         fprintf(j->f, "%" PRId64, v);
 }
 
 void conf_json_uint(ConfJson *j, uint64_t v) {
+        assert(j);
+
         json_value_start(j);
         fprintf(j->f, "%" PRIu64, v);
 }
 
 void conf_json_bool(ConfJson *j, bool v) {
+        assert(j);
+
         json_value_start(j);
         fputs(v ? "true" : "false", j->f);
 }
 
 void conf_json_null(ConfJson *j) {
+        assert(j);
+
         json_value_start(j);
         fputs("null", j->f);
 }

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <string.h>
 
 #include "../util/cleanup.h"
@@ -73,6 +74,8 @@ static Unsupported unsupported_of(ConfSection section) {
 bool conf_keywords_unsupported(ConfSection section, const char *name) {
         Unsupported u = unsupported_of(section);
 
+        assert(name);
+
         for (size_t i = 0; i < u.n; i++)
                 if (strcmp(u.names[i], name) == 0)
                         return true;
@@ -107,6 +110,8 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
 
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */
 const char *conf_keywords_home(const char *name) {
+        assert(name);
+
         for (ConfSection s = 0; s < _CONF_SECTION_MAX; s++) {
                 const ConfKeywordTable *t = table_of(s);
                 for (size_t i = 0; t && i < t->n_items; i++)
@@ -122,10 +127,14 @@ const char *conf_keywords_home(const char *name) {
 }
 
 const char *conf_keywords_suggest(const ConfKeywordTable *table, const char *word) {
-        Unsupported u = unsupported_of(table->section);
         const char *names[256];
         size_t n = 0;
+        Unsupported u;
 
+        assert(table);
+        assert(word);
+
+        u = unsupported_of(table->section);
         for (size_t i = 0; i < table->n_items && n < ELEMENTSOF(names); i++)
                 names[n++] = table->items[i].name;
         for (size_t i = 0; i < u.n && n < ELEMENTSOF(names); i++)

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,9 +467,15 @@ static void lexer_done(Lexer *lx) {
 }
 
 int conf_lexer_run_file(const char *path, const ConfLexOptions *o, ConfTokens *ret, ConfDiags *d) {
-        Lexer lx = { .opts = o, .ops = o->ops ?: conf_source_default(), .out = ret, .diags = d };
+        Lexer lx = { .opts = o, .out = ret, .diags = d };
         int r;
 
+        assert(path);
+        assert(o);
+        assert(ret);
+        assert(d);
+
+        lx.ops = o->ops ?: conf_source_default();
         lx.macros.continuing = -1;
         r = conf_macro_builtins(&lx.macros, o->config_id);
         if (r >= 0)
@@ -481,10 +488,17 @@ int conf_lexer_run_file(const char *path, const ConfLexOptions *o, ConfTokens *r
 
 int conf_lexer_run_buffer(const char *name, const char *data, size_t size, const ConfLexOptions *o,
                           ConfTokens *ret, ConfDiags *d) {
-        Lexer lx = { .opts = o, .ops = o->ops ?: conf_source_default(), .out = ret, .diags = d };
+        Lexer lx = { .opts = o, .out = ret, .diags = d };
         const char *file;
         int r = -ENOMEM;
 
+        assert(name);
+        assert(data);
+        assert(o);
+        assert(ret);
+        assert(d);
+
+        lx.ops = o->ops ?: conf_source_default();
         lx.macros.continuing = -1;
         file = lexer_intern(ret, name);
         if (file && conf_macro_builtins(&lx.macros, o->config_id) >= 0) {
@@ -498,12 +512,17 @@ int conf_lexer_run_buffer(const char *name, const char *data, size_t size, const
 }
 
 char **conf_lexer_take_files(ConfTokens *t, size_t *ret_n) {
+        assert(t);
+        assert(ret_n);
+
         *ret_n = t->n_files;
         t->n_files = t->n_files_alloc = 0;
         return TAKE_PTR(t->files);
 }
 
 void conf_lexer_tokens_done(ConfTokens *t) {
+        assert(t);
+
         for (size_t i = 0; i < t->n_items; i++)
                 free(t->items[i].text);
         free(t->items);

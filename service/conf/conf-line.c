@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,6 +6,8 @@
 #include "conf-line.h"
 
 int conf_line_push(ConfLine *l, char c, unsigned col) {
+        assert(l);
+
         if (l->n >= CONF_LINE_MAX)
                 return -E2BIG;
         if (l->n + 1 > l->n_alloc) {
@@ -26,12 +29,16 @@ int conf_line_push(ConfLine *l, char c, unsigned col) {
 }
 
 void conf_line_done(ConfLine *l) {
+        assert(l);
+
         free(l->s);
         free(l->col);
         *l = (ConfLine){};
 }
 
 void conf_line_drop_prefix(ConfLine *l, size_t k) {
+        assert(l);
+
         if (k == 0) /* also keeps an empty line's NULL buffer away from memmove() */
                 return;
         memmove(l->s, l->s + k, l->n - k);
@@ -41,6 +48,8 @@ void conf_line_drop_prefix(ConfLine *l, size_t k) {
 
 void conf_line_trim(ConfLine *l) {
         size_t k = 0;
+
+        assert(l);
 
         while (k < l->n && conf_is_blank(l->s[k]))
                 k++;
@@ -53,6 +62,8 @@ void conf_line_trim(ConfLine *l) {
  * starts a comment unless it is inside double quotes. */
 void conf_line_cut_comment(ConfLine *l) {
         bool quote = false;
+
+        assert(l);
 
         for (size_t i = 0; i < l->n; i++) {
                 if (l->s[i] == '"')
@@ -69,6 +80,9 @@ void conf_line_cut_comment(ConfLine *l) {
 /* "include PATTERN", and keepalived's includer/includem/... variants, which vrrpd treats alike. */
 bool conf_line_is_include(const ConfLine *l, size_t *ret_arg) {
         size_t k = 7;
+
+        assert(l);
+        assert(ret_arg);
 
         if (l->n < 7 || memcmp(l->s, "include", 7) != 0)
                 return false;

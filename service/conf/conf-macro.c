@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -58,6 +59,10 @@ int conf_macro_define(ConfMacros *m, const ConfLine *line, const ConfLoc *loc, C
         bool cont;
         int r;
 
+        assert(m);
+        assert(line);
+        assert(d);
+
         if (line->n < 3 || line->s[0] != '$' || !is_name_start(line->s[1]))
                 return 0;
         while (p < line->n && is_name_char(line->s[p]))
@@ -89,11 +94,15 @@ int conf_macro_define(ConfMacros *m, const ConfLine *line, const ConfLoc *loc, C
 }
 
 int conf_macro_continue(ConfMacros *m, const ConfLine *line) {
-        ConfMacro *def = &m->items[m->continuing];
         _cleanup_free_ char *text = NULL;
+        ConfMacro *def;
         char *v = NULL;
         bool cont;
 
+        assert(m);
+        assert(line);
+
+        def = &m->items[m->continuing];
         if (line->n == 0) {
                 m->continuing = -1;
                 return 0;
@@ -243,11 +252,20 @@ static int line_copy(ConfLine *dst, const ConfLine *src) {
 int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, ConfLine *rest,
                       const ConfLoc *loc, ConfDiags *d) {
         _cleanup_(conf_line_done) ConfLine cur = {};
-        const char *dollar = in->n > 0 ? memchr(in->s, '$', in->n) : NULL;
-        ConfLoc at = { loc->file, loc->line, dollar ? in->col[dollar - in->s] : loc->column };
+        const char *dollar;
         bool stop = false;
+        ConfLoc at;
         int r;
 
+        assert(m);
+        assert(in);
+        assert(out);
+        assert(rest);
+        assert(loc);
+        assert(d);
+
+        dollar = in->n > 0 ? memchr(in->s, '$', in->n) : NULL;
+        at = (ConfLoc){ loc->file, loc->line, dollar ? in->col[dollar - in->s] : loc->column };
         r = line_copy(&cur, in);
         for (unsigned pass = 0; r >= 0 && pass < CONF_MACRO_PASSES_MAX; pass++) {
                 r = macro_pass(m, &cur, out, loc, d, &stop);
@@ -271,21 +289,31 @@ int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, Co
 }
 
 int conf_macro_set(ConfMacros *m, const char *name, const char *value) {
-        char *v = value ? strdup(value) : NULL;
+        char *v;
 
+        assert(m);
+        assert(name);
+
+        v = value ? strdup(value) : NULL;
         if (value && !v)
                 return -ENOMEM;
         return macro_store(m, name, strlen(name), v) < 0 ? -ENOMEM : 0;
 }
 
 const char *conf_macro_get(const ConfMacros *m, const char *name) {
-        ssize_t k = macro_find(m, name, strlen(name));
+        ssize_t k;
 
+        assert(m);
+        assert(name);
+
+        k = macro_find(m, name, strlen(name));
         return k >= 0 ? m->items[k].value : NULL;
 }
 
 int conf_macro_builtins(ConfMacros *m, const char *config_id) {
         int r;
+
+        assert(m);
 
         r = conf_macro_set(m, "_INSTANCE", config_id ?: "");
         if (r >= 0)
@@ -301,11 +329,15 @@ int conf_macro_builtins(ConfMacros *m, const char *config_id) {
  * numbers may be definitions. */
 int conf_macro_seq_parse(const ConfMacros *m, const ConfLine *l, ConfSeq *ret) {
         _cleanup_(conf_line_done) ConfLine args = {}, expanded = {}, rest = {};
+        _cleanup_(conf_diag_done) ConfDiags quiet = {};
         _cleanup_free_ char *text = NULL;
-        ConfDiags quiet = {};
         long v[3];
         size_t i = 4, n = 0;
         int r = 0;
+
+        assert(m);
+        assert(l);
+        assert(ret);
 
         if (l->n < 5 || memcmp(l->s, "~SEQ", 4) != 0)
                 return -EINVAL;
@@ -330,7 +362,6 @@ int conf_macro_seq_parse(const ConfMacros *m, const ConfLine *l, ConfSeq *ret) {
                 r = conf_line_push(&args, l->s[k], l->col[k]);
         if (r >= 0)
                 r = conf_macro_expand(m, &args, &expanded, &rest, &(ConfLoc){}, &quiet);
-        conf_diag_done(&quiet);
         if (r == -ENOMEM)
                 return r;
         if (r < 0 || rest.n > 0) /* a multi-line value is no number */
@@ -433,11 +464,15 @@ static int lst_set(const char **p, ConfLst *ret, size_t *n_alloc) {
 
 /* "~LST(NAME, V1, V2, ...)" or "~LST({A, B}, {A1, B1}, {A2, B2}, ...)", as keepalived 2.2.7 reads them. */
 int conf_macro_lst_parse(const ConfLine *l, ConfLst *ret) {
-        _cleanup_free_ char *text = strndup(l->s, l->n);
+        _cleanup_free_ char *text = NULL;
         size_t n_names_alloc = 0, n_values_alloc = 0;
         const char *p;
         int r;
 
+        assert(l);
+        assert(ret);
+
+        text = strndup(l->s, l->n);
         *ret = (ConfLst){};
         if (!text)
                 return -ENOMEM;
@@ -463,6 +498,8 @@ int conf_macro_lst_parse(const ConfLine *l, ConfLst *ret) {
 }
 
 void conf_macro_lst_done(ConfLst *l) {
+        assert(l);
+
         for (size_t i = 0; i < l->n_names; i++)
                 free(l->names[i]);
         for (size_t i = 0; i < l->n_values; i++)
@@ -473,6 +510,8 @@ void conf_macro_lst_done(ConfLst *l) {
 }
 
 void conf_macro_done(ConfMacros *m) {
+        assert(m);
+
         for (size_t i = 0; i < m->n_items; i++) {
                 free(m->items[i].name);
                 free(m->items[i].value);

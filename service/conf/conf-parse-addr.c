@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,10 +143,15 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
 }
 
 int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded) {
-        VipBlock b = excluded ? (VipBlock){ &inst->excluded_vips, &inst->n_excluded_vips,
-                                            &inst->n_excluded_vips_alloc }
-                              : (VipBlock){ &inst->vips, &inst->n_vips, &inst->n_vips_alloc };
+        VipBlock b;
 
+        assert(p);
+        assert(st);
+        assert(inst);
+
+        b = excluded ? (VipBlock){ &inst->excluded_vips, &inst->n_excluded_vips,
+                                   &inst->n_excluded_vips_alloc }
+                     : (VipBlock){ &inst->vips, &inst->n_vips, &inst->n_vips_alloc };
         return conf_parse_lines(p, st, parse_vip_line, &b);
 }
 
@@ -178,5 +184,9 @@ static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {
 }
 
 int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst) {
+        assert(p);
+        assert(st);
+        assert(inst);
+
         return conf_parse_lines(p, st, parse_peer_line, inst);
 }

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -157,6 +158,10 @@ const ConfKeywordTable conf_parse_global_table = {
 
 int conf_parse_global_defs(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         Config *c = obj;
+
+        assert(p);
+        assert(st);
+        assert(c);
 
         conf_parse_value_nargs(p, st, 0, 0, "nothing");
         return conf_parse_block(p, st, &conf_parse_global_table, &c->global);

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,8 +11,13 @@
 #include "conf-quote.h"
 
 bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_t max, const char *expected) {
-        size_t nargs = st->n - 1;
+        size_t nargs;
 
+        assert(p);
+        assert(st);
+        assert(expected);
+
+        nargs = st->n - 1;
         if (nargs < min) {
                 const ConfToken *last = &st->w[st->n - 1];
                 conf_diag_error(p->d, &last->loc, "missing value after '%s'; expected %s", last->text, expected);
@@ -24,10 +30,16 @@ bool conf_parse_value_nargs(ConfParser *p, const ConfStmt *st, size_t min, size_
 }
 
 bool conf_parse_value_long(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, long *ret) {
-        const char *s = tok->text;
         char *end = NULL;
+        const char *s;
         long v;
 
+        assert(p);
+        assert(tok);
+        assert(what);
+        assert(ret);
+
+        s = tok->text;
         errno = 0;
         v = strtol(s, &end, 10);
         if (errno != 0 || end == s || *end || !(isdigit((unsigned char) s[0]) || s[0] == '-') || v < min || v > max) {
@@ -41,6 +53,11 @@ bool conf_parse_value_long(ConfParser *p, const ConfToken *tok, const char *what
 
 bool conf_parse_value_int(ConfParser *p, const ConfToken *tok, const char *what, long min, long max, int *ret) {
         long v;
+
+        assert(p);
+        assert(tok);
+        assert(what);
+        assert(ret);
 
         if (!conf_parse_value_long(p, tok, what, min, max, &v))
                 return false;
@@ -91,6 +108,11 @@ bool conf_parse_value_usec(ConfParser *p, const ConfToken *tok, const char *what
         char lo[32], hi[32];
         usec_t v;
 
+        assert(p);
+        assert(tok);
+        assert(what);
+        assert(ret);
+
         if (parse_seconds(tok->text, &v) < 0 || v < min || v > max) {
                 format_seconds(min, lo, sizeof(lo));
                 format_seconds(max, hi, sizeof(hi));
@@ -105,6 +127,10 @@ bool conf_parse_value_usec(ConfParser *p, const ConfToken *tok, const char *what
 /* A switch keyword, alone or followed by on/off, true/false, yes/no (keepalived's check_true_false()). */
 bool conf_parse_value_flag(ConfParser *p, const ConfStmt *st, bool *ret) {
         static const char *const yes[] = { "on", "true", "yes" }, *const no[] = { "off", "false", "no" };
+
+        assert(p);
+        assert(st);
+        assert(ret);
 
         conf_parse_value_nargs(p, st, 0, 1, "on or off");
         if (st->n < 2) {
@@ -122,8 +148,12 @@ bool conf_parse_value_flag(ConfParser *p, const ConfStmt *st, bool *ret) {
 }
 
 int conf_parse_value_dup(ConfParser *p, const char *s, char **ret) {
-        char *c = strdup(s);
+        char *c;
 
+        assert(s);
+        assert(ret);
+
+        c = strdup(s);
         if (!c)
                 return -ENOMEM;
         free(*ret);
@@ -133,6 +163,11 @@ int conf_parse_value_dup(ConfParser *p, const char *s, char **ret) {
 
 /* "KEYWORD USER [GROUP]" (script_user, a vrrp_script's user) */
 int conf_parse_value_user_group(ConfParser *p, const ConfStmt *st, char **user, char **group) {
+        assert(p);
+        assert(st);
+        assert(user);
+        assert(group);
+
         if (!conf_parse_value_nargs(p, st, 1, 2, "a user name and optionally a group"))
                 return 0;
         if (conf_parse_value_dup(p, st->w[1].text, user) < 0)
@@ -141,6 +176,10 @@ int conf_parse_value_user_group(ConfParser *p, const ConfStmt *st, char **user, 
 }
 
 bool conf_parse_value_string(ConfParser *p, const ConfStmt *st, char **ret) {
+        assert(p);
+        assert(st);
+        assert(ret);
+
         if (!conf_parse_value_nargs(p, st, 1, 1, "a name"))
                 return false;
         return conf_parse_value_dup(p, st->w[1].text, ret) >= 0;
@@ -148,6 +187,11 @@ bool conf_parse_value_string(ConfParser *p, const ConfStmt *st, char **ret) {
 
 bool conf_parse_value_addr(ConfParser *p, const ConfToken *tok, int *ret_family, VrrpAddr *ret) {
         VrrpAddr a = {};
+
+        assert(p);
+        assert(tok);
+        assert(ret_family);
+        assert(ret);
 
         if (inet_pton(AF_INET, tok->text, &a.in) == 1)
                 *ret_family = AF_INET;
@@ -166,8 +210,13 @@ bool conf_parse_value_addr(ConfParser *p, const ConfToken *tok, int *ret_family,
  */
 bool conf_parse_value_command(ConfParser *p, const ConfToken *tok, const char *command) {
         size_t at;
-        int r = conf_quote_check_command(command, &at);
+        int r;
 
+        assert(p);
+        assert(tok);
+        assert(command);
+
+        r = conf_quote_check_command(command, &at);
         if (r == -ENODATA)
                 conf_diag_error(p->d, &tok->loc, "empty command; expected a program and its arguments");
         else if (r == -EINVAL)
@@ -185,8 +234,13 @@ bool conf_parse_value_command(ConfParser *p, const ConfToken *tok, const char *c
 
 /* notify*: "SCRIPT [ARGS]" [USER [GROUP]]; the command is one word, quoted when it has arguments. */
 int conf_parse_value_notify(ConfParser *p, const ConfStmt *st, ConfNotify *ret) {
-        ConfNotify n = { .loc = st->w[0].loc };
+        ConfNotify n;
 
+        assert(p);
+        assert(st);
+        assert(ret);
+
+        n = (ConfNotify){ .loc = st->w[0].loc };
         if (!conf_parse_value_nargs(p, st, 1, 3, "a quoted command, then optionally a user and a group") ||
             !conf_parse_value_command(p, &st->w[1], st->w[1].text))
                 return 0;
@@ -206,6 +260,11 @@ int conf_parse_value_notify(ConfParser *p, const ConfStmt *st, ConfNotify *ret) 
 int conf_parse_value_set_flag(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         bool v;
 
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         if (conf_parse_value_flag(p, st, &v))
                 *FIELD(obj, kw, bool) = v;
         return 0;
@@ -214,6 +273,11 @@ int conf_parse_value_set_flag(ConfParser *p, const ConfStmt *st, const ConfKeywo
 int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         bool v;
 
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         if (conf_parse_value_flag(p, st, &v))
                 *FIELD(obj, kw, int) = v;
         return 0;
@@ -221,6 +285,11 @@ int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfK
 
 /* smtp_alert is kept in the model (keepalived's defaults follow it) but vrrpd has no mailer */
 int conf_parse_value_set_smtp_alert(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         conf_diag_warning(p->d, &st->w[0].loc, "'%s' accepted, but vrrpd sends no mail", kw->name);
         return conf_parse_value_set_tristate(p, st, kw, obj);
 }
@@ -228,6 +297,11 @@ int conf_parse_value_set_smtp_alert(ConfParser *p, const ConfStmt *st, const Con
 int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         char expected[64];
         int v;
+
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
 
         snprintf(expected, sizeof(expected), "an integer from %lld to %lld", kw->min, kw->max);
         if (conf_parse_value_nargs(p, st, 1, 1, expected) &&
@@ -239,6 +313,11 @@ int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeywor
 int conf_parse_value_set_usec(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         usec_t v;
 
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         if (conf_parse_value_nargs(p, st, 1, 1, "a time in seconds") &&
             conf_parse_value_usec(p, &st->w[1], kw->name, (usec_t) kw->min, (usec_t) kw->max, &v))
                 *FIELD(obj, kw, usec_t) = v;
@@ -246,11 +325,21 @@ int conf_parse_value_set_usec(ConfParser *p, const ConfStmt *st, const ConfKeywo
 }
 
 int conf_parse_value_set_string(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         if (!conf_parse_value_nargs(p, st, 1, 1, "a value"))
                 return 0;
         return conf_parse_value_dup(p, st->w[1].text, FIELD(obj, kw, char *));
 }
 
 int conf_parse_value_set_notify(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        assert(p);
+        assert(st);
+        assert(kw);
+        assert(obj);
+
         return conf_parse_value_notify(p, st, FIELD(obj, kw, ConfNotify));
 }

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <assert.h>
 
 #include "conf-json.h"
 #include "conf-model.h"
@@ -274,6 +275,9 @@ static void print_sync_group(ConfJson *j, const ConfSyncGroup *g) {
 
 void conf_print_json(const Config *c, FILE *f) {
         ConfJson j = { .f = f };
+
+        assert(c);
+        assert(f);
 
         conf_json_begin_object(&j);
         print_global(&j, &c->global);

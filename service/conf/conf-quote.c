@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -22,6 +23,8 @@ bool conf_quote_is_command_keyword(const char *word, size_t len) {
                 "startup_script",
                 "shutdown_script",
         };
+
+        assert(word || len == 0);
 
         for (size_t i = 0; i < ELEMENTSOF(keywords); i++)
                 if (strlen(keywords[i]) == len && memcmp(keywords[i], word, len) == 0)
@@ -57,10 +60,16 @@ static char unescape(const char *s, size_t n, size_t *i) {
 }
 
 int conf_quote_word(const ConfLine *l, size_t *pos, ConfLine *out, bool *ret_quoted) {
-        size_t i = *pos, open = 0;
+        size_t i, open = 0;
         char quote = 0;
         int r = 0;
 
+        assert(l);
+        assert(pos);
+        assert(out);
+        assert(ret_quoted);
+
+        i = *pos;
         out->n = 0;
         *ret_quoted = false;
         while (i < l->n && r >= 0) {
@@ -104,10 +113,14 @@ int conf_quote_word(const ConfLine *l, size_t *pos, ConfLine *out, bool *ret_quo
 
 int conf_quote_check_command(const char *command, size_t *ret_offset) {
         _cleanup_(conf_line_done) ConfLine line = {}, word = {};
-        size_t n = strlen(command), pos = 0;
+        size_t n, pos = 0;
         bool quoted, any = false;
         int r = 0;
 
+        assert(command);
+        assert(ret_offset);
+
+        n = strlen(command);
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = conf_line_push(&line, command[i], (unsigned) i);
         for (; r >= 0; any = true) {

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -84,8 +85,13 @@ const ConfSourceOps *conf_source_default(void) {
 }
 
 int conf_source_path(const char *including, const char *pattern, char **ret) {
-        const char *slash = strrchr(including, '/');
+        const char *slash;
 
+        assert(including);
+        assert(pattern);
+        assert(ret);
+
+        slash = strrchr(including, '/');
         if (pattern[0] == '/' || !slash)
                 *ret = strdup(pattern);
         else if (asprintf(ret, "%.*s/%s", (int) (slash - including), including, pattern) < 0)
@@ -95,10 +101,13 @@ int conf_source_path(const char *including, const char *pattern, char **ret) {
 
 /* ${_PWD}: the absolute directory of path, as keepalived, which changes into it while reading the file. */
 char *conf_source_dir(const char *path) {
-        const char *slash = strrchr(path, '/');
         _cleanup_free_ char *cwd = NULL;
+        const char *slash;
         char *dir = NULL;
 
+        assert(path);
+
+        slash = strrchr(path, '/');
         if (path[0] == '/')
                 return strndup(path, slash == path ? 1 : (size_t) (slash - path));
         cwd = getcwd(NULL, 0);

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -11,9 +12,14 @@ static size_t min3(size_t a, size_t b, size_t c) {
 }
 
 size_t conf_util_edit_distance(const char *a, const char *b) {
-        size_t la = strlen(a), lb = strlen(b);
+        size_t la, lb;
         size_t prev[EDIT_WORD_MAX + 1], cur[EDIT_WORD_MAX + 1];
 
+        assert(a);
+        assert(b);
+
+        la = strlen(a);
+        lb = strlen(b);
         if (la > EDIT_WORD_MAX || lb > EDIT_WORD_MAX)
                 return SIZE_MAX;
         for (size_t j = 0; j <= lb; j++)
@@ -28,9 +34,13 @@ size_t conf_util_edit_distance(const char *a, const char *b) {
 }
 
 const char *conf_util_suggest(const char *word, const char *const *names, size_t n) {
-        size_t best = SIZE_MAX, limit = strlen(word) / 3 + 1;
+        size_t best = SIZE_MAX, limit;
         const char *found = NULL;
 
+        assert(word);
+        assert(names || n == 0);
+
+        limit = strlen(word) / 3 + 1;
         if (limit > 4)
                 limit = 4;
         for (size_t i = 0; i < n; i++) {
