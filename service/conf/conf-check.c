@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,9 @@ static void drop_own_interface(ConfInstance *i, ConfDiags *d) {
 
 int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
         int r;
+
+        assert(c);
+        assert(d);
 
         r = conf_complete_global(&c->global, hostname);
         if (r < 0)

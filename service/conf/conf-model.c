@@ -9,6 +9,7 @@
 
 /* keepalived 2.2.7's global defaults (global_data.c set_vrrp_defaults(), vrrp.h) */
 void conf_model_global_init(ConfGlobal *g) {
+        assert(g);
         *g = (ConfGlobal){
                 .vrrp_version = 2,
                 .garp_master_delay = 5 * USEC_PER_SEC,
@@ -26,6 +27,7 @@ void conf_model_global_init(ConfGlobal *g) {
 }
 
 void conf_model_instance_init(ConfInstance *i) {
+        assert(i);
         *i = (ConfInstance){
                 .state = CONF_UNSET,
                 .vrid = CONF_UNSET,
@@ -50,15 +52,18 @@ void conf_model_instance_init(ConfInstance *i) {
 
 /* vrrp_data.c alloc_vrrp_script() */
 void conf_model_script_init(ConfScript *s) {
+        assert(s);
         *s = (ConfScript){ .interval = USEC_PER_SEC, .timeout = USEC_INFINITY, .rise = 1, .fall = 1 };
 }
 
 /* track_file.c: a tracked file weighs 1 unless told otherwise */
 void conf_model_track_file_init(ConfTrackFile *f) {
+        assert(f);
         *f = (ConfTrackFile){ .weight = 1 };
 }
 
 void conf_model_notify_done(ConfNotify *n) {
+        assert(n);
         free(n->command);
         free(n->user);
         free(n->group);
@@ -216,8 +221,12 @@ const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos) {
 
 int conf_model_compare_identity(const void *a, const void *b) {
         const ConfInstance *x = a, *y = b;
-        int r = strcmp(x->interface, y->interface);
+        int r;
 
+        assert(x);
+        assert(y);
+
+        r = strcmp(x->interface, y->interface);
         if (r != 0)
                 return r;
         if (x->family != y->family)

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -254,6 +255,10 @@ int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
         Config *c = obj;
         const char *name;
         ConfInstance *inst;
+
+        assert(p);
+        assert(st);
+        assert(c);
 
         name = conf_parse_object_name(p, st, CONF_OBJECT_INSTANCE, "an instance name");
         if (!name)

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -156,6 +157,8 @@ int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword
         const char *name = conf_parse_object_name(p, st, CONF_OBJECT_SCRIPT, "a name");
         ConfScript *s;
 
+        assert(c);
+
         if (!name)
                 return 0;
         if (ARRAY_GROW(c->scripts, c->n_scripts_alloc, c->n_scripts + 1) < 0)
@@ -175,6 +178,8 @@ int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *
         Config *c = obj;
         const char *name = conf_parse_object_name(p, st, CONF_OBJECT_TRACK_FILE, "a name");
         ConfTrackFile *f;
+
+        assert(c);
 
         if (!name)
                 return 0;
@@ -270,6 +275,8 @@ int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKey
         Config *c = obj;
         const char *name = conf_parse_object_name(p, st, CONF_OBJECT_SYNC_GROUP, "a name");
         ConfSyncGroup *g;
+
+        assert(c);
 
         if (!name)
                 return 0;

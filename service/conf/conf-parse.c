@@ -11,6 +11,8 @@ static const ConfToken *tok_at(const ConfParser *p, size_t i) {
 /* Reads the next statement of the current block into ret and returns 1; returns 0 at the block's '}' (consumed)
  * or at the end of the input (p->eof). A '{' following a statement, on its line or the next, is its block. */
 int conf_parse_next(ConfParser *p, ConfStmt *ret) {
+        assert(p);
+        assert(ret);
         for (;;) {
                 const ConfToken *tok;
 
@@ -50,6 +52,8 @@ int conf_parse_next(ConfParser *p, ConfStmt *ret) {
 /* Skips to the '}' matching open, which has been consumed. */
 void conf_parse_skip_block(ConfParser *p, const ConfToken *open) {
         size_t depth = 1;
+
+        assert(p);
 
         for (const ConfToken *tok; (tok = tok_at(p, p->pos)); p->pos++) {
                 if (tok->type == CONF_TOKEN_OPEN)
@@ -125,6 +129,10 @@ int conf_parse_block(ConfParser *p, const ConfStmt *owner, const ConfKeywordTabl
         ConfStmt st;
         int r;
 
+        assert(p);
+        assert(owner);
+        assert(table);
+
         while (conf_parse_next(p, &st) > 0) {
                 r = parse_dispatch(p, &st, table, obj);
                 if (r == -ENOMEM)
@@ -137,6 +145,10 @@ int conf_parse_block(ConfParser *p, const ConfStmt *owner, const ConfKeywordTabl
 int conf_parse_lines(ConfParser *p, const ConfStmt *owner, ConfLineHandler line, void *obj) {
         ConfStmt st;
         int r;
+
+        assert(p);
+        assert(owner);
+        assert(line);
 
         while (conf_parse_next(p, &st) > 0) {
                 if (st.open) {
@@ -171,6 +183,10 @@ int conf_parse_run(const ConfTokens *t, Config *c, ConfDiags *d) {
         ConfParser p = { .t = t, .d = d, .c = c };
         ConfStmt st;
         int r;
+
+        assert(t);
+        assert(c);
+        assert(d);
 
         while (!p.eof) {
                 if (conf_parse_next(&p, &st) == 0) {

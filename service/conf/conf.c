@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +41,11 @@ int conf_load_file(const char *path, const ConfLoadOptions *o, Config **ret, Con
         ConfTokens t = {};
         int r;
 
+        assert(path);
+        assert(o);
+        assert(ret);
+        assert(d);
+
         r = conf_lexer_run_file(path, &lo, &t, d);
         return load_tokens(&t, r, o, ret, d);
 }
@@ -50,6 +56,12 @@ int conf_load_buffer(const char *name, const char *data, size_t size, const Conf
         ConfTokens t = {};
         int r;
 
+        assert(name);
+        assert(data);
+        assert(o);
+        assert(ret);
+        assert(d);
+
         r = conf_lexer_run_buffer(name, data, size, &lo, &t, d);
         return load_tokens(&t, r, o, ret, d);
 }
@@ -59,6 +71,7 @@ Config *conf_free(Config *c) {
 }
 
 void conf_freep(Config **c) {
+        assert(c);
         *c = conf_free(*c);
 }
 
