@@ -89,6 +89,41 @@ static int check_duplicates(const Config *c, ConfDiags *d) {
         return 0;
 }
 
+/* A macvlan's name belongs to one instance and is not its parent's; vmac_xmit_base is not for strict mode (the
+ * RFC sends from the virtual MAC). Until the daemon makes macvlans, every use_vmac says it runs without one. */
+static int check_vmacs(const Config *c, ConfDiags *d) {
+        _cleanup_(index_done) Index names = INDEX_INIT(index_compare_string);
+
+        for (size_t k = 0; k < c->n_instances; k++) {
+                const ConfInstance *i = &c->instances[k], *o;
+                const ConfVmac *v = &i->vmac;
+                int r;
+
+                if (!v->enabled)
+                        continue;
+                if (v->xmit_base && i->strict_mode)
+                        conf_diag_error(d, &v->loc, "'vmac_xmit_base' cannot go with strict mode, which sends "
+                                        "adverts from the virtual MAC");
+                conf_diag_warning(d, &v->loc, "'use_vmac' is not acted on yet: vrrpd keeps the VIPs and adverts "
+                                  "of vrrp_instance '%s' on %s, without a virtual MAC", i->name,
+                                  i->interface ?: "its interface");
+                if (!v->name)
+                        continue;
+                if (i->interface && strcmp(v->name, i->interface) == 0)
+                        conf_diag_error(d, &v->loc, "'use_vmac' names %s, the instance's own interface; the "
+                                        "macvlan needs a name of its own", v->name);
+                r = index_insert(&names, v->name, (void *) i);
+                if (r == -ENOMEM)
+                        return r;
+                if (r != -EEXIST)
+                        continue;
+                o = index_find(&names, v->name);
+                conf_diag_error(d, &v->loc, "macvlan %s is already used by vrrp_instance '%s' at %s:%u", v->name,
+                                o->name, o->vmac.loc.file, o->vmac.loc.line);
+        }
+        return 0;
+}
+
 static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
         const char *names[256];
         size_t n = 0;
@@ -181,6 +216,9 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
                 check_tracks(c, &i->tracks, d);
         }
         r = check_duplicates(c, d);
+        if (r < 0)
+                return r;
+        r = check_vmacs(c, d);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < c->n_sync_groups; k++)

@@ -34,13 +34,13 @@ static const char *const global_unsupported[] = {
         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs",
         "process_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
         "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
-        "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "log_unknown_vrids", "vmac_prefix",
-        "vmac_addr_prefix", "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
+        "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "log_unknown_vrids",
+        "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
         "reload_file", "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
 };
 
 static const char *const instance_unsupported[] = {
-        "use_vmac_addr", "use_ipvlan", "unicast_fault_no_peer", "check_unicast_src",
+        "use_ipvlan", "unicast_fault_no_peer", "check_unicast_src",
         "native_ipv6", "vrf", "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "promote_secondaries",
         "linkbeat_use_polling", "virtual_routes", "virtual_rules", "skip_check_adv_addr", "debug", "notify_deleted",
         "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface", "garp_extra_if",

@@ -108,7 +108,7 @@ static void instance_done(ConfInstance *i) {
         free(i->unicast_peers);
         tracks_done(&i->tracks);
         notifies_done(&i->notify);
-        free(i->vmac_name);
+        free(i->vmac.name);
 }
 
 static void sync_group_done(ConfSyncGroup *g) {
@@ -134,6 +134,8 @@ static void global_done(ConfGlobal *g) {
         fifo_done(&g->notify_fifo);
         fifo_done(&g->vrrp_notify_fifo);
         free(g->privileged_group);
+        free(g->vmac_prefix);
+        free(g->vmac_addr_prefix);
 }
 
 Config *conf_model_free(Config *c) {

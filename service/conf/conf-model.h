@@ -94,6 +94,22 @@ typedef struct ConfVip {
         ConfLoc loc;
 } ConfVip;
 
+/* use_vmac [[name] IF] [MAC] [netlink_notify_msg] [group G], use_vmac_addr, vmac_xmit_base (keepalived's
+ * vrrp_vmac_handler()): a macvlan on the instance's interface that carries its VIPs and adverts. */
+typedef struct ConfVmac {
+        bool enabled;        /* use_vmac */
+        char *name;          /* NULL: the daemon names it vmac_prefix.VRID */
+        bool has_mac;        /* a MAC instead of the RFC's 00:00:5e:00:01|02:VRID */
+        bool mac_vrid;       /* given with five octets: the sixth is the VRID */
+        uint8_t mac[6];
+        bool netlink_notify; /* netlink_notify_msg */
+        bool has_group;
+        uint32_t group;      /* the link group, iproute2's "group" */
+        bool addr;           /* use_vmac_addr: a macvlan for VIPs on other interfaces too */
+        bool xmit_base;      /* vmac_xmit_base: adverts from the parent interface */
+        ConfLoc loc;         /* of use_vmac */
+} ConfVmac;
+
 typedef struct ConfPeer {
         int family;
         VrrpAddr addr;
@@ -145,6 +161,8 @@ typedef struct ConfGlobal {
         int smtp_alert;         /* CONF_UNSET, 0 or 1 */
         int smtp_alert_vrrp;
         char *privileged_group; /* vrrpd only: who may call the control methods */
+        char *vmac_prefix;      /* NULL: "vrrp" */
+        char *vmac_addr_prefix; /* NULL: vmac_prefix */
 } ConfGlobal;
 
 typedef struct ConfScript {
@@ -219,9 +237,7 @@ typedef struct ConfInstance {
         bool dont_track_primary;
         int old_unicast_checksum; /* ConfChecksum */
         ConfNotifies notify;
-        bool use_vmac;
-        char *vmac_name;
-        bool vmac_xmit_base;
+        ConfVmac vmac;
         usec_t garp_master_delay;
         int garp_master_repeat;
         usec_t garp_master_refresh;

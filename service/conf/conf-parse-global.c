@@ -146,6 +146,8 @@ static const ConfKeyword global_keywords[] = {
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
         { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },
         { "vrrpd_privileged_group", conf_parse_value_set_string, 0, G(privileged_group) },
+        { "vmac_prefix", conf_parse_vmac_prefix, 0, G(vmac_prefix) },
+        { "vmac_addr_prefix", conf_parse_vmac_prefix, 0, G(vmac_addr_prefix) },
 };
 #undef G
 

@@ -173,14 +173,6 @@ static int parse_peers(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw,
         return conf_parse_addr_peers(p, st, obj);
 }
 
-static int parse_use_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
-        ConfInstance *inst = obj;
-
-        conf_parse_value_nargs(p, st, 0, 1, "an optional interface name");
-        inst->use_vmac = true;
-        return st->n > 1 ? conf_parse_value_dup(p, st->w[1].text, &inst->vmac_name) : 0;
-}
-
 #define I(f) offsetof(ConfInstance, f)
 /* keepalived's "old_unicast_checksum [never]": send VRRPv3 unicast adverts with the checksum older keepalived
  * computed (pseudo-header naming 224.0.0.18), or never switch to it; unset, follow what the peer sends. */
@@ -229,8 +221,9 @@ static const ConfKeyword instance_keywords[] = {
         { "notify_backup", conf_parse_value_set_notify, 0, I(notify.backup) },
         { "notify_fault", conf_parse_value_set_notify, 0, I(notify.fault) },
         { "notify_stop", conf_parse_value_set_notify, 0, I(notify.stop) },
-        { "use_vmac", parse_use_vmac },
-        { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac_xmit_base) },
+        { "use_vmac", conf_parse_vmac },
+        { "use_vmac_addr", conf_parse_value_set_flag, 0, I(vmac.addr) },
+        { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac.xmit_base) },
         { "garp_master_delay", conf_parse_value_set_usec, 0, I(garp_master_delay), 0, TIME_MAX },
         { "garp_master_repeat", conf_parse_value_set_int, 0, I(garp_master_repeat), 0, INT32_MAX },
         { "garp_master_refresh", conf_parse_value_set_usec, 0, I(garp_master_refresh), 0, TIME_MAX },

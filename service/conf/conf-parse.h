@@ -109,6 +109,12 @@ int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
 int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded);
 int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst);
 
+/* conf-parse-vmac.c: use_vmac (obj: the ConfInstance), vmac_prefix / vmac_addr_prefix (obj + kw->offset: a
+ * char *), and the interface-name rule they share with the kernel */
+int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_vmac_prefix(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+bool conf_parse_vmac_ifname_valid(const char *name);
+
 /* conf-keywords.c: what keepalived 2.2.7 knows beyond what vrrpd handles */
 bool conf_keywords_unsupported(ConfSection section, const char *name);
 const char *conf_keywords_home(const char *name);

@@ -110,6 +110,8 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "vrrp_rlimit_rttime_usec", (int64_t) g->vrrp_rlimit_rttime);
         print_bool(j, "enable_dbus", g->enable_dbus);
         print_str(j, "vrrpd_privileged_group", g->privileged_group);
+        print_str(j, "vmac_prefix", g->vmac_prefix);
+        print_str(j, "vmac_addr_prefix", g->vmac_addr_prefix);
         conf_json_end_object(j);
 }
 
@@ -176,6 +178,25 @@ static void print_instance_garp(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "higher_prio_send_advert", i->higher_prio_send_advert);
 }
 
+/* The keys keepalived's words name; the MAC as it will be, the VRID filled in when given with five octets. */
+static void print_vmac(ConfJson *j, const ConfVmac *v, int vrid) {
+        char mac[18];
+
+        print_bool(j, "use_vmac", v->enabled);
+        print_str(j, "vmac_name", v->name);
+        snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0], v->mac[1], v->mac[2], v->mac[3],
+                 v->mac[4], v->mac_vrid ? (uint8_t) vrid : v->mac[5]);
+        print_str(j, "vmac_mac", v->has_mac ? mac : NULL);
+        print_bool(j, "vmac_netlink_notify_msg", v->netlink_notify);
+        conf_json_key(j, "vmac_group");
+        if (v->has_group)
+                conf_json_uint(j, v->group);
+        else
+                conf_json_null(j);
+        print_bool(j, "use_vmac_addr", v->addr);
+        print_bool(j, "vmac_xmit_base", v->xmit_base);
+}
+
 static void print_tracks(ConfJson *j, const ConfTracks *t) {
         print_track_list(j, "track_interface", t->interfaces, t->n_interfaces);
         print_track_list(j, "track_script", t->scripts, t->n_scripts);
@@ -218,9 +239,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
                                              : i->old_unicast_checksum == CONF_CHECKSUM_NEVER ? "never"
                                                                                               : "auto");
         print_notifies(j, &i->notify);
-        print_bool(j, "use_vmac", i->use_vmac);
-        print_str(j, "vmac_name", i->vmac_name);
-        print_bool(j, "vmac_xmit_base", i->vmac_xmit_base);
+        print_vmac(j, &i->vmac, i->vrid);
         print_instance_garp(j, i);
         print_bool(j, "smtp_alert", i->smtp_alert);
         print_str(j, "sync_group", i->sync_group);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -26,6 +27,11 @@
 
 static inline void freep(void *p) {
         free(*(void **) p);
+}
+
+static inline void fclosep(FILE **f) {
+        if (*f)
+                fclose(*f);
 }
 
 static inline void closep(int *fd) {

@@ -284,3 +284,19 @@ def test_check_summary(vrrpd):
     assert proc.returncode == 0
     assert "VI_OUTSIDE: eth0 IPv4 vrid 10, VRRPv2, priority 200, BACKUP, 1 address, sync group G_FW" in out
     assert "sync-group.conf: configuration OK: 2 instances, 0 scripts, 1 sync group" in out
+
+
+def test_vmac_forms(vrrpd):
+    """use_vmac as keepalived 2.2.7 reads it: bare, with a name and a five-octet MAC (the VRID is the sixth),
+    with a MAC alone; vmac_xmit_base, use_vmac_addr and the global name prefixes."""
+    c, err = print_config(vrrpd, "vmac.conf")
+    assert (c["global_defs"]["vmac_prefix"], c["global_defs"]["vmac_addr_prefix"]) == ("vr", "va")
+    plain, named, mac = (instance(c, n) for n in ("VI_PLAIN", "VI_NAMED", "VI_MAC"))
+    assert (plain["use_vmac"], plain["vmac_name"], plain["vmac_mac"]) == (True, None, None)
+    assert (plain["vmac_xmit_base"], plain["use_vmac_addr"], plain["vmac_group"]) == (False, False, None)
+    assert (named["vmac_name"], named["vmac_mac"]) == ("vrrp.52", "02:00:5e:10:20:34")  # VRID 52 = 0x34
+    assert (named["vmac_xmit_base"], named["use_vmac_addr"], named["vmac_netlink_notify_msg"]) == (True, True, False)
+    assert (mac["vmac_name"], mac["vmac_mac"]) == (None, "02:11:22:33:44:55")
+    # Until the daemon makes the macvlan, each use_vmac says so where it is written; nothing is silently skipped.
+    for line in (13, 23, 35):
+        assert f"vmac.conf:{line}:5: warning: 'use_vmac' is not acted on yet" in err
