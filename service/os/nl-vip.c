@@ -9,36 +9,15 @@
 #include <netlink/route/addr.h>
 #include <netlink/socket.h>
 
+#include "os/nl-errno.h"
 #include "os/nl-vip.h"
 #include "util/cleanup.h"
 
-/* VIPs through rtnetlink (libnl-route-3). Non-logging; returns negative errno: libnl's own codes are mapped
- * back to errno so callers print them with %m. */
+/* VIPs through rtnetlink (libnl-route-3). Non-logging; returns negative errno (nl_errno()). */
 
 DEFINE_CLEANUP(struct nl_sock *, nl_socket_free)
 DEFINE_CLEANUP(struct rtnl_addr *, rtnl_addr_put)
 DEFINE_CLEANUP(struct nl_addr *, nl_addr_put)
-
-static int nl_vip_errno(int nlerr) {
-        switch (-nlerr) {
-        case NLE_EXIST:
-                return -EEXIST;
-        case NLE_NOADDR:
-        case NLE_OBJ_NOTFOUND:
-                return -EADDRNOTAVAIL;
-        case NLE_PERM:
-                return -EPERM;
-        case NLE_NODEV:
-                return -ENODEV;
-        case NLE_NOMEM:
-                return -ENOMEM;
-        case NLE_INVAL:
-        case NLE_RANGE:
-                return -EINVAL;
-        default:
-                return -EIO;
-        }
-}
 
 int nl_vip_open(struct nl_sock **ret) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
@@ -50,7 +29,7 @@ int nl_vip_open(struct nl_sock **ret) {
                 return -ENOMEM;
         r = nl_connect(sk, NETLINK_ROUTE);
         if (r < 0)
-                return nl_vip_errno(r);
+                return nl_errno(r);
         *ret = TAKE_PTR(sk);
         return 0;
 }
@@ -66,7 +45,7 @@ static int nl_vip_set_local(struct rtnl_addr *a, const NlVip *vip) {
         rtnl_addr_set_ifindex(a, vip->ifindex);
         rtnl_addr_set_family(a, vip->family);
         r = rtnl_addr_set_local(a, local);
-        return r < 0 ? nl_vip_errno(r) : 0;
+        return r < 0 ? nl_errno(r) : 0;
 }
 
 static int nl_vip_set_options(struct rtnl_addr *a, const NlVip *vip) {
@@ -81,13 +60,13 @@ static int nl_vip_set_options(struct rtnl_addr *a, const NlVip *vip) {
                         return -ENOMEM;
                 r = rtnl_addr_set_broadcast(a, brd);
                 if (r < 0)
-                        return nl_vip_errno(r);
+                        return nl_errno(r);
         }
         rtnl_addr_set_scope(a, vip->scope);
         if (vip->label[0] != '\0' && vip->family == AF_INET) {
                 r = rtnl_addr_set_label(a, vip->label);
                 if (r < 0)
-                        return nl_vip_errno(r);
+                        return nl_errno(r);
         }
         if (vip->noprefixroute)
                 flags |= IFA_F_NOPREFIXROUTE;
@@ -129,7 +108,7 @@ int nl_vip_add(struct nl_sock *sk, const NlVip *vip) {
                 return r;
         r = rtnl_addr_add(sk, a, NLM_F_CREATE | NLM_F_REPLACE);
         if (r < 0 && r != -NLE_EXIST)
-                return nl_vip_errno(r);
+                return nl_errno(r);
         return 0;
 }
 
@@ -145,6 +124,6 @@ int nl_vip_del(struct nl_sock *sk, const NlVip *vip) {
                 return r;
         r = rtnl_addr_delete(sk, a, 0);
         if (r < 0 && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND)
-                return nl_vip_errno(r);
+                return nl_errno(r);
         return 0;
 }
