@@ -28,12 +28,12 @@ static VipRecord manager_vip_record(const NlVip *vip) {
 }
 
 int manager_vip_add(Manager *m, const NlVip *vip) {
+        assert(m);
+        assert(vip);
+
         if (m->vip_dirfd >= 0) {
                 VipRecord rec = manager_vip_record(vip);
                 int r = vip_record_add(m->vip_dirfd, &rec);
-
-        assert(m);
-        assert(vip);
 
                 if (r < 0)
                         log_warning_errno(r, "failed to record a virtual address under the runtime directory, "

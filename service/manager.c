@@ -400,10 +400,10 @@ int manager_run(Manager *m) {
 }
 
 void manager_flush(Manager *m) {
+        assert(m);
+
         for (size_t k = 0; k < m->n_endpoints; k++) {
                 int r = endpoint_flush(m->endpoints[k]);
-
-        assert(m);
 
                 if (r < 0)
                         log_warning_errno(r, "failed to send adverts on ifindex %d, ignoring: %m",

@@ -67,13 +67,13 @@ bool reload_instance_changed(const Instance *old, const Instance *next) {
 }
 
 bool reload_members_same(const ConfSyncGroup *a, const ConfSyncGroup *b) {
+        assert(a);
+        assert(b);
+
         if (a->n_members != b->n_members)
                 return false;
         for (size_t k = 0; k < a->n_members; k++) {
                 bool found = false;
-
-        assert(a);
-        assert(b);
 
                 for (size_t o = 0; o < b->n_members && !found; o++)
                         found = strcmp(a->members[k].name, b->members[o].name) == 0;

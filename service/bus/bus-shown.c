@@ -91,10 +91,10 @@ BusShown *bus_shown_new(Bus *b) {
 /* Instances first, then the groups that follow them. A step during the reload may have announced some of it
  * already: it is said again, with the same value. */
 void bus_shown_emit_changes(Bus *b, const BusShown *s) {
+        assert(b);
+
         for (size_t k = 0; s && k < s->n_instances; k++) {
                 Instance *i = manager_find_instance(b->manager, s->instances[k].name);
-
-        assert(b);
 
                 if (i)
                         bus_instance_emit_shown_changes(b, i, s->instances[k].values);

@@ -272,13 +272,13 @@ static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
 /* An instance tracks its own objects and those of its sync group (keepalived applies a group's tracks to every
  * member). */
 int tracking_setup(Manager *m) {
+        assert(m);
+
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
                 const ConfInstance *c = i->conf;
                 const ConfSyncGroup *g = c->sync_group ? conf_find_sync_group(m->config, c->sync_group) : NULL;
                 int r;
-
-        assert(m);
 
                 r = tracking_add_all(m, i, &c->tracks);
                 if (r < 0)
@@ -353,11 +353,11 @@ int tracking_apply(Instance *i) {
 }
 
 void tracking_on_link(Manager *m, int ifindex, bool up) {
+        assert(m);
+
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
                 bool mine = false, shown = false;
-
-        assert(m);
 
                 for (size_t n = 0; n < i->n_tracks; n++)
                         if (i->tracks[n].kind == TRACK_KIND_INTERFACE && i->tracks[n].ifindex == ifindex) {
