@@ -10,10 +10,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "os/runtime-file.h"
 #include "os/vip-record.h"
 #include "util/cleanup.h"
 
-#define TMP_PREFIX ".tmp-"
+#define TMP_PREFIX RUNTIME_FILE_TMP_PREFIX
 
 static bool vip_record_ifname_ok(const char *s) {
         size_t n = strnlen(s, IFNAMSIZ);
@@ -170,60 +171,13 @@ int vip_record_parse(const char *name, const char *text, size_t len, VipRecord *
 }
 
 int vip_record_open_dir(const char *runtime_dir, int *ret_dirfd) {
-        _cleanup_close_ int top = -EBADF, fd = -EBADF;
-
         assert(runtime_dir);
         assert(ret_dirfd);
-        if (mkdir(runtime_dir, 0755) < 0 && errno != EEXIST)
-                return -errno;
-        top = open(runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (top < 0)
-                return -errno;
-        if (mkdirat(top, "vips", 0755) < 0 && errno != EEXIST)
-                return -errno;
-        fd = openat(top, "vips", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        *ret_dirfd = TAKE_FD(fd);
-        return 0;
-}
-
-static int write_all(int fd, const char *p, size_t len) {
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                p += n;
-                len -= (size_t) n;
-        }
-        return 0;
-}
-
-static int vip_record_write_tmp(int dirfd, const char *tmp, const char *text, size_t len) {
-        _cleanup_close_ int fd = -EBADF;
-        int r;
-
-        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, text, len);
-        if (r < 0)
-                return r;
-        return close(TAKE_FD(fd)) < 0 ? -errno : 0;
-}
-
-/* Removes what a failed write left, and passes its error on. */
-static int vip_record_drop_tmp(int dirfd, const char *tmp, int error) {
-        (void) unlinkat(dirfd, tmp, 0);
-        return error;
+        return runtime_dir_open(runtime_dir, "vips", ret_dirfd);
 }
 
 int vip_record_add(int dirfd, const VipRecord *rec) {
-        char name[VIP_RECORD_NAME_MAX], tmp[VIP_RECORD_NAME_MAX + sizeof(TMP_PREFIX)],
-                text[VIP_RECORD_TEXT_MAX];
+        char name[VIP_RECORD_NAME_MAX], text[VIP_RECORD_TEXT_MAX];
         int len, r;
 
         assert(rec);
@@ -233,24 +187,12 @@ int vip_record_add(int dirfd, const VipRecord *rec) {
         len = vip_record_format(rec, text, sizeof(text));
         if (len < 0)
                 return len;
-        snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s", name);
-        /* One daemon writes here (it holds the bus name), so a fixed temporary name is enough; one left by a
-         * crash is simply overwritten. */
-        r = vip_record_write_tmp(dirfd, tmp, text, (size_t) len);
-        if (r < 0)
-                return vip_record_drop_tmp(dirfd, tmp, r);
-        if (renameat(dirfd, tmp, dirfd, name) < 0)
-                return vip_record_drop_tmp(dirfd, tmp, -errno);
-        return 0;
+        return runtime_file_write(dirfd, name, text, (size_t) len);
 }
 
 int vip_record_discard(int dirfd, const char *name) {
         assert(name);
-        if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-                return -EINVAL;
-        if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-                return -errno;
-        return 0;
+        return runtime_file_discard(dirfd, name);
 }
 
 int vip_record_remove(int dirfd, const VipRecord *rec) {
