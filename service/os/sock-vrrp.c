@@ -128,7 +128,7 @@ int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl) {
 
 /* IPv4 raw sockets hand us the IP header: TTL, source and destination come from it; the receive length (not
  * the header's total length, whose byte order raw sockets have varied on) bounds the payload. */
-static int sock_vrrp_parse_v4(const uint8_t *buf, size_t len, SockVrrpPacket *p) {
+int sock_vrrp_parse_v4(const uint8_t *buf, size_t len, SockVrrpPacket *p) {
         size_t ihl;
 
         if (len < 20 || buf[0] >> 4 != 4)
@@ -141,6 +141,27 @@ static int sock_vrrp_parse_v4(const uint8_t *buf, size_t len, SockVrrpPacket *p)
         memcpy(&p->dst.in, buf + 16, sizeof(struct in_addr));
         p->payload = buf + ihl;
         p->len = len - ihl;
+        return 0;
+}
+
+/* A whole IPv6 packet as a packet socket hands it over: VRRP directly after the fixed header (RFC 9568 adverts
+ * carry no extension header), its payload length bounding the advert. */
+int sock_vrrp_parse_v6(const uint8_t *buf, size_t len, SockVrrpPacket *p) {
+        size_t plen;
+
+        assert(buf || len == 0);
+        assert(p);
+
+        if (len < 40 || buf[0] >> 4 != 6 || buf[6] != VRRP_IPPROTO)
+                return -EBADMSG;
+        plen = (size_t) buf[4] << 8 | buf[5];
+        if (plen > len - 40)
+                return -EBADMSG;
+        p->ttl = buf[7];
+        memcpy(&p->src.in6, buf + 8, sizeof(struct in6_addr));
+        memcpy(&p->dst.in6, buf + 24, sizeof(struct in6_addr));
+        p->payload = buf + 40;
+        p->len = plen;
         return 0;
 }
 

@@ -40,6 +40,7 @@ typedef struct SockVrrpSend {
         const uint8_t *packet; /* NULL: through the IP layer only */
         size_t packet_len;
         uint64_t *dropped;     /* counts it if the interface refuses the packet (sock-frame.h), or NULL */
+        int ifindex;           /* a whole packet leaves here (a use_vmac macvlan, for its MAC); 0: the socket's */
 } SockVrrpSend;
 
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);
@@ -47,4 +48,8 @@ int sock_vrrp_join(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_leave(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl);
 int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch);
+/* A whole IPv4 or IPv6 packet into p (payload pointing into buf): -EBADMSG when it is too short for its
+ * header, or (IPv6) not VRRP right after it. */
+int sock_vrrp_parse_v4(const uint8_t *buf, size_t len, SockVrrpPacket *p);
+int sock_vrrp_parse_v6(const uint8_t *buf, size_t len, SockVrrpPacket *p);
 int sock_vrrp_send(int fd, int family, int ifindex, const SockVrrpSend *msgs, size_t n, size_t *ret_sent);
