@@ -24,8 +24,11 @@ static bool endpoint_dst_is_multicast(int family, const VrrpAddr *dst) {
         return dst->bytes[0] == 0xff;
 }
 
-static void endpoint_dispatch_one(Endpoint *e, const SockVrrpPacket *p) {
+void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p) {
         Instance *i;
+
+        assert(e);
+        assert(p);
 
         /* The VRID sits at byte 1 of both versions; an advert too short to carry one counts at the socket. */
         i = p->len >= 2 ? e->by_vrid[p->payload[1]] : NULL;
@@ -53,7 +56,7 @@ static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *us
                 }
                 e->drops_malformed += batch->n_malformed;
                 for (size_t k = 0; k < batch->n_packets; k++)
-                        endpoint_dispatch_one(e, &batch->packets[k]);
+                        endpoint_dispatch(e, &batch->packets[k]);
                 if (n < SOCK_VRRP_BATCH)
                         return 0; /* drained: the loop's flush sends what the adverts made us queue */
         }

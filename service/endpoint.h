@@ -52,6 +52,8 @@ int endpoint_attach(Endpoint *e, Instance *i);
 void endpoint_detach(Endpoint *e, Instance *i);
 /* Queues an advert; its buffers must stay valid until endpoint_flush(), which sends the queue with as few
  * system calls as it can: whole packets on the frame socket where it works, the rest on the raw socket. */
+/* Hands a received advert to the instance of its VRID (or counts it as for nobody). */
+void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p);
 int endpoint_queue(Endpoint *e, const SockVrrpSend *s);
 int endpoint_flush(Endpoint *e);
 

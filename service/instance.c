@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/string-table.h"
+#include "vmac.h"
 
 #define log_inst(i, level, error, ...) \
         log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
@@ -115,7 +116,16 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         if (i->ifindex < 0)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);
-        r = instance_params_build(&config->global, c, i->ifindex, instance_resolve_ifindex, NULL, &i->params);
+        if (c->vmac.enabled) {
+                r = vmac_acquire(m, c, i->ifindex, &i->vmac);
+                if (r < 0)
+                        return log_instance(LOG_ERR, r, c->name, c->vrid, "no virtual MAC: %m");
+                if (!c->vmac.xmit_base)
+                        i->tx_ifindex = i->vmac->ifindex;
+        }
+        /* VIPs without "dev" go on the macvlan when there is one */
+        r = instance_params_build(&config->global, c, i->vmac ? i->vmac->ifindex : i->ifindex,
+                                  instance_resolve_ifindex, NULL, &i->params);
         if (r < 0)
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
         r = instance_setup_addresses(i);
@@ -164,6 +174,8 @@ Instance *instance_free(Instance *i) {
                         endpoint_leave(i->endpoint);
         }
         sd_event_source_disable_unref(i->timer);
+        if (i->vmac)
+                vmac_release(i->manager, i->vmac);
         instance_params_done(&i->params);
         free(i->dsts);
         free(i->tx);
@@ -239,6 +251,7 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
 
                 r = endpoint_queue(i->endpoint, &(SockVrrpSend){
                         .src = i->src, .dst = i->dsts[k], .payload = payload, .len = i->tx_encoded_len,
+                        .ifindex = i->tx_ifindex,
                         .packet = i->tx_header_len ? payload - i->tx_header_len : NULL,
                         .packet_len = i->tx_header_len + i->tx_encoded_len,
                         .dropped = &i->stats.counters[INSTANCE_ADVERTS_DROPPED],
@@ -490,6 +503,8 @@ static void instance_swap_config(Instance *a, Instance *b) {
         SWAP(a->conf, b->conf);
         SWAP(a->name, b->name);
         SWAP(a->ifindex, b->ifindex);
+        SWAP(a->vmac, b->vmac);
+        SWAP(a->tx_ifindex, b->tx_ifindex);
         SWAP(a->params, b->params);
         SWAP(a->src, b->src);
         SWAP(a->dsts, b->dsts);

@@ -19,6 +19,7 @@ typedef struct Endpoint Endpoint;
 typedef struct Manager Manager;
 typedef struct SyncGroup SyncGroup;
 typedef struct Tick Tick;
+typedef struct VmacLink VmacLink;
 
 /* Counters of DESIGN §3's Statistics, besides one per drop reason and per note. */
 typedef enum InstanceCounter {
@@ -46,6 +47,8 @@ typedef struct Instance {
         const ConfInstance *conf; /* in manager->config, which outlives it */
         const char *name;
         int ifindex;
+        VmacLink *vmac;           /* use_vmac: the macvlan carrying its VIPs and (vmac_xmit_base aside) adverts */
+        int tx_ifindex;           /* where whole-packet adverts leave: the macvlan, or 0 for ifindex */
         InstanceParams params;
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */

@@ -11,8 +11,10 @@
 #include "os/nl-ifaddr.h"
 #include "os/nl-vip.h"
 #include "os/vip-record.h"
+#include "os/vmac-record.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "vmac.h"
 
 /* The manager's side of VIPs (DESIGN §1, "no VIP is held twice"): each VIP is recorded under the runtime
  * directory before it is added and forgotten after it is removed, so the next run after a crash removes what
@@ -64,6 +66,12 @@ static int manager_open_runtime_dir(Manager *m) {
 
         if (!dir)
                 return log_oom();
+        r = vmac_record_open_dir(dir, &m->vmacs.dirfd);
+        if (r < 0) {
+                m->vmacs.dirfd = -1;
+                log_warning_errno(r, "cannot keep macvlan records under '%s': after a crash, use_vmac's macvlans "
+                                     "and ARP settings will not be undone: %m", dir);
+        }
         r = vip_record_open_dir(dir, &m->vip_dirfd);
         if (r < 0) {
                 m->vip_dirfd = -1;
@@ -81,7 +89,9 @@ void manager_vips_recover(Manager *m) {
 
         assert(m);
 
-        if (manager_open_runtime_dir(m) < 0)
+        r = manager_open_runtime_dir(m);
+        vmac_recover(m); /* before the VIPs: a macvlan's ARP settings go back on its parent */
+        if (r < 0)
                 return;
         r = vip_record_load(m->vip_dirfd, &set);
         if (r < 0) {

@@ -25,6 +25,7 @@
 #include "tick.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 
 /* Stop scripts get a second (keepalived's budget); we exit once they are done, 1.5 s at most. */
@@ -236,6 +237,7 @@ int manager_new(const char *config_path, const char *config_id, const char *host
         if (!m)
                 return log_oom();
         m->vip_dirfd = -1;
+        m->vmacs.dirfd = -1;
         m->rx_batch = malloc(sizeof(*m->rx_batch));
         if (!m->rx_batch)
                 return log_oom();
@@ -292,6 +294,12 @@ Manager *manager_free(Manager *m) {
                 endpoint_free(m->endpoints[k]);
         free(m->endpoints);
         garp_sockets_done(&m->garp_sockets);
+        assert(m->vmacs.n_links == 0 && m->vmacs.n_parents == 0); /* the instances let go of them all */
+        free(m->vmacs.links);
+        free(m->vmacs.parents);
+        strv_free(m->vmacs.leftovers);
+        if (m->vmacs.dirfd >= 0)
+                close(m->vmacs.dirfd);
         free(m->rx_batch);
         if (m->nft) {
                 manager_accept_close(m);
@@ -381,6 +389,7 @@ int manager_start(Manager *m, Config *config) {
         manager_vips_recover(m);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
         r = reload_apply(m, config, NULL);
+        vmac_recover_done(m); /* the macvlans a crashed run left and this config does not take over */
         manager_flush(m); /* the loop does not run yet: nothing would trigger its flush */
         return r;
 }

@@ -10,6 +10,7 @@
 #include "os/garp.h"
 #include "track/tracking.h"
 #include "util/index.h"
+#include "vmac.h"
 
 typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;
@@ -54,6 +55,7 @@ typedef struct Manager {
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
+        VmacTable vmacs;          /* macvlans in use (use_vmac), and their parents' settings */
         size_t n_failed;         /* instances of the config that could not start */
         bool stopping;
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */

@@ -1,6 +1,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,4 +210,28 @@ int conf_parse_vmac_prefix(ConfParser *p, const ConfStmt *st, const ConfKeyword 
         free(*field);
         *field = NULL;
         return conf_parse_value_dup(p, st->w[1].text, field);
+}
+
+/* keepalived's create_vmac_name(): PREFIX.VRID, then PREFIX1.VRID, PREFIX2.VRID…, IPv6 trying PREFIX6.VRID
+ * second; the prefix is cut so the name fits. attempt counts from 0. */
+void conf_parse_vmac_default_name(const char *prefix, int vrid, int family, unsigned attempt, char buf[16]) {
+        unsigned num;
+        int len;
+
+        assert(prefix);
+        assert(buf);
+
+        if (attempt == 0) {
+                len = snprintf(buf, 16, "%s.%d", prefix, vrid);
+                if (len >= 16)
+                        snprintf(buf, 16, "%.*s.%d", (int) strlen(prefix) - (len - 16) - 1, prefix, vrid);
+                return;
+        }
+        if (family == AF_INET6)
+                num = attempt == 1 ? 6 : attempt - 1 >= 6 ? attempt : attempt - 1; /* 6, 1, 2, 3, 4, 5, 7, … */
+        else
+                num = attempt;
+        len = snprintf(buf, 16, "%s%u.%d", prefix, num, vrid);
+        if (len >= 16)
+                snprintf(buf, 16, "%.*s%u.%d", (int) strlen(prefix) - (len - 16) - 1, prefix, num, vrid);
 }

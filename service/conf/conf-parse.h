@@ -114,6 +114,8 @@ int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst)
 int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_vmac_prefix(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 bool conf_parse_vmac_ifname_valid(const char *name);
+/* The name keepalived gives a macvlan use_vmac leaves unnamed, at the attempt-th try (0 first). */
+void conf_parse_vmac_default_name(const char *prefix, int vrid, int family, unsigned attempt, char buf[16]);
 
 /* conf-keywords.c: what keepalived 2.2.7 knows beyond what vrrpd handles */
 bool conf_keywords_unsupported(ConfSection section, const char *name);

@@ -292,11 +292,11 @@ def test_vmac_forms(vrrpd):
     c, err = print_config(vrrpd, "vmac.conf")
     assert (c["global_defs"]["vmac_prefix"], c["global_defs"]["vmac_addr_prefix"]) == ("vr", "va")
     plain, named, mac = (instance(c, n) for n in ("VI_PLAIN", "VI_NAMED", "VI_MAC"))
-    assert (plain["use_vmac"], plain["vmac_name"], plain["vmac_mac"]) == (True, None, None)
+    assert (plain["use_vmac"], plain["vmac_name"], plain["vmac_mac"]) == (True, "vr.51", None)  # keepalived's name
     assert (plain["vmac_xmit_base"], plain["use_vmac_addr"], plain["vmac_group"]) == (False, False, None)
     assert (named["vmac_name"], named["vmac_mac"]) == ("vrrp.52", "02:00:5e:10:20:34")  # VRID 52 = 0x34
     assert (named["vmac_xmit_base"], named["use_vmac_addr"], named["vmac_netlink_notify_msg"]) == (True, True, False)
-    assert (mac["vmac_name"], mac["vmac_mac"]) == (None, "02:11:22:33:44:55")
-    # Until the daemon makes the macvlan, each use_vmac says so where it is written; nothing is silently skipped.
-    for line in (13, 23, 35):
-        assert f"vmac.conf:{line}:5: warning: 'use_vmac' is not acted on yet" in err
+    assert (mac["vmac_name"], mac["vmac_mac"]) == ("vr.53", "02:11:22:33:44:55")
+    # what is not done yet says so where it is written
+    assert err == "vmac.conf:23:5: warning: 'use_vmac_addr' is not acted on yet: VIPs on other interfaces than " \
+                  "eth0 go there without a macvlan\n"

@@ -55,7 +55,7 @@ TEST(vmac_bare) {
         const ConfVmac *v = vmac_of(" use_vmac\n", &c, &d);
 
         ASSERT_TRUE(v->enabled);
-        ASSERT_TRUE(v->name == NULL);
+        ASSERT_STREQ(v->name, "vrrp.7"); /* keepalived's name for it */
         ASSERT_FALSE(v->has_mac || v->has_group || v->netlink_notify || v->addr || v->xmit_base);
         ASSERT_EQ(v->loc.line, 4);
         conf_free(c);
@@ -94,15 +94,23 @@ TEST(vmac_name_keyword_takes_any_word) {
         conf_diag_done(&d);
 }
 
-TEST(vmac_says_it_is_not_acted_on) {
+/* Unnamed macvlans get keepalived's names: PREFIX.VRID, IPv6 then PREFIX6.VRID, then PREFIX1.VRID, … */
+TEST(vmac_default_names) {
         Config *c;
         ConfDiags d;
-        bool said = false;
 
-        ASSERT_OK(load_instance(" use_vmac\n", &c, &d));
-        for (size_t k = 0; k < d.n_items; k++)
-                said |= d.items[k].level == CONF_DIAG_WARNING && strstr(d.items[k].message, "'use_vmac' is not acted on");
-        ASSERT_TRUE(said);
+        ASSERT_OK(load("global_defs {\n vmac_prefix keepalived_vm\n}\n"
+                       "vrrp_instance a {\n interface eth0\n virtual_router_id 7\n use_vmac keepalived_vm.7\n}\n"
+                       "vrrp_instance b {\n interface eth0\n virtual_router_id 7\n use_vmac\n"
+                       " virtual_ipaddress {\n  2001:db8::7\n }\n}\n"
+                       "vrrp_instance c {\n interface eth1\n virtual_router_id 7\n use_vmac\n}\n"
+                       "vrrp_instance d {\n interface eth1\n virtual_router_id 200\n use_vmac\n}\n",
+                       &c, &d));
+        /* the prefix is cut so that "6.7", "1.7" or ".200" fit in 15 characters */
+        ASSERT_STREQ(c->instances[0].vmac.name, "keepalived_vm.7");
+        ASSERT_STREQ(c->instances[1].vmac.name, "keepalived_v6.7");
+        ASSERT_STREQ(c->instances[2].vmac.name, "keepalived_v1.7");
+        ASSERT_STREQ(c->instances[3].vmac.name, "keepalived_.200");
         conf_free(c);
         conf_diag_done(&d);
 }

@@ -74,6 +74,7 @@ class VrrpPacket:
     prio: int | None
     checksum_status: int | None
     problems: tuple
+    eth_src: str = ""  # the frame's source MAC (a virtual MAC with use_vmac)
 
     @property
     def good(self):
@@ -82,7 +83,7 @@ class VrrpPacket:
 
 FIELDS = ("frame.number", "frame.time_relative", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "vrrp.version",
           "vrrp.virt_rtr_id", "vrrp.prio", "vrrp.checksum.status", "_ws.malformed", "_ws.expert.message",
-          "_ws.expert.severity")
+          "_ws.expert.severity", "eth.src")
 
 
 def read_vrrp(pcap, tshark_options=()):
@@ -100,7 +101,7 @@ def read_vrrp(pcap, tshark_options=()):
 
 def _parse(line):
     cols = (line.split("\t") + [""] * len(FIELDS))[: len(FIELDS)]
-    number, t, src4, src6, dst4, dst6, version, vrid, prio, csum, malformed, messages, severities = cols
+    number, t, src4, src6, dst4, dst6, version, vrid, prio, csum, malformed, messages, severities, eth_src = cols
     problems = []
     if malformed:
         problems.append("malformed")
@@ -109,7 +110,7 @@ def _parse(line):
             problems.append(message)
     return VrrpPacket(number=int(number), time=float(t), src=src4 or src6, dst=dst4 or dst6,
                       version=_int(version), vrid=_int(vrid), prio=_int(prio), checksum_status=_int(csum),
-                      problems=tuple(problems))
+                      problems=tuple(problems), eth_src=eth_src)
 
 
 def _int(text):

@@ -308,12 +308,12 @@ class Topology:
         self.processes.append(process)
         return process.start()
 
-    def capture(self, node="client", dev="eth0", name=None):
-        """Starts tcpdump of VRRP traffic on node:dev (node may be "sw", dev then a port like "r1-0"); returns
-        the running Capture, stopped by capture.stop() or on close."""
+    def capture(self, node="client", dev="eth0", name=None, bpf=None):
+        """Starts tcpdump of VRRP traffic (or of what bpf selects) on node:dev (node may be "sw", dev then a port
+        like "r1-0"); returns the running Capture, stopped by capture.stop() or on close."""
         host = self.switch if node == "sw" else self.node(node)
         path = host.dir / f"{name or 'vrrp-' + dev}.pcap"
-        return Capture(host, dev, path).start()
+        return Capture(host, dev, path, **({"bpf": bpf} if bpf else {})).start()
 
     # Addresses and links
 

@@ -1,0 +1,391 @@
+#include <assert.h>
+#include <errno.h>
+#include <linux/ip.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conf/conf-model.h"
+#include "endpoint.h"
+#include "manager.h"
+#include "os/nl-link.h"
+#include "os/sock-frame.h"
+#include "os/vmac-record.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "vmac.h"
+
+static const int parent_confs[3] = { IPV4_DEVCONF_ARP_IGNORE, IPV4_DEVCONF_ARPFILTER, IPV4_DEVCONF_ARP_ANNOUNCE };
+static const uint32_t parent_values[3] = { 1, 1, 2 };
+
+void vmac_mac_of(const ConfInstance *c, uint8_t ret[6]) {
+        assert(c);
+        assert(ret);
+
+        if (c->vmac.has_mac) {
+                memcpy(ret, c->vmac.mac, 6);
+                if (c->vmac.mac_vrid)
+                        ret[5] = (uint8_t) c->vrid;
+                return;
+        }
+        memcpy(ret, (const uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00, c->family == AF_INET6 ? 0x02 : 0x01,
+                                        (uint8_t) c->vrid },
+               6);
+}
+
+static VmacParent *vmac_parent_find(VmacTable *t, int ifindex) {
+        for (size_t k = 0; k < t->n_parents; k++)
+                if (t->parents[k]->ifindex == ifindex)
+                        return t->parents[k];
+        return NULL;
+}
+
+static int vmac_parent_set(Manager *m, int ifindex, const uint32_t values[3]) {
+        NlInetConf confs[3];
+
+        for (size_t k = 0; k < 3; k++)
+                confs[k] = (NlInetConf){ parent_confs[k], values[k] };
+        return nl_inet_conf_set(m->nl, ifindex, confs, 3);
+}
+
+/* The parent's ARP settings, saved on the first hold and set for macvlans. */
+/* What the next run undoes if this one crashes; no runtime directory, no record (said once, at startup). */
+static int vmac_parent_record(Manager *m, const VmacParent *p) {
+        VmacRecordParent rec = { .ifindex = p->ifindex };
+        int r;
+
+        if (m->vmacs.dirfd < 0)
+                return 0;
+        if (!if_indextoname((unsigned) p->ifindex, rec.ifname))
+                return log_error_errno(errno, "ifindex %d: no such interface: %m", p->ifindex);
+        memcpy(rec.saved, p->saved, sizeof(rec.saved));
+        r = vmac_record_parent_add(m->vmacs.dirfd, &rec);
+        if (r < 0)
+                return log_error_errno(r, "%s: recording its ARP settings under the runtime directory: %m",
+                                       rec.ifname);
+        return 0;
+}
+
+static int vmac_parent_hold(Manager *m, int ifindex, VmacParent **ret) {
+        VmacTable *t = &m->vmacs;
+        VmacParent *p = vmac_parent_find(t, ifindex);
+        VmacParent **parents;
+        int r;
+
+        if (p) {
+                p->refs++;
+                *ret = p;
+                return 0;
+        }
+        p = calloc(1, sizeof(*p));
+        parents = p ? reallocarray(t->parents, t->n_parents + 1, sizeof(*parents)) : NULL;
+        if (!parents) {
+                free(p);
+                return log_oom();
+        }
+        t->parents = parents;
+        *p = (VmacParent){ .ifindex = ifindex, .refs = 1 };
+        for (size_t k = 0; k < 3; k++) {
+                r = nl_inet_conf_get(m->nl, ifindex, parent_confs[k], &p->saved[k]);
+                if (r < 0) {
+                        free(p);
+                        return log_error_errno(r, "ifindex %d: reading its ARP settings: %m", ifindex);
+                }
+        }
+        r = vmac_parent_record(m, p);
+        if (r >= 0)
+                r = vmac_parent_set(m, ifindex, parent_values);
+        if (r < 0) {
+                if (m->vmacs.dirfd >= 0)
+                        (void) vmac_record_parent_remove(m->vmacs.dirfd, ifindex);
+                free(p);
+                return log_error_errno(r, "ifindex %d: setting arp_ignore, arp_filter and arp_announce: %m",
+                                       ifindex);
+        }
+        t->parents[t->n_parents++] = p;
+        *ret = p;
+        return 0;
+}
+
+static void vmac_parent_release(Manager *m, VmacParent *p) {
+        VmacTable *t = &m->vmacs;
+        int r;
+
+        if (--p->refs > 0)
+                return;
+        r = vmac_parent_set(m, p->ifindex, p->saved);
+        if (r < 0 && r != -ENODEV)
+                log_warning_errno(r, "ifindex %d: restoring its ARP settings: %m", p->ifindex);
+        else if (t->dirfd >= 0)
+                (void) vmac_record_parent_remove(t->dirfd, p->ifindex);
+        for (size_t k = 0; k < t->n_parents; k++)
+                if (t->parents[k] == p) {
+                        t->parents[k] = t->parents[--t->n_parents];
+                        break;
+                }
+        free(p);
+}
+
+static VmacLink *vmac_link_find(VmacTable *t, const char *name) {
+        for (size_t k = 0; k < t->n_links; k++)
+                if (strcmp(t->links[k]->name, name) == 0)
+                        return t->links[k];
+        return NULL;
+}
+
+/* The macvlan of spec in the kernel: made, or taken over when one of that shape is there already (a crashed
+ * run's); a macvlan of another shape by that name is replaced, any other link refused. */
+static int vmac_link_make(Manager *m, const NlVmacSpec *spec, int *ret_ifindex) {
+        NlLinkInfo info;
+        int r;
+
+        r = nl_link_get(m->nl, spec->name, &info);
+        if (r >= 0 && nl_vmac_matches(&info, spec)) {
+                log_info("%s: taking over the macvlan already there", spec->name);
+                *ret_ifindex = info.ifindex;
+                return info.up ? 0 : nl_link_set_up(m->nl, info.ifindex);
+        }
+        if (r >= 0 && !info.macvlan)
+                return log_error_errno(EEXIST, "%s: an interface of that name exists and is no macvlan; "
+                                               "use_vmac needs a name of its own", spec->name);
+        if (r >= 0) {
+                log_notice("%s: replacing a macvlan of another parent, MAC or mode", spec->name);
+                r = nl_link_delete(m->nl, info.ifindex);
+                if (r < 0)
+                        return log_error_errno(r, "%s: deleting it: %m", spec->name);
+        } else if (r != -ENODEV)
+                return log_error_errno(r, "%s: looking it up: %m", spec->name);
+        r = nl_vmac_create(m->nl, spec, ret_ifindex);
+        if (r < 0)
+                return log_error_errno(r, "%s: creating the macvlan: %m", spec->name);
+        return 0;
+}
+
+static int vmac_link_configure(Manager *m, VmacLink *l) {
+        const NlInetConf v4[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 }, { IPV4_DEVCONF_ACCEPT_LOCAL, 1 },
+                                  { IPV4_DEVCONF_RP_FILTER, 0 }, { IPV4_DEVCONF_PROMOTE_SECONDARIES, 1 } };
+        const NlInetConf v6[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 } };
+        int r;
+
+        r = l->family == AF_INET6 ? nl_inet_conf_set(m->nl, l->ifindex, v6, ELEMENTSOF(v6))
+                                  : nl_inet_conf_set(m->nl, l->ifindex, v4, ELEMENTSOF(v4));
+        if (r < 0)
+                return log_error_errno(r, "%s: setting its ARP and reverse-path settings: %m", l->name);
+        if (l->family == AF_INET)
+                return vmac_parent_hold(m, l->parent, &l->held);
+        return 0;
+}
+
+/* A macvlan we hold, for the next run to delete if this one crashes (and its config drops it). */
+static void vmac_link_record(Manager *m, const VmacLink *l) {
+        VmacRecordLink rec = { .ifindex = l->ifindex };
+        int r;
+
+        if (m->vmacs.dirfd < 0)
+                return;
+        snprintf(rec.name, sizeof(rec.name), "%s", l->name);
+        r = vmac_record_link_add(m->vmacs.dirfd, &rec);
+        if (r < 0)
+                log_warning_errno(r, "%s: recording it under the runtime directory, ignoring: %m", l->name);
+}
+
+#define VMAC_RCVBUF (256 * 1024) /* one VRID's adverts, from a handful of routers */
+
+/* Adverts that reached the macvlan go to the parent's endpoint, as if they had come in there. */
+static int vmac_on_rx(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        VmacLink *l = userdata;
+        Manager *m = l->manager;
+        Endpoint *e = NULL;
+        int n;
+
+        for (size_t k = 0; k < m->n_endpoints && !e; k++)
+                if (m->endpoints[k]->ifindex == l->parent && m->endpoints[k]->family == l->family)
+                        e = m->endpoints[k];
+        do {
+                n = sock_frame_recv(fd, l->family, l->mac, m->rx_batch);
+                if (n < 0)
+                        return log_warning_errno(n, "%s: failed to receive, ignoring: %m", l->name), 0;
+                if (e)
+                        e->drops_malformed += m->rx_batch->n_malformed;
+                for (size_t k = 0; e && k < m->rx_batch->n_packets; k++)
+                        endpoint_dispatch(e, &m->rx_batch->packets[k]);
+        } while (n == SOCK_VRRP_BATCH);
+        return 0;
+}
+
+static int vmac_link_listen(Manager *m, VmacLink *l) {
+        int r;
+
+        r = sock_frame_open_rx(l->family, l->ifindex, VMAC_RCVBUF, &l->rx_fd);
+        if (r < 0)
+                return log_error_errno(r, "%s: opening its receive socket: %m", l->name);
+        r = sd_event_add_io(m->event, &l->rx_io, l->rx_fd, EPOLLIN, vmac_on_rx, l);
+        if (r >= 0)
+                r = sd_event_source_set_priority(l->rx_io, SD_EVENT_PRIORITY_IMPORTANT); /* as the endpoints */
+        if (r < 0)
+                return log_error_errno(r, "%s: watching its receive socket: %m", l->name);
+        return 0;
+}
+
+static void vmac_link_free(VmacLink *l) {
+        if (!l)
+                return;
+        sd_event_source_disable_unref(l->rx_io);
+        if (l->rx_fd >= 0)
+                close(l->rx_fd);
+        free(l);
+}
+
+DEFINE_CLEANUP(VmacLink *, vmac_link_free)
+
+static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
+        VmacTable *t = &m->vmacs;
+        _cleanup_(vmac_link_freep) VmacLink *l = calloc(1, sizeof(*l));
+        VmacLink **links;
+        NlVmacSpec spec;
+        int r;
+
+        if (!l)
+                return log_oom();
+        *l = (VmacLink){ .parent = parent, .family = c->family, .refs = 1, .rx_fd = -EBADF, .manager = m };
+        snprintf(l->name, sizeof(l->name), "%s", c->vmac.name);
+        vmac_mac_of(c, l->mac);
+        spec = (NlVmacSpec){ .name = l->name, .parent = parent, .has_group = c->vmac.has_group,
+                             .group = c->vmac.group };
+        memcpy(spec.mac, l->mac, sizeof(spec.mac));
+        links = reallocarray(t->links, t->n_links + 1, sizeof(*links));
+        if (!links)
+                return log_oom();
+        t->links = links;
+        r = vmac_link_make(m, &spec, &l->ifindex);
+        if (r < 0)
+                return r;
+        vmac_link_record(m, l);
+        r = vmac_link_configure(m, l);
+        if (r >= 0)
+                r = vmac_link_listen(m, l);
+        if (r < 0) {
+                if (l->held)
+                        vmac_parent_release(m, l->held);
+                (void) nl_link_delete(m->nl, l->ifindex);
+                return r;
+        }
+        log_info("%s: macvlan on ifindex %d with MAC %02x:%02x:%02x:%02x:%02x:%02x", l->name, parent, l->mac[0],
+                 l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+        t->links[t->n_links++] = l;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int vmac_acquire(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
+        VmacLink *l;
+        uint8_t mac[6];
+
+        assert(m);
+        assert(c && c->vmac.enabled && c->vmac.name);
+        assert(ret);
+
+        l = vmac_link_find(&m->vmacs, c->vmac.name);
+        if (!l)
+                return vmac_link_new(m, c, parent, ret);
+        vmac_mac_of(c, mac);
+        if (l->parent != parent || memcmp(l->mac, mac, sizeof(mac)) != 0 || l->family != c->family)
+                return log_error_errno(EBUSY, "%s: the running configuration uses this macvlan with another "
+                                              "parent or MAC; rename it to change either", l->name);
+        l->refs++;
+        *ret = l;
+        return 0;
+}
+
+void vmac_release(Manager *m, VmacLink *l) {
+        VmacTable *t;
+        int r;
+
+        assert(m);
+        assert(l);
+
+        if (--l->refs > 0)
+                return;
+        t = &m->vmacs;
+        r = nl_link_delete(m->nl, l->ifindex);
+        if (r < 0 && r != -ENODEV)
+                log_warning_errno(r, "%s: deleting the macvlan: %m", l->name);
+        else if (t->dirfd >= 0)
+                (void) vmac_record_link_remove(t->dirfd, l->name);
+        if (l->held)
+                vmac_parent_release(m, l->held);
+        for (size_t k = 0; k < t->n_links; k++)
+                if (t->links[k] == l) {
+                        t->links[k] = t->links[--t->n_links];
+                        break;
+                }
+        vmac_link_free(l);
+}
+
+/* A parent as recorded: by its index if it still has the recorded name, else by that name. */
+static int vmac_recover_parent(Manager *m, const VmacRecordParent *p) {
+        NlInetConf confs[VMAC_RECORD_SETTINGS];
+        char name[IFNAMSIZ];
+        int ifindex = p->ifindex, r;
+
+        if (!if_indextoname((unsigned) ifindex, name) || strcmp(name, p->ifname) != 0)
+                ifindex = (int) if_nametoindex(p->ifname);
+        if (ifindex <= 0)
+                return 0; /* gone: its settings went with it */
+        for (size_t k = 0; k < VMAC_RECORD_SETTINGS; k++)
+                confs[k] = (NlInetConf){ parent_confs[k], p->saved[k] };
+        r = nl_inet_conf_set(m->nl, ifindex, confs, VMAC_RECORD_SETTINGS);
+        if (r < 0)
+                return log_warning_errno(r, "%s: restoring the ARP settings an earlier run changed: %m", p->ifname);
+        log_notice("%s: ARP settings an earlier run changed for use_vmac are restored", p->ifname);
+        return 0;
+}
+
+void vmac_recover(Manager *m) {
+        VmacRecordSet set = {};
+        int r;
+
+        assert(m);
+
+        if (m->vmacs.dirfd < 0)
+                return;
+        r = vmac_record_load(m->vmacs.dirfd, &set);
+        if (r < 0)
+                return (void) log_warning_errno(r, "failed to read the macvlan records, ignoring: %m");
+        if (set.n_skipped > 0)
+                log_warning("discarded %zu file(s) under the runtime directory that were no macvlan records",
+                            set.n_skipped);
+        for (size_t k = 0; k < set.n_parents; k++)
+                if (vmac_recover_parent(m, &set.parents[k]) >= 0)
+                        (void) vmac_record_parent_remove(m->vmacs.dirfd, set.parents[k].ifindex);
+        for (size_t k = 0, n = 0; k < set.n_links; k++)
+                if (strv_push(&m->vmacs.leftovers, &n, set.links[k].name) < 0)
+                        log_oom();
+        vmac_record_set_done(&set);
+}
+
+void vmac_recover_done(Manager *m) {
+        assert(m);
+
+        for (char **name = m->vmacs.leftovers; name && *name; name++) {
+                NlLinkInfo info;
+
+                if (vmac_link_find(&m->vmacs, *name))
+                        continue; /* taken over: an instance holds it again */
+                if (nl_link_get(m->nl, *name, &info) >= 0 && info.macvlan) {
+                        int r = nl_link_delete(m->nl, info.ifindex);
+
+                        if (r < 0) {
+                                log_warning_errno(r, "%s: deleting a macvlan an earlier run left: %m", *name);
+                                continue;
+                        }
+                        log_notice("%s: deleted a macvlan an earlier run left and this configuration drops", *name);
+                }
+                (void) vmac_record_link_remove(m->vmacs.dirfd, *name);
+        }
+        m->vmacs.leftovers = strv_free(m->vmacs.leftovers);
+}

@@ -1,0 +1,161 @@
+"""use_vmac (issue 10): the VIP on a private macvlan with the RFC's virtual MAC, adverts and GARPs from that MAC,
+the client's neighbour entry for the VIP on the virtual MAC across a failover (also after the master and the
+client talked), a backup that sends nothing from it, and nothing left behind."""
+
+import json
+
+import pytest
+
+from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo.run import IP
+from vrrptopo.timing import master_down_interval, vip_of
+
+CASES = {
+    "v3-ipv4": dict(version=3, family=4, advert_int=0.5, auth_pass=None),
+    "v3-ipv6": dict(version=3, family=6, advert_int=0.5, auth_pass=None),
+}
+VRID = 51
+VMAC = {4: "00:00:5e:00:01:33", 6: "00:00:5e:00:02:33"}  # 0x33 = 51
+LINK = "vrrp.51"
+
+
+@pytest.fixture(params=CASES.values(), ids=CASES.keys())
+def case(request):
+    return request.param
+
+
+def instance(topo, case, priority, extra=("use_vmac",)):
+    prefix = 24 if case["family"] == 4 else 64
+    return VrrpInstance(name="VI_1", vrid=VRID, priority=priority, vips=[f"{vip_of(topo, case)}/{prefix}"],
+                        version=case["version"], advert_int=case["advert_int"], extra=list(extra))
+
+
+def start(router, instances):
+    conf = router.dir / "vrrpd.conf"
+    return router.vrrpd(keepalived_config(instances), args=["-l", "-f", str(conf)]).wait_ready()
+
+
+def links(router):
+    return {link["ifname"]: link for link in json.loads(router.sh(IP, "-d", "-j", "link", "show").stdout)}
+
+
+def on_vmac(router, vip):
+    return LINK in links(router) and vip in router.addresses(dev=LINK)
+
+
+def wait_master(topo, name, vip, timeout):
+    other = [r for r in topo.routers if r.name != name]
+    wait_until(f"{vip} on {name}'s {LINK} alone",
+               lambda: on_vmac(topo[name], vip) and not any(on_vmac(r, vip) for r in other), timeout=timeout)
+
+
+def client_neighbour(topo, vip):
+    entries = json.loads(topo.client.sh(IP, "-j", "neigh", "show", vip).stdout or "[]")
+    return entries[0].get("lladdr") if entries else None
+
+
+def send_from(router, src, dst):
+    """One UDP datagram from src to dst (port 9, discard): the router resolves dst with src as its address."""
+    family = "AF_INET6" if ":" in src else "AF_INET"
+    code = (f"import socket; s = socket.socket(socket.{family}, socket.SOCK_DGRAM); s.bind(('{src}', 0)); "
+            f"s.sendto(b'x', ('{dst}', 9))")
+    router.sh("/usr/bin/python3", "-c", code)
+    wait_until(f"{router.name} to resolve {dst}", lambda: '"lladdr"' in router.sh(IP, "-j", "neigh", "show", dst).stdout,
+               timeout=3)
+
+
+def sysctl(router, dev, name, family=4):
+    return router.sh("cat", f"/proc/sys/net/ipv{family}/conf/{dev}/{name}").stdout.strip()
+
+
+def test_vip_and_adverts_on_the_virtual_mac_and_the_client_keeps_it(topology, vrrpd_path, case):
+    topo, vip, fam = topology, vip_of(topology, case), case["family"]
+    r1 = start(topo["r1"], [instance(topo, case, 150)])
+    start(topo["r2"], [instance(topo, case, 100)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    for r in topo.routers:  # the backup keeps its macvlan up, as keepalived does
+        link = links(r)[LINK]
+        assert (link["address"], link["linkinfo"]["info_kind"]) == (VMAC[fam], "macvlan"), link
+        assert link["linkinfo"]["info_data"]["mode"] == "private" and "UP" in link["flags"], link
+        assert r.addresses(dev=LINK, family=6) == [] or r.name == "r1", "a backup's macvlan has an IPv6 address"
+    if fam == 4:
+        assert [sysctl(topo["r1"], "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["1", "1", "2"]
+        assert [sysctl(topo["r1"], LINK, n) for n in ("arp_ignore", "accept_local", "rp_filter")] == ["1", "1", "0"]
+    capture = topo.capture()
+    adverts = capture.wait_for("an advert from r1", lambda ps: [p for p in ps if p.prio == 150])
+    assert {p.eth_src for p in adverts} == {VMAC[fam]}, "r1's adverts do not come from the virtual MAC"
+    # The client talks to the VIP, then the master to the client from the VIP (its own ARP/NS for the client).
+    topo.client.ping(vip, timeout=3)
+    topo["r1"].sh(IP, "neigh", "flush", "dev", "eth0")
+    send_from(topo["r1"], vip, topo.client.ipv4() if fam == 4 else topo.client.ipv6())
+    assert client_neighbour(topo, vip) == VMAC[fam], "the client learnt another MAC for the VIP"
+    r1.crash()  # SIGKILL: r1's macvlan and VIP stay, as after a real crash; the client must still reach r2
+    wait_until(f"{vip} on r2's {LINK}", lambda: on_vmac(topo["r2"], vip), timeout=master_down_interval(case, 100) + 3)
+    topo.client.ping(vip, timeout=3)
+    assert client_neighbour(topo, vip) == VMAC[fam], "after the failover the client's entry left the virtual MAC"
+    capture.stop()
+
+
+def test_stop_removes_the_macvlan_and_restores_the_parent(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
+    daemon = start(r1, [instance(topo, case, 150)])
+    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon.stop()
+    assert daemon.process.returncode == 0, daemon.log
+    assert LINK not in links(r1), "the macvlan outlived vrrpd"
+    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == before
+
+
+def test_a_restart_after_a_crash_takes_over_the_one_macvlan(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    daemon = start(r1, [instance(topo, case, 150)])
+    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    index = links(r1)[LINK]["ifindex"]
+    daemon.crash()
+    daemon = start(r1, [instance(topo, case, 150)])
+    wait_until(f"{vip} on r1's {LINK} again", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    macvlans = [n for n, link in links(r1).items() if link.get("linkinfo", {}).get("info_kind") == "macvlan"]
+    assert macvlans == [LINK] and links(r1)[LINK]["ifindex"] == index, f"macvlans after the restart: {macvlans}"
+    daemon.stop()
+    assert LINK not in links(r1)
+
+
+def test_a_backup_sends_nothing_from_the_virtual_mac(topology, vrrpd_path, case):
+    """From its start through ten of the master's adverts (when DAD, MLD reports and router solicitations would
+    go out), no frame enters the switch from the backup's port with the virtual MAC as its source."""
+    topo, vip, fam = topology, vip_of(topology, case), case["family"]
+    start(topo["r1"], [instance(topo, case, 150)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    from_r2 = topo.capture(node="sw", dev="r2-0", name="from-r2", bpf=f"inbound and ether src {VMAC[fam]}")
+    to_r2 = topo.capture(node="sw", dev="r2-0", name="to-r2", bpf="outbound and (ip proto 112 or ip6 proto 112)")
+    start(topo["r2"], [instance(topo, case, 100)])
+    wait_until(f"r2's {LINK} up", lambda: "UP" in links(topo["r2"]).get(LINK, {}).get("flags", []), timeout=5)
+    to_r2.wait_for("ten of r1's adverts delivered to r2 while it is backup", lambda ps: len(ps) >= 10, timeout=15)
+    assert not on_vmac(topo["r2"], vip)
+    assert topo["r2"].addresses(dev=LINK) == [], "the backup's macvlan has an address"
+    from_r2.stop()
+    assert from_r2.packets() == [], f"r2 sent from the virtual MAC as backup: {from_r2.packets()}"
+
+
+def test_a_crash_is_undone_at_the_next_start(topology, vrrpd_path):
+    """SIGKILL leaves the macvlan and the parent's ARP settings; the next start, with a config that no longer
+    uses a virtual MAC, deletes the one and puts the others back as they were before the first run."""
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
+    daemon = start(r1, [instance(topo, case, 150)])
+    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon.crash()
+    assert LINK in links(r1) and [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] \
+        == ["1", "1", "2"]
+    daemon = start(r1, [instance(topo, case, 150, extra=())])
+    assert LINK not in links(r1), "the macvlan a crashed run left is still there"
+    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == before
+    wait_until(f"{vip} on r1's eth0", lambda: vip in r1.addresses(), timeout=master_down_interval(case, 150) + 3)
+    daemon.stop()
