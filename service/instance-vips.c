@@ -8,6 +8,7 @@
 #include "os/nl-ifaddr.h"
 #include "os/nl-vip.h"
 #include "util/log.h"
+#include "vmac.h"
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 
@@ -73,6 +74,19 @@ static int instance_vip_find(const Instance *i, const NlVip *v) {
         return -1;
 }
 
+/* Whether next has v's address on v's interface with other settings: the kernel's address (interface,
+ * address, prefix length) that adding it replaced in place, not one to remove. */
+static bool instance_vip_replaced(const Instance *next, const NlVip *v) {
+        for (size_t k = 0; k < next->params.n_vips; k++) {
+                const NlVip *n = &next->params.vips[k];
+
+                if (n->family == v->family && n->ifindex == v->ifindex && n->prefixlen == v->prefixlen &&
+                    vrrp_addr_cmp(v->family, &n->addr, &v->addr) == 0)
+                        return true;
+        }
+        return false;
+}
+
 bool instance_vips_same(const Instance *a, const Instance *b) {
         if (a->params.n_vips != b->params.n_vips || a->params.n_advertised != b->params.n_advertised)
                 return false;
@@ -87,9 +101,8 @@ bool instance_vips_reconfigure(Instance *i, Instance *next) {
 
         assert(i);
         assert(next);
-        for (size_t k = 0; k < i->params.n_vips; k++)
-                if (i->holds_vips && !i->vip_preexisting[k] && instance_vip_find(next, &i->params.vips[k]) < 0)
-                        (void) manager_vip_del(i->manager, &i->params.vips[k]);
+        /* What comes is added before what goes is removed: a VIP that moves to another interface (use_vmac
+         * added or dropped) is on one of them all along, and the GARPs then point the LAN at the new one. */
         for (size_t k = 0; k < next->params.n_vips; k++) {
                 const NlVip *v = &next->params.vips[k];
                 int o = instance_vip_find(i, v);
@@ -103,9 +116,32 @@ bool instance_vips_reconfigure(Instance *i, Instance *next) {
                 if (i->holds_vips && !next->vip_preexisting[k] && manager_vip_add(i->manager, v) >= 0)
                         added = true;
         }
+        for (size_t k = 0; k < i->params.n_vips; k++)
+                if (i->holds_vips && !i->vip_preexisting[k] && instance_vip_find(next, &i->params.vips[k]) < 0 &&
+                    !instance_vip_replaced(next, &i->params.vips[k]))
+                        (void) manager_vip_del(i->manager, &i->params.vips[k]);
+        if (i->holds_vips && i->vmac != next->vmac)
+                log_inst(i, LOG_NOTICE, 0, "virtual addresses moved %s the macvlan %s with no gap: added there "
+                         "before removed here, then announced", next->vmac ? "onto" : "off",
+                         next->vmac ? next->vmac->name : i->vmac->name);
         return added;
 }
 
 bool instance_vips_filtered(const Instance *i) {
         return i->holds_vips && !i->params.fsm.accept && i->params.fsm.priority != VRRP_PRIORITY_OWNER;
+}
+
+void instance_vips_relink(Instance *i, int old_ifindex, int new_ifindex) {
+        assert(i);
+
+        for (size_t k = 0; k < i->params.n_vips; k++)
+                if (i->params.vips[k].ifindex == old_ifindex)
+                        i->params.vips[k].ifindex = new_ifindex;
+        if (i->tx_ifindex == old_ifindex)
+                i->tx_ifindex = new_ifindex;
+        if (!i->holds_vips)
+                return;
+        log_inst(i, LOG_WARNING, 0, "its macvlan was deleted: made again, its virtual addresses put back");
+        instance_vips_add(i);
+        announce_request(i, i->garp_params.master_repeat ? i->garp_params.master_repeat : 1);
 }

@@ -17,5 +17,8 @@ void instance_vips_cleanup(Instance *i);
 bool instance_vips_reconfigure(Instance *i, Instance *next);
 /* The same VIPs, with the same settings, in the same order (the advertised ones the same). */
 bool instance_vips_same(const Instance *a, const Instance *b);
+/* i's macvlan came back under a new index (someone deleted it): its VIPs and adverts move there, and a master
+ * puts its VIPs back and announces them. */
+void instance_vips_relink(Instance *i, int old_ifindex, int new_ifindex);
 /* Whether Accept_Mode's filter is on for i's VIPs: held, without accept, not an owner. */
 bool instance_vips_filtered(const Instance *i);

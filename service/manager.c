@@ -87,6 +87,7 @@ static void manager_on_link(void *userdata, int ifindex, const char *ifname, boo
         Manager *m = userdata;
 
         tracking_on_link(m, ifindex, up && !removed);
+        vmac_on_link(m, ifindex, up, removed);
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
                 bool down = removed || !up;
@@ -123,7 +124,9 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
                         log_warning("%s: virtual address #%zu was removed from the interface, restoring it",
                                     i->name, v + 1);
                         r = nl_vip_add(m->nl, vip);
-                        if (r < 0)
+                        if (r == -ENODEV) /* its interface went: the link's news follows (a macvlan is remade) */
+                                log_debug("%s: virtual address #%zu went with its interface", i->name, v + 1);
+                        else if (r < 0)
                                 log_error_errno(r, "%s: failed to restore virtual address #%zu: %m", i->name,
                                                 v + 1);
                 }

@@ -10,6 +10,8 @@
 
 #include "conf/conf-model.h"
 #include "endpoint.h"
+#include "instance-vips.h"
+#include "instance.h"
 #include "manager.h"
 #include "os/nl-link.h"
 #include "os/sock-frame.h"
@@ -165,7 +167,7 @@ static int vmac_link_make(Manager *m, const NlVmacSpec *spec, int *ret_ifindex) 
         return 0;
 }
 
-static int vmac_link_configure(Manager *m, VmacLink *l) {
+static int vmac_link_configure_self(Manager *m, VmacLink *l) {
         const NlInetConf v4[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 }, { IPV4_DEVCONF_ACCEPT_LOCAL, 1 },
                                   { IPV4_DEVCONF_RP_FILTER, 0 }, { IPV4_DEVCONF_PROMOTE_SECONDARIES, 1 } };
         const NlInetConf v6[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 } };
@@ -175,9 +177,15 @@ static int vmac_link_configure(Manager *m, VmacLink *l) {
                                   : nl_inet_conf_set(m->nl, l->ifindex, v4, ELEMENTSOF(v4));
         if (r < 0)
                 return log_error_errno(r, "%s: setting its ARP and reverse-path settings: %m", l->name);
-        if (l->family == AF_INET)
-                return vmac_parent_hold(m, l->parent, &l->held);
         return 0;
+}
+
+static int vmac_link_configure(Manager *m, VmacLink *l) {
+        int r = vmac_link_configure_self(m, l);
+
+        if (r >= 0 && l->family == AF_INET)
+                r = vmac_parent_hold(m, l->parent, &l->held);
+        return r;
 }
 
 /* A macvlan we hold, for the next run to delete if this one crashes (and its config drops it). */
@@ -251,11 +259,11 @@ static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink
 
         if (!l)
                 return log_oom();
-        *l = (VmacLink){ .parent = parent, .family = c->family, .refs = 1, .rx_fd = -EBADF, .manager = m };
+        *l = (VmacLink){ .parent = parent, .family = c->family, .refs = 1, .rx_fd = -EBADF, .manager = m,
+                         .has_group = c->vmac.has_group, .group = c->vmac.group };
         snprintf(l->name, sizeof(l->name), "%s", c->vmac.name);
         vmac_mac_of(c, l->mac);
-        spec = (NlVmacSpec){ .name = l->name, .parent = parent, .has_group = c->vmac.has_group,
-                             .group = c->vmac.group };
+        spec = (NlVmacSpec){ .name = l->name, .parent = parent, .has_group = l->has_group, .group = l->group };
         memcpy(spec.mac, l->mac, sizeof(spec.mac));
         links = reallocarray(t->links, t->n_links + 1, sizeof(*links));
         if (!links)
@@ -388,4 +396,53 @@ void vmac_recover_done(Manager *m) {
                 (void) vmac_record_link_remove(m->vmacs.dirfd, *name);
         }
         m->vmacs.leftovers = strv_free(m->vmacs.leftovers);
+}
+
+static VmacLink *vmac_link_by_index(VmacTable *t, int ifindex) {
+        for (size_t k = 0; k < t->n_links; k++)
+                if (t->links[k]->ifindex == ifindex)
+                        return t->links[k];
+        return NULL;
+}
+
+/* Made again under its name and shape; its receive socket follows the new index. */
+static int vmac_link_remake(Manager *m, VmacLink *l) {
+        NlVmacSpec spec = { .name = l->name, .parent = l->parent, .has_group = l->has_group, .group = l->group };
+        int r;
+
+        memcpy(spec.mac, l->mac, sizeof(spec.mac));
+        r = vmac_link_make(m, &spec, &l->ifindex);
+        if (r < 0)
+                return r;
+        vmac_link_record(m, l);
+        l->rx_io = sd_event_source_disable_unref(l->rx_io);
+        if (l->rx_fd >= 0)
+                close(l->rx_fd);
+        l->rx_fd = -EBADF;
+        r = vmac_link_configure_self(m, l);
+        return r < 0 ? r : vmac_link_listen(m, l);
+}
+
+void vmac_on_link(Manager *m, int ifindex, bool up, bool removed) {
+        VmacLink *l;
+        int old, r;
+
+        assert(m);
+
+        l = vmac_link_by_index(&m->vmacs, ifindex);
+        if (!l || m->stopping)
+                return;
+        if (!removed) {
+                if (!up && (r = nl_link_set_up(m->nl, ifindex)) < 0)
+                        log_warning_errno(r, "%s: setting the macvlan up again: %m", l->name);
+                return;
+        }
+        old = l->ifindex;
+        log_warning("%s: the macvlan was deleted, making it again", l->name);
+        r = vmac_link_remake(m, l);
+        if (r < 0)
+                return;
+        for (size_t k = 0; k < m->n_instances; k++)
+                if (m->instances[k]->vmac == l)
+                        instance_vips_relink(m->instances[k], old, l->ifindex);
 }

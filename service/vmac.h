@@ -36,6 +36,8 @@ typedef struct VmacLink {
         int parent;
         int family;
         uint8_t mac[6];
+        bool has_group;
+        uint32_t group;
         unsigned refs;
         VmacParent *held; /* the parent's settings this link holds (IPv4), or NULL */
         int rx_fd;        /* the other routers' multicast adverts, which arrive here (sock-frame.h) */
@@ -64,3 +66,6 @@ void vmac_release(Manager *m, VmacLink *l);
  * made are noted, and after the config's instances took over theirs, vmac_recover_done() deletes the rest. */
 void vmac_recover(Manager *m);
 void vmac_recover_done(Manager *m);
+/* The link monitor's news: a macvlan of ours deleted by someone else is made again (its instances follow,
+ * instance_vips_relink()), one set down is set up again, as keepalived keeps them. */
+void vmac_on_link(Manager *m, int ifindex, bool up, bool removed);

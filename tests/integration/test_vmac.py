@@ -159,3 +159,67 @@ def test_a_crash_is_undone_at_the_next_start(topology, vrrpd_path):
     assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == before
     wait_until(f"{vip} on r1's eth0", lambda: vip in r1.addresses(), timeout=master_down_interval(case, 150) + 3)
     daemon.stop()
+
+
+def test_a_deleted_macvlan_is_made_again_and_a_downed_one_set_up(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    daemon = start(r1, [instance(topo, case, 150)])
+    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    old = links(r1)[LINK]["ifindex"]
+    r1.sh(IP, "link", "del", LINK)
+    wait_until(f"{LINK} made again with {vip} on it",
+               lambda: on_vmac(r1, vip) and links(r1)[LINK]["ifindex"] != old, timeout=5)
+    assert links(r1)[LINK]["address"] == VMAC[4]
+    topo.client.ping(vip, timeout=3)
+    r1.sh(IP, "link", "set", LINK, "down")
+    wait_until(f"{LINK} up again", lambda: "UP" in links(r1)[LINK]["flags"], timeout=5)
+    daemon.stop()
+    assert daemon.process.returncode == 0, daemon.log
+    assert LINK not in links(r1)
+
+
+def test_two_instances_on_one_parent_and_vmac_xmit_base(topology, vrrpd_path):
+    """Two macvlans on eth0 (one with vmac_xmit_base: its adverts from eth0's own MAC); the parent's settings
+    stay until the last goes."""
+    case = CASES["v3-ipv4"]
+    topo = topology
+    r1 = topo["r1"]
+    vips = [topo.vip4(0), topo.vip4(1)]
+    first = VrrpInstance(name="VI_1", vrid=51, priority=150, vips=[f"{vips[0]}/24"], advert_int=0.5,
+                         extra=["use_vmac"])
+    second = VrrpInstance(name="VI_2", vrid=52, priority=150, vips=[f"{vips[1]}/24"], advert_int=0.5,
+                          extra=["use_vmac", "vmac_xmit_base"])
+    capture = topo.capture()
+    daemon = start(r1, [first, second])
+    wait_until("both VIPs on their macvlans",
+               lambda: vips[0] in r1.addresses(dev="vrrp.51") and vips[1] in r1.addresses(dev="vrrp.52"),
+               timeout=master_down_interval(case, 150) + 3)
+    assert links(r1)["vrrp.52"]["address"] == "00:00:5e:00:01:34"
+    adverts = capture.wait_for("adverts of both VRIDs",
+                               lambda ps: ps if {p.vrid for p in ps if p.prio == 150} == {51, 52} else None)
+    assert {p.eth_src for p in adverts if p.vrid == 51} == {VMAC[4]}
+    assert {p.eth_src for p in adverts if p.vrid == 52} == {r1.mac()}, "vmac_xmit_base: adverts from eth0's MAC"
+    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["1", "1", "2"]
+    daemon.stop()
+    assert "vrrp.51" not in links(r1) and "vrrp.52" not in links(r1)
+    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["0", "0", "0"]
+
+
+def test_a_reload_moves_a_masters_vips_onto_and_off_the_macvlan(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    daemon = start(r1, [instance(topo, case, 150, extra=())])
+    wait_until(f"{vip} on r1's eth0", lambda: vip in r1.addresses(), timeout=master_down_interval(case, 150) + 3)
+    daemon.reload(keepalived_config([instance(topo, case, 150)]))
+    wait_until(f"{vip} moved onto {LINK}", lambda: on_vmac(r1, vip) and vip not in r1.addresses(), timeout=5)
+    topo.client.ping(vip, timeout=3)
+    assert client_neighbour(topo, vip) == VMAC[4], "the GARPs after the move did not reach the client"
+    daemon.reload(keepalived_config([instance(topo, case, 150, extra=())]))
+    wait_until(f"{vip} back on eth0, {LINK} gone", lambda: vip in r1.addresses() and LINK not in links(r1),
+               timeout=5)
+    topo.client.ping(vip, timeout=3)
+    assert client_neighbour(topo, vip) == r1.mac()
+    daemon.stop()
