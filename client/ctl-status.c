@@ -24,6 +24,14 @@ static void ctl_status_list(const char *label, GVariant *props, const char *key)
                         items[i]);
 }
 
+/* use_vmac: "00:00:5e:00:01:33 on vrrp.51" */
+static void ctl_status_vmac(GVariant *props) {
+        g_autofree char *line = g_strdup_printf("%s on %s", ctl_bus_prop_str(props, "VirtualMac"),
+                                                ctl_bus_prop_str(props, "VirtualMacInterface"));
+
+        ctl_status_field("Virtual MAC", line);
+}
+
 static void ctl_status_tracks(GVariant *props, gboolean color) {
         g_autoptr(GVariant) v = g_variant_lookup_value(props, "Tracks", G_VARIANT_TYPE("a(ssbi)"));
         GVariantIter iter;
@@ -82,6 +90,8 @@ static void ctl_status_block(GVariant *props, gboolean color) {
                 color ? ctl_output_color_off() : "", ctl_bus_prop_str(props, "Name"));
         ctl_status_field("State", state_line);
         ctl_status_field("Interface", ctl_bus_prop_str(props, "Interface"));
+        if (*ctl_bus_prop_str(props, "VirtualMacInterface"))
+                ctl_status_vmac(props);
         ctl_status_field("VRID", vrid);
         ctl_status_field("Priority", prio);
         ctl_status_field("Master Address", *master ? master : "n/a");

@@ -19,6 +19,7 @@
 #include "manager.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "vmac.h"
 
 /* org.vrrpd.Vrrp1.Instance (DESIGN §3): one fallback vtable under /org/vrrpd/Vrrp1/instance, objects found
  * by name (escaped with sd_bus_path_encode), as networkd serves its links. */
@@ -131,6 +132,22 @@ BUS_GETTER(property_get_interface) {
         const Instance *i = userdata;
 
         return sd_bus_message_append(reply, "s", i->conf->interface);
+}
+
+BUS_GETTER(property_get_vmac_interface) {
+        const Instance *i = userdata;
+
+        return sd_bus_message_append(reply, "s", i->vmac ? i->vmac->name : "");
+}
+
+BUS_GETTER(property_get_vmac) {
+        const Instance *i = userdata;
+        char mac[18] = "";
+
+        if (i->vmac)
+                snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", i->vmac->mac[0], i->vmac->mac[1],
+                         i->vmac->mac[2], i->vmac->mac[3], i->vmac->mac[4], i->vmac->mac[5]);
+        return sd_bus_message_append(reply, "s", mac);
 }
 
 BUS_GETTER(property_get_family) {
@@ -360,6 +377,8 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_PROPERTY("Tracks", "a(ssbi)", property_get_tracks, 0, EMITS),
         SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Interface", "s", property_get_interface, 0, 0),
+        SD_BUS_PROPERTY("VirtualMacInterface", "s", property_get_vmac_interface, 0, 0),
+        SD_BUS_PROPERTY("VirtualMac", "s", property_get_vmac, 0, 0),
         /* plain uint8_t / usec_t fields: sd-bus reads them by offset (bools need getters: STYLE §6) */
         SD_BUS_PROPERTY("VirtualRouterId", "y", NULL, offsetof(Instance, params.fsm.vrid), 0),
         SD_BUS_PROPERTY("Family", "s", property_get_family, 0, 0),

@@ -39,13 +39,14 @@ def stats(sent, received):
                             "drop-ttl": dbus.UInt64(3), "drop-auth": dbus.UInt64(0)}, signature="st")
 
 
-def instance_props(name, ifname, state, vrid, prio, eff, vips, tracks=(), master="", reason="startup"):
+def instance_props(name, ifname, state, vrid, prio, eff, vips, tracks=(), master="", reason="startup", vmac=("", "")):
     return {
         "State": dbus.String(state), "EffectivePriority": dbus.Byte(eff), "MasterAddress": dbus.String(master),
         "Maintenance": dbus.Boolean(False), "LastTransitionUSec": dbus.UInt64(T0),
         "LastTransitionReason": dbus.String(reason),
         "Tracks": dbus.Array([dbus.Struct(t, signature="ssbi") for t in tracks], signature="(ssbi)"),
         "Name": dbus.String(name), "Interface": dbus.String(ifname), "VirtualRouterId": dbus.Byte(vrid),
+        "VirtualMacInterface": dbus.String(vmac[0]), "VirtualMac": dbus.String(vmac[1]),
         "Family": dbus.String("ipv4"), "ProtocolVersion": dbus.Byte(3), "Priority": dbus.Byte(prio),
         "AdvertIntervalUSec": dbus.UInt64(1000000), "Preempt": dbus.Boolean(True),
         "PreemptDelayUSec": dbus.UInt64(0), "Accept": dbus.Boolean(False),
@@ -58,7 +59,8 @@ CANNED = [
     instance_props("VI_1", "eth0", "master", 51, 100, 150, ["192.0.2.10/24", "192.0.2.11/24"],
                    [("script", "chk_nginx", True, 50), ("interface", "eth9", False, -20)], "192.0.2.1",
                    "master-down-timer"),
-    instance_props("VI_2", "eth1", "backup", 52, 100, 100, ["198.51.100.10/24"], master="198.51.100.2"),
+    instance_props("VI_2", "eth1", "backup", 52, 100, 100, ["198.51.100.10/24"], master="198.51.100.2",
+                   vmac=("vrrp.52", "00:00:5e:00:01:34")),
     instance_props("OWNER", "eth2", "fault", 53, 255, 255, ["203.0.113.1/24"], reason="link-down"),
 ]
 

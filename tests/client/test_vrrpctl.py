@@ -177,6 +177,13 @@ def test_status_fields(vrrpctl, fake):
                     field(out, "Last Transition")), out
     assert re.search(r"Counters: adverts-sent: 12\n\s+adverts-received: 34\n", out), out
     assert "drop-ttl: 3" in out
+    assert "Virtual MAC" not in out  # no use_vmac, no line
+
+
+def test_status_virtual_mac(vrrpctl, fake):
+    r = vrrpctl("status", "VI_2")
+    assert r.returncode == 0, r
+    assert field(r.stdout, "Virtual MAC") == "00:00:5e:00:01:34 on vrrp.52"
 
 
 def test_status_unknown_name_reports_and_shows_the_rest(vrrpctl, fake):

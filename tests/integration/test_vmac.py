@@ -64,6 +64,14 @@ def send_from(router, src, dst):
                timeout=3)
 
 
+def bus_property(router, name):
+    """An org.vrrpd.Vrrp1.Instance property of VI_1 on the router's own bus, through busctl."""
+    env = [f"{k}={v}" for k, v in router.bus_env().items()]
+    out = router.sh("env", *env, "busctl", "--system", "get-property", "org.vrrpd.Vrrp1",
+                    "/org/vrrpd/Vrrp1/instance/VI_5f1", "org.vrrpd.Vrrp1.Instance", name).stdout
+    return out.strip().split(" ", 1)[1].strip('"')
+
+
 def sysctl(router, dev, name, family=4):
     return router.sh("cat", f"/proc/sys/net/ipv{family}/conf/{dev}/{name}").stdout.strip()
 
@@ -78,6 +86,7 @@ def test_vip_and_adverts_on_the_virtual_mac_and_the_client_keeps_it(topology, vr
         assert (link["address"], link["linkinfo"]["info_kind"]) == (VMAC[fam], "macvlan"), link
         assert link["linkinfo"]["info_data"]["mode"] == "private" and "UP" in link["flags"], link
         assert r.addresses(dev=LINK, family=6) == [] or r.name == "r1", "a backup's macvlan has an IPv6 address"
+    assert (bus_property(topo["r2"], "VirtualMacInterface"), bus_property(topo["r2"], "VirtualMac")) == (LINK, VMAC[fam])
     if fam == 4:
         assert [sysctl(topo["r1"], "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["1", "1", "2"]
         assert [sysctl(topo["r1"], LINK, n) for n in ("arp_ignore", "accept_local", "rp_filter")] == ["1", "1", "0"]
