@@ -1,4 +1,6 @@
 #include <assert.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "announce.h"
@@ -12,8 +14,24 @@
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 
+/* IPv6 with use_vmac: while master, the macvlan carries the parent's link-local too (derived from the
+ * parent's MAC, so each router's is its own), the source of its adverts and of its own ND; a backup's has no
+ * address at all, so it sends nothing from the virtual MAC. */
+static bool instance_vmac_link_local(const Instance *i, NlVip *ret) {
+        if (!i->vmac || i->params.fsm.family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&i->src.in6))
+                return false;
+        *ret = (NlVip){ .family = AF_INET6, .ifindex = i->vmac->ifindex, .addr = i->src, .prefixlen = 64,
+                        .scope = RT_SCOPE_LINK, .nodad = true, .noprefixroute = true };
+        return true;
+}
+
 void instance_vips_add(Instance *i) {
+        NlVip ll;
+
         assert(i);
+
+        if (instance_vmac_link_local(i, &ll) && manager_vip_add(i->manager, &ll) < 0)
+                log_inst(i, LOG_WARNING, 0, "failed to put the link-local address on its macvlan, ignoring");
         for (size_t k = 0; k < i->params.n_vips; k++) {
                 int r;
 
@@ -27,7 +45,12 @@ void instance_vips_add(Instance *i) {
 }
 
 void instance_vips_remove(Instance *i) {
+        NlVip ll;
+
         assert(i);
+
+        if (instance_vmac_link_local(i, &ll))
+                (void) manager_vip_del(i->manager, &ll);
         for (size_t k = 0; k < i->params.n_vips; k++) {
                 int r;
 
@@ -120,6 +143,14 @@ bool instance_vips_reconfigure(Instance *i, Instance *next) {
                 if (i->holds_vips && !i->vip_preexisting[k] && instance_vip_find(next, &i->params.vips[k]) < 0 &&
                     !instance_vip_replaced(next, &i->params.vips[k]))
                         (void) manager_vip_del(i->manager, &i->params.vips[k]);
+        if (i->holds_vips && i->vmac != next->vmac) {
+                NlVip ll;
+
+                if (instance_vmac_link_local(next, &ll))
+                        (void) manager_vip_add(i->manager, &ll);
+                if (instance_vmac_link_local(i, &ll))
+                        (void) manager_vip_del(i->manager, &ll);
+        }
         if (i->holds_vips && i->vmac != next->vmac)
                 log_inst(i, LOG_NOTICE, 0, "virtual addresses moved %s the macvlan %s with no gap: added there "
                          "before removed here, then announced", next->vmac ? "onto" : "off",
