@@ -13,6 +13,7 @@
 #include "os/garp.h"
 #include "os/nl-vip.h"
 #include "util/log.h"
+#include "vmac.h"
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 
@@ -164,7 +165,55 @@ void announce_done(Instance *i) {
         assert(i);
 
         i->garp_timer = sd_event_source_disable_unref(i->garp_timer);
+        i->garp_extra_timer = sd_event_source_disable_unref(i->garp_extra_timer);
         i->n_announce = 0;
+}
+
+/* garp_extra_if (keepalived's vrrp_send_vmac_update()): a master's adverts keep the switches' tables fresh for
+ * the MAC they leave from; a macvlan that sends none (vmac_xmit_base; with "all", any interface with VIPs but
+ * the adverts' own) gets one GARP / NA for its first VIP every interval instead. */
+static bool announce_extra_link(const Instance *i, const NlVip *v) {
+        int adverts = i->tx_ifindex > 0 ? i->tx_ifindex : i->ifindex;
+
+        if (v->ifindex == adverts)
+                return false;
+        return i->conf->garp_extra_all || (i->vmac && v->ifindex == i->vmac->ifindex);
+}
+
+static void announce_extra_send(Instance *i) {
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                const NlVip *v = &i->params.vips[k];
+                bool first = announce_extra_link(i, v);
+
+                for (size_t j = 0; j < k && first; j++)
+                        first = !announce_same_link(&i->params.vips[j], v);
+                if (first)
+                        announce_send_link(i, v, &v->addr, 1);
+        }
+}
+
+static int announce_on_extra_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Instance *i = userdata;
+
+        if (i->fsm.state != VRRP_STATE_MASTER || i->conf->garp_extra_if == 0) {
+                i->garp_extra_timer = sd_event_source_disable_unref(i->garp_extra_timer);
+                return 0;
+        }
+        announce_extra_send(i);
+        if (sd_event_source_set_time(s, usec + i->conf->garp_extra_if) < 0 ||
+            sd_event_source_set_enabled(s, SD_EVENT_ON) < 0)
+                log_inst(i, LOG_WARNING, 0, "failed to arm the garp_extra_if timer");
+        return 0;
+}
+
+static void announce_extra_start(Instance *i, usec_t now) {
+        usec_t first = now + announce_time(i->conf->garp_master_delay) + i->conf->garp_extra_if;
+
+        if (i->conf->garp_extra_if == 0 || i->garp_extra_timer)
+                return;
+        if (sd_event_add_time(i->manager->event, &i->garp_extra_timer, CLOCK_MONOTONIC, first, USEC_PER_MSEC,
+                              announce_on_extra_timer, i) < 0)
+                log_inst(i, LOG_WARNING, 0, "failed to create the garp_extra_if timer");
 }
 
 void announce_on_actions(Instance *i, const VrrpActions *a) {
@@ -178,11 +227,14 @@ void announce_on_actions(Instance *i, const VrrpActions *a) {
         if (a->state_changed && a->old_state == VRRP_STATE_MASTER) {
                 vrrp_garp_stop(&i->garp);
                 i->garp_timer = sd_event_source_disable_unref(i->garp_timer);
+                i->garp_extra_timer = sd_event_source_disable_unref(i->garp_extra_timer);
         }
         if (!a->announce || i->fsm.state != VRRP_STATE_MASTER)
                 return;
-        if (a->state_changed)
+        if (a->state_changed) {
                 vrrp_garp_become_master(&i->garp, &i->garp_params, i->n_announce, now);
+                announce_extra_start(i, now);
+        }
         else
                 vrrp_garp_lower_prio(&i->garp, &i->garp_params, now); /* a lower-priority advert (garp_lower_prio) */
         announce_run(i);

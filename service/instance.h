@@ -83,6 +83,7 @@ typedef struct Instance {
         uint8_t priority_override;
         VrrpGarpSched garp;       /* gratuitous ARP / NA schedule (announce.c) */
         sd_event_source *garp_timer;
+        sd_event_source *garp_extra_timer; /* garp_extra_if: periodic GARPs where no advert refreshes the MAC */
         InstanceStats stats;
         usec_t last_transition_realtime;
         VrrpReason last_reason;

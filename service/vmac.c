@@ -167,6 +167,24 @@ static int vmac_link_make(Manager *m, const NlVmacSpec *spec, int *ret_ifindex) 
         return 0;
 }
 
+/* The kernel filters with the larger of net.ipv4.conf.all.rp_filter and the interface's own: the macvlan's 0
+ * counts only while "all" is 0. keepalived lowers "all" (raising every interface's own value to keep them
+ * as they were); vrrpd writes nothing under /proc/sys, so it says what to do instead, once. */
+static void vmac_check_rp_filter(Manager *m) {
+        _cleanup_fclose_ FILE *f = NULL;
+        int v = 0;
+
+        if (m->vmacs.rp_filter_checked)
+                return;
+        m->vmacs.rp_filter_checked = true;
+        f = fopen("/proc/sys/net/ipv4/conf/all/rp_filter", "re");
+        if (f && fscanf(f, "%d", &v) == 1 && v != 0)
+                log_warning("net.ipv4.conf.all.rp_filter is %d: the kernel applies it to the use_vmac macvlans "
+                            "too, and traffic to their VIPs may be dropped. Set it to 0 (and each interface's "
+                            "own rp_filter to %d to keep them as they are); keepalived does this itself, vrrpd "
+                            "writes nothing under /proc/sys", v, v);
+}
+
 static int vmac_link_configure_self(Manager *m, VmacLink *l) {
         const NlInetConf v4[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 }, { IPV4_DEVCONF_ACCEPT_LOCAL, 1 },
                                   { IPV4_DEVCONF_RP_FILTER, 0 }, { IPV4_DEVCONF_PROMOTE_SECONDARIES, 1 } };
@@ -177,6 +195,8 @@ static int vmac_link_configure_self(Manager *m, VmacLink *l) {
                                   : nl_inet_conf_set(m->nl, l->ifindex, v4, ELEMENTSOF(v4));
         if (r < 0)
                 return log_error_errno(r, "%s: setting its ARP and reverse-path settings: %m", l->name);
+        if (l->family == AF_INET)
+                vmac_check_rp_filter(m);
         return 0;
 }
 

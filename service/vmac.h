@@ -52,6 +52,7 @@ typedef struct VmacTable {
         size_t n_parents;
         int dirfd;          /* RUNTIME_DIRECTORY/vmacs (os/vmac-record.h); -1: none */
         char **leftovers;   /* macvlans a crashed run recorded, until vmac_recover_done() */
+        bool rp_filter_checked; /* net.ipv4.conf.all.rp_filter looked at (once) */
 } VmacTable;
 
 /* The MAC c's macvlan carries: the configured one (five octets: the VRID is the sixth), else the RFC's

@@ -171,6 +171,12 @@ static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
                 i->garp_lower_prio_delay = i->strict_mode ? 0 : g->garp_lower_prio_delay;
         if (i->garp_lower_prio_repeat == CONF_UNSET)
                 i->garp_lower_prio_repeat = i->strict_mode ? 0 : g->garp_lower_prio_repeat;
+        if (i->garp_extra_if == USEC_INFINITY) {
+                i->garp_extra_if = g->garp_extra_if;
+                i->garp_extra_all = g->garp_extra_all;
+        }
+        if (i->garp_extra_all == CONF_UNSET)
+                i->garp_extra_all = false;
         if (i->smtp_alert == CONF_UNSET)
                 i->smtp_alert = g->smtp_alert_vrrp != CONF_UNSET ? g->smtp_alert_vrrp
                                 : g->smtp_alert != CONF_UNSET   ? g->smtp_alert

@@ -21,8 +21,8 @@ static const char *const global_unsupported[] = {
         "notification_email", "startup_script", "startup_script_timeout", "shutdown_script",
         "shutdown_script_timeout", "min_auto_priority_delay", "smtp_alert_checker", "checker_log_all_failures",
         "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "lvs_timeouts",
-        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_garp_extra_if",
-        "vrrp_vmac_garp_intvl", "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex",
+        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon",
+        "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex",
         "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters",
         "vrrp_cpu_affinity",
         "fifo_write_vrrp_states_on_reload", "lvs_notify_fifo", "lvs_notify_fifo_script", "checker_priority",
@@ -43,8 +43,8 @@ static const char *const instance_unsupported[] = {
         "use_ipvlan", "unicast_fault_no_peer", "check_unicast_src",
         "native_ipv6", "vrf", "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "promote_secondaries",
         "linkbeat_use_polling", "virtual_routes", "virtual_rules", "skip_check_adv_addr", "debug", "notify_deleted",
-        "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface", "garp_extra_if",
-        "vmac_garp_intvl", "kernel_rx_buf_size",
+        "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
+        "kernel_rx_buf_size",
 };
 
 static const char *const sync_unsupported[] = {

@@ -43,6 +43,8 @@ void conf_model_instance_init(ConfInstance *i) {
                 .garp_master_refresh_repeat = CONF_UNSET,
                 .garp_lower_prio_delay = USEC_INFINITY,
                 .garp_lower_prio_repeat = CONF_UNSET,
+                .garp_extra_if = USEC_INFINITY,
+                .garp_extra_all = CONF_UNSET,
                 .down_timer_adverts = CONF_UNSET,
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,

@@ -136,6 +136,8 @@ typedef struct ConfGlobal {
         int garp_master_refresh_repeat;
         usec_t garp_lower_prio_delay;   /* unset: garp_master_delay */
         int garp_lower_prio_repeat;     /* unset: garp_master_repeat */
+        usec_t garp_extra_if;           /* vrrp_garp_extra_if [all] N: 0 off */
+        bool garp_extra_all;
         usec_t garp_interval;
         usec_t gna_interval;
         bool min_garp;
@@ -244,6 +246,8 @@ typedef struct ConfInstance {
         int garp_master_refresh_repeat;
         usec_t garp_lower_prio_delay;
         int garp_lower_prio_repeat;
+        usec_t garp_extra_if;   /* garp_extra_if [all] N (vmac_garp_intvl): unset USEC_INFINITY, 0 off */
+        int garp_extra_all;     /* "all": every interface with VIPs, not only macvlans */
         int down_timer_adverts;
         int lower_prio_no_advert;
         int higher_prio_send_advert;

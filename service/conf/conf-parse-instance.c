@@ -224,6 +224,8 @@ static const ConfKeyword instance_keywords[] = {
         { "use_vmac", conf_parse_vmac },
         { "use_vmac_addr", conf_parse_value_set_flag, 0, I(vmac.addr) },
         { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac.xmit_base) },
+        { "garp_extra_if", conf_parse_vmac_garp_extra_if },
+        { "vmac_garp_intvl", conf_parse_vmac_garp_extra_if },
         { "garp_master_delay", conf_parse_value_set_usec, 0, I(garp_master_delay), 0, TIME_MAX },
         { "garp_master_repeat", conf_parse_value_set_int, 0, I(garp_master_repeat), 0, INT32_MAX },
         { "garp_master_refresh", conf_parse_value_set_usec, 0, I(garp_master_refresh), 0, TIME_MAX },

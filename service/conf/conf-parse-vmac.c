@@ -235,3 +235,55 @@ void conf_parse_vmac_default_name(const char *prefix, int vrid, int family, unsi
         if (len >= 16)
                 snprintf(buf, 16, "%.*s%u.%d", (int) strlen(prefix) - (len - 16) - 1, prefix, num, vrid);
 }
+
+/* [all] SECONDS (0 to 86400, either order; keepalived's vrrp_garp_extra_if_handler()). False when unusable. */
+static bool parse_extra_if(ConfParser *p, const ConfStmt *st, usec_t *ret, bool *ret_all) {
+        bool all = false, have = false;
+        int v = 0;
+
+        if (strcmp(st->w[0].text, "vmac_garp_intvl") == 0 || strcmp(st->w[0].text, "vrrp_vmac_garp_intvl") == 0)
+                conf_diag_warning(p->d, &st->w[0].loc, "'%s' is deprecated, as in keepalived; use '%s'",
+                                  st->w[0].text, st->w[0].text[0] == 'v' && st->w[0].text[1] == 'r'
+                                                         ? "vrrp_garp_extra_if" : "garp_extra_if");
+        if (!conf_parse_value_nargs(p, st, 1, 2, "[all] seconds"))
+                return false;
+        for (size_t i = 1; i < st->n; i++) {
+                if (strcmp(st->w[i].text, "all") == 0)
+                        all = true;
+                else if (have || !conf_parse_value_int(p, &st->w[i], st->w[0].text, 0, 86400, &v))
+                        return have ? conf_diag_error(p->d, &st->w[i].loc, "unexpected '%s'; expected "
+                                                      "[all] seconds", st->w[i].text), false : false;
+                else
+                        have = true;
+        }
+        if (!have)
+                return conf_diag_error(p->d, &st->w[0].loc, "'%s' needs an interval in seconds",
+                                       st->w[0].text), false;
+        *ret = (usec_t) v * USEC_PER_SEC;
+        *ret_all = all;
+        return true;
+}
+
+int conf_parse_vmac_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *i = obj;
+        bool all;
+
+        assert(p);
+        assert(st);
+        assert(i);
+
+        if (parse_extra_if(p, st, &i->garp_extra_if, &all))
+                i->garp_extra_all = all;
+        return 0;
+}
+
+int conf_parse_vmac_global_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+
+        assert(p);
+        assert(st);
+        assert(g);
+
+        (void) parse_extra_if(p, st, &g->garp_extra_if, &g->garp_extra_all);
+        return 0;
+}

@@ -114,6 +114,10 @@ int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst)
 int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_vmac_prefix(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 bool conf_parse_vmac_ifname_valid(const char *name);
+/* garp_extra_if / vmac_garp_intvl (obj: the ConfInstance), vrrp_garp_extra_if / vrrp_vmac_garp_intvl (obj: the
+ * ConfGlobal): [all] SECONDS */
+int conf_parse_vmac_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_vmac_global_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* The name keepalived gives a macvlan use_vmac leaves unnamed, at the attempt-th try (0 first). */
 void conf_parse_vmac_default_name(const char *prefix, int vrid, int family, unsigned attempt, char buf[16]);
 

@@ -77,6 +77,8 @@ static void print_global_garp(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "vrrp_garp_master_refresh_repeat", g->garp_master_refresh_repeat);
         print_int(j, "vrrp_garp_lower_prio_delay_usec", (int64_t) g->garp_lower_prio_delay);
         print_int(j, "vrrp_garp_lower_prio_repeat", g->garp_lower_prio_repeat);
+        print_int(j, "vrrp_garp_extra_if_usec", (int64_t) g->garp_extra_if);
+        print_bool(j, "vrrp_garp_extra_if_all", g->garp_extra_all);
         print_int(j, "vrrp_garp_interval_usec", (int64_t) g->garp_interval);
         print_int(j, "vrrp_gna_interval_usec", (int64_t) g->gna_interval);
         print_bool(j, "vrrp_min_garp", g->min_garp);
@@ -173,6 +175,8 @@ static void print_instance_garp(ConfJson *j, const ConfInstance *i) {
         print_int(j, "garp_master_refresh_repeat", i->garp_master_refresh_repeat);
         print_int(j, "garp_lower_prio_delay_usec", (int64_t) i->garp_lower_prio_delay);
         print_int(j, "garp_lower_prio_repeat", i->garp_lower_prio_repeat);
+        print_int(j, "garp_extra_if_usec", (int64_t) i->garp_extra_if);
+        print_bool(j, "garp_extra_if_all", i->garp_extra_all);
         print_int(j, "down_timer_adverts", i->down_timer_adverts);
         print_bool(j, "lower_prio_no_advert", i->lower_prio_no_advert);
         print_bool(j, "higher_prio_send_advert", i->higher_prio_send_advert);

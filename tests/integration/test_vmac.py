@@ -235,3 +235,39 @@ def test_a_reload_moves_a_masters_vips_onto_and_off_the_macvlan(topology, vrrpd_
     topo.client.ping(vip, timeout=3)
     assert client_neighbour(topo, vip) == r1.mac()
     daemon.stop()
+
+
+@pytest.mark.parametrize("xmit_base", [True, False], ids=["xmit-base", "adverts-from-vmac"])
+def test_garp_extra_if_refreshes_a_macvlan_that_sends_no_adverts(topology, vrrpd_path, xmit_base):
+    """garp_extra_if 1: with vmac_xmit_base the macvlan's MAC is in no advert, so the master sends a GARP from
+    it every second; when the adverts come from the macvlan they refresh it, and no extra GARP is sent."""
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    extra = ["use_vmac", "garp_master_delay 0", "garp_master_repeat 1", "garp_extra_if 1"]
+    extra += ["vmac_xmit_base"] if xmit_base else []
+    arps = topo.capture(name="arp-vmac", bpf=f"arp and ether src {VMAC[4]}")
+    start(topo["r1"], [instance(topo, case, 150, extra=extra)])
+    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(topo["r1"], vip), timeout=master_down_interval(case, 150) + 3)
+    adverts = topo.capture(name="adverts")
+    adverts.wait_for("4 s of adverts", lambda ps: len(ps) >= 8, timeout=10)  # 0.5 s interval
+    frames = arps.packets()
+    if not xmit_base:
+        assert len(frames) == 1, f"ARPs from the virtual MAC beyond the master's one: {frames}"
+        return
+    assert len(frames) >= 4, f"expected the first GARP and one a second since: {frames}"
+    gaps = [b.time - a.time for a, b in zip(frames[1:], frames[2:])]
+    assert all(0.95 <= g <= 1.05 for g in gaps), f"garp_extra_if gaps {gaps}"
+
+
+def test_all_rp_filter_is_named_once_and_left_alone(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo = topology
+    r1 = topo["r1"]
+    r1.sh("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1")  # r1's own namespace
+    first = VrrpInstance(name="VI_1", vrid=51, priority=150, vips=[f"{topo.vip4(0)}/24"], extra=["use_vmac"])
+    second = VrrpInstance(name="VI_2", vrid=52, priority=150, vips=[f"{topo.vip4(1)}/24"], extra=["use_vmac"])
+    daemon = start(r1, [first, second])
+    wait_until("both macvlans", lambda: {"vrrp.51", "vrrp.52"} <= set(links(r1)), timeout=5)
+    assert sysctl(r1, "all", "rp_filter") == "1", "vrrpd wrote net.ipv4.conf.all.rp_filter"
+    assert daemon.log.count("net.ipv4.conf.all.rp_filter is 1") == 1, daemon.log
+    daemon.stop()

@@ -202,3 +202,29 @@ TEST(vmac_prefixes) {
         ASSERT_ERROR(load("global_defs {\n vmac_prefix a:b\n}\n", &c, &d), EINVAL);
         conf_diag_done(&d);
 }
+
+/* garp_extra_if [all] N in either order, its global default, and the deprecated spellings. */
+TEST(garp_extra_if_forms) {
+        Config *c;
+        ConfDiags d;
+        bool deprecated = false;
+
+        ASSERT_OK(load("global_defs {\n vrrp_vmac_garp_intvl all 30\n}\n"
+                       "vrrp_instance a {\n interface eth0\n virtual_router_id 1\n garp_extra_if 100 all\n}\n"
+                       "vrrp_instance b {\n interface eth0\n virtual_router_id 2\n vmac_garp_intvl 0\n}\n"
+                       "vrrp_instance c {\n interface eth0\n virtual_router_id 3\n}\n", &c, &d));
+        ASSERT_EQ(c->instances[0].garp_extra_if, 100 * USEC_PER_SEC);
+        ASSERT_TRUE(c->instances[0].garp_extra_all);
+        ASSERT_EQ(c->instances[1].garp_extra_if, 0);
+        ASSERT_FALSE(c->instances[1].garp_extra_all);
+        ASSERT_EQ(c->instances[2].garp_extra_if, 30 * USEC_PER_SEC); /* from global_defs, "all" with it */
+        ASSERT_TRUE(c->instances[2].garp_extra_all);
+        for (size_t k = 0; k < d.n_items; k++)
+                deprecated |= d.items[k].line == 2 && strstr(d.items[k].message, "use 'vrrp_garp_extra_if'");
+        ASSERT_TRUE(deprecated);
+        conf_free(c);
+        conf_diag_done(&d);
+        expect_error(" garp_extra_if all\n", "t.conf:4:2: error: 'garp_extra_if' needs an interval in seconds\n");
+        expect_error(" garp_extra_if 86401\n",
+                     "t.conf:4:16: error: invalid garp_extra_if '86401'; expected an integer from 0 to 86400\n");
+}
