@@ -144,21 +144,14 @@ int sock_frame_open_rx(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
 int sock_frame_recv(int fd, int family, const uint8_t from[6], SockVrrpBatch *batch) {
         struct sockaddr_ll names[SOCK_VRRP_BATCH];
         struct mmsghdr msgs[SOCK_VRRP_BATCH];
-        struct iovec iov[SOCK_VRRP_BATCH];
         int n;
 
         assert(family == AF_INET || family == AF_INET6);
         assert(batch);
 
-        for (size_t i = 0; i < SOCK_VRRP_BATCH; i++) {
-                iov[i] = (struct iovec){ .iov_base = batch->buf[i], .iov_len = SOCK_VRRP_MTU };
-                msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &names[i], .msg_namelen = sizeof(names[i]),
-                                                         .msg_iov = &iov[i], .msg_iovlen = 1 } };
-        }
-        batch->n_packets = batch->n_malformed = 0;
-        n = recvmmsg(fd, msgs, SOCK_VRRP_BATCH, MSG_DONTWAIT, NULL);
-        if (n < 0)
-                return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+        n = sock_vrrp_batch_read(fd, batch, names, sizeof(names[0]), false, msgs);
+        if (n <= 0)
+                return n;
         for (int i = 0; i < n; i++) {
                 SockVrrpPacket *p = &batch->packets[batch->n_packets];
                 size_t len = msgs[i].msg_len;

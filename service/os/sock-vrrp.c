@@ -183,27 +183,43 @@ static void sock_vrrp_read_cmsgs(struct msghdr *mh, int family, SockVrrpPacket *
         }
 }
 
-/* Drains up to SOCK_VRRP_BATCH datagrams with one recvmmsg. Returns the number read (0: nothing pending). */
-int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch) {
-        struct sockaddr_in6 names[SOCK_VRRP_BATCH];
-        struct mmsghdr msgs[SOCK_VRRP_BATCH];
+int sock_vrrp_batch_read(int fd, SockVrrpBatch *batch, void *names, size_t name_size, bool control,
+                         struct mmsghdr *msgs) {
         struct iovec iov[SOCK_VRRP_BATCH];
         int n;
 
-        assert(family == AF_INET || family == AF_INET6);
         assert(batch);
+        assert(names);
+        assert(msgs);
+
         for (size_t i = 0; i < SOCK_VRRP_BATCH; i++) {
                 iov[i] = (struct iovec){ .iov_base = batch->buf[i], .iov_len = SOCK_VRRP_MTU };
                 msgs[i] = (struct mmsghdr){ .msg_hdr = {
-                        .msg_name = &names[i], .msg_namelen = sizeof(names[i]),
+                        .msg_name = (uint8_t *) names + i * name_size, .msg_namelen = (socklen_t) name_size,
                         .msg_iov = &iov[i], .msg_iovlen = 1,
-                        .msg_control = batch->control[i], .msg_controllen = sizeof(batch->control[i]),
+                        .msg_control = control ? batch->control[i] : NULL,
+                        .msg_controllen = control ? sizeof(batch->control[i]) : 0,
                 } };
         }
         batch->n_packets = batch->n_malformed = 0;
         n = recvmmsg(fd, msgs, SOCK_VRRP_BATCH, MSG_DONTWAIT, NULL);
         if (n < 0)
                 return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+        return n;
+}
+
+/* Drains up to SOCK_VRRP_BATCH datagrams with one recvmmsg. Returns the number read (0: nothing pending). */
+int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch) {
+        struct sockaddr_in6 names[SOCK_VRRP_BATCH];
+        struct mmsghdr msgs[SOCK_VRRP_BATCH];
+        int n;
+
+        assert(family == AF_INET || family == AF_INET6);
+        assert(batch);
+
+        n = sock_vrrp_batch_read(fd, batch, names, sizeof(names[0]), true, msgs);
+        if (n <= 0)
+                return n;
         for (int i = 0; i < n; i++) {
                 SockVrrpPacket *p = &batch->packets[batch->n_packets];
                 size_t len = msgs[i].msg_len;

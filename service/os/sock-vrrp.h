@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "core/vrrp-addr.h"
 #include "core/vrrp-packet.h" /* VRRP_IPPROTO */
@@ -48,6 +49,12 @@ int sock_vrrp_join(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_leave(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl);
 int sock_vrrp_recv(int fd, int family, SockVrrpBatch *batch);
+/* One recvmmsg into batch's buffers, the senders' addresses into names (SOCK_VRRP_BATCH of name_size bytes),
+ * ancillary data into batch's control buffers when control is set; batch's counts start again. Returns how
+ * many datagrams came (0: none pending), or -errno. For sock-frame.c's receive too. msgs keep their lengths
+ * and control buffers for the caller; their iovecs are gone once it returns. */
+int sock_vrrp_batch_read(int fd, SockVrrpBatch *batch, void *names, size_t name_size, bool control,
+                         struct mmsghdr *msgs);
 /* A whole IPv4 or IPv6 packet into p (payload pointing into buf): -EBADMSG when it is too short for its
  * header, or (IPv6) not VRRP right after it. */
 int sock_vrrp_parse_v4(const uint8_t *buf, size_t len, SockVrrpPacket *p);

@@ -9,26 +9,10 @@
 
 #include "util/cleanup.h"
 #include "os/vip-record.h"
+#include "tmpdir-test.h"
 #include "vtest.h"
 
 /* VIP records in a private temp dir: no root, no network. */
-
-static char *tmpdir_new(void) {
-        char *d = strdup("/tmp/vrrpd-test-vip-record-XXXXXX");
-
-        ASSERT_TRUE(d && mkdtemp(d));
-        return d;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void tmpdir_freep(char **d) {
-        if (*d)
-                (void) nftw(*d, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-        free(*d);
-}
 
 static VipRecord rec(int ifindex, const char *ifname, const char *addr, uint8_t prefixlen) {
         VipRecord r = { .family = strchr(addr, ':') ? AF_INET6 : AF_INET,
@@ -63,7 +47,7 @@ static bool same(const VipRecord *a, const VipRecord *b) {
 }
 
 TEST(vip_record_round_trip_sorted) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
         const VipRecord r[] = {
                 rec(3, "eth0", "192.0.2.100", 24),
@@ -90,7 +74,7 @@ TEST(vip_record_round_trip_sorted) {
 }
 
 TEST(vip_record_add_and_remove_are_idempotent) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
         const VipRecord r = rec(2, "eth1", "198.51.100.10", 24);
 
@@ -104,7 +88,7 @@ TEST(vip_record_add_and_remove_are_idempotent) {
 }
 
 TEST(vip_record_open_dir_twice_keeps_records) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF, fd2 = -EBADF;
         const VipRecord r = rec(2, "eth1", "198.51.100.10", 24);
         char sub[256];
@@ -117,7 +101,7 @@ TEST(vip_record_open_dir_twice_keeps_records) {
 }
 
 TEST(vip_record_refuses_bad_records) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
         VipRecord r = rec(2, "eth1", "198.51.100.10", 24);
 
@@ -144,7 +128,7 @@ static const VipRecordSkip *find_skip(const VipRecordSet *set, const char *name)
 
 /* Whatever lies in the directory, the loader returns the good records and says why it left the rest. */
 TEST(vip_record_load_tolerates_garbage) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
         const VipRecord good = rec(4, "bond0", "192.0.2.50", 24);
         const char *valid = "ifindex=5\nifname=eth0\naddress=192.0.2.51/24\n";
@@ -208,7 +192,7 @@ TEST(vip_record_load_tolerates_garbage) {
 
 /* A crash between writing the temporary file and the rename: the next add of that VIP just works. */
 TEST(vip_record_add_after_crash_mid_write) {
-        _cleanup_(tmpdir_freep) char *dir = tmpdir_new();
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
         const VipRecord r = rec(3, "eth0", "2001:db8::7", 64);
         VipRecordSet set = {};

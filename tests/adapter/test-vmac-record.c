@@ -9,28 +9,18 @@
 #include "os/runtime-file.h"
 #include "os/vmac-record.h"
 #include "util/cleanup.h"
+#include "tmpdir-test.h"
 #include "vtest.h"
 
 /* use_vmac's records in a private temp dir: no root, no network. */
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        return remove(path);
-}
-
-static void tmpdir_freep(char **d) {
-        if (*d)
-                (void) nftw(*d, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-        free(*d);
-}
-
 TEST(vmac_records_round_trip) {
-        _cleanup_(tmpdir_freep) char *top = strdup("/tmp/vrrpd-test-vmac-record-XXXXXX");
+        _cleanup_(tmpdir_freep) char *top = tmpdir_new("vmac-record");
         const VmacRecordParent parent = { .ifindex = 7, .ifname = "eth0", .saved = { 0, 1, 2 } };
         const VmacRecordLink link = { .name = "vrrp.51", .ifindex = 12 };
         _cleanup_close_ int dirfd = -EBADF;
         VmacRecordSet set;
 
-        ASSERT_TRUE(top && mkdtemp(top));
         ASSERT_OK(vmac_record_open_dir(top, &dirfd));
         ASSERT_OK(vmac_record_parent_add(dirfd, &parent));
         ASSERT_OK(vmac_record_link_add(dirfd, &link));

@@ -35,6 +35,15 @@ def start(router, instances):
     return router.vrrpd(keepalived_config(instances), args=["-l", "-f", str(conf)]).wait_ready()
 
 
+def start_master_on_vmac(topo, router, case):
+    """vrrpd alone on router with use_vmac, once it is master with the VIP on the macvlan."""
+    daemon = start(router, [instance(topo, case, 150)])
+    vip = vip_of(topo, case)
+    wait_until(f"{vip} on {router.name}'s {LINK}", lambda: on_vmac(router, vip),
+               timeout=master_down_interval(case, 150) + 3)
+    return daemon
+
+
 def links(router):
     return {link["ifname"]: link for link in json.loads(router.sh(IP, "-d", "-j", "link", "show").stdout)}
 
@@ -113,8 +122,7 @@ def test_stop_removes_the_macvlan_and_restores_the_parent(topology, vrrpd_path):
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
     before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
-    daemon = start(r1, [instance(topo, case, 150)])
-    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon = start_master_on_vmac(topo, r1, case)
     daemon.stop()
     assert daemon.process.returncode == 0, daemon.log
     assert LINK not in links(r1), "the macvlan outlived vrrpd"
@@ -125,12 +133,10 @@ def test_a_restart_after_a_crash_takes_over_the_one_macvlan(topology, vrrpd_path
     case = CASES["v3-ipv4"]
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
-    daemon = start(r1, [instance(topo, case, 150)])
-    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon = start_master_on_vmac(topo, r1, case)
     index = links(r1)[LINK]["ifindex"]
     daemon.crash()
-    daemon = start(r1, [instance(topo, case, 150)])
-    wait_until(f"{vip} on r1's {LINK} again", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon = start_master_on_vmac(topo, r1, case)
     macvlans = [n for n, link in links(r1).items() if link.get("linkinfo", {}).get("info_kind") == "macvlan"]
     assert macvlans == [LINK] and links(r1)[LINK]["ifindex"] == index, f"macvlans after the restart: {macvlans}"
     daemon.stop()
@@ -161,8 +167,7 @@ def test_a_crash_is_undone_at_the_next_start(topology, vrrpd_path):
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
     before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
-    daemon = start(r1, [instance(topo, case, 150)])
-    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon = start_master_on_vmac(topo, r1, case)
     daemon.crash()
     assert LINK in links(r1) and [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] \
         == ["1", "1", "2"]
@@ -177,8 +182,7 @@ def test_a_deleted_macvlan_is_made_again_and_a_downed_one_set_up(topology, vrrpd
     case = CASES["v3-ipv4"]
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
-    daemon = start(r1, [instance(topo, case, 150)])
-    wait_until(f"{vip} on r1's {LINK}", lambda: on_vmac(r1, vip), timeout=master_down_interval(case, 150) + 3)
+    daemon = start_master_on_vmac(topo, r1, case)
     old = links(r1)[LINK]["ifindex"]
     r1.sh(IP, "link", "del", LINK)
     wait_until(f"{LINK} made again with {vip} on it",
