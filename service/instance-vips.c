@@ -18,7 +18,7 @@
  * parent's MAC, so each router's is its own), the source of its adverts and of its own ND; a backup's has no
  * address at all, so it sends nothing from the virtual MAC. */
 static bool instance_vmac_link_local(const Instance *i, NlVip *ret) {
-        if (!i->vmac || i->params.fsm.family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&i->src.in6))
+        if (!i->vmac || i->vmac->ipvlan || i->params.fsm.family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(&i->src.in6))
                 return false;
         *ret = (NlVip){ .family = AF_INET6, .ifindex = i->vmac->ifindex, .addr = i->src, .prefixlen = 64,
                         .scope = RT_SCOPE_LINK, .nodad = true, .noprefixroute = true };

@@ -116,14 +116,15 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         if (i->ifindex < 0)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);
-        if (c->vmac.enabled) {
+        if (c->vmac.enabled || c->ipvlan.enabled) {
                 r = vmac_acquire(m, c, i->ifindex, &i->vmac);
                 if (r < 0)
-                        return log_instance(LOG_ERR, r, c->name, c->vrid, "no virtual MAC: %m");
-                if (!c->vmac.xmit_base)
+                        return log_instance(LOG_ERR, r, c->name, c->vrid, "no %s: %m",
+                                            c->ipvlan.enabled ? "ipvlan" : "virtual MAC");
+                if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
                         i->tx_ifindex = i->vmac->ifindex;
         }
-        /* VIPs without "dev" go on the macvlan when there is one */
+        /* VIPs without "dev" go on the macvlan or ipvlan when there is one */
         r = instance_params_build(&config->global, c, i->vmac ? i->vmac->ifindex : i->ifindex,
                                   instance_resolve_ifindex, NULL, &i->params);
         if (r < 0)

@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <errno.h>
+#include <linux/if_link.h>
 #include <linux/ip.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,42 @@ static void vmac_check_rp_filter(Manager *m) {
                             "writes nothing under /proc/sys", v, v);
 }
 
+/* use_ipvlan's link: the one of that name on the parent taken over, or a new one. */
+static int vmac_ipvlan_make(Manager *m, VmacLink *l) {
+        NlIpvlanSpec spec = { .name = l->name, .parent = l->parent, .flags = l->ipvlan_flags,
+                              .has_group = l->has_group, .group = l->group };
+        NlLinkInfo info;
+        int r;
+
+        r = nl_link_get(m->nl, l->name, &info);
+        if (r >= 0 && info.ipvlan && info.parent == l->parent) {
+                l->ifindex = info.ifindex;
+                return info.up ? 0 : nl_link_set_up(m->nl, info.ifindex);
+        }
+        if (r >= 0 && !info.ipvlan)
+                return log_error_errno(EEXIST, "%s: an interface of that name exists and is no ipvlan; use_ipvlan "
+                                               "needs a name of its own", l->name);
+        if (r >= 0 && (r = nl_link_delete(m->nl, info.ifindex)) < 0)
+                return log_error_errno(r, "%s: deleting an ipvlan of another parent: %m", l->name);
+        r = nl_ipvlan_create(m->nl, &spec, &l->ifindex);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "%s: this kernel has no ipvlan link type (module ipvlan): use_ipvlan "
+                                          "cannot run here: %m", l->name);
+        if (r < 0)
+                return log_error_errno(r, "%s: creating the ipvlan: %m", l->name);
+        return 0;
+}
+
+/* The link in the kernel, either kind: made, or taken over. */
+static int vmac_link_create(Manager *m, VmacLink *l) {
+        NlVmacSpec spec = { .name = l->name, .parent = l->parent, .has_group = l->has_group, .group = l->group };
+
+        if (l->ipvlan)
+                return vmac_ipvlan_make(m, l);
+        memcpy(spec.mac, l->mac, sizeof(spec.mac));
+        return vmac_link_make(m, &spec, &l->ifindex);
+}
+
 static int vmac_link_configure_self(Manager *m, VmacLink *l) {
         const NlInetConf v4[] = { { IPV4_DEVCONF_ARP_IGNORE, 1 }, { IPV4_DEVCONF_ACCEPT_LOCAL, 1 },
                                   { IPV4_DEVCONF_RP_FILTER, 0 }, { IPV4_DEVCONF_PROMOTE_SECONDARIES, 1 } };
@@ -197,6 +234,12 @@ static int vmac_link_configure_self(Manager *m, VmacLink *l) {
                 return log_error_errno(r, "%s: setting its ARP and reverse-path settings: %m", l->name);
         if (l->family == AF_INET)
                 vmac_check_rp_filter(m);
+        if (l->has_addr) {
+                l->addr.ifindex = l->ifindex;
+                r = nl_vip_add(m->nl, &l->addr);
+                if (r < 0)
+                        return log_error_errno(r, "%s: adding its own address: %m", l->name);
+        }
         return 0;
 }
 
@@ -270,31 +313,45 @@ static void vmac_link_free(VmacLink *l) {
 
 DEFINE_CLEANUP(VmacLink *, vmac_link_free)
 
+/* What c asks for: a macvlan (use_vmac) or an ipvlan (use_ipvlan) on parent. */
+static void vmac_link_init(VmacLink *l, Manager *m, const ConfInstance *c, int parent) {
+        const ConfIpvlan *v = &c->ipvlan;
+        static const uint16_t flags[] = { [CONF_IPVLAN_BRIDGE] = 0, [CONF_IPVLAN_PRIVATE] = IPVLAN_F_PRIVATE,
+                                          [CONF_IPVLAN_VEPA] = IPVLAN_F_VEPA };
+
+        *l = (VmacLink){ .parent = parent, .family = c->family, .refs = 1, .rx_fd = -EBADF, .manager = m,
+                         .ipvlan = v->enabled, .has_group = v->enabled ? v->has_group : c->vmac.has_group,
+                         .group = v->enabled ? v->group : c->vmac.group };
+        snprintf(l->name, sizeof(l->name), "%s", v->enabled ? v->name : c->vmac.name);
+        if (!v->enabled) {
+                vmac_mac_of(c, l->mac);
+                return;
+        }
+        l->ipvlan_flags = flags[v->mode];
+        l->has_addr = v->has_addr;
+        l->addr = (NlVip){ .family = v->addr_family, .addr = v->addr, .prefixlen = v->prefixlen,
+                           .nodad = v->addr_family == AF_INET6 };
+}
+
 static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
         VmacTable *t = &m->vmacs;
         _cleanup_(vmac_link_freep) VmacLink *l = calloc(1, sizeof(*l));
         VmacLink **links;
-        NlVmacSpec spec;
         int r;
 
         if (!l)
                 return log_oom();
-        *l = (VmacLink){ .parent = parent, .family = c->family, .refs = 1, .rx_fd = -EBADF, .manager = m,
-                         .has_group = c->vmac.has_group, .group = c->vmac.group };
-        snprintf(l->name, sizeof(l->name), "%s", c->vmac.name);
-        vmac_mac_of(c, l->mac);
-        spec = (NlVmacSpec){ .name = l->name, .parent = parent, .has_group = l->has_group, .group = l->group };
-        memcpy(spec.mac, l->mac, sizeof(spec.mac));
+        vmac_link_init(l, m, c, parent);
         links = reallocarray(t->links, t->n_links + 1, sizeof(*links));
         if (!links)
                 return log_oom();
         t->links = links;
-        r = vmac_link_make(m, &spec, &l->ifindex);
+        r = vmac_link_create(m, l);
         if (r < 0)
                 return r;
         vmac_link_record(m, l);
         r = vmac_link_configure(m, l);
-        if (r >= 0)
+        if (r >= 0 && !l->ipvlan)
                 r = vmac_link_listen(m, l);
         if (r < 0) {
                 if (l->held)
@@ -302,8 +359,7 @@ static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink
                 (void) nl_link_delete(m->nl, l->ifindex);
                 return r;
         }
-        log_info("%s: macvlan on ifindex %d with MAC %02x:%02x:%02x:%02x:%02x:%02x", l->name, parent, l->mac[0],
-                 l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+        log_info("%s: %s on ifindex %d", l->name, l->ipvlan ? "ipvlan" : "macvlan", parent);
         t->links[t->n_links++] = l;
         *ret = TAKE_PTR(l);
         return 0;
@@ -314,16 +370,17 @@ int vmac_acquire(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) 
         uint8_t mac[6];
 
         assert(m);
-        assert(c && c->vmac.enabled && c->vmac.name);
+        assert(c && (c->vmac.enabled || c->ipvlan.enabled));
         assert(ret);
 
-        l = vmac_link_find(&m->vmacs, c->vmac.name);
+        l = vmac_link_find(&m->vmacs, c->ipvlan.enabled ? c->ipvlan.name : c->vmac.name);
         if (!l)
                 return vmac_link_new(m, c, parent, ret);
         vmac_mac_of(c, mac);
-        if (l->parent != parent || memcmp(l->mac, mac, sizeof(mac)) != 0 || l->family != c->family)
-                return log_error_errno(EBUSY, "%s: the running configuration uses this macvlan with another "
-                                              "parent or MAC; rename it to change either", l->name);
+        if (l->parent != parent || l->family != c->family || l->ipvlan != c->ipvlan.enabled ||
+            (!l->ipvlan && memcmp(l->mac, mac, sizeof(mac)) != 0))
+                return log_error_errno(EBUSY, "%s: the running configuration uses this link with another "
+                                              "parent, kind or MAC; rename it to change any", l->name);
         l->refs++;
         *ret = l;
         return 0;
@@ -404,7 +461,7 @@ void vmac_recover_done(Manager *m) {
 
                 if (vmac_link_find(&m->vmacs, *name))
                         continue; /* taken over: an instance holds it again */
-                if (nl_link_get(m->nl, *name, &info) >= 0 && info.macvlan) {
+                if (nl_link_get(m->nl, *name, &info) >= 0 && (info.macvlan || info.ipvlan)) {
                         int r = nl_link_delete(m->nl, info.ifindex);
 
                         if (r < 0) {
@@ -427,11 +484,9 @@ static VmacLink *vmac_link_by_index(VmacTable *t, int ifindex) {
 
 /* Made again under its name and shape; its receive socket follows the new index. */
 static int vmac_link_remake(Manager *m, VmacLink *l) {
-        NlVmacSpec spec = { .name = l->name, .parent = l->parent, .has_group = l->has_group, .group = l->group };
         int r;
 
-        memcpy(spec.mac, l->mac, sizeof(spec.mac));
-        r = vmac_link_make(m, &spec, &l->ifindex);
+        r = vmac_link_create(m, l);
         if (r < 0)
                 return r;
         vmac_link_record(m, l);
@@ -440,7 +495,7 @@ static int vmac_link_remake(Manager *m, VmacLink *l) {
                 close(l->rx_fd);
         l->rx_fd = -EBADF;
         r = vmac_link_configure_self(m, l);
-        return r < 0 ? r : vmac_link_listen(m, l);
+        return r < 0 || l->ipvlan ? r : vmac_link_listen(m, l);
 }
 
 void vmac_on_link(Manager *m, int ifindex, bool up, bool removed) {

@@ -7,6 +7,8 @@
 
 #include <systemd/sd-event.h>
 
+#include "os/nl-vip.h"
+
 typedef struct ConfInstance ConfInstance;
 typedef struct Manager Manager;
 
@@ -32,6 +34,10 @@ typedef struct VmacParent {
 
 typedef struct VmacLink {
         char name[IFNAMSIZ];
+        bool ipvlan;      /* use_ipvlan's L2 ipvlan (the parent's MAC, no receive socket), not a macvlan */
+        uint16_t ipvlan_flags;
+        bool has_addr;    /* use_ipvlan ADDR/PREFIX, put on it when it is made */
+        NlVip addr;
         int ifindex;
         int parent;
         int family;

@@ -144,7 +144,7 @@ BUS_GETTER(property_get_vmac) {
         const Instance *i = userdata;
         char mac[18] = "";
 
-        if (i->vmac)
+        if (i->vmac && !i->vmac->ipvlan)
                 snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", i->vmac->mac[0], i->vmac->mac[1],
                          i->vmac->mac[2], i->vmac->mac[3], i->vmac->mac[4], i->vmac->mac[5]);
         return sd_bus_message_append(reply, "s", mac);

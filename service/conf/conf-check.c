@@ -5,7 +5,6 @@
 
 #include "../util/cleanup.h"
 #include "conf-check.h"
-#include "conf-parse.h"
 #include "conf-util.h"
 #include "conf.h"
 
@@ -88,69 +87,6 @@ static int check_duplicates(const Config *c, ConfDiags *d) {
                                 a->name, a->loc.file, a->loc.line);
         }
         return 0;
-}
-
-/* A macvlan's name belongs to one instance and is not its parent's; vmac_xmit_base is not for strict mode (the
- * RFC sends from the virtual MAC). */
-static int check_vmac_names(const Config *c, Index *names, ConfDiags *d) {
-        for (size_t k = 0; k < c->n_instances; k++) {
-                const ConfInstance *i = &c->instances[k], *o;
-                const ConfVmac *v = &i->vmac;
-                int r;
-
-                if (!v->enabled)
-                        continue;
-                if (v->xmit_base && i->strict_mode)
-                        conf_diag_error(d, &v->loc, "'vmac_xmit_base' cannot go with strict mode, which sends "
-                                        "adverts from the virtual MAC");
-                if (v->addr)
-                        conf_diag_warning(d, &v->loc, "'use_vmac_addr' is not acted on yet: VIPs on other "
-                                          "interfaces than %s go there without a macvlan", i->interface ?: "its own");
-                if (!v->name)
-                        continue;
-                if (i->interface && strcmp(v->name, i->interface) == 0)
-                        conf_diag_error(d, &v->loc, "'use_vmac' names %s, the instance's own interface; the "
-                                        "macvlan needs a name of its own", v->name);
-                r = index_insert(names, v->name, (void *) i);
-                if (r == -ENOMEM)
-                        return r;
-                if (r != -EEXIST)
-                        continue;
-                o = index_find(names, v->name);
-                conf_diag_error(d, &v->loc, "macvlan %s is already used by vrrp_instance '%s' at %s:%u", v->name,
-                                o->name, o->vmac.loc.file, o->vmac.loc.line);
-        }
-        return 0;
-}
-
-/* Names for the macvlans use_vmac leaves unnamed, as keepalived makes them, none taken twice. */
-static int name_vmacs(Config *c, Index *names) {
-        const char *prefix = c->global.vmac_prefix ?: "vrrp";
-
-        for (size_t k = 0; k < c->n_instances; k++) {
-                ConfInstance *i = &c->instances[k];
-                char name[16];
-                int r = -EEXIST;
-
-                if (!i->vmac.enabled || i->vmac.name || i->vrid <= 0)
-                        continue;
-                for (unsigned attempt = 0; r == -EEXIST && attempt < 1000; attempt++) {
-                        conf_parse_vmac_default_name(prefix, i->vrid, i->family, attempt, name);
-                        if (!index_find(names, name))
-                                r = 0;
-                }
-                if (r < 0 || !(i->vmac.name = strdup(name)) || index_insert(names, i->vmac.name, i) < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-static int check_vmacs(Config *c, ConfDiags *d) {
-        _cleanup_(index_done) Index names = INDEX_INIT(index_compare_string);
-        int r;
-
-        r = check_vmac_names(c, &names, d);
-        return r < 0 ? r : name_vmacs(c, &names);
 }
 
 static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
@@ -247,7 +183,7 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
         r = check_duplicates(c, d);
         if (r < 0)
                 return r;
-        r = check_vmacs(c, d);
+        r = conf_check_links(c, d);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < c->n_sync_groups; k++)

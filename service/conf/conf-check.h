@@ -9,3 +9,6 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d);
 /* conf-complete.c: one instance's defaults and checks, as keepalived's vrrp_complete_instance() */
 int conf_complete_global(ConfGlobal *g, const char *hostname);
 void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d);
+
+/* conf-check-link.c: use_vmac and use_ipvlan across instances (names unique, unnamed ones named). */
+int conf_check_links(Config *c, ConfDiags *d);

@@ -111,6 +111,7 @@ static void instance_done(ConfInstance *i) {
         tracks_done(&i->tracks);
         notifies_done(&i->notify);
         free(i->vmac.name);
+        free(i->ipvlan.name);
 }
 
 static void sync_group_done(ConfSyncGroup *g) {

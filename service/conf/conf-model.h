@@ -110,6 +110,28 @@ typedef struct ConfVmac {
         ConfLoc loc;         /* of use_vmac */
 } ConfVmac;
 
+/* use_ipvlan [[name] IF] [ADDR[/PREFIX]] [bridge|private|vepa] [group G] (keepalived's vrrp_ipvlan_handler()):
+ * an L2 ipvlan on the instance's interface, with an address of its own, that carries the VIPs. */
+typedef enum ConfIpvlanMode {
+        CONF_IPVLAN_BRIDGE,
+        CONF_IPVLAN_PRIVATE,
+        CONF_IPVLAN_VEPA,
+} ConfIpvlanMode;
+
+typedef struct ConfIpvlan {
+        bool enabled;
+        char *name;          /* NULL until the checks name it as keepalived would (PREFIX.VRID…) */
+        bool has_addr;
+        bool addr_seen;      /* an address was written, maybe a bad one (reported where it is) */
+        int addr_family;
+        VrrpAddr addr;
+        uint8_t prefixlen;
+        ConfIpvlanMode mode;
+        bool has_group;
+        uint32_t group;
+        ConfLoc loc;
+} ConfIpvlan;
+
 typedef struct ConfPeer {
         int family;
         VrrpAddr addr;
@@ -240,6 +262,7 @@ typedef struct ConfInstance {
         int old_unicast_checksum; /* ConfChecksum */
         ConfNotifies notify;
         ConfVmac vmac;
+        ConfIpvlan ipvlan;
         usec_t garp_master_delay;
         int garp_master_repeat;
         usec_t garp_master_refresh;

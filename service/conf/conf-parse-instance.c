@@ -223,6 +223,7 @@ static const ConfKeyword instance_keywords[] = {
         { "notify_stop", conf_parse_value_set_notify, 0, I(notify.stop) },
         { "use_vmac", conf_parse_vmac },
         { "use_vmac_addr", conf_parse_value_set_flag, 0, I(vmac.addr) },
+        { "use_ipvlan", conf_parse_ipvlan },
         { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac.xmit_base) },
         { "garp_extra_if", conf_parse_vmac_garp_extra_if },
         { "vmac_garp_intvl", conf_parse_vmac_garp_extra_if },

@@ -117,25 +117,38 @@ static bool parse_group(const char *s, uint32_t *ret) {
         return false;
 }
 
-static void vmac_group(ConfParser *p, const ConfStmt *st, size_t *i, ConfVmac *v) {
-        const ConfToken *w = &st->w[*i];
+void conf_parse_vmac_group(ConfParser *p, const ConfStmt *st, size_t *i, bool *ret_has, uint32_t *ret_group) {
+        const ConfToken *w;
 
+        assert(p);
+        assert(st);
+        assert(i && *i < st->n);
+        assert(ret_has);
+        assert(ret_group);
+
+        w = &st->w[*i];
         if (*i + 1 >= st->n) {
                 conf_diag_error(p->d, &w->loc, "missing value after 'group'; expected a link group number or a name "
                                 "from /etc/iproute2/group");
                 return;
         }
         w = &st->w[++*i];
-        if (!parse_group(w->text, &v->group))
+        if (!parse_group(w->text, ret_group))
                 conf_diag_error(p->d, &w->loc, "unknown link group '%s'; expected a number or a name from "
                                 "/etc/iproute2/group", w->text);
         else
-                v->has_group = true;
+                *ret_has = true;
 }
 
-static int vmac_name(ConfParser *p, const ConfStmt *st, size_t *i, ConfVmac *v) {
-        const ConfToken *w = &st->w[*i];
+int conf_parse_vmac_link_name(ConfParser *p, const ConfStmt *st, size_t *i, char **name) {
+        const ConfToken *w;
 
+        assert(p);
+        assert(st);
+        assert(i && *i < st->n);
+        assert(name);
+
+        w = &st->w[*i];
         if (strcmp(w->text, "name") == 0) {
                 if (*i + 1 >= st->n) {
                         conf_diag_error(p->d, &w->loc, "missing interface name after 'name'");
@@ -143,17 +156,17 @@ static int vmac_name(ConfParser *p, const ConfStmt *st, size_t *i, ConfVmac *v) 
                 }
                 w = &st->w[++*i];
         }
-        if (v->name) {
-                conf_diag_error(p->d, &w->loc, "'use_vmac' has an interface name already; '%s' is a second one",
-                                w->text);
+        if (*name) {
+                conf_diag_error(p->d, &w->loc, "'%s' has an interface name already; '%s' is a second one",
+                                st->w[0].text, w->text);
                 return 0;
         }
         if (!conf_parse_vmac_ifname_valid(w->text)) {
-                conf_diag_error(p->d, &w->loc, "invalid interface name '%s' for 'use_vmac'; expected 1 to %d "
-                                "characters without '/', ':' or blanks", w->text, IFNAME_MAX);
+                conf_diag_error(p->d, &w->loc, "invalid interface name '%s' for '%s'; expected 1 to %d "
+                                "characters without '/', ':' or blanks", w->text, st->w[0].text, IFNAME_MAX);
                 return 0;
         }
-        return conf_parse_value_dup(p, w->text, &v->name);
+        return conf_parse_value_dup(p, w->text, name);
 }
 
 int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
@@ -178,9 +191,9 @@ int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, vo
                 else if (strcmp(word, "netlink_notify_msg") == 0)
                         v->netlink_notify = true;
                 else if (strcmp(word, "group") == 0)
-                        vmac_group(p, st, &i, v);
+                        conf_parse_vmac_group(p, st, &i, &v->has_group, &v->group);
                 else
-                        r = vmac_name(p, st, &i, v);
+                        r = conf_parse_vmac_link_name(p, st, &i, &v->name);
         }
         return r;
 }

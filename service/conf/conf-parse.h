@@ -114,6 +114,12 @@ int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst)
 int conf_parse_vmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_vmac_prefix(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 bool conf_parse_vmac_ifname_valid(const char *name);
+/* The parts use_vmac and use_ipvlan share: "group G" at st->w[*i], "[name] IF" at st->w[*i] (*i moves past what
+ * they read). */
+void conf_parse_vmac_group(ConfParser *p, const ConfStmt *st, size_t *i, bool *ret_has, uint32_t *ret_group);
+int conf_parse_vmac_link_name(ConfParser *p, const ConfStmt *st, size_t *i, char **name);
+/* conf-parse-ipvlan.c: use_ipvlan (obj: the ConfInstance) */
+int conf_parse_ipvlan(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* garp_extra_if / vmac_garp_intvl (obj: the ConfInstance), vrrp_garp_extra_if / vrrp_vmac_garp_intvl (obj: the
  * ConfGlobal): [all] SECONDS */
 int conf_parse_vmac_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);

@@ -1,5 +1,7 @@
 #include <arpa/inet.h>
 #include <assert.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "conf-json.h"
 #include "conf-model.h"
@@ -201,6 +203,23 @@ static void print_vmac(ConfJson *j, const ConfVmac *v, int vrid) {
         print_bool(j, "vmac_xmit_base", v->xmit_base);
 }
 
+static void print_ipvlan(ConfJson *j, const ConfIpvlan *v) {
+        static const char *const modes[] = { "bridge", "private", "vepa" };
+        char addr[INET6_ADDRSTRLEN + 4] = "";
+
+        if (v->has_addr && inet_ntop(v->addr_family, &v->addr, addr, sizeof(addr)))
+                snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/%u", v->prefixlen);
+        print_bool(j, "use_ipvlan", v->enabled);
+        print_str(j, "ipvlan_name", v->enabled ? v->name : NULL);
+        print_str(j, "ipvlan_address", v->has_addr ? addr : NULL);
+        print_str(j, "ipvlan_mode", v->enabled ? modes[v->mode] : NULL);
+        conf_json_key(j, "ipvlan_group");
+        if (v->has_group)
+                conf_json_uint(j, v->group);
+        else
+                conf_json_null(j);
+}
+
 static void print_tracks(ConfJson *j, const ConfTracks *t) {
         print_track_list(j, "track_interface", t->interfaces, t->n_interfaces);
         print_track_list(j, "track_script", t->scripts, t->n_scripts);
@@ -244,6 +263,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
                                                                                               : "auto");
         print_notifies(j, &i->notify);
         print_vmac(j, &i->vmac, i->vrid);
+        print_ipvlan(j, &i->ipvlan);
         print_instance_garp(j, i);
         print_bool(j, "smtp_alert", i->smtp_alert);
         print_str(j, "sync_group", i->sync_group);

@@ -11,6 +11,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet.h>
+#include <netlink/route/link/ipvlan.h>
 #include <netlink/route/link/macvlan.h>
 
 #include "os/nl-errno.h"
@@ -81,6 +82,7 @@ static void nl_link_info_fill(struct rtnl_link *l, NlLinkInfo *ret) {
                 .up = rtnl_link_get_flags(l) & IFF_UP,
         };
         ret->macvlan = rtnl_link_is_macvlan(l);
+        ret->ipvlan = rtnl_link_is_ipvlan(l);
         if (ret->macvlan)
                 ret->macvlan_mode = rtnl_link_macvlan_get_mode(l);
         if (mac && nl_addr_get_len(mac) == sizeof(ret->mac)) {
@@ -213,4 +215,52 @@ static int nl_link_no_ipv6_address(struct nl_sock *sk, int ifindex) {
         nla_nest_end(m, inet6);
         nla_nest_end(m, spec);
         return nl_link_talk(sk, m);
+}
+
+int nl_ipvlan_request(const NlIpvlanSpec *spec, struct nl_msg **ret) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        struct nlattr *info, *data;
+
+        assert(spec && spec->name && spec->parent > 0);
+        assert(ret);
+
+        m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+        if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            nla_put_string(m, IFLA_IFNAME, spec->name) < 0 || nla_put_u32(m, IFLA_LINK, (uint32_t) spec->parent) < 0 ||
+            (spec->has_group && nla_put_u32(m, IFLA_GROUP, spec->group) < 0))
+                return -ENOMEM;
+        if (!(info = nla_nest_start(m, IFLA_LINKINFO)) || nla_put_string(m, IFLA_INFO_KIND, "ipvlan") < 0 ||
+            !(data = nla_nest_start(m, IFLA_INFO_DATA)) || nla_put_u16(m, IFLA_IPVLAN_MODE, IPVLAN_MODE_L2) < 0 ||
+            nla_put_u16(m, IFLA_IPVLAN_FLAGS, spec->flags) < 0)
+                return -ENOMEM;
+        nla_nest_end(m, data);
+        nla_nest_end(m, info);
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+int nl_ipvlan_create(struct nl_sock *sk, const NlIpvlanSpec *spec, int *ret_ifindex) {
+        _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+        NlLinkInfo info = {};
+        int r;
+
+        assert(sk);
+        assert(ret_ifindex);
+
+        r = nl_ipvlan_request(spec, &m);
+        if (r >= 0)
+                r = nl_link_talk(sk, m);
+        if (r < 0)
+                return r;
+        r = nl_link_get(sk, spec->name, &info);
+        if (r >= 0)
+                r = nl_link_set_up(sk, info.ifindex);
+        if (r < 0) {
+                if (info.ifindex > 0)
+                        (void) nl_link_delete(sk, info.ifindex);
+                return r;
+        }
+        *ret_ifindex = info.ifindex;
+        return 0;
 }

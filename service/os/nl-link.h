@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nl_msg;
 struct nl_sock;
 
 /* Links through rtnetlink (libnl-route-3): the macvlans that carry virtual MACs (use_vmac), and the per-device
@@ -26,12 +27,27 @@ typedef struct NlLinkInfo {
         int parent;         /* IFLA_LINK; 0 for none */
         bool macvlan;
         uint32_t macvlan_mode;
+        bool ipvlan;
         uint8_t mac[6];
         bool has_mac;
         bool up;
 } NlLinkInfo;
 
 int nl_vmac_create(struct nl_sock *sk, const NlVmacSpec *spec, int *ret_ifindex);
+
+/* An L2 ipvlan as keepalived makes one for use_ipvlan: the parent's MAC, flags IPVLAN_F_PRIVATE or
+ * IPVLAN_F_VEPA (0: bridge), created down and then set up. -EOPNOTSUPP: this kernel has no ipvlan. The request
+ * is built by hand (libnl knows no IFLA_IPVLAN_FLAGS); nl_ipvlan_request() gives it for tests to read. */
+typedef struct NlIpvlanSpec {
+        const char *name;
+        int parent;
+        uint16_t flags;
+        bool has_group;
+        uint32_t group;
+} NlIpvlanSpec;
+
+int nl_ipvlan_request(const NlIpvlanSpec *spec, struct nl_msg **ret);
+int nl_ipvlan_create(struct nl_sock *sk, const NlIpvlanSpec *spec, int *ret_ifindex);
 /* What the kernel knows of the link called name: -ENODEV when there is none. */
 int nl_link_get(struct nl_sock *sk, const char *name, NlLinkInfo *ret);
 /* Whether info is the macvlan spec asks for (a leftover of ours, or one a reload keeps). */

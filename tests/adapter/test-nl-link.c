@@ -2,6 +2,8 @@
 #include <linux/ip.h>
 #include <net/if.h>
 
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
@@ -106,5 +108,54 @@ TEST(inet_conf_set_and_get) {
         ASSERT_OK(nl_inet_conf_get(sk, va, IPV4_DEVCONF_ARP_ANNOUNCE, &v));
         ASSERT_EQ(v, 2);
         ASSERT_ERROR(nl_inet_conf_get(sk, 9999, IPV4_DEVCONF_ARP_IGNORE, &v), ENODEV);
+        nl_socket_free(sk);
+}
+
+/* The request use_ipvlan sends, read back attribute by attribute (this kernel may have no ipvlan to ask). */
+TEST(ipvlan_request) {
+        const NlIpvlanSpec spec = { .name = "vrrp.9", .parent = 4, .flags = IPVLAN_F_PRIVATE, .has_group = true,
+                                    .group = 7 };
+        struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1], *data[IFLA_IPVLAN_MAX + 1];
+        struct nl_msg *m = NULL;
+        struct nlmsghdr *h;
+
+        ASSERT_OK(nl_ipvlan_request(&spec, &m));
+        h = nlmsg_hdr(m);
+        ASSERT_EQ(h->nlmsg_type, RTM_NEWLINK);
+        ASSERT_EQ(h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK), NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        ASSERT_EQ(((struct ifinfomsg *) nlmsg_data(h))->ifi_family, AF_UNSPEC);
+        ASSERT_OK(nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL));
+        ASSERT_STREQ(nla_get_string(tb[IFLA_IFNAME]), "vrrp.9");
+        ASSERT_EQ(nla_get_u32(tb[IFLA_LINK]), 4);
+        ASSERT_EQ(nla_get_u32(tb[IFLA_GROUP]), 7);
+        ASSERT_OK(nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL));
+        ASSERT_STREQ(nla_get_string(info[IFLA_INFO_KIND]), "ipvlan");
+        ASSERT_OK(nla_parse_nested(data, IFLA_IPVLAN_MAX, info[IFLA_INFO_DATA], NULL));
+        ASSERT_EQ(nla_get_u16(data[IFLA_IPVLAN_MODE]), IPVLAN_MODE_L2);
+        ASSERT_EQ(nla_get_u16(data[IFLA_IPVLAN_FLAGS]), IPVLAN_F_PRIVATE);
+        nlmsg_free(m);
+}
+
+/* Made where the kernel has ipvlan, refused with EOPNOTSUPP where it has not, as ip(8) finds. */
+TEST(ipvlan_create_or_no_such_type) {
+        struct nl_sock *sk = setup();
+        NlIpvlanSpec spec = { .name = "iv0", .parent = (int) if_nametoindex("va") };
+        bool kernel_has = nt_run((const char *const[]){ "ip", "link", "add", "link", "va", "name", "probe0", "type",
+                                                        "ipvlan", "mode", "l2", NULL }) == 0;
+        NlLinkInfo info;
+        int ifindex, r;
+
+        if (kernel_has)
+                NT_RUN("ip", "link", "del", "probe0");
+        r = nl_ipvlan_create(sk, &spec, &ifindex);
+        if (!kernel_has) {
+                ASSERT_EQ(r, -EOPNOTSUPP);
+                ASSERT_ERROR(nl_link_get(sk, "iv0", &info), ENODEV);
+        } else {
+                ASSERT_OK(r);
+                ASSERT_OK(nl_link_get(sk, "iv0", &info));
+                ASSERT_TRUE(info.up && !info.macvlan);
+                ASSERT_OK(nl_link_delete(sk, ifindex));
+        }
         nl_socket_free(sk);
 }

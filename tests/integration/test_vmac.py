@@ -275,3 +275,43 @@ def test_all_rp_filter_is_named_once_and_left_alone(topology, vrrpd_path):
     assert sysctl(r1, "all", "rp_filter") == "1", "vrrpd wrote net.ipv4.conf.all.rp_filter"
     assert daemon.log.count("net.ipv4.conf.all.rp_filter is 1") == 1, daemon.log
     daemon.stop()
+
+
+def kernel_has_ipvlan(router):
+    probe = router.sh(IP, "link", "add", "link", "eth0", "name", "ipvlan-probe", "type", "ipvlan", "mode", "l2",
+                      check=False)
+    if probe.returncode == 0:
+        router.sh(IP, "link", "del", "ipvlan-probe")
+    return probe.returncode == 0
+
+
+def test_use_ipvlan_puts_the_vip_on_an_ipvlan(topology, vrrpd_path):
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    r1 = topo["r1"]
+    if not kernel_has_ipvlan(r1):
+        pytest.skip("this kernel has no ipvlan link type (test_use_ipvlan_without_kernel_support covers that)")
+    daemon = start(r1, [instance(topo, case, 150, extra=["use_ipvlan 192.0.2.50/24 private"])])
+    wait_until(f"{vip} on r1's {LINK}", lambda: vip in r1.addresses(dev=LINK),
+               timeout=master_down_interval(case, 150) + 3)
+    link = links(r1)[LINK]
+    assert link["linkinfo"]["info_kind"] == "ipvlan" and "192.0.2.50" in r1.addresses(dev=LINK), link
+    daemon.stop()
+    assert LINK not in links(r1)
+
+
+def test_use_ipvlan_without_kernel_support_says_so(topology, vrrpd_path):
+    """Where the kernel has no ipvlan, the instance that asks for one does not start and the log says why; the
+    others run."""
+    case = CASES["v3-ipv4"]
+    topo = topology
+    r1 = topo["r1"]
+    if kernel_has_ipvlan(r1):
+        pytest.skip("this kernel has ipvlan (test_use_ipvlan_puts_the_vip_on_an_ipvlan covers it)")
+    other = VrrpInstance(name="VI_2", vrid=52, priority=150, vips=[f"{topo.vip4(1)}/24"], advert_int=0.5)
+    daemon = start(r1, [instance(topo, case, 150, extra=["use_ipvlan 192.0.2.50/24"]), other])
+    wait_until(f"{topo.vip4(1)} on r1", lambda: topo.vip4(1) in r1.addresses(),
+               timeout=master_down_interval(case, 150) + 3)
+    assert "this kernel has no ipvlan link type" in daemon.log, daemon.log
+    assert LINK not in links(r1)
+    daemon.stop()

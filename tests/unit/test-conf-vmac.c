@@ -165,7 +165,7 @@ TEST(vmac_bad_parts_are_located_errors) {
                      "t.conf:4:17: error: unknown link group 'no-such-group'; expected a number or a name from "
                      "/etc/iproute2/group\n");
         expect_error(" use_vmac eth0\n",
-                     "t.conf:4:2: error: 'use_vmac' names eth0, the instance's own interface; the macvlan needs a "
+                     "t.conf:4:2: error: 'use_vmac' names eth0, the instance's own interface; the link needs a "
                      "name of its own\n");
         expect_error(" use_vmac\n vmac_xmit_base\n strict_mode\n virtual_ipaddress {\n  192.0.2.7\n }\n",
                      "t.conf:4:2: error: 'vmac_xmit_base' cannot go with strict mode, which sends adverts from the "
@@ -182,7 +182,7 @@ TEST(vmac_name_belongs_to_one_instance) {
                           &c, &d),
                      EINVAL);
         got = errors_of(&d);
-        ASSERT_STREQ(got, "t.conf:9:2: error: macvlan vr is already used by vrrp_instance 'a' at t.conf:4\n");
+        ASSERT_STREQ(got, "t.conf:9:2: error: interface vr is already made by vrrp_instance 'a' at t.conf:4\n");
         conf_diag_done(&d);
 }
 
@@ -227,4 +227,38 @@ TEST(garp_extra_if_forms) {
         expect_error(" garp_extra_if all\n", "t.conf:4:2: error: 'garp_extra_if' needs an interval in seconds\n");
         expect_error(" garp_extra_if 86401\n",
                      "t.conf:4:16: error: invalid garp_extra_if '86401'; expected an integer from 0 to 86400\n");
+}
+
+/* use_ipvlan in every form keepalived 2.4 reads, and its located errors. */
+TEST(ipvlan_forms) {
+        Config *c;
+        ConfDiags d;
+        const ConfIpvlan *v;
+
+        ASSERT_OK(load_instance(" use_ipvlan private 192.0.2.9/24 group 3 name bridge\n", &c, &d));
+        v = &c->instances[0].ipvlan;
+        ASSERT_TRUE(v->enabled && v->has_addr && v->has_group);
+        ASSERT_STREQ(v->name, "bridge");
+        ASSERT_EQ(v->mode, CONF_IPVLAN_PRIVATE);
+        ASSERT_EQ(v->prefixlen, 24);
+        ASSERT_EQ(v->group, 3);
+        conf_free(c);
+        conf_diag_done(&d);
+        ASSERT_OK(load_instance(" use_ipvlan 192.0.2.9\n", &c, &d));
+        v = &c->instances[0].ipvlan;
+        ASSERT_STREQ(v->name, "vrrp.7"); /* named as use_vmac's macvlan would be */
+        ASSERT_EQ(v->mode, CONF_IPVLAN_BRIDGE);
+        ASSERT_EQ(v->prefixlen, 32);
+        conf_free(c);
+        conf_diag_done(&d);
+        expect_error(" use_ipvlan ipv1\n", "t.conf:4:2: error: 'use_ipvlan' of an IPv4 instance needs an address for "
+                     "the ipvlan (ADDR/PREFIX), as keepalived says\n");
+        expect_error(" use_ipvlan 192.0.2.9/33\n",
+                     "t.conf:4:13: error: invalid prefix length in '192.0.2.9/33'; expected 0 to 32\n");
+        expect_error(" use_ipvlan 192.0.2.9 vepa bridge\n",
+                     "t.conf:4:28: error: 'use_ipvlan' has a mode already; 'bridge' is a second one\n");
+        expect_error(" use_ipvlan 2001:db8::9\n",
+                     "t.conf:4:2: error: the 'use_ipvlan' address is not of the instance's family\n");
+        expect_error(" use_vmac\n use_ipvlan 192.0.2.9\n",
+                     "t.conf:5:2: error: 'use_ipvlan' cannot go with 'use_vmac': an instance has one of them\n");
 }
