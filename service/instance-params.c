@@ -50,8 +50,8 @@ static int instance_params_vip(const ConfVip *v, int ifindex, InstanceIfindexRes
         return 0;
 }
 
-static int instance_params_vips(const ConfInstance *c, int ifindex, InstanceIfindexResolver resolve,
-                                void *userdata, InstanceParams *p) {
+static int instance_params_vips(const ConfInstance *c, int ifindex, int vmac_ifindex,
+                                InstanceIfindexResolver resolve, void *userdata, InstanceParams *p) {
         size_t n = c->n_vips + c->n_excluded_vips;
         int r;
 
@@ -64,7 +64,9 @@ static int instance_params_vips(const ConfInstance *c, int ifindex, InstanceIfin
         for (size_t i = 0; i < n; i++) {
                 const ConfVip *v = i < c->n_vips ? &c->vips[i] : &c->excluded_vips[i - c->n_vips];
 
-                r = instance_params_vip(v, ifindex, resolve, userdata, &p->vips[i]);
+                /* without dev: on the instance's macvlan if it is of its family (keepalived), else on ifindex */
+                r = instance_params_vip(v, vmac_ifindex > 0 && v->family == c->family ? vmac_ifindex : ifindex,
+                                        resolve, userdata, &p->vips[i]);
                 if (r < 0)
                         return r;
                 if (i < c->n_vips)
@@ -129,12 +131,12 @@ static int instance_params_rx(const ConfGlobal *g, const ConfInstance *c, Instan
         return 0;
 }
 
-int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifindex,
+int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifindex, int vmac_ifindex,
                           InstanceIfindexResolver resolve, void *userdata, InstanceParams *ret) {
         int r;
 
         *ret = (InstanceParams){};
-        r = instance_params_vips(c, ifindex, resolve, userdata, ret);
+        r = instance_params_vips(c, ifindex, vmac_ifindex, resolve, userdata, ret);
         if (r < 0)
                 return instance_params_done(ret), r;
         r = instance_params_rx(g, c, ret);

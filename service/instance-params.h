@@ -25,7 +25,9 @@ typedef struct InstanceParams {
 
 typedef int (*InstanceIfindexResolver)(const char *ifname, void *userdata);
 
-int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifindex,
+/* VIPs without "dev" go on vmac_ifindex (use_vmac's macvlan or use_ipvlan's ipvlan; 0: none) when of the
+ * instance's family, else on ifindex, the instance's interface. */
+int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifindex, int vmac_ifindex,
                           InstanceIfindexResolver resolve, void *userdata, InstanceParams *ret);
 void instance_params_done(InstanceParams *p);
 int instance_params_scope(const char *scope);

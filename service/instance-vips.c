@@ -1,9 +1,11 @@
 #include <assert.h>
+#include <stdlib.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include "announce.h"
+#include "conf/conf-model.h"
 #include "instance-vips.h"
 #include "instance.h"
 #include "manager.h"
@@ -175,4 +177,43 @@ void instance_vips_relink(Instance *i, int old_ifindex, int new_ifindex) {
         log_inst(i, LOG_WARNING, 0, "its macvlan was deleted: made again, its virtual addresses put back");
         instance_vips_add(i);
         announce_request(i, i->garp_params.master_repeat ? i->garp_params.master_repeat : 1);
+}
+
+/* VIPs that need a macvlan of their own (conf's vmac_name) go on it: one per interface and family. */
+int instance_vips_setup_links(Instance *i) {
+        const ConfInstance *c;
+
+        assert(i);
+
+        c = i->conf;
+
+        for (size_t k = 0; k < c->n_vips + c->n_excluded_vips; k++) {
+                const ConfVip *v = k < c->n_vips ? &c->vips[k] : &c->excluded_vips[k - c->n_vips];
+                NlVip *vip = &i->params.vips[k];
+                VmacLink *l, **links;
+                int r;
+
+                if (!v->vmac_name)
+                        continue;
+                r = vmac_acquire_vip(i->manager, c, v->vmac_name, vip->ifindex, v->family, &l);
+                if (r < 0)
+                        return log_inst(i, LOG_ERR, r, "no macvlan for virtual address #%zu: %m", k + 1);
+                vip->ifindex = l->ifindex;
+                for (size_t n = 0; n < i->n_vip_vmacs; n++)
+                        if (i->vip_vmacs[n] == l) {
+                                vmac_release(i->manager, l); /* held once per instance */
+                                l = NULL;
+                                break;
+                        }
+                if (!l)
+                        continue;
+                links = reallocarray(i->vip_vmacs, i->n_vip_vmacs + 1, sizeof(*links));
+                if (!links) {
+                        vmac_release(i->manager, l);
+                        return log_oom();
+                }
+                i->vip_vmacs = links;
+                i->vip_vmacs[i->n_vip_vmacs++] = l;
+        }
+        return 0;
 }

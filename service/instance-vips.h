@@ -6,6 +6,9 @@ typedef struct Instance Instance;
 
 /* An instance's virtual addresses, through the manager's VIP records (manager-vips.c): an address owner's
  * own addresses (vip_preexisting) are never added, recorded or removed. */
+/* VIPs that need a macvlan of their own (use_vmac_addr, use_vmac on the VIP: the config names it) go on it,
+ * one per interface and family, held by i. At build time; logs its errors. */
+int instance_vips_setup_links(Instance *i);
 void instance_vips_add(Instance *i);
 void instance_vips_remove(Instance *i);
 /* No VIP is held twice (DESIGN §1): before an instance starts, a VIP of its already on an interface belongs

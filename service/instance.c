@@ -125,10 +125,13 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                         i->tx_ifindex = i->vmac->ifindex;
         }
         /* VIPs without "dev" go on the macvlan or ipvlan when there is one */
-        r = instance_params_build(&config->global, c, i->vmac ? i->vmac->ifindex : i->ifindex,
+        r = instance_params_build(&config->global, c, i->ifindex, i->vmac ? i->vmac->ifindex : 0,
                                   instance_resolve_ifindex, NULL, &i->params);
         if (r < 0)
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
+        r = instance_vips_setup_links(i);
+        if (r < 0)
+                return r;
         r = instance_setup_addresses(i);
         if (r < 0)
                 return r;
@@ -177,6 +180,9 @@ Instance *instance_free(Instance *i) {
         sd_event_source_disable_unref(i->timer);
         if (i->vmac)
                 vmac_release(i->manager, i->vmac);
+        for (size_t k = 0; k < i->n_vip_vmacs; k++)
+                vmac_release(i->manager, i->vip_vmacs[k]);
+        free(i->vip_vmacs);
         instance_params_done(&i->params);
         free(i->dsts);
         free(i->tx);
@@ -506,6 +512,8 @@ static void instance_swap_config(Instance *a, Instance *b) {
         SWAP(a->ifindex, b->ifindex);
         SWAP(a->vmac, b->vmac);
         SWAP(a->tx_ifindex, b->tx_ifindex);
+        SWAP(a->vip_vmacs, b->vip_vmacs);
+        SWAP(a->n_vip_vmacs, b->n_vip_vmacs);
         SWAP(a->params, b->params);
         SWAP(a->src, b->src);
         SWAP(a->dsts, b->dsts);

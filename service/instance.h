@@ -49,6 +49,8 @@ typedef struct Instance {
         int ifindex;
         VmacLink *vmac;           /* use_vmac: the macvlan carrying its VIPs and (vmac_xmit_base aside) adverts */
         int tx_ifindex;           /* where whole-packet adverts leave: the macvlan, or 0 for ifindex */
+        VmacLink **vip_vmacs;     /* macvlans of VIPs of their own (use_vmac_addr, use_vmac on a VIP) */
+        size_t n_vip_vmacs;
         InstanceParams params;
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */

@@ -25,7 +25,7 @@
 static const int parent_confs[3] = { IPV4_DEVCONF_ARP_IGNORE, IPV4_DEVCONF_ARPFILTER, IPV4_DEVCONF_ARP_ANNOUNCE };
 static const uint32_t parent_values[3] = { 1, 1, 2 };
 
-void vmac_mac_of(const ConfInstance *c, uint8_t ret[6]) {
+void vmac_mac_of(const ConfInstance *c, int family, uint8_t ret[6]) {
         assert(c);
         assert(ret);
 
@@ -35,7 +35,7 @@ void vmac_mac_of(const ConfInstance *c, uint8_t ret[6]) {
                         ret[5] = (uint8_t) c->vrid;
                 return;
         }
-        memcpy(ret, (const uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00, c->family == AF_INET6 ? 0x02 : 0x01,
+        memcpy(ret, (const uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00, family == AF_INET6 ? 0x02 : 0x01,
                                         (uint8_t) c->vrid },
                6);
 }
@@ -324,7 +324,7 @@ static void vmac_link_init(VmacLink *l, Manager *m, const ConfInstance *c, int p
                          .group = v->enabled ? v->group : c->vmac.group };
         snprintf(l->name, sizeof(l->name), "%s", v->enabled ? v->name : c->vmac.name);
         if (!v->enabled) {
-                vmac_mac_of(c, l->mac);
+                vmac_mac_of(c, c->family, l->mac);
                 return;
         }
         l->ipvlan_flags = flags[v->mode];
@@ -333,15 +333,13 @@ static void vmac_link_init(VmacLink *l, Manager *m, const ConfInstance *c, int p
                            .nodad = v->addr_family == AF_INET6 };
 }
 
-static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
+/* Makes l (initialized, not yet in the table) real and adds it to the table; l is taken over either way. */
+static int vmac_link_add(Manager *m, VmacLink *l_new, VmacLink **ret) {
+        _cleanup_(vmac_link_freep) VmacLink *l = l_new;
         VmacTable *t = &m->vmacs;
-        _cleanup_(vmac_link_freep) VmacLink *l = calloc(1, sizeof(*l));
         VmacLink **links;
         int r;
 
-        if (!l)
-                return log_oom();
-        vmac_link_init(l, m, c, parent);
         links = reallocarray(t->links, t->n_links + 1, sizeof(*links));
         if (!links)
                 return log_oom();
@@ -351,7 +349,7 @@ static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink
                 return r;
         vmac_link_record(m, l);
         r = vmac_link_configure(m, l);
-        if (r >= 0 && !l->ipvlan)
+        if (r >= 0 && !l->ipvlan && !l->vip_only)
                 r = vmac_link_listen(m, l);
         if (r < 0) {
                 if (l->held)
@@ -359,10 +357,54 @@ static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink
                 (void) nl_link_delete(m->nl, l->ifindex);
                 return r;
         }
-        log_info("%s: %s on ifindex %d", l->name, l->ipvlan ? "ipvlan" : "macvlan", parent);
+        log_info("%s: %s on ifindex %d", l->name, l->ipvlan ? "ipvlan" : "macvlan", l->parent);
         t->links[t->n_links++] = l;
         *ret = TAKE_PTR(l);
         return 0;
+}
+
+static int vmac_link_new(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
+        VmacLink *l = calloc(1, sizeof(*l));
+
+        if (!l)
+                return log_oom();
+        vmac_link_init(l, m, c, parent);
+        return vmac_link_add(m, l, ret);
+}
+
+/* A link in use with another parent, family or MAC than asked cannot serve: refused, named. */
+static int vmac_link_share(VmacLink *l, int parent, int family, bool ipvlan, const uint8_t mac[6], VmacLink **ret) {
+        if (l->parent != parent || l->family != family || l->ipvlan != ipvlan ||
+            (!l->ipvlan && memcmp(l->mac, mac, sizeof(l->mac)) != 0))
+                return log_error_errno(EBUSY, "%s: the running configuration uses this link with another "
+                                              "parent, kind or MAC; rename it to change any", l->name);
+        l->refs++;
+        *ret = l;
+        return 0;
+}
+
+int vmac_acquire_vip(Manager *m, const ConfInstance *c, const char *name, int parent, int family,
+                     VmacLink **ret) {
+        VmacLink *l;
+        uint8_t mac[6];
+
+        assert(m);
+        assert(c);
+        assert(name);
+        assert(ret);
+
+        vmac_mac_of(c, family, mac);
+        l = vmac_link_find(&m->vmacs, name);
+        if (l)
+                return vmac_link_share(l, parent, family, false, mac, ret);
+        l = calloc(1, sizeof(*l));
+        if (!l)
+                return log_oom();
+        *l = (VmacLink){ .parent = parent, .family = family, .refs = 1, .rx_fd = -EBADF, .manager = m,
+                         .vip_only = true, .has_group = c->vmac.has_group, .group = c->vmac.group };
+        snprintf(l->name, sizeof(l->name), "%s", name);
+        memcpy(l->mac, mac, sizeof(mac));
+        return vmac_link_add(m, l, ret);
 }
 
 int vmac_acquire(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) {
@@ -376,14 +418,8 @@ int vmac_acquire(Manager *m, const ConfInstance *c, int parent, VmacLink **ret) 
         l = vmac_link_find(&m->vmacs, c->ipvlan.enabled ? c->ipvlan.name : c->vmac.name);
         if (!l)
                 return vmac_link_new(m, c, parent, ret);
-        vmac_mac_of(c, mac);
-        if (l->parent != parent || l->family != c->family || l->ipvlan != c->ipvlan.enabled ||
-            (!l->ipvlan && memcmp(l->mac, mac, sizeof(mac)) != 0))
-                return log_error_errno(EBUSY, "%s: the running configuration uses this link with another "
-                                              "parent, kind or MAC; rename it to change any", l->name);
-        l->refs++;
-        *ret = l;
-        return 0;
+        vmac_mac_of(c, c->family, mac);
+        return vmac_link_share(l, parent, c->family, c->ipvlan.enabled, mac, ret);
 }
 
 void vmac_release(Manager *m, VmacLink *l) {
@@ -517,7 +553,13 @@ void vmac_on_link(Manager *m, int ifindex, bool up, bool removed) {
         r = vmac_link_remake(m, l);
         if (r < 0)
                 return;
-        for (size_t k = 0; k < m->n_instances; k++)
-                if (m->instances[k]->vmac == l)
-                        instance_vips_relink(m->instances[k], old, l->ifindex);
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool uses = i->vmac == l;
+
+                for (size_t n = 0; n < i->n_vip_vmacs && !uses; n++)
+                        uses = i->vip_vmacs[n] == l;
+                if (uses)
+                        instance_vips_relink(i, old, l->ifindex);
+        }
 }

@@ -35,6 +35,7 @@ typedef struct VmacParent {
 typedef struct VmacLink {
         char name[IFNAMSIZ];
         bool ipvlan;      /* use_ipvlan's L2 ipvlan (the parent's MAC, no receive socket), not a macvlan */
+        bool vip_only;    /* a macvlan for VIPs on another interface or of the other family: no adverts there */
         uint16_t ipvlan_flags;
         bool has_addr;    /* use_ipvlan ADDR/PREFIX, put on it when it is made */
         NlVip addr;
@@ -61,12 +62,16 @@ typedef struct VmacTable {
         bool rp_filter_checked; /* net.ipv4.conf.all.rp_filter looked at (once) */
 } VmacTable;
 
-/* The MAC c's macvlan carries: the configured one (five octets: the VRID is the sixth), else the RFC's
- * 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6). */
-void vmac_mac_of(const ConfInstance *c, uint8_t ret[6]);
+/* The MAC c's macvlans carry: the configured one (five octets: the VRID is the sixth), else the RFC's
+ * 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6) for a macvlan of family. */
+void vmac_mac_of(const ConfInstance *c, int family, uint8_t ret[6]);
 /* The macvlan of c on parent: the one already in use, a leftover of the same shape taken over, or a new one.
  * Logs its own errors. */
 int vmac_acquire(Manager *m, const ConfInstance *c, int parent, VmacLink **ret);
+/* The macvlan name of family on parent for VIPs of c that need one of their own (use_vmac_addr, use_vmac on
+ * the VIP): no receive socket, nothing else differs. */
+int vmac_acquire_vip(Manager *m, const ConfInstance *c, const char *name, int parent, int family,
+                     VmacLink **ret);
 /* Lets go of l: the last user deletes the macvlan and gives the parent its settings back. */
 void vmac_release(Manager *m, VmacLink *l);
 /* At startup, what a crashed run left: each parent's recorded ARP settings go back now; the macvlans it

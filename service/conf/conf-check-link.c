@@ -36,9 +36,6 @@ static void check_instance_link(const ConfInstance *i, ConfDiags *d) {
         if (v->enabled && v->xmit_base && i->strict_mode)
                 conf_diag_error(d, &v->loc, "'vmac_xmit_base' cannot go with strict mode, which sends adverts from "
                                 "the virtual MAC");
-        if (v->enabled && v->addr)
-                conf_diag_warning(d, &v->loc, "'use_vmac_addr' is not acted on yet: VIPs on other interfaces than "
-                                  "%s go there without a macvlan", i->interface ?: "its own");
         if (!l->enabled)
                 return;
         if (!l->addr_seen && i->family == AF_INET)
@@ -96,6 +93,64 @@ static int name_links(Config *c, Index *names) {
         return 0;
 }
 
+/* keepalived's rule for a VIP: without dev (or on the instance's interface) and of the instance's family, it
+ * goes on the instance's macvlan if there is one; otherwise it gets a macvlan of its own on its interface
+ * when it says use_vmac, or when use_vmac_addr is set and it is on another interface or of the other family. */
+static bool vip_needs_vmac(const ConfInstance *i, const ConfVip *v) {
+        bool same_if = !v->dev || (i->interface && strcmp(v->dev, i->interface) == 0);
+        bool same_family = v->family == i->family;
+
+        if (same_if && same_family && (i->vmac.enabled || i->ipvlan.enabled))
+                return false;
+        if (same_if)
+                return v->use_vmac || (i->vmac.addr && !same_family);
+        return v->use_vmac || i->vmac.addr;
+}
+
+/* The name of the macvlan of v's interface and family made for an earlier VIP of i, or NULL. */
+static const char *vip_vmac_sibling(const ConfInstance *i, const ConfVip *v, size_t k) {
+        for (size_t j = 0; j < k; j++) {
+                const ConfVip *o = j < i->n_vips ? &i->vips[j] : &i->excluded_vips[j - i->n_vips];
+
+                if (o->vmac_name && o->family == v->family &&
+                    ((!o->dev && !v->dev) || (o->dev && v->dev && strcmp(o->dev, v->dev) == 0)))
+                        return o->vmac_name;
+        }
+        return NULL;
+}
+
+/* Names, as keepalived gives them (vmac_addr_prefix, else vmac_prefix), for the macvlans of VIPs. */
+static int name_vip_vmacs(Config *c, Index *names, ConfDiags *d) {
+        const char *prefix = c->global.vmac_addr_prefix ?: c->global.vmac_prefix ?: "vrrp";
+
+        for (size_t k = 0; k < c->n_instances; k++) {
+                ConfInstance *i = &c->instances[k];
+
+                for (size_t n = 0; n < i->n_vips + i->n_excluded_vips && i->vrid > 0; n++) {
+                        ConfVip *v = n < i->n_vips ? &i->vips[n] : &i->excluded_vips[n - i->n_vips];
+                        const char *sibling;
+                        char name[16];
+                        int r = -EEXIST;
+
+                        if (v->use_vmac && !vip_needs_vmac(i, v))
+                                conf_diag_warning(d, &v->loc, "'use_vmac' on this address changes nothing: it goes "
+                                                  "on the instance's own %s", i->ipvlan.enabled ? "ipvlan" : "macvlan");
+                        if (!vip_needs_vmac(i, v))
+                                continue;
+                        sibling = vip_vmac_sibling(i, v, n);
+                        for (unsigned attempt = 0; !sibling && r == -EEXIST && attempt < 1000; attempt++) {
+                                conf_parse_vmac_default_name(prefix, i->vrid, v->family, attempt, name);
+                                if (!index_find(names, name))
+                                        r = 0;
+                        }
+                        if (!(v->vmac_name = strdup(sibling ?: name)) ||
+                            (!sibling && index_insert(names, v->vmac_name, i) < 0))
+                                return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
 int conf_check_links(Config *c, ConfDiags *d) {
         _cleanup_(index_done) Index names = INDEX_INIT(index_compare_string);
         int r;
@@ -104,5 +159,7 @@ int conf_check_links(Config *c, ConfDiags *d) {
         assert(d);
 
         r = check_link_names(c, &names, d);
-        return r < 0 ? r : name_links(c, &names);
+        if (r >= 0)
+                r = name_links(c, &names);
+        return r < 0 ? r : name_vip_vmacs(c, &names, d);
 }

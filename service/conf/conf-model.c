@@ -97,6 +97,7 @@ static void vips_free(ConfVip *v, size_t n) {
                 free(v[i].dev);
                 free(v[i].scope);
                 free(v[i].label);
+                free(v[i].vmac_name);
         }
         free(v);
 }

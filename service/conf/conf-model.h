@@ -91,6 +91,8 @@ typedef struct ConfVip {
         bool noprefixroute;
         bool nodad;
         bool no_track;
+        bool use_vmac;    /* its own "use_vmac" option */
+        char *vmac_name;  /* set by the checks when it goes on a macvlan of its own (use_vmac_addr, use_vmac) */
         ConfLoc loc;
 } ConfVip;
 

@@ -81,7 +81,7 @@ static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVi
         static const char *const with_value[] = { "brd", "broadcast", "dev", "scope", "label", "peer", "preferred_lft",
                                                   "track_group" };
         static const char *const unsupported[] = { "peer", "preferred_lft", "track_group", "home", "mngtmpaddr",
-                                                   "autojoin", "use_vmac" };
+                                                   "autojoin" };
         const char *opt = w[0].text;
 
         for (size_t i = 0; i < ELEMENTSOF(unsupported); i++)
@@ -106,7 +106,9 @@ static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVi
                                   "too), ignored; did you mean '-nodad'?");
         else if (strcmp(opt, "no_track") == 0)
                 v->no_track = true;
-        else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin") && strcmp(opt, "use_vmac"))
+        else if (strcmp(opt, "use_vmac") == 0)
+                v->use_vmac = true;
+        else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin"))
                 return 0;
         return 1;
 }

@@ -138,6 +138,8 @@ static void print_vips(ConfJson *j, const char *key, const ConfVip *v, size_t n)
                 print_bool(j, "noprefixroute", v[i].noprefixroute);
                 print_bool(j, "nodad", v[i].nodad);
                 print_bool(j, "no_track", v[i].no_track);
+                print_bool(j, "use_vmac", v[i].use_vmac);
+                print_str(j, "vmac_name", v[i].vmac_name);
                 conf_json_end_object(j);
         }
         conf_json_end_array(j);

@@ -297,6 +297,6 @@ def test_vmac_forms(vrrpd):
     assert (named["vmac_name"], named["vmac_mac"]) == ("vrrp.52", "02:00:5e:10:20:34")  # VRID 52 = 0x34
     assert (named["vmac_xmit_base"], named["use_vmac_addr"], named["vmac_netlink_notify_msg"]) == (True, True, False)
     assert (mac["vmac_name"], mac["vmac_mac"]) == ("vr.53", "02:11:22:33:44:55")
-    # what is not done yet says so where it is written
-    assert err == "vmac.conf:23:5: warning: 'use_vmac_addr' is not acted on yet: VIPs on other interfaces than " \
-                  "eth0 go there without a macvlan\n"
+    assert err == ""
+    # use_vmac_addr: VI_NAMED's one VIP is of its family, on its interface: on its own macvlan, no other one
+    assert named["virtual_ipaddress"][0]["vmac_name"] is None

@@ -315,3 +315,21 @@ def test_use_ipvlan_without_kernel_support_says_so(topology, vrrpd_path):
     assert "this kernel has no ipvlan link type" in daemon.log, daemon.log
     assert LINK not in links(r1)
     daemon.stop()
+
+
+def test_use_vmac_addr_gives_the_other_familys_vip_a_macvlan_of_its_own(topology, vrrpd_path):
+    """An IPv4 instance with use_vmac and use_vmac_addr, and an IPv6 address in virtual_ipaddress_excluded: the
+    IPv6 address goes on a second macvlan, vrrp6.51, with the IPv6 virtual MAC, and the client reaches it there."""
+    case = CASES["v3-ipv4"]
+    topo, vip, vip6 = topology, vip_of(topology, case), topology.vip6()
+    r1 = topo["r1"]
+    inst = instance(topo, case, 150, extra=["use_vmac", "use_vmac_addr", "virtual_ipaddress_excluded {",
+                                             f"    {vip6}/64", "}"])
+    daemon = start(r1, [inst])
+    wait_until("both VIPs on their macvlans", lambda: on_vmac(r1, vip) and vip6 in r1.addresses(dev="vrrp6.51"),
+               timeout=master_down_interval(case, 150) + 3)
+    assert links(r1)["vrrp6.51"]["address"] == VMAC[6]
+    assert topo.client.ping(vip6, timeout=3)
+    assert client_neighbour(topo, vip6) == VMAC[6]
+    daemon.stop()
+    assert not {LINK, "vrrp6.51"} & set(links(r1))

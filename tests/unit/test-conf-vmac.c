@@ -262,3 +262,27 @@ TEST(ipvlan_forms) {
         expect_error(" use_vmac\n use_ipvlan 192.0.2.9\n",
                      "t.conf:5:2: error: 'use_ipvlan' cannot go with 'use_vmac': an instance has one of them\n");
 }
+
+/* Which VIPs get a macvlan of their own (keepalived's rule), and its name. */
+TEST(vip_vmac_names) {
+        Config *c;
+        ConfDiags d;
+        const ConfInstance *i;
+
+        ASSERT_OK(load("global_defs {\n vmac_addr_prefix va\n}\n"
+                       "vrrp_instance a {\n interface eth0\n virtual_router_id 7\n use_vmac\n use_vmac_addr\n"
+                       " virtual_ipaddress {\n  192.0.2.7/24\n  198.51.100.7/24 dev eth1\n  198.51.100.8/24 dev eth1\n }\n"
+                       " virtual_ipaddress_excluded {\n  2001:db8::7/64\n }\n}\n"
+                       "vrrp_instance b {\n interface eth0\n virtual_router_id 8\n"
+                       " virtual_ipaddress {\n  192.0.2.8/24\n  192.0.2.9/24 use_vmac\n }\n}\n", &c, &d));
+        i = &c->instances[0];
+        ASSERT_TRUE(i->vips[0].vmac_name == NULL);          /* on the instance's macvlan */
+        ASSERT_STREQ(i->vips[1].vmac_name, "va.7");          /* another interface: one of its own */
+        ASSERT_STREQ(i->vips[2].vmac_name, "va.7");          /* the same interface and family: the same one */
+        ASSERT_STREQ(i->excluded_vips[0].vmac_name, "va6.7"); /* the other family, on the instance's interface */
+        i = &c->instances[1];
+        ASSERT_TRUE(i->vips[0].vmac_name == NULL);
+        ASSERT_STREQ(i->vips[1].vmac_name, "va.8");          /* its own use_vmac, with no instance macvlan */
+        conf_free(c);
+        conf_diag_done(&d);
+}
