@@ -142,29 +142,59 @@ static VmacLink *vmac_link_find(VmacTable *t, const char *name) {
 
 /* The macvlan of spec in the kernel: made, or taken over when one of that shape is there already (a crashed
  * run's); a macvlan of another shape by that name is replaced, any other link refused. */
-static int vmac_link_make(Manager *m, const NlVmacSpec *spec, int *ret_ifindex) {
+/* What rtnetlink cannot set: a router advertisement would give the macvlan a SLAAC address made from the
+ * virtual MAC (the same on every router: DAD from the virtual MAC on a backup, then a clash). An IPv4
+ * instance's macvlan gets no IPv6 at all (disable_ipv6, as keepalived does), an IPv6 one ignores RAs
+ * (accept_ra=0: its addresses are the VIPs). The unit allows this one write (vrrpd.service); where it is
+ * refused, vrrpd says what it means, once. */
+static void vmac_ipv6_quiet(Manager *m, const char *name, int family) {
+        char path[96];
+        _cleanup_fclose_ FILE *f = NULL;
+
+        snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", name,
+                 family == AF_INET ? "disable_ipv6" : "accept_ra");
+        f = fopen(path, "we");
+        if (f && fputs(family == AF_INET ? "1" : "0", f) >= 0 && fflush(f) == 0)
+                return;
+        if (!m->vmacs.ipv6_warned)
+                log_warning_errno(errno, "%s: cannot write %s (%m): a router advertisement on the LAN would give "
+                                  "the macvlan an address made from the virtual MAC, and a backup would send from "
+                                  "it; vrrpd.service allows this path with ReadWritePaths=", name, path);
+        m->vmacs.ipv6_warned = true;
+}
+
+static int vmac_link_make(Manager *m, const NlVmacSpec *spec_in, int family, int *ret_ifindex) {
+        NlVmacSpec spec = *spec_in;
         NlLinkInfo info;
         int r;
 
-        r = nl_link_get(m->nl, spec->name, &info);
-        if (r >= 0 && nl_vmac_matches(&info, spec)) {
-                log_info("%s: taking over the macvlan already there", spec->name);
+        spec.stay_down = true;
+        r = nl_link_get(m->nl, spec.name, &info);
+        if (r >= 0 && nl_vmac_matches(&info, &spec)) {
+                log_info("%s: taking over the macvlan already there", spec.name);
                 *ret_ifindex = info.ifindex;
+                vmac_ipv6_quiet(m, spec.name, family);
                 return info.up ? 0 : nl_link_set_up(m->nl, info.ifindex);
         }
         if (r >= 0 && !info.macvlan)
                 return log_error_errno(EEXIST, "%s: an interface of that name exists and is no macvlan; "
-                                               "use_vmac needs a name of its own", spec->name);
+                                               "use_vmac needs a name of its own", spec.name);
         if (r >= 0) {
-                log_notice("%s: replacing a macvlan of another parent, MAC or mode", spec->name);
+                log_notice("%s: replacing a macvlan of another parent, MAC or mode", spec.name);
                 r = nl_link_delete(m->nl, info.ifindex);
                 if (r < 0)
-                        return log_error_errno(r, "%s: deleting it: %m", spec->name);
+                        return log_error_errno(r, "%s: deleting it: %m", spec.name);
         } else if (r != -ENODEV)
-                return log_error_errno(r, "%s: looking it up: %m", spec->name);
-        r = nl_vmac_create(m->nl, spec, ret_ifindex);
+                return log_error_errno(r, "%s: looking it up: %m", spec.name);
+        r = nl_vmac_create(m->nl, &spec, ret_ifindex);
         if (r < 0)
-                return log_error_errno(r, "%s: creating the macvlan: %m", spec->name);
+                return log_error_errno(r, "%s: creating the macvlan: %m", spec.name);
+        vmac_ipv6_quiet(m, spec.name, family); /* before it is up: no RA meets it unquieted */
+        r = nl_link_set_up(m->nl, *ret_ifindex);
+        if (r < 0) {
+                (void) nl_link_delete(m->nl, *ret_ifindex);
+                return log_error_errno(r, "%s: setting the macvlan up: %m", spec.name);
+        }
         return 0;
 }
 
@@ -219,7 +249,7 @@ static int vmac_link_create(Manager *m, VmacLink *l) {
         if (l->ipvlan)
                 return vmac_ipvlan_make(m, l);
         memcpy(spec.mac, l->mac, sizeof(spec.mac));
-        return vmac_link_make(m, &spec, &l->ifindex);
+        return vmac_link_make(m, &spec, l->family, &l->ifindex);
 }
 
 static int vmac_link_configure_self(Manager *m, VmacLink *l) {

@@ -60,6 +60,7 @@ typedef struct VmacTable {
         int dirfd;          /* RUNTIME_DIRECTORY/vmacs (os/vmac-record.h); -1: none */
         char **leftovers;   /* macvlans a crashed run recorded, until vmac_recover_done() */
         bool rp_filter_checked; /* net.ipv4.conf.all.rp_filter looked at (once) */
+        bool ipv6_warned;       /* said that /proc/sys/net/ipv6/conf is not writable here */
 } VmacTable;
 
 /* The MAC c's macvlans carry: the configured one (five octets: the VRID is the sixth), else the RFC's

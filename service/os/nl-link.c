@@ -23,7 +23,7 @@ DEFINE_CLEANUP(struct nl_addr *, nl_addr_put)
 DEFINE_CLEANUP(struct nl_msg *, nlmsg_free)
 
 static int nl_link_no_ipv6_address(struct nl_sock *sk, int ifindex);
-static int nl_link_finish(struct nl_sock *sk, const char *name, bool no_ipv6, int *ret_ifindex);
+static int nl_link_finish(struct nl_sock *sk, const char *name, bool no_ipv6, bool up, int *ret_ifindex);
 
 static int nl_vmac_build(const NlVmacSpec *spec, struct rtnl_link **ret) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *l = rtnl_link_macvlan_alloc();
@@ -59,7 +59,7 @@ int nl_vmac_create(struct nl_sock *sk, const NlVmacSpec *spec, int *ret_ifindex)
         r = rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL);
         if (r < 0)
                 return nl_errno(r);
-        return nl_link_finish(sk, spec->name, true, ret_ifindex);
+        return nl_link_finish(sk, spec->name, true, !spec->stay_down, ret_ifindex);
 }
 
 static void nl_link_info_fill(struct rtnl_link *l, NlLinkInfo *ret) {
@@ -239,19 +239,19 @@ int nl_ipvlan_create(struct nl_sock *sk, const NlIpvlanSpec *spec, int *ret_ifin
         r = nl_ipvlan_request(spec, &m);
         if (r >= 0)
                 r = nl_link_talk(sk, m);
-        return r < 0 ? r : nl_link_finish(sk, spec->name, false, ret_ifindex);
+        return r < 0 ? r : nl_link_finish(sk, spec->name, false, true, ret_ifindex);
 }
 
 /* A link just created (down): without an IPv6 address of its own if asked, then up; deleted again if either
  * step fails. */
-static int nl_link_finish(struct nl_sock *sk, const char *name, bool no_ipv6, int *ret_ifindex) {
+static int nl_link_finish(struct nl_sock *sk, const char *name, bool no_ipv6, bool up, int *ret_ifindex) {
         NlLinkInfo info = {};
         int r;
 
         r = nl_link_get(sk, name, &info);
         if (r >= 0 && no_ipv6)
                 r = nl_link_no_ipv6_address(sk, info.ifindex);
-        if (r >= 0)
+        if (r >= 0 && up)
                 r = nl_link_set_up(sk, info.ifindex);
         if (r < 0) {
                 if (info.ifindex > 0)

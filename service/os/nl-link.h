@@ -20,6 +20,7 @@ typedef struct NlVmacSpec {
         uint8_t mac[6];
         bool has_group;
         uint32_t group;
+        bool stay_down; /* left down for the caller to finish (and set up) */
 } NlVmacSpec;
 
 typedef struct NlLinkInfo {

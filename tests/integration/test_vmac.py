@@ -143,6 +143,31 @@ def test_a_restart_after_a_crash_takes_over_the_one_macvlan(topology, vrrpd_path
     assert LINK not in links(r1)
 
 
+def provoke(topo, vip):
+    """Frames from the client that make hosts answer: an IGMP and an MLD general query, a router advertisement
+    with an autonomous prefix (SLAAC would make an address from the virtual MAC and DAD it), and a who-has for
+    the VIP in ARP and in NDP. A compressed minute of backup life: what matters is each kind of source."""
+    from scapy.all import (ARP, ICMPv6MLQuery, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6NDOptPrefixInfo, IP, IPv6, Ether,
+                           raw)
+    from scapy.contrib.igmp import IGMP
+    from vrrptopo import inject
+
+    mac = topo.client.mac()
+    frames = [Ether(dst="01:00:5e:00:00:01", src=mac) / IP(src=topo.client.ipv4(), dst="224.0.0.1", ttl=1) /
+              IGMP(type=0x11, mrcode=10),
+              Ether(dst="33:33:00:00:00:01", src=mac) / IPv6(src=topo.client.link_local(), dst="ff02::1", hlim=1) /
+              ICMPv6MLQuery(),
+              Ether(dst="33:33:00:00:00:01", src=mac) / IPv6(src=topo.client.link_local(), dst="ff02::1") /
+              ICMPv6ND_RA() / ICMPv6NDOptPrefixInfo(prefix="2001:db8:99::", prefixlen=64, L=1, A=1)]
+    if ":" in vip:
+        frames.append(Ether(dst="33:33:ff:00:01:00", src=mac) / IPv6(src=topo.client.link_local(),
+                                                                        dst="ff02::1:ff00:100") / ICMPv6ND_NS(tgt=vip))
+    else:
+        frames.append(Ether(dst="ff:ff:ff:ff:ff:ff", src=mac) / ARP(op=1, hwsrc=mac, psrc=topo.client.ipv4(),
+                                                                       pdst=vip))
+    inject.send(topo.client, [raw(f) for f in frames])
+
+
 def test_a_backup_sends_nothing_from_the_virtual_mac(topology, vrrpd_path, case):
     """From its start through ten of the master's adverts (when DAD, MLD reports and router solicitations would
     go out), no frame enters the switch from the backup's port with the virtual MAC as its source."""
@@ -153,6 +178,7 @@ def test_a_backup_sends_nothing_from_the_virtual_mac(topology, vrrpd_path, case)
     to_r2 = topo.capture(node="sw", dev="r2-0", name="to-r2", bpf="outbound and (ip proto 112 or ip6 proto 112)")
     start(topo["r2"], [instance(topo, case, 100)])
     wait_until(f"r2's {LINK} up", lambda: "UP" in links(topo["r2"]).get(LINK, {}).get("flags", []), timeout=5)
+    provoke(topo, vip)  # what makes a host speak: queries, an RA with a SLAAC prefix, ARP / NS for the VIP
     to_r2.wait_for("ten of r1's adverts delivered to r2 while it is backup", lambda ps: len(ps) >= 10, timeout=15)
     assert not on_vmac(topo["r2"], vip)
     assert topo["r2"].addresses(dev=LINK) == [], "the backup's macvlan has an address"
