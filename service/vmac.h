@@ -8,6 +8,7 @@
 #include <systemd/sd-event.h>
 
 #include "os/nl-vip.h"
+#include "os/vmac-record.h"
 
 typedef struct ConfInstance ConfInstance;
 typedef struct Manager Manager;
@@ -78,6 +79,9 @@ void vmac_release(Manager *m, VmacLink *l);
 /* At startup, what a crashed run left: each parent's recorded ARP settings go back now; the macvlans it
  * made are noted, and after the config's instances took over theirs, vmac_recover_done() deletes the rest. */
 void vmac_recover(Manager *m);
+/* vmac-recover.c's view of vmac.c: the parent settings a record holds, in its order, and the table by name. */
+extern const int vmac_parent_confs[VMAC_RECORD_SETTINGS];
+VmacLink *vmac_link_find(VmacTable *t, const char *name);
 void vmac_recover_done(Manager *m);
 /* The link monitor's news: a macvlan of ours deleted by someone else is made again (its instances follow,
  * instance_vips_relink()), one set down is set up again, as keepalived keeps them. */
