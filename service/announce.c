@@ -13,7 +13,7 @@
 #include "os/garp.h"
 #include "os/nl-vip.h"
 #include "util/log.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 #define log_inst(i, level, error, ...) log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)
 

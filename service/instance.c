@@ -21,7 +21,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/string-table.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 #define log_inst(i, level, error, ...) \
         log_instance(level, error, (i)->name, (i)->params.fsm.vrid, __VA_ARGS__)

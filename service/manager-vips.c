@@ -14,7 +14,7 @@
 #include "os/vmac-record.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 /* The manager's side of VIPs (DESIGN §1, "no VIP is held twice"): each VIP is recorded under the runtime
  * directory before it is added and forgotten after it is removed, so the next run after a crash removes what

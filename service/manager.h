@@ -10,7 +10,7 @@
 #include "os/garp.h"
 #include "track/tracking.h"
 #include "util/index.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;

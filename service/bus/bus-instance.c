@@ -19,7 +19,7 @@
 #include "manager.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 /* org.vrrpd.Vrrp1.Instance (DESIGN §3): one fallback vtable under /org/vrrpd/Vrrp1/instance, objects found
  * by name (escaped with sd_bus_path_encode), as networkd serves its links. */

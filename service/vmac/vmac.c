@@ -19,7 +19,7 @@
 #include "os/vmac-record.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 const int vmac_parent_confs[VMAC_RECORD_SETTINGS] = { IPV4_DEVCONF_ARP_IGNORE, IPV4_DEVCONF_ARPFILTER,
                                                       IPV4_DEVCONF_ARP_ANNOUNCE };

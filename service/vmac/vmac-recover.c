@@ -8,7 +8,7 @@
 #include "os/vmac-record.h"
 #include "util/log.h"
 #include "util/strv.h"
-#include "vmac.h"
+#include "vmac/vmac.h"
 
 /* After a crash (vmac.h): the parents' ARP settings a dead run changed go back at startup, and its macvlans
  * that the new configuration does not take over are deleted once the running set is built. */
