@@ -359,3 +359,21 @@ def test_use_vmac_addr_gives_the_other_familys_vip_a_macvlan_of_its_own(topology
     assert client_neighbour(topo, vip6) == VMAC[6]
     daemon.stop()
     assert not {LINK, "vrrp6.51"} & set(links(r1))
+
+
+def test_link_loss_moves_the_vip_off_the_macvlan_and_back(topology, vrrpd_path):
+    """The parent loses carrier: the master goes to FAULT and the backup's macvlan takes the VIP; carrier back:
+    the macvlan is still there, up, and preemption brings the VIP back onto it; the client follows both ways."""
+    case = CASES["v3-ipv4"]
+    topo, vip = topology, vip_of(topology, case)
+    start(topo["r1"], [instance(topo, case, 150)])
+    start(topo["r2"], [instance(topo, case, 100)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(case, 150) + 3)
+    topo.cut("r1")
+    wait_master(topo, "r2", vip, timeout=master_down_interval(case, 100) + 3)
+    topo.mend("r1")
+    wait_master(topo, "r1", vip, timeout=2 * master_down_interval(case, 150) + 3)
+    assert "UP" in links(topo["r1"])[LINK]["flags"]
+    wait_until("the client's curl to the VIP answered by r1",
+               lambda: (topo.client.curl(vip) or "").strip() == "r1", timeout=5)
+    assert client_neighbour(topo, vip) == VMAC[4]
