@@ -8,7 +8,7 @@ VRRPD_PACKAGES=(
         meson ninja-build pkg-config gcc clang libclang-rt-14-dev
         libsystemd-dev libnl-3-dev libnl-route-3-dev libnftables-dev libglib2.0-dev
         python3 python3-pytest python3-scapy python3-dbus python3-gi
-        iproute2 nftables procps psmisc keepalived tshark tcpdump nginx-light curl dbus systemd
+        iproute2 nftables procps psmisc keepalived frr tshark tcpdump nginx-light curl dbus systemd
         dunst xvfb x11-apps
 )
 
@@ -25,7 +25,11 @@ need_root() {
         [ "$(id -u)" -eq 0 ] || die "run me as root: the tests and the demo create network namespaces"
 }
 
-# Installs only what is missing, so a warm machine does not wait on apt.
+# Installs only what is missing, so a warm machine does not wait on apt. No package's service may start: frr's
+# would run zebra in the root network namespace, where the tests must not touch a thing (they run FRR in their
+# own namespaces). So a policy-rc.d that denies every start (exit 101; invoke-rc.d and deb-systemd-invoke ask it)
+# stands for the install unless the machine has one, and frr.service, if we installed frr, is not enabled for
+# the next boot either.
 install_packages() {
         local missing=()
         local p
@@ -36,7 +40,19 @@ install_packages() {
         log "installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
+        local policy=/usr/sbin/policy-rc.d ours='' rc=0
+        if [ ! -e "$policy" ]; then
+                printf '#!/bin/sh\n# tools/lib.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+                chmod 755 "$policy"
+                ours=1
+        fi
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+        [ -n "$ours" ] && rm -f "$policy"
+        [ $rc -eq 0 ] || die "apt-get install failed"
+        # systemctl disables offline too (no running systemd needed); deb-systemd-helper would not, outside dpkg.
+        if printf '%s\n' "${missing[@]}" | grep -qx frr && command -v systemctl >/dev/null; then
+                systemctl disable frr.service >/dev/null 2>&1 || true
+        fi
 }
 
 # meson_build DIR [meson options…]: configure once, then (re)build.

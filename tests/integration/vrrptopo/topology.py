@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .capture import Capture
+from .frr import Frr
 from .keepalived import Keepalived
 from .run import IP, Process, sh, wait_until
 from .services import Nginx, PrivateBus, Vrrpd
@@ -161,6 +162,11 @@ class Router(Node):
         """Starts keepalived here (see Keepalived); the topology stops it on close."""
         return Keepalived(self, instances, scripts, global_extra, name).start()
 
+    def frr(self, instances, name="frr"):
+        """Starts FRR's zebra and vrrpd here for these VrrpInstance objects (see Frr); the topology stops them
+        on close."""
+        return Frr(self, instances, name).start()
+
     def vrrpd(self, config, args=None, binary=None, env=None):
         """Starts vrrpd here on this router's private bus (see Vrrpd); the topology stops it on close."""
         return Vrrpd(self, config, args, binary, env).start()
@@ -202,6 +208,7 @@ class Topology:
         self.with_bus, self.with_nginx = bus, nginx
         self.processes = []
         self.created = []  # namespaces, in creation order
+        self.cleanups = []  # callables close() runs last (see on_close)
         self.closed = False
         Topology.all_built.append(self)
 
@@ -348,9 +355,15 @@ class Topology:
 
     # Tearing down
 
+    def on_close(self, cleanup):
+        """Has close() call cleanup() once every process has stopped and every namespace is gone (newest first):
+        for what a driver made outside the work directory, like FRR's state directory."""
+        self.cleanups.append(cleanup)
+
     def close(self):
-        """Stops every process (newest first), kills whatever still runs in our namespaces, deletes them and,
-        if we made it, the work directory. Safe to call twice; raises at the end if something would not go."""
+        """Stops every process (newest first), kills whatever still runs in our namespaces, deletes them, runs
+        the on_close() cleanups and, if we made it, removes the work directory. Safe to call twice; raises at
+        the end if something would not go."""
         if self.closed:
             return
         self.closed = True
@@ -365,6 +378,11 @@ class Topology:
             r = sh(IP, "netns", "del", ns, check=False)
             if r.returncode != 0:
                 problems.append(f"ip netns del {ns}: {r.stderr.strip()}")
+        for cleanup in reversed(self.cleanups):
+            try:
+                cleanup()
+            except Exception as e:
+                problems.append(f"cleanup {getattr(cleanup, '__name__', cleanup)}: {e}")
         if self.own_workdir and not self.keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         if problems:
