@@ -23,7 +23,7 @@
 
 const int vmac_parent_confs[VMAC_RECORD_SETTINGS] = { IPV4_DEVCONF_ARP_IGNORE, IPV4_DEVCONF_ARPFILTER,
                                                       IPV4_DEVCONF_ARP_ANNOUNCE };
-static const uint32_t parent_values[3] = { 1, 1, 2 };
+static const uint32_t parent_values[VMAC_RECORD_SETTINGS] = { 1, 1, 2 };
 
 void vmac_mac_of(const ConfInstance *c, int family, uint8_t ret[6]) {
         assert(c);
@@ -47,15 +47,14 @@ static VmacParent *vmac_parent_find(VmacTable *t, int ifindex) {
         return NULL;
 }
 
-static int vmac_parent_set(Manager *m, int ifindex, const uint32_t values[3]) {
-        NlInetConf confs[3];
+static int vmac_parent_set(Manager *m, int ifindex, const uint32_t values[VMAC_RECORD_SETTINGS]) {
+        NlInetConf confs[VMAC_RECORD_SETTINGS];
 
-        for (size_t k = 0; k < 3; k++)
+        for (size_t k = 0; k < VMAC_RECORD_SETTINGS; k++)
                 confs[k] = (NlInetConf){ vmac_parent_confs[k], values[k] };
-        return nl_inet_conf_set(m->nl, ifindex, confs, 3);
+        return nl_inet_conf_set(m->nl, ifindex, confs, VMAC_RECORD_SETTINGS);
 }
 
-/* The parent's ARP settings, saved on the first hold and set for macvlans. */
 /* What the next run undoes if this one crashes; no runtime directory, no record (said once, at startup). */
 static int vmac_parent_record(Manager *m, const VmacParent *p) {
         VmacRecordParent rec = { .ifindex = p->ifindex };
@@ -73,6 +72,7 @@ static int vmac_parent_record(Manager *m, const VmacParent *p) {
         return 0;
 }
 
+/* The parent's ARP settings, saved on the first hold and set for macvlans. */
 static int vmac_parent_hold(Manager *m, int ifindex, VmacParent **ret) {
         VmacTable *t = &m->vmacs;
         VmacParent *p = vmac_parent_find(t, ifindex);
@@ -92,7 +92,7 @@ static int vmac_parent_hold(Manager *m, int ifindex, VmacParent **ret) {
         }
         t->parents = parents;
         *p = (VmacParent){ .ifindex = ifindex, .refs = 1 };
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < VMAC_RECORD_SETTINGS; k++) {
                 r = nl_inet_conf_get(m->nl, ifindex, vmac_parent_confs[k], &p->saved[k]);
                 if (r < 0) {
                         free(p);
@@ -140,8 +140,6 @@ VmacLink *vmac_link_find(VmacTable *t, const char *name) {
         return NULL;
 }
 
-/* The macvlan of spec in the kernel: made, or taken over when one of that shape is there already (a crashed
- * run's); a macvlan of another shape by that name is replaced, any other link refused. */
 /* What rtnetlink cannot set: a router advertisement would give the macvlan a SLAAC address made from the
  * virtual MAC (the same on every router: DAD from the virtual MAC on a backup, then a clash). An IPv4
  * instance's macvlan gets no IPv6 at all (disable_ipv6, as keepalived does), an IPv6 one ignores RAs
@@ -163,6 +161,8 @@ static void vmac_ipv6_quiet(Manager *m, const char *name, int family) {
         m->vmacs.ipv6_warned = true;
 }
 
+/* The macvlan of spec in the kernel: made, or taken over when one of that shape is there already (a crashed
+ * run's); a macvlan of another shape by that name is replaced, any other link refused. */
 static int vmac_link_make(Manager *m, const NlVmacSpec *spec_in, int family, int *ret_ifindex) {
         NlVmacSpec spec = *spec_in;
         NlLinkInfo info;

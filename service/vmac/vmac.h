@@ -29,7 +29,7 @@ typedef struct Manager Manager;
 
 typedef struct VmacParent {
         int ifindex;
-        uint32_t saved[3]; /* arp_ignore, arp_filter, arp_announce as found */
+        uint32_t saved[VMAC_RECORD_SETTINGS]; /* arp_ignore, arp_filter, arp_announce as found */
         unsigned refs;
 } VmacParent;
 
