@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from test_keepalived_interop import assert_clean, fresh_neighbours
+from test_keepalived_interop import assert_clean, assert_no_rejects, fresh_neighbours
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
 from vrrptopo import frr
 from vrrptopo.timing import master_down_interval, skew_time, vip_of
@@ -160,12 +160,6 @@ def answers(topo, vip, peer, timeout=5):
 def adverts(packets, peer, since=0.0):
     src = peer.source()
     return [p for p in packets if p.src == src and p.time >= since]
-
-
-def assert_no_rejects(*peers):
-    for me, other in ((peers[0], peers[1]), (peers[1], peers[0])):
-        lines = me.rejects(other)
-        assert not lines, f"{me.name} rejected adverts of {other.name}:\n" + "\n".join(lines[:10])
 
 
 def assert_took(what, took, bound):
