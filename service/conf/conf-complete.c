@@ -72,8 +72,10 @@ static void complete_advert_int(ConfInstance *i, ConfDiags *d) {
                 return;
         }
         if (i->version == 3 && i->advert_int > V3_ADVERT_MAX) {
-                conf_diag_error(d, &i->advert_int_loc, "advert_int of '%s' is out of range for VRRP version 3; "
-                                "expected 0.01 to 40.95 seconds", i->name);
+                /* keepalived 2.2.7 (vrrp_complete_instance) sets the largest interval VRRPv3 carries */
+                conf_diag_warning(d, &i->advert_int_loc, "advert_int of '%s' is out of range for VRRP version 3 "
+                                  "(0.01 to 40.95 seconds); set to 40.95 s, as keepalived does", i->name);
+                i->advert_int = V3_ADVERT_MAX;
                 return;
         }
         if (i->advert_int % unit == 0)

@@ -300,3 +300,15 @@ def test_vmac_forms(vrrpd):
     assert err == ""
     # use_vmac_addr: VI_NAMED's one VIP is of its family, on its interface: on its own macvlan, no other one
     assert named["virtual_ipaddress"][0]["vmac_name"] is None
+
+
+def test_v3_advert_int_above_the_field_is_clamped_as_keepalived_does(vrrpd, tmp_path):
+    """keepalived 2.2.7 runs a VRRPv3 advert_int above 40.95 s at 40.95 s, with a message (its vrrp.c,
+    vrrp_complete_instance; `keepalived -t` exits 5 on it, yet the daemon runs it): vrrpd runs it the same."""
+    conf = tmp_path / "v3-advert-clamp.conf"
+    conf.write_text("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    version 3\n"
+                    "    advert_int 41\n    virtual_ipaddress {\n        192.0.2.1\n    }\n}\n")
+    c, err = print_config(vrrpd, str(conf))
+    assert instance(c, "VI_1")["advert_int_usec"] == 40_950_000
+    assert "v3-advert-clamp.conf:5:16: warning: advert_int of 'VI_1' is out of range for VRRP version 3 (0.01 to " \
+           "40.95 seconds); set to 40.95 s, as keepalived does" in err
