@@ -111,9 +111,9 @@ static int instance_params_rx(const ConfGlobal *g, const ConfInstance *c, Instan
                 .adver_int_cs = (uint16_t) (c->advert_int / USEC_PER_CS),
                 .vips = p->vip_addrs,
                 .n_vips = p->n_advertised,
-                .skip_check_adv_addr = g->skip_check_adv_addr,
+                .skip_check_adv_addr = c->skip_check_adv_addr,
                 .unicast = c->n_unicast_peers > 0,
-                .check_unicast_src = g->check_unicast_src,
+                .check_unicast_src = c->check_unicast_src,
                 .peers = p->peers,
                 .n_peers = c->n_unicast_peers,
         };

@@ -160,6 +160,12 @@ static void complete_strict(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
                 i->higher_prio_send_advert = i->strict_mode ? false : g->higher_prio_send_advert;
 }
 
+/* keepalived 2.2.7 checks either the global setting or the instance's (vrrp.c): either one turns it on */
+static void complete_checks(const ConfGlobal *g, ConfInstance *i) {
+        i->skip_check_adv_addr |= g->skip_check_adv_addr;
+        i->check_unicast_src |= g->check_unicast_src;
+}
+
 static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
         if (i->garp_master_delay == USEC_INFINITY)
                 i->garp_master_delay = g->garp_master_delay;
@@ -214,6 +220,7 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         complete_auth(i, d);
         complete_strict(g, i, d);
         complete_garp(g, i);
+        complete_checks(g, i);
         complete_advert_int(i, d);
         if (i->unicast_ttl == CONF_UNSET && i->family == AF_INET)
                 i->unicast_ttl = 255;

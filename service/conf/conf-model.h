@@ -265,6 +265,8 @@ typedef struct ConfInstance {
         ConfNotifies notify;
         ConfVmac vmac;
         ConfIpvlan ipvlan;
+        bool skip_check_adv_addr; /* its own, or global_defs' vrrp_skip_check_adv_addr (either sets it) */
+        bool check_unicast_src;   /* its own, or global_defs' vrrp_check_unicast_src (either sets it) */
         usec_t garp_master_delay;
         int garp_master_repeat;
         usec_t garp_master_refresh;

@@ -312,3 +312,18 @@ def test_v3_advert_int_above_the_field_is_clamped_as_keepalived_does(vrrpd, tmp_
     assert instance(c, "VI_1")["advert_int_usec"] == 40_950_000
     assert "v3-advert-clamp.conf:5:16: warning: advert_int of 'VI_1' is out of range for VRRP version 3 (0.01 to " \
            "40.95 seconds); set to 40.95 s, as keepalived does" in err
+
+
+def test_instance_check_keywords_and_their_global_defaults(vrrpd, tmp_path):
+    """skip_check_adv_addr and check_unicast_src in an instance (were skipped as unsupported); either the
+    instance's or global_defs' vrrp_ form turns the check on, as in keepalived 2.2.7."""
+    conf = tmp_path / "checks.conf"
+    conf.write_text("global_defs {\n    vrrp_check_unicast_src\n}\n"
+                    "vrrp_instance A {\n    interface eth0\n    virtual_router_id 1\n    skip_check_adv_addr\n"
+                    "    unicast_peer {\n        192.0.2.2\n    }\n}\n"
+                    "vrrp_instance B {\n    interface eth0\n    virtual_router_id 2\n    check_unicast_src on\n}\n")
+    c, err = print_config(vrrpd, str(conf))
+    a, b = instance(c, "A"), instance(c, "B")
+    assert (a["skip_check_adv_addr"], a["check_unicast_src"]) == (True, True)
+    assert (b["skip_check_adv_addr"], b["check_unicast_src"]) == (False, True)
+    assert "not supported" not in err

@@ -107,3 +107,27 @@ def test_a_master_yields_to_an_equal_priority_only_from_a_higher_address(topolog
         # a lower address loses the tie-break: the master answers at once and keeps the VIP (RFC 9568 §6.4.3)
         assert vip in topology["r1"].addresses(), "r1 yielded to an equal priority from a lower address"
         assert "-> backup" not in daemon.log[marker:]
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check_unicast_src", "no-check"])
+def test_check_unicast_src_on_the_instance_drops_a_stranger(topology, vrrpd_path, check):
+    """keepalived's instance keyword check_unicast_src (issue 11; the global vrrp_check_unicast_src was read
+    before): a unicast advert from an address that is no unicast_peer is dropped, and counted as such; without
+    it keepalived takes it, and so does vrrpd."""
+    topo, vip = topology, topology.vip4()
+    inst = VrrpInstance(name="VI_1", vrid=51, priority=100, vips=[f"{vip}/24"], version=3, advert_int=0.5,
+                        unicast_src=topo["r1"].ipv4(), unicast_peers=[topo["r2"].ipv4()],
+                        extra=["check_unicast_src"] if check else [])
+    conf = topo["r1"].dir / "vrrpd.conf"
+    daemon = topo["r1"].vrrpd(keepalived_config([inst]), args=["-l", "-D", "-f", str(conf)]).wait_ready()
+    wait_until("r1 to hold the VIP", lambda: vip in topo["r1"].addresses(), timeout=8)
+    frame = advert(version=3, src=SPOOF, dst=topo["r1"].ipv4(), priority=200, addrs=[vip], adv_cs=50)
+    frame = bytes.fromhex(topo["r1"].mac().replace(":", "")) + frame[6:]  # unicast: to r1's own MAC
+    marker = len(daemon.log)
+    send(topo.client, [frame], count=3, gap=0.1)
+    if check:
+        line = f"dropped an advert from {SPOOF} (unicast-source)"
+        wait_until(f"r1 to log '{line}'", lambda: line in daemon.log[marker:], timeout=5)
+        assert vip in topo["r1"].addresses(), "r1 gave up the VIP to a stranger"
+    else:
+        wait_until("r1 to give up the VIP", lambda: vip not in topo["r1"].addresses(), timeout=5)
