@@ -124,6 +124,12 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                 if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
                         i->tx_ifindex = i->vmac->ifindex;
         }
+        if (c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
+                r = manager_promote_hold(m, i->ifindex);
+                if (r < 0)
+                        return log_instance(LOG_ERR, r, c->name, c->vrid, "promote_secondaries: %m");
+                i->promote_held = true;
+        }
         /* VIPs without "dev" go on the macvlan or ipvlan when there is one */
         r = instance_params_build(&config->global, c, i->ifindex, i->vmac ? i->vmac->ifindex : 0,
                                   instance_resolve_ifindex, NULL, &i->params);
@@ -182,6 +188,8 @@ Instance *instance_free(Instance *i) {
                 vmac_release(i->manager, i->vmac);
         for (size_t k = 0; k < i->n_vip_vmacs; k++)
                 vmac_release(i->manager, i->vip_vmacs[k]);
+        if (i->promote_held)
+                manager_promote_release(i->manager, i->ifindex);
         free(i->vip_vmacs);
         instance_params_done(&i->params);
         free(i->dsts);
@@ -514,6 +522,7 @@ static void instance_swap_config(Instance *a, Instance *b) {
         SWAP(a->tx_ifindex, b->tx_ifindex);
         SWAP(a->vip_vmacs, b->vip_vmacs);
         SWAP(a->n_vip_vmacs, b->n_vip_vmacs);
+        SWAP(a->promote_held, b->promote_held);
         SWAP(a->params, b->params);
         SWAP(a->src, b->src);
         SWAP(a->dsts, b->dsts);

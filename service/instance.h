@@ -50,6 +50,7 @@ typedef struct Instance {
         VmacLink *vmac;           /* use_vmac: the macvlan carrying its VIPs and (vmac_xmit_base aside) adverts */
         int tx_ifindex;           /* where whole-packet adverts leave: the macvlan, or 0 for ifindex */
         VmacLink **vip_vmacs;     /* macvlans of VIPs of their own (use_vmac_addr, use_vmac on a VIP) */
+        bool promote_held;        /* promote_secondaries held on ifindex (manager_promote_hold()) */
         size_t n_vip_vmacs;
         InstanceParams params;
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */

@@ -1,4 +1,5 @@
 #include <assert.h>
+#include <linux/ip.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "manager.h"
 #include "os/nft-accept.h"
 #include "os/nl-ifaddr.h"
+#include "os/nl-link.h"
 #include "os/nl-vip.h"
 #include "os/vip-record.h"
 #include "os/vmac-record.h"
@@ -169,4 +171,59 @@ void manager_accept_close(Manager *m) {
                 return;
         if (nft_accept_close(m->nft, &msg) < 0)
                 log_debug("no Accept_Mode table to remove: %s", msg ?: "");
+}
+
+typedef struct PromoteHold {
+        int ifindex;
+        unsigned refs;
+        bool set_by_us; /* it was 0 before: back to 0 with the last release */
+} PromoteHold;
+
+static PromoteHold *manager_promote_find(Manager *m, int ifindex) {
+        for (size_t k = 0; k < m->n_promotes; k++)
+                if (m->promotes[k].ifindex == ifindex)
+                        return &m->promotes[k];
+        return NULL;
+}
+
+int manager_promote_hold(Manager *m, int ifindex) {
+        const NlInetConf on = { IPV4_DEVCONF_PROMOTE_SECONDARIES, 1 };
+        PromoteHold *h, *hs;
+        uint32_t v;
+        int r;
+
+        assert(m);
+        assert(ifindex > 0);
+
+        h = manager_promote_find(m, ifindex);
+        if (h) {
+                h->refs++;
+                return 0;
+        }
+        r = nl_inet_conf_get(m->nl, ifindex, IPV4_DEVCONF_PROMOTE_SECONDARIES, &v);
+        if (r >= 0 && v == 0)
+                r = nl_inet_conf_set(m->nl, ifindex, &on, 1);
+        if (r < 0)
+                return log_error_errno(r, "ifindex %d: setting promote_secondaries: %m", ifindex);
+        hs = reallocarray(m->promotes, m->n_promotes + 1, sizeof(*hs));
+        if (!hs)
+                return log_oom();
+        m->promotes = hs;
+        m->promotes[m->n_promotes++] = (PromoteHold){ .ifindex = ifindex, .refs = 1, .set_by_us = v == 0 };
+        return 0;
+}
+
+void manager_promote_release(Manager *m, int ifindex) {
+        const NlInetConf off = { IPV4_DEVCONF_PROMOTE_SECONDARIES, 0 };
+        PromoteHold *h;
+        int r;
+
+        assert(m);
+
+        h = manager_promote_find(m, ifindex);
+        if (!h || --h->refs > 0)
+                return;
+        if (h->set_by_us && (r = nl_inet_conf_set(m->nl, ifindex, &off, 1)) < 0 && r != -ENODEV)
+                log_warning_errno(r, "ifindex %d: putting promote_secondaries back to 0: %m", ifindex);
+        *h = m->promotes[--m->n_promotes];
 }

@@ -298,6 +298,8 @@ Manager *manager_free(Manager *m) {
         free(m->endpoints);
         garp_sockets_done(&m->garp_sockets);
         assert(m->vmacs.n_links == 0 && m->vmacs.n_parents == 0); /* the instances let go of them all */
+        assert(m->n_promotes == 0); /* the instances let go of them all */
+        free(m->promotes);
         free(m->vmacs.links);
         free(m->vmacs.parents);
         strv_free(m->vmacs.leftovers);

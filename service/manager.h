@@ -56,6 +56,8 @@ typedef struct Manager {
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
         VmacTable vmacs;          /* macvlans in use (use_vmac), and their parents' settings */
+        struct PromoteHold *promotes; /* promote_secondaries held per interface (manager-vips.c) */
+        size_t n_promotes;
         size_t n_failed;         /* instances of the config that could not start */
         bool stopping;
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */
@@ -88,6 +90,10 @@ int manager_vip_del(Manager *m, const NlVip *vip);
 void manager_accept_filter(Manager *m, Instance *i, bool on);
 void manager_accept_close(Manager *m);
 void manager_vips_recover(Manager *m);
+/* promote_secondaries (keepalived): net.ipv4.conf.IF.promote_secondaries=1 while an instance asking for it
+ * runs there; put back to 0 after the last one if vrrpd set it. Logs its errors. */
+int manager_promote_hold(Manager *m, int ifindex);
+void manager_promote_release(Manager *m, int ifindex);
 /* After a step of i that changed something: the listeners hear it, then its sync group follows. */
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 

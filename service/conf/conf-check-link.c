@@ -33,6 +33,10 @@ static void check_instance_link(const ConfInstance *i, ConfDiags *d) {
 
         if (v->enabled && l->enabled)
                 conf_diag_error(d, &l->loc, "'use_ipvlan' cannot go with 'use_vmac': an instance has one of them");
+        if (i->promote_secondaries && (v->enabled || l->enabled))
+                conf_diag_warning(d, &i->loc, "'promote_secondaries' of '%s' is set on its %s already, as "
+                                  "keepalived does; the keyword adds nothing", i->name,
+                                  v->enabled ? "macvlan" : "ipvlan");
         if (v->enabled && v->xmit_base && i->strict_mode)
                 conf_diag_error(d, &v->loc, "'vmac_xmit_base' cannot go with strict mode, which sends adverts from "
                                 "the virtual MAC");

@@ -267,6 +267,7 @@ typedef struct ConfInstance {
         ConfIpvlan ipvlan;
         bool skip_check_adv_addr; /* its own, or global_defs' vrrp_skip_check_adv_addr (either sets it) */
         bool check_unicast_src;   /* its own, or global_defs' vrrp_check_unicast_src (either sets it) */
+        bool promote_secondaries; /* net.ipv4.conf.IF.promote_secondaries=1 while it runs (not with a macvlan) */
         usec_t garp_master_delay;
         int garp_master_repeat;
         usec_t garp_master_refresh;

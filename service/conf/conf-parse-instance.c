@@ -226,6 +226,7 @@ static const ConfKeyword instance_keywords[] = {
         { "use_ipvlan", conf_parse_ipvlan },
         { "skip_check_adv_addr", conf_parse_value_set_flag, 0, I(skip_check_adv_addr) },
         { "check_unicast_src", conf_parse_value_set_flag, 0, I(check_unicast_src) },
+        { "promote_secondaries", conf_parse_value_set_flag, 0, I(promote_secondaries) },
         { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac.xmit_base) },
         { "garp_extra_if", conf_parse_vmac_garp_extra_if },
         { "vmac_garp_intvl", conf_parse_vmac_garp_extra_if },

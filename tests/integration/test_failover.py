@@ -265,3 +265,18 @@ def test_adverts_are_marked_network_control(topology, vrrpd_path, case):
     out = subprocess.run(["tshark", "-r", str(capture.path), "-Y", "vrrp", "-T", "fields", "-e", field],
                          capture_output=True, text=True, check=True).stdout.split()
     assert out and set(out) == {"48"}, f"adverts carry DSCP {out}, expected 48 (CS6)"
+
+
+def test_promote_secondaries_is_set_while_running_and_put_back(topology, vrrpd_path):
+    """promote_secondaries (issue 11; was skipped as unsupported): on the instance's interface while vrrpd runs,
+    back to what it was after, as keepalived does."""
+    r1 = topology["r1"]
+
+    def promote():
+        return r1.sh("cat", "/proc/sys/net/ipv4/conf/eth0/promote_secondaries").stdout.strip()
+
+    assert promote() == "0"
+    daemon = start(r1, [instance(topology, CASES["v3-ipv4"], 150, extra=["promote_secondaries"])])
+    assert promote() == "1"
+    daemon.stop()
+    assert promote() == "0"

@@ -377,3 +377,4 @@ def test_link_loss_moves_the_vip_off_the_macvlan_and_back(topology, vrrpd_path):
     wait_until("the client's curl to the VIP answered by r1",
                lambda: (topo.client.curl(vip) or "").strip() == "r1", timeout=5)
     assert client_neighbour(topo, vip) == VMAC[4]
+
