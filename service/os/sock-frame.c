@@ -39,10 +39,8 @@ int sock_frame_open(int ifindex, size_t sndbuf, int *ret_fd) {
                 return r;
         if (bind(fd, (const struct sockaddr *) &sll, sizeof(sll)) < 0)
                 return -errno;
-        /* Frames in the interface's queue count against the socket: a tick's burst must fit. SNDBUFFORCE
-         * passes net.core.wmem_max with CAP_NET_ADMIN; else take what we get. */
-        if (sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ (int) sndbuf }, sizeof(int)) < 0)
-                (void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ (int) sndbuf }, sizeof(int));
+        /* Frames in the interface's queue count against the socket: a tick's burst must fit. */
+        sock_vrrp_set_buffer(fd, true, sndbuf);
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
@@ -133,8 +131,7 @@ int sock_frame_open_rx(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
                 return r;
         /* our own adverts leave through this interface: not ours to read */
         (void) setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &(int){ 1 }, sizeof(int));
-        if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ (int) rcvbuf }, sizeof(int)) < 0)
-                (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ (int) rcvbuf }, sizeof(int));
+        sock_vrrp_set_buffer(fd, false, rcvbuf);
         if (bind(fd, (const struct sockaddr *) &sll, sizeof(sll)) < 0)
                 return -errno;
         *ret_fd = TAKE_FD(fd);

@@ -68,6 +68,14 @@ static int sock_vrrp_setup_v6(int fd, int ifindex) {
         return sock_vrrp_set_options(fd, opts, ELEMENTSOF(opts));
 }
 
+void sock_vrrp_set_buffer(int fd, bool send, size_t size) {
+        if (size == 0)
+                return;
+        /* The FORCE options pass net.core.[rw]mem_max when we have CAP_NET_ADMIN; else take what we get. */
+        if (setsockopt_int(fd, SOL_SOCKET, send ? SO_SNDBUFFORCE : SO_RCVBUFFORCE, (int) size) < 0)
+                (void) setsockopt_int(fd, SOL_SOCKET, send ? SO_SNDBUF : SO_RCVBUF, (int) size);
+}
+
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         int r;
@@ -81,11 +89,7 @@ int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
         r = setsockopt_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX, ifindex);
         if (r < 0)
                 return r;
-        if (rcvbuf > 0) {
-                /* RCVBUFFORCE passes net.core.rmem_max when we have CAP_NET_ADMIN; else take what we get. */
-                if (setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, (int) rcvbuf) < 0)
-                        (void) setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, (int) rcvbuf);
-        }
+        sock_vrrp_set_buffer(fd, false, rcvbuf);
         r = family == AF_INET ? sock_vrrp_setup_v4(fd, ifindex) : sock_vrrp_setup_v6(fd, ifindex);
         if (r < 0)
                 return r;

@@ -45,6 +45,9 @@ typedef struct SockVrrpSend {
 } SockVrrpSend;
 
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);
+/* A socket's send or receive buffer of size bytes (0: the default), past net.core.[rw]mem_max where vrrpd
+ * may (CAP_NET_ADMIN), else as large as allowed. For every socket of sock-vrrp.c and sock-frame.c. */
+void sock_vrrp_set_buffer(int fd, bool send, size_t size);
 int sock_vrrp_join(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_leave(int fd, int family, int ifindex, const VrrpAddr *group);
 int sock_vrrp_set_unicast_ttl(int fd, int family, int ttl);

@@ -81,6 +81,11 @@ def bus_property(router, name):
     return out.strip().split(" ", 1)[1].strip('"')
 
 
+def parent_arp(router):
+    """eth0's arp_ignore, arp_filter and arp_announce: what use_vmac changes on the parent."""
+    return [sysctl(router, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
+
+
 def sysctl(router, dev, name, family=4):
     return router.sh("cat", f"/proc/sys/net/ipv{family}/conf/{dev}/{name}").stdout.strip()
 
@@ -100,7 +105,7 @@ def test_vip_and_adverts_on_the_virtual_mac_and_the_client_keeps_it(topology, vr
             assert sorted(r.addresses(dev=LINK, family=6)) == sorted([vip, r.link_local()]), r.addresses(dev=LINK)
     assert (bus_property(topo["r2"], "VirtualMacInterface"), bus_property(topo["r2"], "VirtualMac")) == (LINK, VMAC[fam])
     if fam == 4:
-        assert [sysctl(topo["r1"], "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["1", "1", "2"]
+        assert parent_arp(topo["r1"]) == ["1", "1", "2"]
         assert [sysctl(topo["r1"], LINK, n) for n in ("arp_ignore", "accept_local", "rp_filter")] == ["1", "1", "0"]
     capture = topo.capture()
     adverts = capture.wait_for("an advert from r1", lambda ps: [p for p in ps if p.prio == 150])
@@ -121,12 +126,12 @@ def test_stop_removes_the_macvlan_and_restores_the_parent(topology, vrrpd_path):
     case = CASES["v3-ipv4"]
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
-    before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
+    before = parent_arp(r1)
     daemon = start_master_on_vmac(topo, r1, case)
     daemon.stop()
     assert daemon.process.returncode == 0, daemon.log
     assert LINK not in links(r1), "the macvlan outlived vrrpd"
-    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == before
+    assert parent_arp(r1) == before
 
 
 def test_a_restart_after_a_crash_takes_over_the_one_macvlan(topology, vrrpd_path):
@@ -192,14 +197,14 @@ def test_a_crash_is_undone_at_the_next_start(topology, vrrpd_path):
     case = CASES["v3-ipv4"]
     topo, vip = topology, vip_of(topology, case)
     r1 = topo["r1"]
-    before = [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")]
+    before = parent_arp(r1)
     daemon = start_master_on_vmac(topo, r1, case)
     daemon.crash()
-    assert LINK in links(r1) and [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] \
+    assert LINK in links(r1) and parent_arp(r1) \
         == ["1", "1", "2"]
     daemon = start(r1, [instance(topo, case, 150, extra=())])
     assert LINK not in links(r1), "the macvlan a crashed run left is still there"
-    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == before
+    assert parent_arp(r1) == before
     wait_until(f"{vip} on r1's eth0", lambda: vip in r1.addresses(), timeout=master_down_interval(case, 150) + 3)
     daemon.stop()
 
@@ -243,10 +248,10 @@ def test_two_instances_on_one_parent_and_vmac_xmit_base(topology, vrrpd_path):
                                lambda ps: ps if {p.vrid for p in ps if p.prio == 150} == {51, 52} else None)
     assert {p.eth_src for p in adverts if p.vrid == 51} == {VMAC[4]}
     assert {p.eth_src for p in adverts if p.vrid == 52} == {r1.mac()}, "vmac_xmit_base: adverts from eth0's MAC"
-    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["1", "1", "2"]
+    assert parent_arp(r1) == ["1", "1", "2"]
     daemon.stop()
     assert "vrrp.51" not in links(r1) and "vrrp.52" not in links(r1)
-    assert [sysctl(r1, "eth0", n) for n in ("arp_ignore", "arp_filter", "arp_announce")] == ["0", "0", "0"]
+    assert parent_arp(r1) == ["0", "0", "0"]
 
 
 def test_a_reload_moves_a_masters_vips_onto_and_off_the_macvlan(topology, vrrpd_path):
