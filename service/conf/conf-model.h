@@ -134,6 +134,105 @@ typedef struct ConfIpvlan {
         ConfLoc loc;
 } ConfIpvlan;
 
+/* A route of virtual_routes or static_routes: ip-route(8)'s words as keepalived 2.2.7 takes them
+ * (vrrp_iproute.c alloc_route()), resolved to the numbers netlink wants, except interface names, which the
+ * daemon resolves. Defaults as keepalived's: table main, type unicast, protocol 18 (RTPROT_KEEPALIVED, which
+ * tracked routes always carry), scope: the kernel's for the type. */
+typedef struct ConfNexthop {
+        int via_family;    /* 0: no via */
+        VrrpAddr via;
+        char *dev;         /* NULL: none */
+        int weight;        /* 1..256; 0: not given */
+        bool onlink;
+        uint32_t realms;   /* IPv4; 0: none */
+        ConfLoc loc;
+} ConfNexthop;
+
+#define CONF_RTAX_N 18 /* RTAX_* metrics this model holds, indexed by RTAX_* (1..RTAX_FASTOPEN_NO_COOKIE) */
+
+typedef struct ConfRoute {
+        int family;
+        uint8_t type;             /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, ... */
+        VrrpAddr dst;
+        uint8_t dst_len;          /* "default": 0 */
+        bool has_src;             /* src: the preferred source, RTA_PREFSRC */
+        VrrpAddr src;
+        bool has_from;            /* from (IPv6): the source prefix, RTA_SRC */
+        VrrpAddr from;
+        uint8_t from_len;
+        int via_family;           /* 0: none; AF_INET6 on an IPv4 route is "via inet6" (RTA_VIA) */
+        VrrpAddr via;
+        char *dev;                /* dev / oif; NULL: none */
+        uint8_t tos;
+        bool has_table;
+        uint32_t table;           /* given, by number or /etc/iproute2/rt_tables name; else main (or a VRF's) */
+        uint8_t protocol;         /* RTPROT_*; 18 unless given (and always 18 unless no_track) */
+        int scope;                /* RT_SCOPE_*; CONF_UNSET: the kernel's default for the type and via */
+        bool has_metric;
+        uint32_t metric;          /* metric / priority / preference: RTA_PRIORITY */
+        bool onlink;
+        uint32_t realms;          /* IPv4 RTA_FLOW; 0: none */
+        bool has_expires;
+        uint32_t expires;         /* IPv6, seconds */
+        int pref;                 /* IPv6 router preference ICMPV6_ROUTER_PREF_*; CONF_UNSET: not given */
+        int ttl_propagate;        /* MPLS; CONF_UNSET: not given, else 0 / 1 */
+        uint32_t metrics[CONF_RTAX_N]; /* RTA_METRICS values by RTAX_* index, where metrics_set has the bit */
+        uint32_t metrics_set;     /* bit RTAX_x: metrics[x] given */
+        uint32_t metrics_lock;    /* bit RTAX_x: "lock" was written before its value */
+        char *congctl;            /* RTAX_CC_ALGO; NULL: none (its lock is metrics_lock's RTAX_CC_ALGO bit) */
+        ConfNexthop *nexthops;    /* multipath: nexthop via ... dev ... weight ... */
+        size_t n_nexthops;
+        size_t n_nexthops_alloc;
+        bool no_track;
+        ConfLoc loc;
+} ConfRoute;
+
+/* A rule of virtual_rules or static_rules: ip-rule(8)'s words as keepalived 2.2.7 takes them
+ * (vrrp_iprule.c alloc_rule()). */
+typedef struct ConfRule {
+        int family;
+        bool invert;              /* "not": FIB_RULE_INVERT */
+        bool has_from;
+        VrrpAddr from;
+        uint8_t from_len;
+        bool has_to;
+        VrrpAddr to;
+        uint8_t to_len;
+        uint8_t action;           /* FR_ACT_TO_TBL, FR_ACT_GOTO, FR_ACT_NOP, FR_ACT_BLACKHOLE, ... */
+        bool has_table;
+        uint32_t table;           /* table / lookup, by number or name */
+        uint32_t goto_target;     /* FR_ACT_GOTO: the priority it jumps to */
+        bool has_priority;
+        uint32_t priority;        /* preference / order / priority */
+        uint8_t tos;
+        bool has_fwmark;
+        uint32_t fwmark;
+        uint32_t fwmask;          /* 0xffffffff unless "fwmark M/MASK" */
+        uint32_t realms;
+        bool has_suppress_prefixlen;
+        uint32_t suppress_prefixlen;
+        bool has_suppress_ifgroup;
+        uint32_t suppress_ifgroup;
+        char *iif;                /* dev / iif; NULL: none (netlink takes the name: FRA_IIFNAME) */
+        char *oif;
+        bool has_tun_id;
+        uint64_t tun_id;
+        bool has_uidrange;
+        uint32_t uid_start;
+        uint32_t uid_end;
+        bool l3mdev;
+        uint8_t protocol;         /* RTPROT_*; 0: not given */
+        uint8_t ipproto;          /* 0: any */
+        bool has_sport;
+        uint16_t sport_start;
+        uint16_t sport_end;
+        bool has_dport;
+        uint16_t dport_start;
+        uint16_t dport_end;
+        bool no_track;
+        ConfLoc loc;
+} ConfRule;
+
 typedef struct ConfPeer {
         int family;
         VrrpAddr addr;
@@ -280,6 +379,12 @@ typedef struct ConfInstance {
         int lower_prio_no_advert;
         int higher_prio_send_advert;
         int smtp_alert;
+        ConfRoute *routes;      /* virtual_routes: added after the VIPs when master, removed before them */
+        size_t n_routes;
+        size_t n_routes_alloc;
+        ConfRule *rules;        /* virtual_rules: added after the routes when master, removed before them */
+        size_t n_rules;
+        size_t n_rules_alloc;
         const char *sync_group; /* name of the group holding it, or NULL */
 } ConfInstance;
 
@@ -317,6 +422,15 @@ typedef struct Config {
         ConfSyncGroup *sync_groups;
         size_t n_sync_groups;
         size_t n_sync_groups_alloc;
+        ConfVip *static_vips;   /* static_ipaddress: held from start to exit, whatever the state */
+        size_t n_static_vips;
+        size_t n_static_vips_alloc;
+        ConfRoute *static_routes;
+        size_t n_static_routes;
+        size_t n_static_routes_alloc;
+        ConfRule *static_rules;
+        size_t n_static_rules;
+        size_t n_static_rules_alloc;
         char **files; /* the names every ConfLoc.file points to */
         size_t n_files;
         /* Each kind's objects by name, kept as the parser adds them: keys are the objects' own names, values
