@@ -1,4 +1,5 @@
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -44,6 +45,34 @@ void instance_vips_add(Instance *i) {
                         log_inst(i, LOG_ERR, r, "failed to add virtual address #%zu, ignoring: %m", k + 1);
         }
         i->holds_vips = true;
+}
+
+bool instance_vip_tracked(const Instance *i, size_t k) {
+        const ConfInstance *c = i->conf;
+
+        assert(i);
+        assert(k < i->params.n_vips);
+        return !(k < c->n_vips ? c->vips[k] : c->excluded_vips[k - c->n_vips]).no_track && !i->vip_preexisting[k];
+}
+
+void instance_vips_add_tracked(Instance *i) {
+        NlVip ll;
+
+        assert(i);
+
+        if (instance_vmac_link_local(i, &ll))
+                (void) nl_vip_add(i->manager->nl, &ll);
+        for (size_t k = 0; k < i->params.n_vips; k++) {
+                int r;
+
+                if (!instance_vip_tracked(i, k))
+                        continue;
+                r = nl_vip_add(i->manager->nl, &i->params.vips[k]);
+                if (r == -ENODEV) /* its interface went: the link's news follows (a macvlan is remade) */
+                        log_inst(i, LOG_DEBUG, r, "virtual address #%zu went with its interface", k + 1);
+                else if (r < 0)
+                        log_inst(i, LOG_ERR, r, "failed to put back virtual address #%zu: %m", k + 1);
+        }
 }
 
 void instance_vips_remove(Instance *i) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct Instance Instance;
 
@@ -11,6 +12,10 @@ typedef struct Instance Instance;
 int instance_vips_setup_links(Instance *i);
 void instance_vips_add(Instance *i);
 void instance_vips_remove(Instance *i);
+/* Whether i's VIP #k is tracked: put back when another program deletes it (not no_track, not an owner's). */
+bool instance_vip_tracked(const Instance *i, size_t k);
+/* Puts back the tracked VIPs of a master (instance-restore.c); what is there already stays as it is. */
+void instance_vips_add_tracked(Instance *i);
 /* No VIP is held twice (DESIGN §1): before an instance starts, a VIP of its already on an interface belongs
  * to a run that crashed, unless the instance owns the address (priority 255): then it is its own for good. */
 void instance_vips_cleanup(Instance *i);

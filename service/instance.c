@@ -10,6 +10,7 @@
 #include "announce.h"
 #include "conf/conf-model.h"
 #include "endpoint.h"
+#include "instance-restore.h"
 #include "instance-vips.h"
 #include "instance.h"
 #include "listener.h"
@@ -34,6 +35,7 @@ static const char *const instance_counter_table[_INSTANCE_COUNTER_MAX] = {
         [INSTANCE_PRIORITY_ZERO_SENT] = "priority-zero-sent",
         [INSTANCE_PRIORITY_ZERO_RECEIVED] = "priority-zero-received",
         [INSTANCE_ADVERTS_DROPPED] = "adverts-dropped",
+        [INSTANCE_REINSTATED] = "reinstated",
 };
 
 DEFINE_STRING_TABLE_TO_STRING(instance_counter, InstanceCounter);
@@ -112,6 +114,7 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         if (!i)
                 return log_oom();
         *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT, .tx_priority = -1 };
+        vrrp_restore_init(&i->restore);
         i->ifindex = instance_resolve_ifindex(c->interface, NULL);
         if (i->ifindex < 0)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
@@ -184,6 +187,7 @@ Instance *instance_free(Instance *i) {
                         endpoint_leave(i->endpoint);
         }
         sd_event_source_disable_unref(i->timer);
+        instance_restore_done(i);
         if (i->vmac)
                 vmac_release(i->manager, i->vmac);
         for (size_t k = 0; k < i->n_vip_vmacs; k++)

@@ -9,6 +9,7 @@
 #include "core/vrrp-fsm.h"
 #include "core/vrrp-garp.h"
 #include "core/vrrp-packet.h"
+#include "core/vrrp-restore.h"
 #include "instance-params.h"
 #include "os/sock-vrrp.h"
 #include "track/tracking.h"
@@ -30,6 +31,7 @@ typedef enum InstanceCounter {
         INSTANCE_PRIORITY_ZERO_SENT,
         INSTANCE_PRIORITY_ZERO_RECEIVED,
         INSTANCE_ADVERTS_DROPPED, /* sent as whole packets, refused by the interface's full queue */
+        INSTANCE_REINSTATED,      /* times it put back what another program deleted (instance-restore.c) */
         _INSTANCE_COUNTER_MAX,
 } InstanceCounter;
 
@@ -90,6 +92,9 @@ typedef struct Instance {
         InstanceStats stats;
         usec_t last_transition_realtime;
         VrrpReason last_reason;
+        VrrpRestore restore;      /* putting back what another program deleted (instance-restore.c) */
+        sd_event_source *restore_timer;
+        bool restore_fault;       /* it gave up: held in FAULT for a while (a fault for tracking_apply()) */
         SyncGroup *sync_group;    /* set by the group (sync-group.c) */
         size_t sync_index;        /* position in sync_group */
 } Instance;

@@ -10,6 +10,8 @@
 
 #include "conf/conf.h"
 #include "endpoint.h"
+#include "instance-restore.h"
+#include "instance-vips.h"
 #include "instance.h"
 #include "listener.h"
 #include "reload.h"
@@ -102,7 +104,7 @@ static void manager_on_link(void *userdata, int ifindex, const char *ifname, boo
         }
 }
 
-/* Someone removed a VIP we hold: put it back, and say so. */
+/* Someone removed a VIP we hold: put it back unless it is no_track (instance-restore.c). */
 static void manager_on_address(void *userdata, int family, int ifindex, const VrrpAddr *addr, uint8_t prefixlen,
                                bool added) {
         Manager *m = userdata;
@@ -116,19 +118,18 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
                         continue;
                 for (size_t v = 0; v < i->params.n_vips; v++) {
                         const NlVip *vip = &i->params.vips[v];
-                        int r;
+                        char what[64];
 
                         if (vip->family != family || vip->ifindex != ifindex ||
                             vrrp_addr_cmp(family, &vip->addr, addr) != 0)
                                 continue;
-                        log_warning("%s: virtual address #%zu was removed from the interface, restoring it",
-                                    i->name, v + 1);
-                        r = nl_vip_add(m->nl, vip);
-                        if (r == -ENODEV) /* its interface went: the link's news follows (a macvlan is remade) */
-                                log_debug("%s: virtual address #%zu went with its interface", i->name, v + 1);
-                        else if (r < 0)
-                                log_error_errno(r, "%s: failed to restore virtual address #%zu: %m", i->name,
-                                                v + 1);
+                        if (!instance_vip_tracked(i, v)) {
+                                log_info("%s: virtual address #%zu (no_track) was deleted by another program: "
+                                         "left out until the next transition to master", i->name, v + 1);
+                                continue;
+                        }
+                        (void) snprintf(what, sizeof(what), "virtual address #%zu", v + 1);
+                        instance_restore_deleted(i, what);
                 }
         }
 }

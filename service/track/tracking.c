@@ -330,7 +330,7 @@ int tracking_apply(Instance *i) {
         r = vrrp_track_compute(i->params.fsm.priority, i->vtracks, i->n_tracks, &res);
         if (r < 0)
                 return log_warning_errno(r, "%s: invalid tracking weights: %m", i->name);
-        faults = res.n_fault + res.n_init;
+        faults = res.n_fault + res.n_init + (i->restore_fault ? 1 : 0);
         while (i->n_track_faults < faults) {
                 r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_FAULT_SET });
                 if (r < 0)

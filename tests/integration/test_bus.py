@@ -28,7 +28,7 @@ RECORD = REPO / "dbus" / "org.vrrpd.Vrrp1.xml"
 DESCRIPTION = "org.freedesktop.DBus.Description"
 EMITS = "org.freedesktop.DBus.Property.EmitsChangedSignal"
 COUNTERS = ["adverts-sent", "adverts-received", "became-master", "released-master", "priority-zero-sent",
-            "priority-zero-received", "adverts-dropped"]
+            "priority-zero-received", "adverts-dropped", "reinstated"]
 DROPS = ["length", "version", "type", "family", "address-count", "checksum", "auth-ah", "auth-type", "own-packet",
          "ttl", "vrid", "auth", "interval", "destination", "unicast-source"]
 NOTES = ["address-list", "checksum-legacy", "interval-mismatch"]
