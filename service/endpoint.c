@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conf/conf-model.h"
 #include "endpoint.h"
 #include "instance.h"
 #include "manager.h"
@@ -24,14 +25,44 @@ static bool endpoint_dst_is_multicast(int family, const VrrpAddr *dst) {
         return dst->bytes[0] == 0xff;
 }
 
+/* Whether p is for i, of the instances that share its VRID here (keepalived's check_vrid_conflicts() says
+ * how they differ): multicast to i's group, or unicast from one of i's peers (to its source, if it names one). */
+static bool endpoint_fits(const Instance *i, const SockVrrpPacket *p, bool multicast) {
+        int family = i->params.fsm.family;
+
+        if (i->multicast != multicast)
+                return false;
+        if (multicast)
+                return vrrp_addr_cmp(family, &i->dsts[0], &p->dst) == 0;
+        if (i->conf->has_unicast_src && vrrp_addr_cmp(family, &i->src, &p->dst) != 0)
+                return false;
+        for (size_t k = 0; k < i->n_dsts; k++)
+                if (vrrp_addr_cmp(family, &i->dsts[k], &p->src) == 0)
+                        return true;
+        return false;
+}
+
+static Instance *endpoint_pick(const Endpoint *e, const SockVrrpPacket *p, bool multicast) {
+        Instance *head = e->by_vrid[p->payload[1]];
+
+        if (!head || !head->vrid_next)
+                return head; /* alone with its VRID: its own checks judge the advert, and count a drop */
+        for (Instance *i = head; i; i = i->vrid_next)
+                if (endpoint_fits(i, p, multicast))
+                        return i;
+        return NULL;
+}
+
 void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p) {
+        bool multicast;
         Instance *i;
 
         assert(e);
         assert(p);
 
         /* The VRID sits at byte 1 of both versions; an advert too short to carry one counts at the socket. */
-        i = p->len >= 2 ? e->by_vrid[p->payload[1]] : NULL;
+        multicast = endpoint_dst_is_multicast(e->family, &p->dst);
+        i = p->len >= 2 ? endpoint_pick(e, p, multicast) : NULL;
         if (!i) {
                 e->drops_no_instance++;
                 if (log_get_max_level() >= LOG_DEBUG && p->len >= 2)
@@ -39,7 +70,7 @@ void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p) {
                                   p->payload[1]);
                 return;
         }
-        instance_receive(i, p, endpoint_dst_is_multicast(e->family, &p->dst));
+        instance_receive(i, p, multicast);
 }
 
 static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -66,7 +97,7 @@ static int endpoint_on_io(sd_event_source *s, int fd, uint32_t revents, void *us
         return 0;
 }
 
-int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, Endpoint **ret) {
+int endpoint_new(Manager *m, int family, int ifindex, Endpoint **ret) {
         _cleanup_(endpoint_freep) Endpoint *e = NULL;
         int r;
 
@@ -74,7 +105,7 @@ int endpoint_new(Manager *m, int family, int ifindex, const VrrpAddr *group, End
         if (!e)
                 return -ENOMEM;
         *e = (Endpoint){ .manager = m, .family = family, .ifindex = ifindex, .fd = -EBADF, .garp_fd = -EBADF,
-                         .frame_fd = -EBADF, .group = *group };
+                         .frame_fd = -EBADF };
         r = sock_vrrp_open(family, ifindex, ENDPOINT_RCVBUF, &e->fd);
         if (r < 0)
                 return r;
@@ -100,54 +131,81 @@ Endpoint *endpoint_free(Endpoint *e) {
         if (e->frame_fd >= 0)
                 close(e->frame_fd);
         free(e->pending);
+        free(e->groups);
         free(e);
         return NULL;
 }
 
-int endpoint_join(Endpoint *e) {
+static EndpointGroup *endpoint_group(Endpoint *e, const VrrpAddr *group) {
+        for (size_t k = 0; k < e->n_groups; k++)
+                if (vrrp_addr_cmp(e->family, &e->groups[k].addr, group) == 0)
+                        return &e->groups[k];
+        return NULL;
+}
+
+int endpoint_join(Endpoint *e, const VrrpAddr *group) {
+        EndpointGroup *g, *a;
         int r;
 
         assert(e);
+        assert(group);
 
-        if (e->n_multicast == 0) {
-                r = sock_vrrp_join(e->fd, e->family, e->ifindex, &e->group);
-                if (r < 0)
-                        return r;
+        g = endpoint_group(e, group);
+        if (g) {
+                g->n++;
+                return 0;
         }
-        e->n_multicast++;
+        a = reallocarray(e->groups, e->n_groups + 1, sizeof(*a));
+        if (!a)
+                return -ENOMEM;
+        e->groups = a;
+        r = sock_vrrp_join(e->fd, e->family, e->ifindex, group);
+        if (r < 0)
+                return r;
+        e->groups[e->n_groups++] = (EndpointGroup){ .addr = *group, .n = 1 };
         return 0;
 }
 
-void endpoint_leave(Endpoint *e) {
-        assert(e && e->n_multicast > 0);
+void endpoint_leave(Endpoint *e, const VrrpAddr *group) {
+        EndpointGroup *g;
 
-        if (--e->n_multicast == 0)
-                (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, &e->group);
+        assert(e);
+        assert(group);
+
+        g = endpoint_group(e, group);
+        assert(g && g->n > 0);
+        if (--g->n > 0)
+                return;
+        (void) sock_vrrp_leave(e->fd, e->family, e->ifindex, group);
+        *g = e->groups[--e->n_groups];
 }
 
 int endpoint_attach(Endpoint *e, Instance *i) {
-        uint8_t vrid = i->params.fsm.vrid;
+        Instance **head = &e->by_vrid[i->params.fsm.vrid];
 
         assert(e);
         assert(i);
 
-        if (e->by_vrid[vrid] && e->by_vrid[vrid] != i)
-                return -EEXIST;
-        if (!e->by_vrid[vrid])
-                e->n_instances++;
-        e->by_vrid[vrid] = i;
+        for (Instance *o = *head; o; o = o->vrid_next)
+                if (o == i)
+                        return 0;
+        i->vrid_next = *head;
+        *head = i;
+        e->n_instances++;
         return 0;
 }
 
 void endpoint_detach(Endpoint *e, Instance *i) {
-        uint8_t vrid = i->params.fsm.vrid;
-
         assert(e);
+        assert(i);
 
-        if (e->by_vrid[vrid] != i)
-                return;
-        e->by_vrid[vrid] = NULL;
-        e->n_instances--;
+        for (Instance **p = &e->by_vrid[i->params.fsm.vrid]; *p; p = &(*p)->vrid_next)
+                if (*p == i) {
+                        *p = i->vrid_next;
+                        i->vrid_next = NULL;
+                        e->n_instances--;
+                        return;
+                }
 }
 
 /* Instances keep their last advert in their own buffer, which stays valid until the flush. */
@@ -179,17 +237,25 @@ static bool endpoint_frames_work(Endpoint *e) {
                 e->frame_fd = -EOPNOTSUPP;
                 return false;
         }
-        vrrp_multicast_mac(e->family, &e->group, e->group_mac);
         return true;
 }
 
-/* n adverts that all go the same way */
+/* n adverts that all go the same way (whole packets: to one group) */
 static int endpoint_send_run(Endpoint *e, const SockVrrpSend *s, size_t n, bool frames) {
+        uint8_t mac[6];
         size_t sent = 0;
 
         if (!frames)
                 return sock_vrrp_send(e->fd, e->family, e->ifindex, s, n, &sent);
-        return sock_frame_send(e->frame_fd, e->family, e->ifindex, e->group_mac, s, n, &sent);
+        vrrp_multicast_mac(e->family, &s->dst, mac);
+        return sock_frame_send(e->frame_fd, e->family, e->ifindex, mac, s, n, &sent);
+}
+
+/* Whether the queued adverts a and b can go in one run */
+static bool endpoint_same_run(const Endpoint *e, const SockVrrpSend *a, const SockVrrpSend *b) {
+        if (!a->packet != !b->packet)
+                return false;
+        return !a->packet || vrrp_addr_cmp(e->family, &a->dst, &b->dst) == 0;
 }
 
 int endpoint_flush(Endpoint *e) {
@@ -204,7 +270,7 @@ int endpoint_flush(Endpoint *e) {
                 bool whole = e->pending[start].packet;
                 int r;
 
-                if (k < e->n_pending && !!e->pending[k].packet == whole)
+                if (k < e->n_pending && endpoint_same_run(e, &e->pending[start], &e->pending[k]))
                         continue;
                 r = endpoint_send_run(e, e->pending + start, k - start, whole && endpoint_frames_work(e));
                 if (r < 0 && ret == 0)

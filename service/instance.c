@@ -167,7 +167,7 @@ int instance_set_endpoint(Instance *i, Endpoint *e) {
         assert(e);
 
         if (i->multicast) {
-                r = endpoint_join(e);
+                r = endpoint_join(e, &i->dsts[0]);
                 if (r < 0)
                         return r;
                 i->joined = true;
@@ -184,7 +184,7 @@ Instance *instance_free(Instance *i) {
         if (i->endpoint) {
                 endpoint_detach(i->endpoint, i);
                 if (i->joined)
-                        endpoint_leave(i->endpoint);
+                        endpoint_leave(i->endpoint, &i->dsts[0]);
         }
         sd_event_source_disable_unref(i->timer);
         instance_restore_done(i);

@@ -60,6 +60,7 @@ typedef struct Instance {
         size_t n_dsts;
         bool multicast;
         Endpoint *endpoint;
+        Instance *vrid_next;      /* the next instance with its VRID on the endpoint (endpoint.c) */
         bool joined;              /* holds a membership of the endpoint's multicast group */
         /* One advert per destination (v3's checksum covers the dst), each in a slot of tx_len bytes: the VRRP
          * message at VRRP_IP_HEADER_MAX, and for multicast its IP header just before it (sock-frame.h). */

@@ -329,7 +329,6 @@ Manager *manager_free(Manager *m) {
 }
 
 int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
-        const VrrpAddr *group = &i->conf->mcast_dst;
         Endpoint **a;
         int r;
 
@@ -346,7 +345,7 @@ int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret) {
         if (!a)
                 return -ENOMEM;
         m->endpoints = a;
-        r = endpoint_new(m, i->params.fsm.family, i->ifindex, group, &m->endpoints[m->n_endpoints]);
+        r = endpoint_new(m, i->params.fsm.family, i->ifindex, &m->endpoints[m->n_endpoints]);
         if (r < 0)
                 return r;
         *ret = m->endpoints[m->n_endpoints++];

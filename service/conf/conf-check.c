@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -65,8 +66,48 @@ static void check_tracks(const Config *c, ConfTracks *t, ConfDiags *d) {
                 check_track(c, 2, &t->files[k], d);
 }
 
-/* Two instances cannot share (interface, family, VRID): their adverts would be one router's. Each is checked
- * against the first one defined with its identity, through an index of the instances seen so far. */
+static bool same_addr(int family, const VrrpAddr *a, const VrrpAddr *b) {
+        return memcmp(a, b, family == AF_INET6 ? 16 : 4) == 0;
+}
+
+/* Unicast instances with one (interface, family, VRID, source) are told apart by who sends: keepalived
+ * refuses two that share a peer. b is the later one. */
+static void check_shared_peer(const ConfInstance *a, const ConfInstance *b, ConfDiags *d) {
+        char buf[INET6_ADDRSTRLEN];
+
+        for (size_t k = 0; k < b->n_unicast_peers; k++)
+                for (size_t j = 0; j < a->n_unicast_peers; j++) {
+                        if (!same_addr(b->family, &b->unicast_peers[k].addr, &a->unicast_peers[j].addr))
+                                continue;
+                        conf_diag_error(d, &b->unicast_peers[k].loc, "unicast_peer %s is also a peer of "
+                                        "vrrp_instance '%s' (%s:%u), with the same virtual_router_id %d on %s",
+                                        inet_ntop(b->family, &b->unicast_peers[k].addr, buf, sizeof(buf)),
+                                        a->name, a->loc.file, a->loc.line, b->vrid, b->interface);
+                        return;
+                }
+}
+
+static bool same_unicast_sender(const ConfInstance *a, const ConfInstance *b) {
+        return a->n_unicast_peers > 0 && b->n_unicast_peers > 0 && a->vrid == b->vrid && a->family == b->family &&
+               strcmp(a->interface, b->interface) == 0 && a->has_unicast_src == b->has_unicast_src &&
+               (!a->has_unicast_src || same_addr(a->family, &a->unicast_src, &b->unicast_src));
+}
+
+/* In identity order, instances that differ only by their peers are neighbours. */
+static void check_peer_conflicts(const Index *seen, ConfDiags *d) {
+        for (size_t k = 0; k < seen->n_entries; k++)
+                for (size_t j = k + 1; j < seen->n_entries; j++) {
+                        const ConfInstance *a = seen->entries[k].value, *b = seen->entries[j].value;
+
+                        if (!same_unicast_sender(a, b))
+                                break;
+                        check_shared_peer(a < b ? a : b, a < b ? b : a, d); /* reported at the later one */
+                }
+}
+
+/* Two instances cannot share an identity (conf_model_compare_identity()): their adverts would be one
+ * router's. Each is checked against the first one defined with its identity, through an index of the
+ * instances seen so far. */
 static int check_duplicates(const Config *c, ConfDiags *d) {
         _cleanup_(index_done) Index seen = INDEX_INIT(conf_model_compare_identity);
 
@@ -86,6 +127,7 @@ static int check_duplicates(const Config *c, ConfDiags *d) {
                                 "vrrp_instance '%s' at %s:%u", b->vrid, b->interface, family_name(b->family),
                                 a->name, a->loc.file, a->loc.line);
         }
+        check_peer_conflicts(&seen, d);
         return 0;
 }
 

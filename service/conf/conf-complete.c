@@ -53,6 +53,30 @@ static void complete_family(ConfInstance *i, ConfDiags *d) {
                                         family_name(i->family), i->name);
 }
 
+/* mcast_dst_ip as keepalived checks it (vrrp_mcast_dstip_handler(), vrrp_complete_instance()): of the
+ * instance's family, multicast (link-local for IPv6), and ignored with a warning by a unicast instance. */
+static void complete_mcast_dst(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        char buf[INET6_ADDRSTRLEN];
+        bool v4 = i->mcast_dst_family == AF_INET;
+
+        if (i->mcast_dst_family == 0) {
+                if (i->n_unicast_peers == 0)
+                        i->mcast_dst = i->family == AF_INET6 ? g->mcast_group6 : g->mcast_group4;
+                return;
+        }
+        inet_ntop(i->mcast_dst_family, &i->mcast_dst, buf, sizeof(buf));
+        if (i->n_unicast_peers > 0) {
+                conf_diag_warning(d, &i->mcast_dst_loc, "mcast_dst_ip %s in unicast instance '%s' is ignored", buf,
+                                  i->name);
+                i->mcast_dst = (VrrpAddr){};
+        } else if (i->mcast_dst_family != i->family)
+                conf_diag_error(d, &i->mcast_dst_loc, "%s mcast_dst_ip %s in %s instance '%s'",
+                                family_name(i->mcast_dst_family), buf, family_name(i->family), i->name);
+        else if (v4 ? !IN_MULTICAST(ntohl(i->mcast_dst.in.s_addr)) : !IN6_IS_ADDR_MC_LINKLOCAL(&i->mcast_dst.in6))
+                conf_diag_error(d, &i->mcast_dst_loc, "mcast_dst_ip %s is not a%s multicast address", buf,
+                                v4 ? "n IPv4" : " link-local IPv6");
+}
+
 static void complete_version(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
         if (i->family == AF_INET6 && i->version == 2) {
                 conf_diag_warning(d, &i->version_loc, "VRRP version 2 is for IPv4 only; IPv6 instance '%s' uses "
@@ -224,6 +248,5 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         complete_advert_int(i, d);
         if (i->unicast_ttl == CONF_UNSET && i->family == AF_INET)
                 i->unicast_ttl = 255;
-        if (i->n_unicast_peers == 0)
-                i->mcast_dst = i->family == AF_INET6 ? g->mcast_group6 : g->mcast_group4;
+        complete_mcast_dst(g, i, d);
 }

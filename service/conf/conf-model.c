@@ -225,6 +225,36 @@ const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos) {
         }
 }
 
+static int compare_addr(int family, const VrrpAddr *a, const VrrpAddr *b) {
+        return memcmp(a, b, family == AF_INET6 ? 16 : 4);
+}
+
+/* A unicast instance's lowest peer: instances that share a VRID have no peer in common (conf-check.c). */
+static const VrrpAddr *lowest_peer(const ConfInstance *i) {
+        const VrrpAddr *low = &i->unicast_peers[0].addr;
+
+        for (size_t k = 1; k < i->n_unicast_peers; k++)
+                if (compare_addr(i->family, &i->unicast_peers[k].addr, low) < 0)
+                        low = &i->unicast_peers[k].addr;
+        return low;
+}
+
+/* Past (interface, family, VRID), what keepalived's check_vrid_conflicts() lets differ: unicast or not, the
+ * multicast group, the unicast source, the peers. */
+static int compare_addressing(const ConfInstance *x, const ConfInstance *y) {
+        bool xu = x->n_unicast_peers > 0, yu = y->n_unicast_peers > 0;
+        int r;
+
+        if (xu != yu)
+                return xu ? 1 : -1;
+        if (!xu)
+                return compare_addr(x->family, &x->mcast_dst, &y->mcast_dst);
+        if (x->has_unicast_src != y->has_unicast_src)
+                return x->has_unicast_src ? 1 : -1;
+        r = x->has_unicast_src ? compare_addr(x->family, &x->unicast_src, &y->unicast_src) : 0;
+        return r != 0 ? r : compare_addr(x->family, lowest_peer(x), lowest_peer(y));
+}
+
 int conf_model_compare_identity(const void *a, const void *b) {
         const ConfInstance *x = a, *y = b;
         int r;
@@ -237,5 +267,7 @@ int conf_model_compare_identity(const void *a, const void *b) {
                 return r;
         if (x->family != y->family)
                 return x->family < y->family ? -1 : 1;
-        return x->vrid < y->vrid ? -1 : x->vrid > y->vrid;
+        if (x->vrid != y->vrid)
+                return x->vrid < y->vrid ? -1 : 1;
+        return compare_addressing(x, y);
 }

@@ -357,7 +357,9 @@ typedef struct ConfInstance {
         bool has_mcast_src;
         VrrpAddr mcast_src;
         int mcast_src_family;
-        VrrpAddr mcast_dst; /* resolved from global_defs when multicast */
+        VrrpAddr mcast_dst; /* its mcast_dst_ip, else global_defs' group, when multicast */
+        int mcast_dst_family; /* 0: no mcast_dst_ip */
+        ConfLoc mcast_dst_loc;
         ConfTracks tracks;
         bool dont_track_primary;
         int old_unicast_checksum; /* ConfChecksum */
@@ -447,7 +449,9 @@ int conf_model_name_add(Config *c, ConfObject kind, const char *name, size_t pos
 ssize_t conf_model_find(const Config *c, ConfObject kind, const char *name);
 /* Where kind's object at position pos was defined. */
 const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos);
-/* Orders two instances by identity (interface, family, VRID), as strcmp() does; both have an interface. */
+/* Orders two instances by identity, as strcmp() does; both have an interface. The identity is (interface,
+ * family, VRID) and what lets two instances share those, as in keepalived: multicast with its group, or
+ * unicast with its source address and its lowest peer (two that share a VRID share no peer). */
 int conf_model_compare_identity(const void *a, const void *b);
 
 void conf_model_global_init(ConfGlobal *g);

@@ -165,6 +165,17 @@ static int parse_src_ip(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
         return 0;
 }
 
+/* Checked once the family is known (conf-complete.c) */
+static int parse_mcast_dst(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *inst = obj;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a multicast address") ||
+            !conf_parse_value_addr(p, &st->w[1], &inst->mcast_dst_family, &inst->mcast_dst))
+                return 0;
+        inst->mcast_dst_loc = st->w[1].loc;
+        return 0;
+}
+
 static int parse_vips(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         return conf_parse_addr_vips(p, st, obj, kw->min);
 }
@@ -211,6 +222,7 @@ static const ConfKeyword instance_keywords[] = {
         { "unicast_peer", parse_peers, CONF_KW_BLOCK },
         { "unicast_ttl", conf_parse_value_set_int, 0, I(unicast_ttl), 1, 255 },
         { "mcast_src_ip", parse_src_ip, 0, 0, 0 },
+        { "mcast_dst_ip", parse_mcast_dst },
         { "track_interface", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 0 },
         { "track_script", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 1 },
         { "track_file", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 2 },
