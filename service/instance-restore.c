@@ -15,9 +15,8 @@ static void instance_restore_recover(Instance *i) {
         int r;
 
         vrrp_restore_recovered(&i->restore);
-        i->restore_fault = false;
         log_inst(i, LOG_NOTICE, 0, "a minute without interference since it gave up: leaving FAULT");
-        r = tracking_apply(i);
+        r = tracking_set_fault(i, INSTANCE_FAULT_REINSTATE_LIMIT, false);
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "failed to leave FAULT: %m");
 }
@@ -38,7 +37,7 @@ static int instance_restore_on_timer(sd_event_source *s, uint64_t usec, void *us
         Instance *i = userdata;
 
         assert(i);
-        if (i->restore_fault)
+        if (i->faults & (1u << INSTANCE_FAULT_REINSTATE_LIMIT))
                 instance_restore_recover(i);
         else
                 instance_restore_run(i, usec);
@@ -66,11 +65,10 @@ static void instance_restore_give_up(Instance *i) {
 
         log_inst(i, LOG_ERR, 0, "something keeps deleting what it holds: put back %d times within a minute, "
                  "going to FAULT so that another router takes over", VRRP_RESTORE_LIMIT);
-        i->restore_fault = true;
         r = instance_restore_arm(i, vrrp_restore_fault_until(&i->restore));
         if (r < 0)
                 log_inst(i, LOG_ERR, r, "failed to arm the timer that ends the FAULT: %m");
-        r = tracking_apply(i);
+        r = tracking_set_fault(i, INSTANCE_FAULT_REINSTATE_LIMIT, true);
         if (r < 0)
                 log_inst(i, LOG_ERR, r, "failed to go to FAULT: %m");
 }
@@ -82,7 +80,7 @@ void instance_restore_deleted(Instance *i, const char *what) {
         assert(i);
         assert(what);
 
-        if (i->restore_fault)
+        if (i->faults & (1u << INSTANCE_FAULT_REINSTATE_LIMIT))
                 return;
         r = sd_event_now(i->manager->event, CLOCK_MONOTONIC, &now);
         if (r < 0)

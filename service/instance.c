@@ -64,14 +64,14 @@ static int instance_setup_addresses(Instance *i) {
                                         c->family == AF_INET ? "IPv4" : "IPv6 link-local", c->interface);
         }
         i->params.fsm.primary = i->src;
-        i->multicast = c->n_unicast_peers == 0;
+        i->multicast = c->n_unicast_peers == 0 && !c->unicast_fault_no_peer; /* else FAULT, silent */
         /* keepalived's old unicast checksum exists for VRRPv3 over IPv4 unicast only */
         i->tx_checksum = !i->multicast && c->version == 3 && c->family == AF_INET &&
                                          c->old_unicast_checksum == CONF_CHECKSUM_ALWAYS
                                  ? VRRP_CHECKSUM_MCAST_DST
                                  : VRRP_CHECKSUM_RFC;
         i->n_dsts = i->multicast ? 1 : c->n_unicast_peers;
-        i->dsts = calloc(i->n_dsts, sizeof(VrrpAddr));
+        i->dsts = calloc(i->n_dsts ?: 1, sizeof(VrrpAddr));
         if (!i->dsts)
                 return log_oom();
         for (size_t k = 0; k < i->n_dsts; k++)
@@ -86,7 +86,7 @@ static int instance_setup_tx(Instance *i) {
                 return log_inst(i, LOG_ERR, EINVAL, "VRRPv%u cannot run over %s", i->params.fsm.version,
                                 i->params.fsm.family == AF_INET ? "IPv4" : "IPv6");
         i->tx_len = VRRP_IP_HEADER_MAX + len;
-        i->tx = calloc(i->n_dsts, i->tx_len);
+        i->tx = calloc(i->n_dsts ?: 1, i->tx_len);
         i->vip_preexisting = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(bool));
         return i->tx && i->vip_preexisting ? 0 : log_oom();
 }
@@ -147,6 +147,7 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         r = instance_setup_tx(i);
         if (r < 0)
                 return r;
+        (void) tracking_own_faults(i);
         r = sd_event_add_time(m->event, &i->timer, CLOCK_MONOTONIC, USEC_INFINITY, 0, instance_on_timer, i);
         if (r < 0)
                 return log_inst(i, LOG_ERR, r, "failed to create the protocol timer: %m");

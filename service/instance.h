@@ -35,6 +35,14 @@ typedef enum InstanceCounter {
         _INSTANCE_COUNTER_MAX,
 } InstanceCounter;
 
+/* Faults of the instance itself, beside its tracks' (tracking_set_fault()); each holds it in FAULT. */
+typedef enum InstanceFault {
+        INSTANCE_FAULT_REINSTATE_LIMIT, /* it gave up putting back what another program deletes */
+        INSTANCE_FAULT_NO_PEER,         /* unicast_fault_no_peer, and no unicast_peer */
+        INSTANCE_FAULT_SOURCE,          /* track_src_ip: its source address is on no interface */
+        _INSTANCE_FAULT_MAX,
+} InstanceFault;
+
 typedef struct InstanceStats {
         uint64_t counters[_INSTANCE_COUNTER_MAX];
         uint64_t drops[_VRRP_DROP_MAX];
@@ -95,7 +103,7 @@ typedef struct Instance {
         VrrpReason last_reason;
         VrrpRestore restore;      /* putting back what another program deleted (instance-restore.c) */
         sd_event_source *restore_timer;
-        bool restore_fault;       /* it gave up: held in FAULT for a while (a fault for tracking_apply()) */
+        unsigned faults;          /* a bit per InstanceFault (tracking_set_fault()) */
         SyncGroup *sync_group;    /* set by the group (sync-group.c) */
         size_t sync_index;        /* position in sync_group */
 } Instance;

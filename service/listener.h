@@ -13,7 +13,7 @@
  *    before the object first steps, removed after its last step and before it is freed;
  *  - instance_changed: a step changed something, as the core's actions say (a transition, the effective
  *    priority, the master, a sync group request);
- *  - tracks_changed: what an instance's tracks show changed (whether or not its priority moved);
+ *  - tracks_changed: what an instance's tracks or its own faults show changed (whether or not its priority moved);
  *  - sync_group_changed: a group's state moved from old_state (before it forces its members);
  *  - advert_seen: an advert reached an instance's socket, with the receive verdict (every advert, dropped ones
  *    too: keep it cheap);

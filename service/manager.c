@@ -109,7 +109,10 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
                                bool added) {
         Manager *m = userdata;
 
-        if (added || m->stopping)
+        if (m->stopping)
+                return;
+        tracking_on_address(m, family, addr);
+        if (added)
                 return;
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];

@@ -335,6 +335,7 @@ static void reload_resume(Reload *rl) {
 
                 if (!i)
                         continue;
+                (void) tracking_own_faults(i);
                 r = tracking_apply(i);
                 if (r < 0)
                         log_error_errno(r, "%s: failed to apply its tracks after the reload: %m", i->name);

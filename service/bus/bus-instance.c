@@ -122,6 +122,23 @@ BUS_GETTER(property_get_tracks) {
         return sd_bus_message_close_container(reply);
 }
 
+BUS_GETTER(property_get_faults) {
+        const Instance *i = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        if (r < 0)
+                return r;
+        for (unsigned f = 0; f < _INSTANCE_FAULT_MAX; f++) {
+                if (!(i->faults & (1u << f)))
+                        continue;
+                r = sd_bus_message_append(reply, "s", instance_fault_to_string(f));
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}
+
 BUS_GETTER(property_get_name) {
         const Instance *i = userdata;
 
@@ -375,6 +392,7 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_PROPERTY("LastTransitionUSec", "t", property_get_last_transition_usec, 0, EMITS),
         SD_BUS_PROPERTY("LastTransitionReason", "s", property_get_last_transition_reason, 0, EMITS),
         SD_BUS_PROPERTY("Tracks", "a(ssbi)", property_get_tracks, 0, EMITS),
+        SD_BUS_PROPERTY("Faults", "as", property_get_faults, 0, EMITS),
         SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Interface", "s", property_get_interface, 0, 0),
         SD_BUS_PROPERTY("VirtualMacInterface", "s", property_get_vmac_interface, 0, 0),
@@ -419,8 +437,8 @@ int bus_instance_add_objects(Bus *b) {
         return 0;
 }
 
-/* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks are not among
- * them: a step never changes them (bus_instance_emit_tracks() says when they do). */
+/* After a step: the properties the actions say changed, in one PropertiesChanged. Tracks and Faults are not
+ * among them: a step never changes them (bus_instance_emit_tracks() says when they do). */
 void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a) {
         const char *names[8];
         size_t n = 0;
@@ -447,7 +465,7 @@ void bus_instance_emit_tracks(Bus *b, Instance *i) {
         assert(b);
         assert(i);
 
-        bus_instance_emit(b->bus, i, (const char *const[]){ "Tracks", NULL });
+        bus_instance_emit(b->bus, i, (const char *const[]){ "Tracks", "Faults", NULL });
 }
 
 int bus_instance_shown(Bus *b, Instance *i, char ***ret) {

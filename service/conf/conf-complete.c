@@ -190,6 +190,19 @@ static void complete_checks(const ConfGlobal *g, ConfInstance *i) {
         i->check_unicast_src |= g->check_unicast_src;
 }
 
+/* keepalived's vrrp_complete_instance(): a unicast keyword without a peer falls back to multicast (with a
+ * deprecation warning) unless unicast_fault_no_peer says FAULT; track_src_ip needs a configured source. */
+static void complete_unicast(ConfInstance *i, ConfDiags *d) {
+        if (i->unicast_fault_no_peer)
+                i->unicast_configured = true;
+        if (i->unicast_configured && i->n_unicast_peers == 0 && !i->unicast_fault_no_peer)
+                conf_diag_warning(d, &i->loc, "vrrp_instance '%s' has unicast settings but no unicast_peer: it "
+                                  "runs multicast (keepalived deprecates this; unicast_fault_no_peer makes it a "
+                                  "fault)", i->name);
+        if (!(i->has_unicast_src && i->n_unicast_peers > 0) && !i->has_mcast_src)
+                i->track_src_ip = false;
+}
+
 static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
         if (i->garp_master_delay == USEC_INFINITY)
                 i->garp_master_delay = g->garp_master_delay;
@@ -245,6 +258,7 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         complete_strict(g, i, d);
         complete_garp(g, i);
         complete_checks(g, i);
+        complete_unicast(i, d);
         complete_advert_int(i, d);
         if (i->unicast_ttl == CONF_UNSET && i->family == AF_INET)
                 i->unicast_ttl = 255;

@@ -40,8 +40,7 @@ static const char *const global_unsupported[] = {
 };
 
 static const char *const instance_unsupported[] = {
-        "unicast_fault_no_peer",
-        "native_ipv6", "vrf", "track_process", "track_bfd", "track_src_ip",
+        "native_ipv6", "vrf", "track_process", "track_bfd",
         "linkbeat_use_polling", "virtual_routes", "virtual_rules", "debug", "notify_deleted",
         "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",

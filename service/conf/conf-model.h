@@ -369,6 +369,9 @@ typedef struct ConfInstance {
         bool skip_check_adv_addr; /* its own, or global_defs' vrrp_skip_check_adv_addr (either sets it) */
         bool check_unicast_src;   /* its own, or global_defs' vrrp_check_unicast_src (either sets it) */
         bool promote_secondaries; /* net.ipv4.conf.IF.promote_secondaries=1 while it runs (not with a macvlan) */
+        bool unicast_fault_no_peer; /* no unicast_peer: FAULT, not multicast */
+        bool unicast_configured;  /* a unicast keyword was written (keepalived's VRRP_FLAG_UNICAST_CONFIGURED) */
+        bool track_src_ip;        /* FAULT while its unicast_src_ip / mcast_src_ip is on no interface */
         usec_t garp_master_delay;
         int garp_master_repeat;
         usec_t garp_master_refresh;

@@ -154,6 +154,7 @@ static int parse_src_ip(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
         if (!conf_parse_value_nargs(p, st, 1, 1, "an IP address") || !conf_parse_value_addr(p, &st->w[1], &family, &a))
                 return 0;
         if (unicast) {
+                inst->unicast_configured = true;
                 inst->has_unicast_src = true;
                 inst->unicast_src = a;
                 inst->unicast_src_family = family;
@@ -181,6 +182,7 @@ static int parse_vips(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, 
 }
 
 static int parse_peers(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ((ConfInstance *) obj)->unicast_configured = true;
         return conf_parse_addr_peers(p, st, obj);
 }
 
@@ -198,6 +200,7 @@ static int parse_old_unicast_checksum(ConfParser *p, const ConfStmt *st, const C
                 return 0;
         }
         i->old_unicast_checksum = st->n > 1 ? CONF_CHECKSUM_NEVER : CONF_CHECKSUM_ALWAYS;
+        i->unicast_configured = true;
         return 0;
 }
 
@@ -239,6 +242,8 @@ static const ConfKeyword instance_keywords[] = {
         { "skip_check_adv_addr", conf_parse_value_set_flag, 0, I(skip_check_adv_addr) },
         { "check_unicast_src", conf_parse_value_set_flag, 0, I(check_unicast_src) },
         { "promote_secondaries", conf_parse_value_set_flag, 0, I(promote_secondaries) },
+        { "unicast_fault_no_peer", conf_parse_value_set_flag, 0, I(unicast_fault_no_peer) },
+        { "track_src_ip", conf_parse_value_set_flag, 0, I(track_src_ip) },
         { "vmac_xmit_base", conf_parse_value_set_flag, 0, I(vmac.xmit_base) },
         { "garp_extra_if", conf_parse_vmac_garp_extra_if },
         { "vmac_garp_intvl", conf_parse_vmac_garp_extra_if },

@@ -263,6 +263,8 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "skip_check_adv_addr", i->skip_check_adv_addr);
         print_bool(j, "check_unicast_src", i->check_unicast_src);
         print_bool(j, "promote_secondaries", i->promote_secondaries);
+        print_bool(j, "unicast_fault_no_peer", i->unicast_fault_no_peer);
+        print_bool(j, "track_src_ip", i->track_src_ip);
         print_str(j, "old_unicast_checksum", i->old_unicast_checksum == CONF_CHECKSUM_ALWAYS  ? "always"
                                              : i->old_unicast_checksum == CONF_CHECKSUM_NEVER ? "never"
                                                                                               : "auto");

@@ -8,6 +8,7 @@
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
+#include "os/nl-ifaddr.h"
 #include "os/nl-monitor.h"
 #include "script/script-config.h"
 #include "track/track-file.h"
@@ -41,6 +42,66 @@ static bool tracking_set_state(Instance *i, size_t n, VrrpTrackState state) {
 
         vt.state = state;
         return tracking_set(i, n, vt);
+}
+
+static const char *const instance_fault_table[_INSTANCE_FAULT_MAX] = {
+        [INSTANCE_FAULT_REINSTATE_LIMIT] = "reinstate-limit",
+        [INSTANCE_FAULT_NO_PEER] = "no-unicast-peer",
+        [INSTANCE_FAULT_SOURCE] = "no-source-address",
+};
+
+DEFINE_STRING_TABLE_TO_STRING(instance_fault, unsigned);
+
+int tracking_set_fault(Instance *i, unsigned f, bool on) {
+        unsigned bit = 1u << f;
+
+        assert(i);
+        assert(f < _INSTANCE_FAULT_MAX);
+
+        if (!!(i->faults & bit) == on)
+                return 0;
+        i->faults = on ? i->faults | bit : i->faults & ~bit;
+        LISTENERS_EMIT(&i->manager->listeners, tracks_changed, i);
+        return tracking_apply(i);
+}
+
+bool tracking_own_faults(Instance *i) {
+        unsigned before = i->faults, mask = (1u << INSTANCE_FAULT_NO_PEER) | (1u << INSTANCE_FAULT_SOURCE);
+
+        assert(i);
+
+        i->faults &= ~mask;
+        if (i->conf->unicast_fault_no_peer && i->conf->n_unicast_peers == 0)
+                i->faults |= 1u << INSTANCE_FAULT_NO_PEER;
+        if (i->conf->track_src_ip && nl_ifaddr_is_local(i->manager->nl, i->params.fsm.family, &i->src) <= 0)
+                i->faults |= 1u << INSTANCE_FAULT_SOURCE;
+        if ((i->faults & mask) != (before & mask))
+                log_instance(LOG_NOTICE, 0, i->name, i->params.fsm.vrid, "%s%s",
+                             i->faults & (1u << INSTANCE_FAULT_NO_PEER) ? "unicast_fault_no_peer: no unicast_peer, "
+                                                                          "held in FAULT; " : "",
+                             i->faults & (1u << INSTANCE_FAULT_SOURCE) ? "track_src_ip: its source address is on "
+                                                                         "no interface, held in FAULT" : "");
+        return i->faults != before;
+}
+
+void tracking_on_address(Manager *m, int family, const VrrpAddr *addr) {
+        assert(m);
+        assert(addr);
+
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                int local;
+
+                if (!i->conf->track_src_ip || i->params.fsm.family != family ||
+                    vrrp_addr_cmp(family, &i->src, addr) != 0)
+                        continue;
+                local = nl_ifaddr_is_local(m->nl, family, addr);
+                if (local < 0)
+                        continue;
+                log_instance(LOG_NOTICE, 0, i->name, i->params.fsm.vrid, "track_src_ip: its source address is %s",
+                             local ? "back" : "gone: FAULT");
+                (void) tracking_set_fault(i, INSTANCE_FAULT_SOURCE, !local);
+        }
 }
 
 /* After new results for some of i's tracks (mine): Tracks goes out when it shows something else, whether
@@ -330,7 +391,7 @@ int tracking_apply(Instance *i) {
         r = vrrp_track_compute(i->params.fsm.priority, i->vtracks, i->n_tracks, &res);
         if (r < 0)
                 return log_warning_errno(r, "%s: invalid tracking weights: %m", i->name);
-        faults = res.n_fault + res.n_init + (i->restore_fault ? 1 : 0);
+        faults = res.n_fault + res.n_init + (unsigned) __builtin_popcount(i->faults);
         while (i->n_track_faults < faults) {
                 r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_FAULT_SET });
                 if (r < 0)

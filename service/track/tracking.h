@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/vrrp-addr.h"
 #include "core/vrrp-track.h"
 #include "script/script-exec.h"
 #include "util/index.h"
@@ -51,6 +52,15 @@ void tracking_init(Manager *m);
 int tracking_setup(Manager *m);
 void tracking_done(Manager *m);
 int tracking_apply(Instance *i);
+/* Sets or clears one of i's own faults (InstanceFault, instance.h): the listeners hear it as a change of
+ * what its tracks show, then the FSM as a weight-0 track's fault. */
+int tracking_set_fault(Instance *i, unsigned f, bool on);
+const char *instance_fault_to_string(unsigned f);
+/* Sets the faults i's config and the system decide (unicast_fault_no_peer, track_src_ip), quietly: at build
+ * and after a reload, before tracking_apply(). True if they changed. */
+bool tracking_own_faults(Instance *i);
+/* An address came or went somewhere: instances with track_src_ip on it follow. */
+void tracking_on_address(Manager *m, int family, const VrrpAddr *addr);
 void tracking_on_link(Manager *m, int ifindex, bool up);
 void tracking_reload(Manager *m, const Config *next);
 const char *track_kind_to_string(TrackKind k);

@@ -56,6 +56,7 @@ def test_a_vip_deleted_again_and_again_yields_to_the_peer(topology, vrrpd_path):
         cap.wait_for("r1's priority-0 advert",
                      lambda pkts: any(p.src == topo["r1"].ipv4() and p.prio == 0 for p in pkts), timeout=2)
     assert "going to FAULT so that another router takes over" in d1.log
+    assert [str(f) for f in Bus(topo["r1"]).get(path_of("VI_1"), INSTANCE, "Faults")] == ["reinstate-limit"]
     assert vip not in topo["r1"].addresses()
 
 

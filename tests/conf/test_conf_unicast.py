@@ -1,0 +1,32 @@
+"""unicast_fault_no_peer and track_src_ip as keepalived 2.2.7 reads them (vrrp_complete_instance())."""
+
+import json
+
+from conftest import run, text
+
+
+def load(vrrpd, tmp_path, *lines):
+    (tmp_path / "a.conf").write_text("vrrp_instance I {\n interface eth0\n virtual_router_id 7\n" +
+                                     "".join(f" {line}\n" for line in lines) +
+                                     " virtual_ipaddress {\n  192.0.2.1/24\n }\n}\n")
+    proc = run(vrrpd, "--print-config", "--json", "-f", "a.conf", cwd=tmp_path)
+    return json.loads(proc.stdout)["vrrp_instances"][0], text(proc)[1]
+
+
+def test_unicast_without_a_peer_warns_and_runs_multicast(vrrpd, tmp_path):
+    i, err = load(vrrpd, tmp_path, "unicast_src_ip 192.0.2.5")
+    assert "a.conf:1:15: warning: vrrp_instance 'I' has unicast settings but no unicast_peer" in err
+    assert i["mcast_dst_ip"] == "224.0.0.18" and i["unicast_fault_no_peer"] is False
+
+
+def test_unicast_fault_no_peer_is_read_and_silences_the_warning(vrrpd, tmp_path):
+    i, err = load(vrrpd, tmp_path, "unicast_fault_no_peer")
+    assert i["unicast_fault_no_peer"] is True
+    assert "warning" not in err and "not supported" not in err
+
+
+def test_track_src_ip_needs_a_configured_source(vrrpd, tmp_path):
+    i, err = load(vrrpd, tmp_path, "track_src_ip")
+    assert i["track_src_ip"] is False and "not supported" not in err
+    i, _ = load(vrrpd, tmp_path, "track_src_ip", "mcast_src_ip 192.0.2.5")
+    assert i["track_src_ip"] is True
