@@ -23,3 +23,16 @@ bool vrrp_addr_is_null(int family, const VrrpAddr *a) {
 
         return vrrp_addr_cmp(family, a, &null) == 0;
 }
+
+bool vrrp_addr_prefix_equal(int family, const VrrpAddr *a, const VrrpAddr *b, unsigned len) {
+        size_t bytes = len / 8;
+        uint8_t mask = (uint8_t) (0xff00u >> (len % 8));
+
+        assert(a);
+        assert(b);
+        assert(len <= 8 * vrrp_addr_len(family));
+
+        if (memcmp(a->bytes, b->bytes, bytes) != 0)
+                return false;
+        return len % 8 == 0 || ((a->bytes[bytes] ^ b->bytes[bytes]) & mask) == 0;
+}

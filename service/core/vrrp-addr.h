@@ -14,3 +14,5 @@ typedef union VrrpAddr {
 size_t vrrp_addr_len(int family);
 int vrrp_addr_cmp(int family, const VrrpAddr *a, const VrrpAddr *b);
 bool vrrp_addr_is_null(int family, const VrrpAddr *a);
+/* Whether a/len and b/len are the same prefix: their first len bits agree (len up to the family's bits). */
+bool vrrp_addr_prefix_equal(int family, const VrrpAddr *a, const VrrpAddr *b, unsigned len);

@@ -32,3 +32,19 @@ TEST(addr_null) {
         ASSERT_TRUE(vrrp_addr_is_null(AF_INET, &a));
         ASSERT_FALSE(vrrp_addr_is_null(AF_INET6, &a));
 }
+
+TEST(addr_prefix_equal) {
+        VrrpAddr a, b;
+
+        ASSERT_EQ(inet_pton(AF_INET, "198.51.100.0", &a.in), 1);
+        ASSERT_EQ(inet_pton(AF_INET, "198.51.100.129", &b.in), 1);
+        ASSERT_TRUE(vrrp_addr_prefix_equal(AF_INET, &a, &b, 24));
+        ASSERT_TRUE(vrrp_addr_prefix_equal(AF_INET, &a, &b, 0));
+        ASSERT_FALSE(vrrp_addr_prefix_equal(AF_INET, &a, &b, 25));
+        ASSERT_FALSE(vrrp_addr_prefix_equal(AF_INET, &a, &b, 32));
+        ASSERT_EQ(inet_pton(AF_INET6, "2001:db8:0:7::", &a.in6), 1);
+        ASSERT_EQ(inet_pton(AF_INET6, "2001:db8:0:6::1", &b.in6), 1);
+        ASSERT_TRUE(vrrp_addr_prefix_equal(AF_INET6, &a, &b, 63));
+        ASSERT_FALSE(vrrp_addr_prefix_equal(AF_INET6, &a, &b, 64));
+        ASSERT_TRUE(vrrp_addr_prefix_equal(AF_INET6, &a, &a, 128));
+}
