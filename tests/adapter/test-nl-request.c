@@ -1,5 +1,7 @@
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
@@ -8,11 +10,12 @@
 
 #include "conf/conf-model.h"
 #include "os/nl-route.h"
+#include "os/nl-rule.h"
 #include "util/cleanup.h"
 #include "vtest.h"
 
-/* The route requests read back attribute by attribute, without a kernel: this is where what the kernel of
- * these machines cannot show is checked (VRF tables: it has no VRF device type). */
+/* The route and rule requests read back attribute by attribute, without a kernel: this is where what the
+ * kernel of these machines cannot show is checked (VRF tables: it has no VRF device type). */
 
 static VrrpAddr addr(int family, const char *s) {
         VrrpAddr a = {};
@@ -312,4 +315,143 @@ TEST(route_event_parse_refuses_garbage) {
         ASSERT_OK(nla_put(m, RTA_DST, 16, addr(AF_INET6, "2001:db8::").bytes)); /* an IPv6 dst on IPv4 */
         ASSERT_ERROR(nl_route_event_parse(nlmsg_hdr(m), &e), EBADMSG);
         nlmsg_free(m);
+}
+
+static ConfRule rule(int family) {
+        return (ConfRule){ .family = family, .action = FR_ACT_TO_TBL, .fwmask = 0xffffffff };
+}
+
+typedef struct RuleReq {
+        struct nl_msg *m;
+        struct nlmsghdr *h;
+        struct fib_rule_hdr *frh;
+        struct nlattr *tb[FRA_MAX + 1];
+} RuleReq;
+
+static void rule_req(const NlRule *r, int type, RuleReq *ret) {
+        *ret = (RuleReq){};
+        ASSERT_OK(nl_rule_request(r, type, &ret->m));
+        ret->h = nlmsg_hdr(ret->m);
+        ret->frh = nlmsg_data(ret->h);
+        ASSERT_EQ(ret->h->nlmsg_type, type);
+        ASSERT_OK(nlmsg_parse(ret->h, sizeof(struct fib_rule_hdr), ret->tb, FRA_MAX, NULL));
+}
+
+TEST(rule_request_carries_every_field) {
+        ConfRule c = rule(AF_INET);
+        NlRule r = { .conf = &c, .default_table = RT_TABLE_MAIN };
+        struct fib_rule_uid_range uids;
+        struct fib_rule_port_range ports;
+        RuleReq q;
+
+        c.invert = true, c.has_from = true, c.from = addr(AF_INET, "192.0.2.0"), c.from_len = 24;
+        c.has_to = true, c.to = addr(AF_INET, "198.51.100.0"), c.to_len = 25;
+        c.has_table = true, c.table = 1000, c.has_priority = true, c.priority = 100, c.tos = 0x10;
+        c.has_fwmark = true, c.fwmark = 3, c.fwmask = 7, c.realms = 5;
+        c.has_suppress_prefixlen = true, c.suppress_prefixlen = 8, c.has_suppress_ifgroup = true;
+        c.suppress_ifgroup = 3, c.iif = "va", c.oif = "vb", c.has_tun_id = true, c.tun_id = 77;
+        c.has_uidrange = true, c.uid_start = 10, c.uid_end = 20, c.protocol = 18, c.ipproto = 6;
+        c.has_sport = true, c.sport_start = 1, c.sport_end = 2, c.has_dport = true, c.dport_start = 3;
+        c.dport_end = 4;
+        rule_req(&r, RTM_NEWRULE, &q);
+        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK),
+                  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        ASSERT_EQ(q.frh->family, AF_INET);
+        ASSERT_EQ(q.frh->src_len, 24);
+        ASSERT_EQ(q.frh->dst_len, 25);
+        ASSERT_EQ(q.frh->tos, 0x10);
+        ASSERT_EQ(q.frh->table, RT_TABLE_UNSPEC);
+        ASSERT_EQ(q.frh->action, FR_ACT_TO_TBL);
+        ASSERT_EQ(q.frh->flags, FIB_RULE_INVERT);
+        assert_addr(q.tb[FRA_SRC], AF_INET, "192.0.2.0");
+        assert_addr(q.tb[FRA_DST], AF_INET, "198.51.100.0");
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_TABLE]), 1000);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_PRIORITY]), 100);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_FWMARK]), 3);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_FWMASK]), 7);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_FLOW]), 5);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_SUPPRESS_PREFIXLEN]), 8);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_SUPPRESS_IFGROUP]), 3);
+        ASSERT_STREQ(nla_get_string(q.tb[FRA_IIFNAME]), "va");
+        ASSERT_STREQ(nla_get_string(q.tb[FRA_OIFNAME]), "vb");
+        ASSERT_EQ(be64toh(nla_get_u64(q.tb[FRA_TUN_ID])), 77);
+        ASSERT_EQ(nla_len(q.tb[FRA_UID_RANGE]), sizeof(uids));
+        memcpy(&uids, nla_data(q.tb[FRA_UID_RANGE]), sizeof(uids));
+        ASSERT_TRUE(uids.start == 10 && uids.end == 20);
+        ASSERT_EQ(nla_get_u8(q.tb[FRA_PROTOCOL]), 18);
+        ASSERT_EQ(nla_get_u8(q.tb[FRA_IP_PROTO]), 6);
+        memcpy(&ports, nla_data(q.tb[FRA_SPORT_RANGE]), sizeof(ports));
+        ASSERT_TRUE(ports.start == 1 && ports.end == 2);
+        memcpy(&ports, nla_data(q.tb[FRA_DPORT_RANGE]), sizeof(ports));
+        ASSERT_TRUE(ports.start == 3 && ports.end == 4);
+        ASSERT_TRUE(!q.tb[FRA_GOTO] && !q.tb[FRA_L3MDEV]);
+        nlmsg_free(q.m);
+}
+
+/* A rule without a table on a VRF port looks up the VRF's; goto and l3mdev rules name no table. */
+TEST(rule_request_tables_goto_l3mdev) {
+        ConfRule c = rule(AF_INET6);
+        NlRule r = { .conf = &c, .default_table = 1001 };
+        RuleReq q;
+
+        rule_req(&r, RTM_DELRULE, &q);
+        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), 0);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_TABLE]), 1001);
+        ASSERT_TRUE(!q.tb[FRA_PRIORITY] && !q.tb[FRA_FWMARK] && !q.tb[FRA_PROTOCOL] && !q.tb[FRA_SRC]);
+        nlmsg_free(q.m);
+        r.default_table = 0;
+        rule_req(&r, RTM_NEWRULE, &q);
+        ASSERT_EQ(q.frh->table, RT_TABLE_MAIN);
+        ASSERT_TRUE(q.tb[FRA_TABLE] == NULL);
+        nlmsg_free(q.m);
+        c.action = FR_ACT_GOTO, c.goto_target = 400, c.has_priority = true, c.priority = 300;
+        rule_req(&r, RTM_NEWRULE, &q);
+        ASSERT_EQ(q.frh->action, FR_ACT_GOTO);
+        ASSERT_EQ(q.frh->table, RT_TABLE_UNSPEC);
+        ASSERT_EQ(nla_get_u32(q.tb[FRA_GOTO]), 400);
+        nlmsg_free(q.m);
+        c.action = FR_ACT_TO_TBL, c.l3mdev = true;
+        rule_req(&r, RTM_NEWRULE, &q);
+        ASSERT_EQ(q.frh->table, RT_TABLE_UNSPEC);
+        ASSERT_EQ(nla_get_u8(q.tb[FRA_L3MDEV]), 1);
+        ASSERT_TRUE(q.tb[FRA_TABLE] == NULL);
+        nlmsg_free(q.m);
+}
+
+TEST(rule_is_ours) {
+        ConfRule c = rule(AF_INET);
+        NlRule r = { .conf = &c, .default_table = RT_TABLE_MAIN };
+        NlRuleEvent e, other;
+        RuleReq q;
+
+        c.has_from = true, c.from = addr(AF_INET, "192.0.2.0"), c.from_len = 24, c.has_table = true;
+        c.table = 1000, c.has_priority = true, c.priority = 100, c.has_fwmark = true, c.fwmark = 3;
+        c.iif = "va", c.invert = true;
+        rule_req(&r, RTM_NEWRULE, &q);
+        ASSERT_OK(nl_rule_event_parse(q.h, &e));
+        nlmsg_free(q.m);
+        ASSERT_STREQ(e.iif, "va");
+        ASSERT_STREQ(e.oif, "");
+        ASSERT_EQ(e.fwmask, 0xffffffff);
+        ASSERT_TRUE(nl_rule_is(&r, &e));
+        other = e, other.priority = 101;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        c.has_priority = false; /* the kernel chose it: any will do */
+        ASSERT_TRUE(nl_rule_is(&r, &other));
+        other = e, other.table = 1001;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.invert = false;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.fwmask = 0xff;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.from_len = 25;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.to_len = 8;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, snprintf(other.oif, sizeof(other.oif), "vb");
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.action = FR_ACT_BLACKHOLE;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
+        other = e, other.family = AF_INET6;
+        ASSERT_FALSE(nl_rule_is(&r, &other));
 }
