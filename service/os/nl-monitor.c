@@ -115,14 +115,14 @@ int nl_monitor_dispatch(struct nl_sock *sk, const NlMonitorHandlers *h) {
         nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nl_monitor_on_msg, (void *) h);
         /* Bounded: after 64 datagrams the loop gets control back and calls us again if more is pending. */
         for (unsigned i = 0; i < 64; i++) {
-                int r = nl_recvmsgs_report(sk, cb); /* > 0 messages read, 0 nothing pending, < 0 error */
+                int r = nl_recvmsgs_report(sk, cb); /* > 0 messages read, < 0 error */
 
                 if (r == -NLE_NOMEM)
                         return -ENOBUFS;
+                if (r == 0 || r == -NLE_AGAIN) /* libnl 3.7 answers a drained socket with NLE_AGAIN */
+                        return 0;
                 if (r < 0)
                         return -EIO;
-                if (r == 0)
-                        return 0;
         }
         return 0;
 }
