@@ -13,10 +13,13 @@
 #include <netlink/socket.h>
 
 #include "os/nl-monitor.h"
+#include "os/nl-route.h"
+#include "os/nl-rule.h"
 #include "util/cleanup.h"
 
-/* A non-blocking rtnetlink socket subscribed to link and address changes; the caller watches its fd in
- * sd-event and calls nl_monitor_dispatch() when it is readable. Non-logging. */
+/* A non-blocking rtnetlink socket subscribed to link and address changes, and on request to route and rule
+ * changes; the caller watches its fd in sd-event and calls nl_monitor_dispatch() when it is readable.
+ * Non-logging. */
 
 DEFINE_CLEANUP(struct nl_sock *, nl_socket_free)
 DEFINE_CLEANUP(struct rtnl_link *, rtnl_link_put)
@@ -41,6 +44,16 @@ int nl_monitor_open(struct nl_sock **ret) {
         (void) nl_socket_set_buffer_size(sk, 4 * 1024 * 1024, 0);
         *ret = TAKE_PTR(sk);
         return 0;
+}
+
+int nl_monitor_watch_routes(struct nl_sock *sk, bool on) {
+        int r;
+
+        assert(sk);
+
+        r = (on ? nl_socket_add_memberships : nl_socket_drop_memberships)(
+                sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE, 0);
+        return r < 0 ? -EIO : 0;
 }
 
 int nl_monitor_fd(struct nl_sock *sk) {
@@ -83,6 +96,23 @@ static void nl_monitor_on_addr(struct nlmsghdr *h, const NlMonitorHandlers *hd) 
                             h->nlmsg_type == RTM_NEWADDR);
 }
 
+static void nl_monitor_on_route(struct nlmsghdr *h, const NlMonitorHandlers *hd) {
+        NlRouteEvent e;
+
+        if (!hd->route || nl_route_event_parse(h, &e) < 0)
+                return;
+        if (e.cloned || (e.table == RT_TABLE_LOCAL && !hd->local_table))
+                return;
+        hd->route(hd->userdata, &e, h->nlmsg_type == RTM_NEWROUTE);
+}
+
+static void nl_monitor_on_rule(struct nlmsghdr *h, const NlMonitorHandlers *hd) {
+        NlRuleEvent e;
+
+        if (hd->rule && nl_rule_event_parse(h, &e) >= 0)
+                hd->rule(hd->userdata, &e, h->nlmsg_type == RTM_NEWRULE);
+}
+
 static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
         struct nlmsghdr *h = nlmsg_hdr(msg);
 
@@ -96,6 +126,14 @@ static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
         case RTM_DELADDR:
                 if (nlmsg_valid_hdr(h, sizeof(struct ifaddrmsg)))
                         nl_monitor_on_addr(h, arg);
+                break;
+        case RTM_NEWROUTE:
+        case RTM_DELROUTE:
+                nl_monitor_on_route(h, arg);
+                break;
+        case RTM_NEWRULE:
+        case RTM_DELRULE:
+                nl_monitor_on_rule(h, arg);
                 break;
         default:
                 break;

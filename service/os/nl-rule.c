@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -20,6 +21,8 @@
  * FRA_SUPPRESS_IFGROUP, FRA_TUN_ID or FRA_UID_RANGE. */
 
 DEFINE_CLEANUP(struct nl_msg *, nlmsg_free)
+
+_Static_assert(NL_RULE_IFNAMSIZ == IFNAMSIZ, "NL_RULE_IFNAMSIZ is IFNAMSIZ");
 
 uint32_t nl_rule_table(const NlRule *rule) {
         const ConfRule *c;

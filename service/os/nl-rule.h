@@ -1,10 +1,13 @@
 #pragma once
 
-#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/vrrp-addr.h"
+
+/* IFNAMSIZ, spelled out: <net/if.h> and <linux/if.h> cannot both be included, and users of this header
+ * include either (nl-rule.c checks that they agree). */
+#define NL_RULE_IFNAMSIZ 16
 
 struct ConfRule;
 struct nl_msg;
@@ -32,8 +35,8 @@ typedef struct NlRuleEvent {
         uint8_t tos;
         uint32_t fwmark;
         uint32_t fwmask;
-        char iif[IFNAMSIZ];       /* "" for none */
-        char oif[IFNAMSIZ];
+        char iif[NL_RULE_IFNAMSIZ]; /* "" for none */
+        char oif[NL_RULE_IFNAMSIZ];
         uint32_t goto_target;
         uint8_t protocol;
         bool l3mdev;
