@@ -31,7 +31,7 @@ int instance_params_scope(const char *scope) {
         return (int) n;
 }
 
-static int instance_params_vip(const ConfVip *v, int ifindex, InstanceIfindexResolver resolve, void *userdata,
+int instance_params_vip(const ConfVip *v, int ifindex, InstanceIfindexResolver resolve, void *userdata,
                                NlVip *ret) {
         int scope = instance_params_scope(v->scope);
 

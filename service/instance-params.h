@@ -31,3 +31,6 @@ int instance_params_build(const ConfGlobal *g, const ConfInstance *c, int ifinde
                           InstanceIfindexResolver resolve, void *userdata, InstanceParams *ret);
 void instance_params_done(InstanceParams *p);
 int instance_params_scope(const char *scope);
+/* One address as netlink wants it; on ifindex unless it names its own dev (-ENODEV: no such interface). */
+int instance_params_vip(const ConfVip *v, int ifindex, InstanceIfindexResolver resolve, void *userdata,
+                        NlVip *ret);

@@ -28,6 +28,7 @@ static void instance_restore_run(Instance *i, usec_t now) {
         if (!i->holds_vips)
                 return; /* no longer master: nothing to put back */
         instance_vips_add_tracked(i);
+        route_set_add(&i->routes, i->manager->nl, true);
         announce_request(i, 1);
         log_inst(i, LOG_NOTICE, 0, "put back what was deleted (%zu time(s) in the last minute)",
                  vrrp_restore_count(&i->restore, now));

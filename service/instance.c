@@ -16,6 +16,7 @@
 #include "listener.h"
 #include "manager.h"
 #include "os/nl-ifaddr.h"
+#include "os/nl-link.h"
 #include "os/nl-monitor.h"
 #include "os/nl-vip.h"
 #include "tick.h"
@@ -101,6 +102,21 @@ static int instance_on_timer(sd_event_source *s, uint64_t usec, void *userdata) 
         return 0;
 }
 
+/* Routes and rules without a table of their own go to main, or to the VRF's table where the instance's
+ * interface is enslaved to one. */
+static uint32_t instance_default_table(const Instance *i) {
+        uint32_t table = 0;
+        int r = nl_link_vrf_table(i->manager->nl, i->ifindex, &table);
+
+        if (r < 0)
+                log_inst(i, LOG_WARNING, r, "cannot tell whether its interface is in a VRF, taking the main table: "
+                         "%m");
+        else if (r > 0)
+                log_inst(i, LOG_INFO, 0, "its interface is in a VRF: routes and rules without a table go to table "
+                         "%u", table);
+        return r > 0 ? table : 0;
+}
+
 int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instance **ret) {
         _cleanup_(instance_freep) Instance *i = NULL;
         int r;
@@ -141,6 +157,10 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         r = instance_vips_setup_links(i);
         if (r < 0)
                 return r;
+        r = route_set_init(&i->routes, c->name, "virtual", c->routes, c->n_routes, c->rules, c->n_rules,
+                           instance_default_table(i));
+        if (r < 0)
+                return log_oom();
         r = instance_setup_addresses(i);
         if (r < 0)
                 return r;
@@ -197,6 +217,7 @@ Instance *instance_free(Instance *i) {
                 manager_promote_release(i->manager, i->ifindex);
         free(i->vip_vmacs);
         instance_params_done(&i->params);
+        route_set_done(&i->routes);
         free(i->dsts);
         free(i->tx);
         free(i->vip_preexisting);
@@ -340,12 +361,16 @@ static void instance_apply(Instance *i, const VrrpActions *a) {
          * instances move in one wakeup, the last one's advert must not wait for everyone's VIPs. */
         if (a->send_advert && a->state_changed)
                 instance_flush(i);
-        if (a->remove_vips && i->holds_vips)
+        if (a->remove_vips && i->holds_vips) {
+                route_set_remove(&i->routes, i->manager->nl); /* rules, routes, then VIPs: keepalived's order */
                 instance_vips_remove(i);
+        }
         if (a->filter_off)
                 manager_accept_filter(i->manager, i, false);
-        if (a->add_vips)
+        if (a->add_vips) {
                 instance_vips_add(i);
+                route_set_add(&i->routes, i->manager->nl, false);
+        }
         if (a->filter_on)
                 manager_accept_filter(i->manager, i, true);
         announce_on_actions(i, a);
@@ -529,6 +554,7 @@ static void instance_swap_config(Instance *a, Instance *b) {
         SWAP(a->n_vip_vmacs, b->n_vip_vmacs);
         SWAP(a->promote_held, b->promote_held);
         SWAP(a->params, b->params);
+        SWAP(a->routes, b->routes);
         SWAP(a->src, b->src);
         SWAP(a->dsts, b->dsts);
         SWAP(a->n_dsts, b->n_dsts);
@@ -561,6 +587,7 @@ void instance_reconfigure(Instance *i, Instance *next) {
         if (instance_vips_filtered(i))
                 manager_accept_filter(i->manager, i, false);
         announce = instance_vips_reconfigure(i, next);
+        route_set_replace(&i->routes, &next->routes, i->manager->nl); /* after the VIPs, as going up */
         endpoint_detach(i->endpoint, i);
         tick_leave(i); /* the interval may change: the next arming joins the right tick */
         instance_swap_config(i, next);

@@ -12,6 +12,7 @@
 #include "core/vrrp-restore.h"
 #include "instance-params.h"
 #include "os/sock-vrrp.h"
+#include "route/route-set.h"
 #include "track/tracking.h"
 
 typedef struct Config Config;
@@ -63,6 +64,7 @@ typedef struct Instance {
         bool promote_held;        /* promote_secondaries held on ifindex (manager_promote_hold()) */
         size_t n_vip_vmacs;
         InstanceParams params;
+        RouteSet routes;          /* virtual_routes and virtual_rules, held with the VIPs */
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */
         size_t n_dsts;

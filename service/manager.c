@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,15 @@
 #include "instance.h"
 #include "listener.h"
 #include "reload.h"
+#include "route/static-set.h"
 #include "sync-group.h"
 #include "manager.h"
 #include "os/garp.h"
 #include "os/nft-accept.h"
 #include "os/nl-ifaddr.h"
 #include "os/nl-monitor.h"
+#include "os/nl-route.h"
+#include "os/nl-rule.h"
 #include "os/nl-vip.h"
 #include "os/sock-vrrp.h"
 #include "reload.h"
@@ -62,6 +66,8 @@ static void manager_stop(Manager *m) {
                                           m->instances[k]->name);
         }
         manager_flush(m); /* the resigning adverts: the loop may end before it flushes again */
+        if (m->statics)
+                static_set_remove(m->statics); /* after the instances' own, which may lean on them */
         if (!listeners_busy(&m->listeners)) {
                 (void) sd_event_exit(m->event, 0);
                 return;
@@ -104,6 +110,16 @@ static void manager_on_link(void *userdata, int ifindex, const char *ifname, boo
         }
 }
 
+static void manager_on_static_address(Manager *m, int family, int ifindex, const VrrpAddr *addr) {
+        size_t k = m->statics ? static_set_find_vip(m->statics, family, ifindex, addr) : 0;
+        char what[64];
+
+        if (k == 0 || m->config->static_vips[k - 1].no_track)
+                return;
+        (void) snprintf(what, sizeof(what), "static address #%zu", k);
+        static_set_deleted(m->statics, what);
+}
+
 /* Someone removed a VIP we hold: put it back unless it is no_track (instance-restore.c). */
 static void manager_on_address(void *userdata, int family, int ifindex, const VrrpAddr *addr, uint8_t prefixlen,
                                bool added) {
@@ -114,6 +130,7 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
         tracking_on_address(m, family, addr);
         if (added)
                 return;
+        manager_on_static_address(m, family, ifindex, addr);
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
 
@@ -137,14 +154,78 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
         }
 }
 
+/* A route or rule of an instance (held while master) or of the static configuration was deleted. */
+static void manager_on_route_gone(Manager *m, RouteSet *s, bool rule, size_t k, Instance *i) {
+        bool tracked = rule ? route_set_rule_tracked(s, k) : route_set_route_tracked(s, k);
+        char what[64];
+
+        if (rule)
+                route_set_rule_gone(s, k);
+        else
+                route_set_route_gone(s, k);
+        (void) snprintf(what, sizeof(what), "%s %s #%zu", s->kind, rule ? "rule" : "route", k + 1);
+        if (!tracked)
+                log_info("%s: %s (no_track) was deleted by another program: left out until it is added again",
+                         s->owner, what);
+        else if (i)
+                instance_restore_deleted(i, what);
+        else
+                static_set_deleted(m->statics, what);
+}
+
+static void manager_on_route(void *userdata, const NlRouteEvent *e, bool added) {
+        Manager *m = userdata;
+        size_t k;
+
+        if (added || m->stopping)
+                return;
+        for (size_t n = 0; n < m->n_instances; n++) {
+                Instance *i = m->instances[n];
+
+                if (i->routes.held && (k = route_set_find_route(&i->routes, e)) > 0)
+                        manager_on_route_gone(m, &i->routes, false, k - 1, i);
+        }
+        if (m->statics && m->statics->routes.held && (k = route_set_find_route(&m->statics->routes, e)) > 0)
+                manager_on_route_gone(m, &m->statics->routes, false, k - 1, NULL);
+}
+
+static void manager_on_rule(void *userdata, const NlRuleEvent *e, bool added) {
+        Manager *m = userdata;
+        size_t k;
+
+        if (added || m->stopping)
+                return;
+        for (size_t n = 0; n < m->n_instances; n++) {
+                Instance *i = m->instances[n];
+
+                if (i->routes.held && (k = route_set_find_rule(&i->routes, e)) > 0)
+                        manager_on_route_gone(m, &i->routes, true, k - 1, i);
+        }
+        if (m->statics && m->statics->routes.held && (k = route_set_find_rule(&m->statics->routes, e)) > 0)
+                manager_on_route_gone(m, &m->statics->routes, true, k - 1, NULL);
+}
+
+/* After an overrun, notices of deletions may be lost: what should be there goes in again (what is there
+ * answers that it is ours already). */
+static void manager_readd_routes(Manager *m) {
+        for (size_t k = 0; k < m->n_instances; k++)
+                if (m->instances[k]->routes.held)
+                        route_set_add(&m->instances[k]->routes, m->nl, true);
+        if (m->statics && m->statics->routes.held)
+                route_set_add(&m->statics->routes, m->nl, true);
+}
+
 static int manager_on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Manager *m = userdata;
-        const NlMonitorHandlers h = { .link = manager_on_link, .address = manager_on_address, .userdata = m };
+        const NlMonitorHandlers h = { .link = manager_on_link, .address = manager_on_address,
+                                      .route = manager_on_route, .rule = manager_on_rule,
+                                      .local_table = m->watch_local_table, .userdata = m };
         int r;
 
         r = nl_monitor_dispatch(m->monitor, &h);
         if (r == -ENOBUFS) {
                 log_warning("netlink monitor overran, re-reading link states");
+                manager_readd_routes(m);
                 for (size_t k = 0; k < m->n_instances; k++) {
                         bool up;
 
@@ -293,6 +374,7 @@ Manager *manager_free(Manager *m) {
         for (size_t k = 0; k < m->n_instances; k++)
                 instance_free(m->instances[k]);
         free(m->instances);
+        static_set_free(m->statics);
         tracking_done(m);
         for (size_t k = 0; k < m->n_ticks; k++)
                 tick_free(m->ticks[k]);
@@ -436,4 +518,34 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a) 
         LISTENERS_EMIT(&m->listeners, instance_changed, i, a);
         if (i->sync_group && i->sync_group->n_members > 0 && !m->stopping && !m->rebuilding)
                 sync_group_member_changed(i->sync_group, i, a);
+}
+
+/* Whether a route of the config lives in the local table: its notices are wanted then. */
+static bool manager_route_local(const ConfRoute *r, size_t n) {
+        for (size_t k = 0; k < n; k++)
+                if ((r[k].has_table && r[k].table == RT_TABLE_LOCAL) || r[k].type == RTN_LOCAL)
+                        return true;
+        return false;
+}
+
+void manager_watch_routes(Manager *m) {
+        const Config *c = m->config;
+        bool any = c->n_static_routes + c->n_static_rules > 0, local = manager_route_local(c->static_routes,
+                                                                                           c->n_static_routes);
+        int r;
+
+        assert(m);
+
+        for (size_t k = 0; k < c->n_instances; k++) {
+                any = any || c->instances[k].n_routes + c->instances[k].n_rules > 0;
+                local = local || manager_route_local(c->instances[k].routes, c->instances[k].n_routes);
+        }
+        m->watch_local_table = local;
+        if (any == m->watching_routes)
+                return;
+        r = nl_monitor_watch_routes(m->monitor, any);
+        if (r < 0)
+                return (void) log_warning_errno(r, "cannot watch routes and rules: one deleted by another program "
+                                                   "will not be put back: %m");
+        m->watching_routes = any;
 }

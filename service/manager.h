@@ -19,6 +19,7 @@ typedef struct Instance Instance;
 typedef struct NftAccept NftAccept;
 typedef struct NlVip NlVip;
 typedef struct SockVrrpBatch SockVrrpBatch;
+typedef struct StaticSet StaticSet;
 typedef struct SyncGroup SyncGroup;
 typedef struct Tick Tick;
 struct nl_sock;
@@ -54,11 +55,14 @@ typedef struct Manager {
         sd_event_source *flush_source; /* sends the queued adverts once per loop iteration */
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
+        StaticSet *statics; /* static_ipaddress, static_routes, static_rules: held while the daemon runs */
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
         VmacTable vmacs;          /* macvlans in use (use_vmac), and their parents' settings */
         struct PromoteHold *promotes; /* promote_secondaries held per interface (manager-vips.c) */
         size_t n_promotes;
         size_t n_failed;         /* instances of the config that could not start */
+        bool watching_routes;    /* the monitor hears of routes and rules (some instance or static has them) */
+        bool watch_local_table;  /* ... in the local table too */
         bool stopping;
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */
 } Manager;
@@ -98,6 +102,8 @@ void manager_promote_release(Manager *m, int ifindex);
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 
 /* For reload.c. */
+/* The monitor hears of routes and rules when the config has some (manager->config). */
+void manager_watch_routes(Manager *m);
 int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret);
 /* Indexes instances and groups anew, once the running set is what the config says. 0 or -ENOMEM. */
 int manager_index(Manager *m);

@@ -14,6 +14,7 @@
 #include "os/process-sched.h"
 #include "reload-diff.h"
 #include "reload.h"
+#include "route/static-set.h"
 #include "sync-group.h"
 #include "tick.h"
 #include "track/tracking.h"
@@ -44,6 +45,7 @@ typedef struct ReloadGroup {
 typedef struct Reload {
         Manager *manager;
         Config *next;
+        StaticSet *statics; /* next's static configuration */
         bool initial;
         ReloadItem *items; /* one per instance of next */
         Instance **removed;
@@ -91,6 +93,7 @@ static void reload_done(Reload *rl) {
         free(rl->removed);
         free(rl->groups);
         free(rl->groups_removed);
+        static_set_free(rl->statics); /* NULL once committed */
         reload_diff_done(&rl->diff);
 }
 
@@ -392,6 +395,7 @@ static int reload_commit(Reload *rl) {
 
         rl->committed = true;
         LISTENERS_EMIT(&m->listeners, reload_begin, &rl->diff);
+        static_set_replace(&m->statics, TAKE_PTR(rl->statics)); /* first: what the instances' may lean on */
         m->rebuilding = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */
         reload_remove(rl);
         reload_take_instances(rl);
@@ -401,6 +405,7 @@ static int reload_commit(Reload *rl) {
         reload_take_groups(rl);
         m->rebuilding = false;
         reload_announce_added(rl);
+        manager_watch_routes(m);
         r = tracking_setup(m);
         if (r < 0)
                 log_error_errno(r, "failed to set up tracking, carrying on: %m");
@@ -436,6 +441,9 @@ int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
         r = reload_prepare_groups(&rl);
         if (r < 0)
                 return reload_abandon(&rl, ret, r);
+        r = static_set_new(m, next, &rl.statics);
+        if (r < 0)
+                return reload_abandon(&rl, ret, log_oom());
         TAKE_PTR(owned); /* the manager's from here on */
         if (rl.initial)
                 m->n_failed = rl.n_failed;

@@ -12,6 +12,7 @@
 #include "bus/bus-auth.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
+#include "bus/bus-route.h"
 #include "bus/bus-util.h"
 #include "bus/bus.h"
 #include "conf/conf-model.h"
@@ -61,10 +62,6 @@ static int bus_append_addr(sd_bus_message *reply, int family, const VrrpAddr *a,
                 snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%d", prefixlen);
         return sd_bus_message_append_basic(reply, 's', buf);
 }
-
-#define BUS_GETTER(fn)                                                                                      \
-        static int fn(sd_bus *bus, const char *path, const char *interface, const char *property,           \
-                      sd_bus_message *reply, void *userdata, sd_bus_error *error)
 
 BUS_GETTER(property_get_state) {
         const Instance *i = userdata;
@@ -137,6 +134,14 @@ BUS_GETTER(property_get_faults) {
                         return r;
         }
         return sd_bus_message_close_container(reply);
+}
+
+BUS_GETTER(property_get_virtual_routes) {
+        return bus_append_routes(reply, &((const Instance *) userdata)->routes);
+}
+
+BUS_GETTER(property_get_virtual_rules) {
+        return bus_append_rules(reply, &((const Instance *) userdata)->routes);
 }
 
 BUS_GETTER(property_get_name) {
@@ -408,6 +413,8 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_PROPERTY("Accept", "b", property_get_accept, 0, 0),
         SD_BUS_PROPERTY("VirtualAddresses", "as", property_get_vips, 0, 0),
         SD_BUS_PROPERTY("UnicastPeers", "as", property_get_unicast_peers, 0, 0),
+        SD_BUS_PROPERTY("VirtualRoutes", "a(sb)", property_get_virtual_routes, 0, 0),
+        SD_BUS_PROPERTY("VirtualRules", "a(sb)", property_get_virtual_rules, 0, 0),
         SD_BUS_PROPERTY("SyncGroup", "s", property_get_sync_group, 0, 0),
         SD_BUS_PROPERTY("Statistics", "a{st}", property_get_statistics, 0, 0),
         SD_BUS_METHOD_WITH_ARGS("SetPriority", SD_BUS_ARGS("y", priority), SD_BUS_NO_RESULT,

@@ -9,13 +9,16 @@
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-manager.h"
+#include "bus/bus-route.h"
 #include "bus/bus-shown.h"
 #include "bus/bus-sync-group.h"
+#include "bus/bus-util.h"
 #include "bus/bus.h"
 #include "conf/conf-model.h"
 #include "instance.h"
 #include "manager.h"
 #include "reload.h"
+#include "route/static-set.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -146,6 +149,18 @@ static int method_reload(sd_bus_message *message, void *userdata, sd_bus_error *
         return sd_bus_send(NULL, reply, NULL);
 }
 
+BUS_GETTER(property_get_static_routes) {
+        const StaticSet *s = ((Bus *) userdata)->manager->statics;
+
+        return s ? bus_append_routes(reply, &s->routes) : sd_bus_message_append(reply, "a(sb)", 0);
+}
+
+BUS_GETTER(property_get_static_rules) {
+        const StaticSet *s = ((Bus *) userdata)->manager->statics;
+
+        return s ? bus_append_rules(reply, &s->routes) : sd_bus_message_append(reply, "a(sb)", 0);
+}
+
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -154,6 +169,8 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("StartedUSec", "t", NULL, offsetof(Bus, started_usec), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("LastReloadUSec", "t", NULL, offsetof(Bus, last_reload_usec),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("StaticRoutes", "a(sb)", property_get_static_routes, 0, 0),
+        SD_BUS_PROPERTY("StaticRules", "a(sb)", property_get_static_rules, 0, 0),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),
                                 method_list_instances, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetInstance", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", instance),

@@ -7,6 +7,11 @@
 /* What the fallback vtables of instances and sync groups share: finding an object from its path, listing the
  * paths of all of them for introspection, and telling which of its properties a reload changed. */
 
+/* A property getter's signature (sd_bus_property_get_t) */
+#define BUS_GETTER(fn)                                                                                      \
+        static int fn(sd_bus *bus, const char *path, const char *interface, const char *property,           \
+                      sd_bus_message *reply, void *userdata, sd_bus_error *error)
+
 typedef void *(*bus_util_lookup_t)(void *userdata, const char *name);
 typedef const char *(*bus_util_name_at_t)(void *userdata, size_t k);
 

@@ -139,6 +139,7 @@ static void global_done(ConfGlobal *g) {
         fifo_done(&g->vrrp_notify_fifo);
         free(g->privileged_group);
         free(g->vmac_prefix);
+        free(g->default_interface);
         free(g->vmac_addr_prefix);
 }
 

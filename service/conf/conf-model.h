@@ -288,6 +288,7 @@ typedef struct ConfGlobal {
         char *privileged_group; /* vrrpd only: who may call the control methods */
         char *vmac_prefix;      /* NULL: "vrrp" */
         char *vmac_addr_prefix; /* NULL: vmac_prefix */
+        char *default_interface; /* static_ipaddress without dev; NULL: "eth0", as keepalived */
 } ConfGlobal;
 
 typedef struct ConfScript {

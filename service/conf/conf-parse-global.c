@@ -110,6 +110,7 @@ static int parse_rlimit_rttime(ConfParser *p, const ConfStmt *st, const ConfKeyw
 #define G(f) offsetof(ConfGlobal, f)
 static const ConfKeyword global_keywords[] = {
         { "router_id", conf_parse_value_set_string, 0, G(router_id) },
+        { "default_interface", conf_parse_value_set_string, 0, G(default_interface) },
         { "vrrp_version", conf_parse_value_set_int, 0, G(vrrp_version), 2, 3 },
         { "vrrp_mcast_group4", parse_mcast_group, 0, 0, AF_INET },
         { "vrrp_mcast_group6", parse_mcast_group, 0, 0, AF_INET6 },

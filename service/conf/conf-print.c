@@ -115,6 +115,7 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "enable_dbus", g->enable_dbus);
         print_str(j, "vrrpd_privileged_group", g->privileged_group);
         print_str(j, "vmac_prefix", g->vmac_prefix);
+        print_str(j, "default_interface", g->default_interface);
         print_str(j, "vmac_addr_prefix", g->vmac_addr_prefix);
         conf_json_end_object(j);
 }

@@ -13,6 +13,7 @@
 #include <netlink/route/link/inet.h>
 #include <netlink/route/link/ipvlan.h>
 #include <netlink/route/link/macvlan.h>
+#include <netlink/route/link/vrf.h>
 
 #include "os/nl-errno.h"
 #include "os/nl-link.h"
@@ -260,4 +261,27 @@ static int nl_link_finish(struct nl_sock *sk, const char *name, bool no_ipv6, bo
         }
         *ret_ifindex = info.ifindex;
         return 0;
+}
+
+int nl_link_vrf_table(struct nl_sock *sk, int ifindex, uint32_t *ret) {
+        _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL, *master = NULL;
+        int r;
+
+        assert(sk);
+        assert(ret);
+
+        if (ifindex <= 0)
+                return 0;
+        r = rtnl_link_get_kernel(sk, ifindex, NULL, &l);
+        if (r < 0)
+                return r == -NLE_OBJ_NOTFOUND ? -ENODEV : nl_errno(r);
+        if (rtnl_link_get_master(l) <= 0)
+                return 0;
+        r = rtnl_link_get_kernel(sk, rtnl_link_get_master(l), NULL, &master);
+        if (r < 0)
+                return r == -NLE_OBJ_NOTFOUND ? 0 : nl_errno(r);
+        if (!rtnl_link_is_vrf(master))
+                return 0; /* a bridge or a bond: no table of its own */
+        r = rtnl_link_vrf_get_tableid(master, ret);
+        return r < 0 ? nl_errno(r) : 1;
 }

@@ -54,6 +54,8 @@ int nl_link_get(struct nl_sock *sk, const char *name, NlLinkInfo *ret);
 /* Whether info is the macvlan spec asks for (a leftover of ours, or one a reload keeps). */
 bool nl_vmac_matches(const NlLinkInfo *info, const NlVmacSpec *spec);
 int nl_link_delete(struct nl_sock *sk, int ifindex);
+/* Whether ifindex is enslaved to a VRF: 1 and its table in *ret, 0 if not (or ifindex <= 0). */
+int nl_link_vrf_table(struct nl_sock *sk, int ifindex, uint32_t *ret);
 int nl_link_set_up(struct nl_sock *sk, int ifindex);
 
 /* net.ipv4.conf.IF.* by IPV4_DEVCONF_* id (linux/ip.h). */

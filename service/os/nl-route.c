@@ -388,3 +388,15 @@ bool nl_route_is(const NlRoute *route, const NlRouteEvent *e) {
         return via_family == 0 ||
                (e->via_family == via_family && vrrp_addr_cmp(via_family, via, &e->via) == 0);
 }
+
+bool nl_route_same(const NlRoute *a, const NlRoute *b) {
+        _cleanup_(nlmsg_freep) struct nl_msg *x = NULL, *y = NULL;
+
+        assert(a);
+        assert(b);
+
+        if (nl_route_request(a, RTM_NEWROUTE, &x) < 0 || nl_route_request(b, RTM_NEWROUTE, &y) < 0)
+                return false;
+        return nlmsg_hdr(x)->nlmsg_len == nlmsg_hdr(y)->nlmsg_len &&
+               memcmp(nlmsg_hdr(x), nlmsg_hdr(y), nlmsg_hdr(x)->nlmsg_len) == 0;
+}

@@ -64,3 +64,5 @@ int nl_route_event_parse(const struct nlmsghdr *h, NlRouteEvent *ret);
  * interface and gateway (single-path routes). An IPv4 route without metric has priority 0, an IPv6 one 1024
  * (the kernel's IP6_RT_PRIO_USER). */
 bool nl_route_is(const NlRoute *route, const NlRouteEvent *e);
+/* Whether a and b make the same request: the same route in the kernel. */
+bool nl_route_same(const NlRoute *a, const NlRoute *b);

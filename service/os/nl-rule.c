@@ -233,3 +233,15 @@ bool nl_rule_is(const NlRule *rule, const NlRuleEvent *e) {
                 return false;
         return nl_rule_name_is(c->iif, e->iif) && nl_rule_name_is(c->oif, e->oif);
 }
+
+bool nl_rule_same(const NlRule *a, const NlRule *b) {
+        _cleanup_(nlmsg_freep) struct nl_msg *x = NULL, *y = NULL;
+
+        assert(a);
+        assert(b);
+
+        if (nl_rule_request(a, RTM_NEWRULE, &x) < 0 || nl_rule_request(b, RTM_NEWRULE, &y) < 0)
+                return false;
+        return nlmsg_hdr(x)->nlmsg_len == nlmsg_hdr(y)->nlmsg_len &&
+               memcmp(nlmsg_hdr(x), nlmsg_hdr(y), nlmsg_hdr(x)->nlmsg_len) == 0;
+}

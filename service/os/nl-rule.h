@@ -63,3 +63,5 @@ int nl_rule_event_parse(const struct nlmsghdr *h, NlRuleEvent *ret);
 /* Whether e is about rule: family, action, invert, from/to, tos, fwmark/mask, iif/oif, protocol, the table
  * (or goto target, or l3mdev) and, if rule gives one, the priority. */
 bool nl_rule_is(const NlRule *rule, const NlRuleEvent *e);
+/* Whether a and b make the same request: the same rule in the kernel. */
+bool nl_rule_same(const NlRule *a, const NlRule *b);
