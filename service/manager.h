@@ -104,6 +104,8 @@ void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 /* For reload.c. */
 /* The monitor hears of routes and rules when the config has some (manager->config). */
 void manager_watch_routes(Manager *m);
+/* The netlink monitor's socket is readable (manager-monitor.c). */
+int manager_on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userdata);
 int manager_endpoint_for(Manager *m, const Instance *i, Endpoint **ret);
 /* Indexes instances and groups anew, once the running set is what the config says. 0 or -ENOMEM. */
 int manager_index(Manager *m);
