@@ -181,11 +181,13 @@ void endpoint_leave(Endpoint *e, const VrrpAddr *group) {
 }
 
 int endpoint_attach(Endpoint *e, Instance *i) {
-        Instance **head = &e->by_vrid[i->params.fsm.vrid];
+        Instance **head;
 
-        assert(e);
         assert(i);
 
+        if (!e)
+                return 0; /* waiting for its interface: no socket yet */
+        head = &e->by_vrid[i->params.fsm.vrid];
         for (Instance *o = *head; o; o = o->vrid_next)
                 if (o == i)
                         return 0;
@@ -196,9 +198,10 @@ int endpoint_attach(Endpoint *e, Instance *i) {
 }
 
 void endpoint_detach(Endpoint *e, Instance *i) {
-        assert(e);
         assert(i);
 
+        if (!e)
+                return;
         for (Instance **p = &e->by_vrid[i->params.fsm.vrid]; *p; p = &(*p)->vrid_next)
                 if (*p == i) {
                         *p = i->vrid_next;

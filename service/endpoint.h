@@ -53,7 +53,8 @@ static inline void endpoint_freep(Endpoint **p) {
 int endpoint_join(Endpoint *e, const VrrpAddr *group);
 void endpoint_leave(Endpoint *e, const VrrpAddr *group);
 /* Adverts for i's VRID go to i, or to whichever of the instances with that VRID they are for (the config
- * checks keep them apart). Detaching an instance that is not attached does nothing. */
+ * checks keep them apart). Detaching an instance that is not attached does nothing; e NULL (an instance
+ * waiting for its interface has no socket) neither. */
 int endpoint_attach(Endpoint *e, Instance *i);
 void endpoint_detach(Endpoint *e, Instance *i);
 /* Queues an advert; its buffers must stay valid until endpoint_flush(), which sends the queue with as few

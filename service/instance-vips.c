@@ -88,7 +88,9 @@ void instance_vips_remove(Instance *i) {
                 if (i->vip_preexisting[k])
                         continue;
                 r = manager_vip_del(i->manager, &i->params.vips[k]);
-                if (r < 0)
+                if (r == -ENODEV) /* its interface went, and the address with it */
+                        log_inst(i, LOG_DEBUG, r, "virtual address #%zu went with its interface", k + 1);
+                else if (r < 0)
                         log_inst(i, LOG_ERR, r, "failed to remove virtual address #%zu, ignoring: %m", k + 1);
         }
         i->holds_vips = false;
@@ -106,8 +108,8 @@ void instance_vips_cleanup(Instance *i) {
                         i->vip_preexisting[v] = nl_ifaddr_is_local(i->manager->nl, vip->family, &vip->addr) > 0;
                         continue;
                 }
-                r = nl_vip_del(i->manager->nl, vip);
-                if (r < 0)
+                r = vip->ifindex > 0 ? nl_vip_del(i->manager->nl, vip) : 0; /* 0: its interface is not here yet */
+                if (r < 0 && r != -ENODEV)
                         log_inst(i, LOG_WARNING, r, "failed to remove a stale virtual address #%zu: %m", v + 1);
         }
 }

@@ -57,7 +57,7 @@ static int instance_setup_addresses(Instance *i) {
                 i->src = c->unicast_src;
         else if (c->has_mcast_src)
                 i->src = c->mcast_src;
-        else {
+        else if (i->ifindex > 0) {
                 r = nl_ifaddr_primary(i->manager->nl, i->ifindex, c->family, i->params.vip_addrs,
                                       i->params.n_advertised, &i->src);
                 if (r < 0)
@@ -132,10 +132,17 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT, .tx_priority = -1 };
         vrrp_restore_init(&i->restore);
         i->ifindex = instance_resolve_ifindex(c->interface, NULL);
-        if (i->ifindex < 0)
+        if (i->ifindex < 0 && !config->global.dynamic_interfaces)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);
-        if (c->vmac.enabled || c->ipvlan.enabled) {
+        if (i->ifindex < 0) {
+                /* built all the same, without what needs the interface; reload_bind_instance() finishes it */
+                log_inst(i, LOG_NOTICE, 0, "interface '%s' does not exist (yet): waiting for it in FAULT "
+                         "(dynamic_interfaces)", c->interface);
+                i->ifindex = 0;
+                i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
+        }
+        if (i->ifindex > 0 && (c->vmac.enabled || c->ipvlan.enabled)) {
                 r = vmac_acquire(m, c, i->ifindex, &i->vmac);
                 if (r < 0)
                         return log_instance(LOG_ERR, r, c->name, c->vrid, "no %s: %m",
@@ -143,7 +150,7 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                 if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
                         i->tx_ifindex = i->vmac->ifindex;
         }
-        if (c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
+        if (i->ifindex > 0 && c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
                 r = manager_promote_hold(m, i->ifindex);
                 if (r < 0)
                         return log_instance(LOG_ERR, r, c->name, c->vrid, "promote_secondaries: %m");
@@ -154,7 +161,7 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                                   instance_resolve_ifindex, NULL, &i->params);
         if (r < 0)
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "invalid virtual address settings: %m");
-        r = instance_vips_setup_links(i);
+        r = i->ifindex > 0 ? instance_vips_setup_links(i) : 0;
         if (r < 0)
                 return r;
         r = route_set_init(&i->routes, c->name, "virtual", c->routes, c->n_routes, c->rules, c->n_rules,
@@ -271,7 +278,7 @@ static int instance_encode_adverts(Instance *i, uint8_t priority) {
 }
 
 static void instance_flush(Instance *i) {
-        int r = endpoint_flush(i->endpoint);
+        int r = i->endpoint ? endpoint_flush(i->endpoint) : 0;
 
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "failed to send adverts, ignoring: %m");
@@ -281,6 +288,8 @@ static void instance_flush(Instance *i) {
 static void instance_send_advert(Instance *i, uint8_t priority) {
         int r = 0;
 
+        if (!i->endpoint)
+                return; /* waiting for its interface (dynamic_interfaces): in FAULT, it says nothing */
         if (i->tx_priority != priority) {
                 /* Adverts still queued from this wakeup point into tx: send them before it changes. */
                 if (i->tx_batch == endpoint_batch(i->endpoint))
@@ -409,7 +418,7 @@ int instance_start(Instance *i) {
         r = tracking_apply(i); /* priority and weight-0 faults first, so STARTUP sees them */
         if (r < 0)
                 return r;
-        if (i->conf->dont_track_primary)
+        if (i->conf->dont_track_primary || i->ifindex == 0) /* no interface yet: its fault holds it */
                 return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_STARTUP });
         r = nl_monitor_link_state(i->manager->nl, i->ifindex, &up);
         if (r < 0) {

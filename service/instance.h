@@ -41,6 +41,7 @@ typedef enum InstanceFault {
         INSTANCE_FAULT_REINSTATE_LIMIT, /* it gave up putting back what another program deletes */
         INSTANCE_FAULT_NO_PEER,         /* unicast_fault_no_peer, and no unicast_peer */
         INSTANCE_FAULT_SOURCE,          /* track_src_ip: its source address is on no interface */
+        INSTANCE_FAULT_NO_INTERFACE,    /* dynamic_interfaces: its interface does not exist (yet) */
         _INSTANCE_FAULT_MAX,
 } InstanceFault;
 

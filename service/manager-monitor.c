@@ -1,7 +1,9 @@
 #include <assert.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "conf/conf-model.h"
 #include "instance-restore.h"
@@ -11,6 +13,7 @@
 #include "os/nl-monitor.h"
 #include "os/nl-route.h"
 #include "os/nl-rule.h"
+#include "reload.h"
 #include "route/static-set.h"
 #include "track/tracking.h"
 #include "util/log.h"
@@ -20,9 +23,31 @@
  * interfaces), addresses (track_src_ip; VIPs and static addresses another program deleted), routes and rules
  * (ours deleted). */
 
+/* dynamic_interfaces: an instance's interface came (bind it) or went (wait for it again). */
+static void manager_on_link_dynamic(Manager *m, int ifindex, const char *ifname, bool removed) {
+        char name[IF_NAMESIZE] = "";
+
+        if (!m->config || !m->config->global.dynamic_interfaces || m->stopping)
+                return;
+        if (!ifname && !if_indextoname((unsigned) ifindex, name))
+                return;
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool waiting = i->faults & (1u << INSTANCE_FAULT_NO_INTERFACE);
+
+                if (removed && !waiting && i->ifindex == ifindex) {
+                        log_notice("%s: interface '%s' is gone: waiting for it in FAULT (dynamic_interfaces)",
+                                   i->name, i->conf->interface);
+                        (void) tracking_set_fault(i, INSTANCE_FAULT_NO_INTERFACE, true);
+                } else if (!removed && waiting && strcmp(ifname ?: name, i->conf->interface) == 0)
+                        (void) reload_bind_instance(m, i);
+        }
+}
+
 static void manager_on_link(void *userdata, int ifindex, const char *ifname, bool up, bool removed) {
         Manager *m = userdata;
 
+        manager_on_link_dynamic(m, ifindex, ifname, removed);
         tracking_on_link(m, ifindex, up && !removed);
         vmac_on_link(m, ifindex, up, removed);
         for (size_t k = 0; k < m->n_instances; k++) {
@@ -57,8 +82,10 @@ static void manager_on_address(void *userdata, int family, int ifindex, const Vr
         if (m->stopping)
                 return;
         tracking_on_address(m, family, addr);
-        if (added)
+        if (added) {
+                manager_on_link_dynamic(m, ifindex, NULL, false);
                 return;
+        }
         manager_on_static_address(m, family, ifindex, addr);
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];

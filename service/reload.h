@@ -63,3 +63,8 @@ int reload_apply(Manager *m, Config *next, ReloadResult *ret);
  * scripts whose settings did not change keep running, results and all. */
 int manager_reload(Manager *m, const char *why, ReloadResult *ret);
 void reload_result_done(ReloadResult *r);
+
+/* dynamic_interfaces: i's interface is here now (again, maybe under another index). i is built anew from its
+ * config and takes what needs the interface (its socket, its VIPs' interface, its source address) as a
+ * reload would; then its no-interface fault clears. Logs its errors; i keeps waiting on failure. */
+int reload_bind_instance(Manager *m, Instance *i);

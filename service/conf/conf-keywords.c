@@ -20,7 +20,7 @@ static const char *const global_unsupported[] = {
         "bfd_process_name", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
         "notification_email", "startup_script", "startup_script_timeout", "shutdown_script",
         "shutdown_script_timeout", "min_auto_priority_delay", "smtp_alert_checker", "checker_log_all_failures",
-        "dynamic_interfaces", "no_email_faults", "disable_local_igmp", "lvs_timeouts",
+        "no_email_faults", "disable_local_igmp", "lvs_timeouts",
         "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon",
         "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex",
         "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters",

@@ -289,6 +289,8 @@ typedef struct ConfGlobal {
         char *vmac_prefix;      /* NULL: "vrrp" */
         char *vmac_addr_prefix; /* NULL: vmac_prefix */
         char *default_interface; /* static_ipaddress without dev; NULL: "eth0", as keepalived */
+        bool dynamic_interfaces; /* an instance whose interface is missing waits for it in FAULT */
+        bool allow_if_changes;   /* dynamic_interfaces allow_if_changes */
 } ConfGlobal;
 
 typedef struct ConfScript {

@@ -30,6 +30,22 @@ static int parse_mcast_group(ConfParser *p, const ConfStmt *st, const ConfKeywor
 }
 
 /* Like keepalived: one gratuitous ARP, no repeats and no delay, for whatever was not set explicitly before. */
+/* dynamic_interfaces [allow_if_changes] (keepalived's dynamic_interfaces_handler()) */
+static int parse_dynamic_interfaces(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+
+        if (!conf_parse_value_nargs(p, st, 0, 1, "nothing or 'allow_if_changes'"))
+                return 0;
+        if (st->n > 1 && strcmp(st->w[1].text, "allow_if_changes") != 0) {
+                conf_diag_error(p->d, &st->w[1].loc, "invalid value '%s' for 'dynamic_interfaces'; expected "
+                                "nothing or 'allow_if_changes'", st->w[1].text);
+                return 0;
+        }
+        g->dynamic_interfaces = true;
+        g->allow_if_changes = st->n > 1;
+        return 0;
+}
+
 static int parse_min_garp(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfGlobal *g = obj;
         bool on;
@@ -111,6 +127,7 @@ static int parse_rlimit_rttime(ConfParser *p, const ConfStmt *st, const ConfKeyw
 static const ConfKeyword global_keywords[] = {
         { "router_id", conf_parse_value_set_string, 0, G(router_id) },
         { "default_interface", conf_parse_value_set_string, 0, G(default_interface) },
+        { "dynamic_interfaces", parse_dynamic_interfaces },
         { "vrrp_version", conf_parse_value_set_int, 0, G(vrrp_version), 2, 3 },
         { "vrrp_mcast_group4", parse_mcast_group, 0, 0, AF_INET },
         { "vrrp_mcast_group6", parse_mcast_group, 0, 0, AF_INET6 },

@@ -116,6 +116,8 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_str(j, "vrrpd_privileged_group", g->privileged_group);
         print_str(j, "vmac_prefix", g->vmac_prefix);
         print_str(j, "default_interface", g->default_interface);
+        print_bool(j, "dynamic_interfaces", g->dynamic_interfaces);
+        print_bool(j, "allow_if_changes", g->allow_if_changes);
         print_str(j, "vmac_addr_prefix", g->vmac_addr_prefix);
         conf_json_end_object(j);
 }

@@ -48,6 +48,7 @@ static const char *const instance_fault_table[_INSTANCE_FAULT_MAX] = {
         [INSTANCE_FAULT_REINSTATE_LIMIT] = "reinstate-limit",
         [INSTANCE_FAULT_NO_PEER] = "no-unicast-peer",
         [INSTANCE_FAULT_SOURCE] = "no-source-address",
+        [INSTANCE_FAULT_NO_INTERFACE] = "no-interface",
 };
 
 DEFINE_STRING_TABLE_TO_STRING(instance_fault, unsigned);
@@ -65,16 +66,29 @@ int tracking_set_fault(Instance *i, unsigned f, bool on) {
         return tracking_apply(i);
 }
 
+/* Whether i runs on its interface: one of that name at its index (it may have gone, or come back elsewhere). */
+static bool tracking_has_interface(const Instance *i) {
+        char name[IF_NAMESIZE];
+
+        return i->ifindex > 0 && if_indextoname((unsigned) i->ifindex, name) && strcmp(name, i->conf->interface) == 0;
+}
+
 bool tracking_own_faults(Instance *i) {
-        unsigned before = i->faults, mask = (1u << INSTANCE_FAULT_NO_PEER) | (1u << INSTANCE_FAULT_SOURCE);
+        unsigned before = i->faults, mask = (1u << INSTANCE_FAULT_NO_PEER) | (1u << INSTANCE_FAULT_SOURCE) |
+                                            (1u << INSTANCE_FAULT_NO_INTERFACE);
 
         assert(i);
 
         i->faults &= ~mask;
+        /* ifindex 0: built without it (dynamic_interfaces); else it may have gone since */
+        if (i->ifindex == 0 || (i->manager->config && i->manager->config->global.dynamic_interfaces &&
+                                !tracking_has_interface(i)))
+                i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
         if (i->conf->unicast_fault_no_peer && i->conf->n_unicast_peers == 0)
                 i->faults |= 1u << INSTANCE_FAULT_NO_PEER;
         if (i->conf->track_src_ip && nl_ifaddr_is_local(i->manager->nl, i->params.fsm.family, &i->src) <= 0)
                 i->faults |= 1u << INSTANCE_FAULT_SOURCE;
+        mask &= ~(1u << INSTANCE_FAULT_NO_INTERFACE); /* said where it is found */
         if ((i->faults & mask) != (before & mask))
                 log_instance(LOG_NOTICE, 0, i->name, i->params.fsm.vrid, "%s%s",
                              i->faults & (1u << INSTANCE_FAULT_NO_PEER) ? "unicast_fault_no_peer: no unicast_peer, "
@@ -82,6 +96,15 @@ bool tracking_own_faults(Instance *i) {
                              i->faults & (1u << INSTANCE_FAULT_SOURCE) ? "track_src_ip: its source address is on "
                                                                          "no interface, held in FAULT" : "");
         return i->faults != before;
+}
+
+int tracking_refresh_faults(Instance *i) {
+        assert(i);
+
+        if (!tracking_own_faults(i))
+                return 0;
+        LISTENERS_EMIT(&i->manager->listeners, tracks_changed, i);
+        return tracking_apply(i);
 }
 
 void tracking_on_address(Manager *m, int family, const VrrpAddr *addr) {

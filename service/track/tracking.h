@@ -59,6 +59,8 @@ const char *instance_fault_to_string(unsigned f);
 /* Sets the faults i's config and the system decide (unicast_fault_no_peer, track_src_ip), quietly: at build
  * and after a reload, before tracking_apply(). True if they changed. */
 bool tracking_own_faults(Instance *i);
+/* The same, at run time: the listeners hear a change, and the FSM. */
+int tracking_refresh_faults(Instance *i);
 /* An address came or went somewhere: instances with track_src_ip on it follow. */
 void tracking_on_address(Manager *m, int family, const VrrpAddr *addr);
 void tracking_on_link(Manager *m, int ifindex, bool up);

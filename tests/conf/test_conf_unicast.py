@@ -30,3 +30,18 @@ def test_track_src_ip_needs_a_configured_source(vrrpd, tmp_path):
     assert i["track_src_ip"] is False and "not supported" not in err
     i, _ = load(vrrpd, tmp_path, "track_src_ip", "mcast_src_ip 192.0.2.5")
     assert i["track_src_ip"] is True
+
+
+def test_dynamic_interfaces_and_default_interface_are_read(vrrpd, tmp_path):
+    (tmp_path / "a.conf").write_text("global_defs {\n dynamic_interfaces allow_if_changes\n default_interface ens3\n"
+                                     "}\nvrrp_instance I {\n interface eth0\n virtual_router_id 7\n"
+                                     " virtual_ipaddress {\n  192.0.2.1/24\n }\n}\n")
+    proc = run(vrrpd, "--print-config", "--json", "-f", "a.conf", cwd=tmp_path)
+    g = json.loads(proc.stdout)["global_defs"]
+    assert (g["dynamic_interfaces"], g["allow_if_changes"], g["default_interface"]) == (True, True, "ens3")
+    assert "not supported" not in text(proc)[1]
+    (tmp_path / "a.conf").write_text("global_defs {\n dynamic_interfaces sometimes\n}\n")
+    proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert ("a.conf:2:21: error: invalid value 'sometimes' for 'dynamic_interfaces'; expected nothing or "
+            "'allow_if_changes'") in text(proc)[1]
