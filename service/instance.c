@@ -57,7 +57,7 @@ static int instance_setup_addresses(Instance *i) {
                 i->src = c->unicast_src;
         else if (c->has_mcast_src)
                 i->src = c->mcast_src;
-        else if (i->ifindex > 0) {
+        else if (i->ifindex > 0) { /* else waiting for its interface: a source comes with it */
                 r = nl_ifaddr_primary(i->manager->nl, i->ifindex, c->family, i->params.vip_addrs,
                                       i->params.n_advertised, &i->src);
                 if (r < 0)
@@ -131,7 +131,8 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                 return log_oom();
         *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT, .tx_priority = -1 };
         vrrp_restore_init(&i->restore);
-        i->ifindex = instance_resolve_ifindex(c->interface, NULL);
+        /* no interface (a unicast instance may go without): index 0, the socket of every interface */
+        i->ifindex = c->interface ? instance_resolve_ifindex(c->interface, NULL) : 0;
         if (i->ifindex < 0 && !config->global.dynamic_interfaces)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);

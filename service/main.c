@@ -113,8 +113,9 @@ static size_t check_interfaces(const Config *c) {
 
         for (size_t k = 0; k < c->n_instances; k++) {
                 const ConfInstance *i = &c->instances[k];
-                if (if_nametoindex(i->interface) > 0)
-                        continue;
+
+                if (!i->interface || if_nametoindex(i->interface) > 0)
+                        continue; /* none: a unicast instance on every interface */
                 fprintf(stderr, "%s:%u:%u: warning: interface '%s' of '%s' does not exist (yet)\n",
                         i->interface_loc.file, i->interface_loc.line, i->interface_loc.column, i->interface, i->name);
                 n++;
@@ -125,7 +126,7 @@ static size_t check_interfaces(const Config *c) {
 static void print_summary(const Config *c, const char *path, size_t n_warnings) {
         for (size_t k = 0; k < c->n_instances; k++) {
                 const ConfInstance *i = &c->instances[k];
-                printf("%s: %s %s vrid %d, VRRPv%d, priority %d, %s, %zu address%s%s%s\n", i->name, i->interface,
+                printf("%s: %s %s vrid %d, VRRPv%d, priority %d, %s, %zu address%s%s%s\n", i->name, i->interface ?: "(any interface)",
                        i->family == AF_INET6 ? "IPv6" : "IPv4", i->vrid, i->version, i->priority,
                        i->state == CONF_STATE_MASTER ? "MASTER" : "BACKUP", i->n_vips, i->n_vips == 1 ? "" : "es",
                        i->sync_group ? ", sync group " : "", i->sync_group ?: "");

@@ -35,6 +35,8 @@ static void manager_on_link_dynamic(Manager *m, int ifindex, const char *ifname,
                 Instance *i = m->instances[k];
                 bool waiting = i->faults & (1u << INSTANCE_FAULT_NO_INTERFACE);
 
+                if (!i->conf->interface)
+                        continue; /* runs on every interface */
                 if (removed && !waiting && i->ifindex == ifindex) {
                         log_notice("%s: interface '%s' is gone: waiting for it in FAULT (dynamic_interfaces)",
                                    i->name, i->conf->interface);

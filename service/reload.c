@@ -125,19 +125,19 @@ static int reload_prepare_item(Reload *rl, const ConfInstance *c, ReloadItem *it
         r = instance_new(m, rl->next, c, &it->next);
         if (r < 0)
                 return r;
-        if (it->next->ifindex == 0) /* waiting for its interface: its socket comes with it */
+        if (it->next->ifindex == 0 && c->interface) /* waiting for its interface: its socket comes with it */
                 goto listed;
         r = manager_endpoint_for(m, it->next, &e);
         if (r < 0) {
                 it->next = instance_free(it->next);
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "failed to open the VRRP socket on '%s': %m",
-                                    c->interface);
+                                    c->interface ?: "every interface");
         }
         r = instance_set_endpoint(it->next, e);
         if (r < 0) {
                 it->next = instance_free(it->next);
                 return log_instance(LOG_ERR, r, c->name, c->vrid, "failed to join the VRRP group on '%s': %m",
-                                    c->interface);
+                                    c->interface ?: "every interface");
         }
 listed:
         it->changed = it->old && reload_instance_changed(it->old, it->next);

@@ -153,7 +153,7 @@ BUS_GETTER(property_get_name) {
 BUS_GETTER(property_get_interface) {
         const Instance *i = userdata;
 
-        return sd_bus_message_append(reply, "s", i->conf->interface);
+        return sd_bus_message_append(reply, "s", i->conf->interface ?: ""); /* "": none, unicast anywhere */
 }
 
 BUS_GETTER(property_get_vmac_interface) {

@@ -51,7 +51,7 @@ static int bus_append_instance(sd_bus_message *reply, const Instance *i) {
         r = bus_instance_path(i, &path);
         if (r < 0)
                 return r;
-        return sd_bus_message_append(reply, "(sossyy)", i->name, path, i->conf->interface,
+        return sd_bus_message_append(reply, "(sossyy)", i->name, path, i->conf->interface ?: "",
                                      vrrp_state_to_string(i->fsm.state), i->params.fsm.vrid,
                                      vrrp_fsm_priority(&i->fsm, &i->params.fsm));
 }

@@ -82,14 +82,14 @@ static void check_shared_peer(const ConfInstance *a, const ConfInstance *b, Conf
                         conf_diag_error(d, &b->unicast_peers[k].loc, "unicast_peer %s is also a peer of "
                                         "vrrp_instance '%s' (%s:%u), with the same virtual_router_id %d on %s",
                                         inet_ntop(b->family, &b->unicast_peers[k].addr, buf, sizeof(buf)),
-                                        a->name, a->loc.file, a->loc.line, b->vrid, b->interface);
+                                        a->name, a->loc.file, a->loc.line, b->vrid, b->interface ?: "any interface");
                         return;
                 }
 }
 
 static bool same_unicast_sender(const ConfInstance *a, const ConfInstance *b) {
         return a->n_unicast_peers > 0 && b->n_unicast_peers > 0 && a->vrid == b->vrid && a->family == b->family &&
-               strcmp(a->interface, b->interface) == 0 && a->has_unicast_src == b->has_unicast_src &&
+               strcmp(a->interface ?: "", b->interface ?: "") == 0 && a->has_unicast_src == b->has_unicast_src &&
                (!a->has_unicast_src || same_addr(a->family, &a->unicast_src, &b->unicast_src));
 }
 
@@ -115,7 +115,7 @@ static int check_duplicates(const Config *c, ConfDiags *d) {
                 const ConfInstance *b = &c->instances[k], *a;
                 int r;
 
-                if (!b->interface || b->vrid <= 0)
+                if (b->vrid <= 0)
                         continue;
                 r = index_insert(&seen, b, (void *) b);
                 if (r == -ENOMEM)
@@ -124,7 +124,8 @@ static int check_duplicates(const Config *c, ConfDiags *d) {
                         continue;
                 a = index_find(&seen, b);
                 conf_diag_error(d, &b->vrid_loc, "virtual_router_id %d on %s (%s) is already used by "
-                                "vrrp_instance '%s' at %s:%u", b->vrid, b->interface, family_name(b->family),
+                                "vrrp_instance '%s' at %s:%u", b->vrid, b->interface ?: "any interface",
+                                family_name(b->family),
                                 a->name, a->loc.file, a->loc.line);
         }
         check_peer_conflicts(&seen, d);

@@ -228,12 +228,36 @@ static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
                                                                 : false;
 }
 
+/* keepalived runs a unicast instance without interface when it has a unicast_src_ip (not IPv6 link-local):
+ * its adverts go where the routes say, and every VIP needs its dev. */
+static void complete_no_interface(ConfInstance *i, ConfDiags *d) {
+        if (i->n_unicast_peers == 0 || !i->has_unicast_src) {
+                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no interface; expected 'interface NAME' (only a "
+                                "unicast instance with unicast_src_ip may go without)", i->name);
+                return;
+        }
+        if (i->unicast_src_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&i->unicast_src.in6))
+                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no interface and a link-local unicast_src_ip; "
+                                "expected 'interface NAME' or a global source address", i->name);
+        if (i->vmac.enabled || i->ipvlan.enabled)
+                conf_diag_error(d, i->vmac.enabled ? &i->vmac.loc : &i->ipvlan.loc, "%s needs the instance's "
+                                "interface; vrrp_instance '%s' has none", i->vmac.enabled ? "use_vmac" : "use_ipvlan",
+                                i->name);
+        for (size_t k = 0; k < i->n_vips + i->n_excluded_vips; k++) {
+                const ConfVip *v = k < i->n_vips ? &i->vips[k] : &i->excluded_vips[k - i->n_vips];
+
+                if (!v->dev)
+                        conf_diag_error(d, &v->loc, "vrrp_instance '%s' has no interface: its virtual addresses "
+                                        "need 'dev IF'", i->name);
+        }
+}
+
 static void complete_required(ConfInstance *i, ConfDiags *d) {
         if (i->vrid == CONF_UNSET)
                 conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no virtual_router_id; expected one from 1 to 255",
                                 i->name);
         if (!i->interface)
-                conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no interface; expected 'interface NAME'", i->name);
+                complete_no_interface(i, d);
         if (i->n_vips > 0 || i->no_virtual_ipaddress)
                 return;
         if (i->version == 3 || i->strict_mode)

@@ -263,7 +263,7 @@ int conf_model_compare_identity(const void *a, const void *b) {
         assert(x);
         assert(y);
 
-        r = strcmp(x->interface, y->interface);
+        r = strcmp(x->interface ?: "", y->interface ?: "");
         if (r != 0)
                 return r;
         if (x->family != y->family)

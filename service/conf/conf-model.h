@@ -455,7 +455,7 @@ int conf_model_name_add(Config *c, ConfObject kind, const char *name, size_t pos
 ssize_t conf_model_find(const Config *c, ConfObject kind, const char *name);
 /* Where kind's object at position pos was defined. */
 const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos);
-/* Orders two instances by identity, as strcmp() does; both have an interface. The identity is (interface,
+/* Orders two instances by identity, as strcmp() does (no interface sorts as ""). The identity is (interface,
  * family, VRID) and what lets two instances share those, as in keepalived: multicast with its group, or
  * unicast with its source address and its lowest peer (two that share a VRID share no peer). */
 int conf_model_compare_identity(const void *a, const void *b);

@@ -81,12 +81,12 @@ int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd) {
         int r;
 
         assert(ret_fd);
-        if ((family != AF_INET && family != AF_INET6) || ifindex <= 0)
+        if ((family != AF_INET && family != AF_INET6) || ifindex < 0)
                 return -EINVAL;
         fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, VRRP_IPPROTO);
         if (fd < 0)
                 return -errno;
-        r = setsockopt_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX, ifindex);
+        r = ifindex > 0 ? setsockopt_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX, ifindex) : 0;
         if (r < 0)
                 return r;
         sock_vrrp_set_buffer(fd, false, rcvbuf);

@@ -44,6 +44,8 @@ typedef struct SockVrrpSend {
         int ifindex;           /* a whole packet leaves here (a use_vmac macvlan, for its MAC); 0: the socket's */
 } SockVrrpSend;
 
+/* The raw VRRP socket of an interface; ifindex 0: of none, receiving from every interface and sending where
+ * the routes say (a unicast instance without interface). */
 int sock_vrrp_open(int family, int ifindex, size_t rcvbuf, int *ret_fd);
 /* A socket's send or receive buffer of size bytes (0: the default), past net.core.[rw]mem_max where vrrpd
  * may (CAP_NET_ADMIN), else as large as allowed. For every socket of sock-vrrp.c and sock-frame.c. */

@@ -81,8 +81,9 @@ bool tracking_own_faults(Instance *i) {
 
         i->faults &= ~mask;
         /* ifindex 0: built without it (dynamic_interfaces); else it may have gone since */
-        if (i->ifindex == 0 || (i->manager->config && i->manager->config->global.dynamic_interfaces &&
-                                !tracking_has_interface(i)))
+        if (i->conf->interface && (i->ifindex == 0 || (i->manager->config &&
+                                                       i->manager->config->global.dynamic_interfaces &&
+                                                       !tracking_has_interface(i))))
                 i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
         if (i->conf->unicast_fault_no_peer && i->conf->n_unicast_peers == 0)
                 i->faults |= 1u << INSTANCE_FAULT_NO_PEER;

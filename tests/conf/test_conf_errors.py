@@ -57,7 +57,8 @@ CASES = {
         "recursive-var.conf:4:15: error: definitions expand more than 32 levels deep (does a definition use itself?)",
         "recursive-var.conf:5:23: error: '${UNDEFINED}' is not defined; expected a '$NAME=value' line before this use",
         "recursive-var.conf:3:15: error: vrrp_instance 'VI_1' has no virtual_router_id; expected one from 1 to 255",
-        "recursive-var.conf:3:15: error: vrrp_instance 'VI_1' has no interface; expected 'interface NAME'",
+        "recursive-var.conf:3:15: error: vrrp_instance 'VI_1' has no interface; expected 'interface NAME' (only a "
+        "unicast instance with unicast_src_ip may go without)",
         "recursive-var.conf:3:15: warning: vrrp_instance 'VI_1' has no virtual_ipaddress",
     ],
 }

@@ -45,3 +45,29 @@ def test_dynamic_interfaces_and_default_interface_are_read(vrrpd, tmp_path):
     assert proc.returncode == 1
     assert ("a.conf:2:21: error: invalid value 'sometimes' for 'dynamic_interfaces'; expected nothing or "
             "'allow_if_changes'") in text(proc)[1]
+
+
+def no_interface(vrrpd, tmp_path, *lines):
+    (tmp_path / "a.conf").write_text("vrrp_instance I {\n virtual_router_id 7\n" + "".join(f" {l}\n" for l in lines)
+                                     + "}\n")
+    proc = run(vrrpd, "-t", "-f", "a.conf", cwd=tmp_path)
+    return proc.returncode, text(proc)[1]
+
+
+def test_a_unicast_instance_may_go_without_interface(vrrpd, tmp_path):
+    rc, err = no_interface(vrrpd, tmp_path, "unicast_src_ip 192.0.2.5", "unicast_peer {", " 192.0.2.6", "}",
+                           "virtual_ipaddress {", " 192.0.2.1/24 dev eth0", "}")
+    assert rc == 0, err
+
+
+def test_without_interface_what_keepalived_refuses(vrrpd, tmp_path):
+    rc, err = no_interface(vrrpd, tmp_path, "virtual_ipaddress {", " 192.0.2.1/24 dev eth0", "}")
+    assert rc == 1 and "a.conf:1:15: error: vrrp_instance 'I' has no interface; expected 'interface NAME' (only " \
+                       "a unicast instance with unicast_src_ip may go without)" in err
+    rc, err = no_interface(vrrpd, tmp_path, "unicast_src_ip 192.0.2.5", "unicast_peer {", " 192.0.2.6", "}",
+                           "virtual_ipaddress {", " 192.0.2.1/24", "}")
+    assert rc == 1 and "a.conf:8:3: error: vrrp_instance 'I' has no interface: its virtual addresses need " \
+                       "'dev IF'" in err
+    rc, err = no_interface(vrrpd, tmp_path, "unicast_src_ip fe80::5", "unicast_peer {", " fe80::6", "}",
+                           "virtual_ipaddress {", " 2001:db8::1/64 dev eth0", "}")
+    assert rc == 1 and "has no interface and a link-local unicast_src_ip" in err
