@@ -229,6 +229,9 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
         r = conf_check_links(c, d);
         if (r < 0)
                 return r;
+        r = conf_check_routes(c, d);
+        if (r < 0)
+                return r;
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 check_sync_group(c, &c->sync_groups[k], d);
         for (size_t k = 0; k < c->n_sync_groups; k++)

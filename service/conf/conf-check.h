@@ -12,3 +12,6 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d);
 
 /* conf-check-link.c: use_vmac and use_ipvlan across instances (names unique, unnamed ones named). */
 int conf_check_links(Config *c, ConfDiags *d);
+
+/* conf-check-route.c: static_ipaddress, and the routes and rules of the instances and the top level. */
+int conf_check_routes(Config *c, ConfDiags *d);

@@ -10,7 +10,7 @@
 
 static const char *const root_unsupported[] = {
         "linkbeat_use_polling", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
-        "instance", "child_wait_time", "track_group", "static_ipaddress", "static_routes", "static_rules",
+        "instance", "child_wait_time", "track_group", "static_routes", "static_rules",
         "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
         "virtual_server_group", "virtual_server", "bfd_instance",
 };
@@ -107,6 +107,11 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
         [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group",
 };
 
+/* Top-level blocks vrrpd reads, named when they are written inside another block */
+static const char *const root_blocks[] = {
+        "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group", "static_ipaddress",
+};
+
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */
 const char *conf_keywords_home(const char *name) {
         assert(name);
@@ -119,9 +124,9 @@ const char *conf_keywords_home(const char *name) {
                 if (conf_keywords_unsupported(s, name))
                         return section_titles[s];
         }
-        if (strcmp(name, "global_defs") == 0 || strcmp(name, "vrrp_instance") == 0 ||
-            strcmp(name, "vrrp_script") == 0 || strcmp(name, "vrrp_sync_group") == 0)
-                return section_titles[CONF_SECTION_ROOT];
+        for (size_t i = 0; i < ELEMENTSOF(root_blocks); i++)
+                if (strcmp(name, root_blocks[i]) == 0)
+                        return section_titles[CONF_SECTION_ROOT];
         return NULL;
 }
 

@@ -165,6 +165,7 @@ Config *conf_model_free(Config *c) {
         for (size_t i = 0; i < c->n_sync_groups; i++)
                 sync_group_done(&c->sync_groups[i]);
         free(c->sync_groups);
+        vips_free(c->static_vips, c->n_static_vips);
         for (size_t i = 0; i < c->n_files; i++)
                 free(c->files[i]);
         free(c->files);

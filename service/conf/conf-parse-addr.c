@@ -12,6 +12,7 @@ typedef struct VipBlock {
         ConfVip **vips;
         size_t *n;
         size_t *n_alloc;
+        bool is_static; /* static_ipaddress: no use_vmac (keepalived ignores it there) */
 } VipBlock;
 
 /* ADDR or ADDR/LEN */
@@ -77,7 +78,7 @@ static int vip_option_value(ConfParser *p, const char *opt, const ConfToken *val
 }
 
 /* Returns how many words the option at w[0] uses (1 or 2), or 0 when it is unknown. */
-static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVip *v, int *r) {
+static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, bool is_static, ConfVip *v, int *r) {
         static const char *const with_value[] = { "brd", "broadcast", "dev", "scope", "label", "peer", "preferred_lft",
                                                   "track_group" };
         static const char *const unsupported[] = { "peer", "preferred_lft", "track_group", "home", "mngtmpaddr",
@@ -106,7 +107,7 @@ static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, ConfVi
                                   "too), ignored; did you mean '-nodad'?");
         else if (strcmp(opt, "no_track") == 0)
                 v->no_track = true;
-        else if (strcmp(opt, "use_vmac") == 0)
+        else if (strcmp(opt, "use_vmac") == 0 && !is_static)
                 v->use_vmac = true;
         else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin"))
                 return 0;
@@ -127,7 +128,7 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
         if (!parse_prefixed(p, &st->w[0], &v))
                 return 0;
         for (size_t i = 1; i < st->n && r >= 0;) {
-                size_t used = vip_option(p, &st->w[i], st->n - i, &v, &r);
+                size_t used = vip_option(p, &st->w[i], st->n - i, b->is_static, &v, &r);
                 if (used == 0) {
                         conf_diag_error(p->d, &st->w[i].loc,
                                         "unknown address option '%s'; expected brd, dev, scope, label, noprefixroute, "
@@ -144,17 +145,26 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
         return 0;
 }
 
-int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded) {
-        VipBlock b;
+int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfVip **vips, size_t *n, size_t *n_alloc,
+                         bool is_static) {
+        VipBlock b = { vips, n, n_alloc, is_static };
 
         assert(p);
         assert(st);
-        assert(inst);
+        assert(vips);
+        assert(n);
+        assert(n_alloc);
 
-        b = excluded ? (VipBlock){ &inst->excluded_vips, &inst->n_excluded_vips,
-                                   &inst->n_excluded_vips_alloc }
-                     : (VipBlock){ &inst->vips, &inst->n_vips, &inst->n_vips_alloc };
         return conf_parse_lines(p, st, parse_vip_line, &b);
+}
+
+/* static_ipaddress { … }: the lines of virtual_ipaddress, held from start to exit */
+int conf_parse_addr_static(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        Config *c = obj;
+
+        assert(c);
+
+        return conf_parse_addr_vips(p, st, &c->static_vips, &c->n_static_vips, &c->n_static_vips_alloc, true);
 }
 
 static int parse_peer_line(ConfParser *p, const ConfStmt *st, void *obj) {

@@ -178,7 +178,12 @@ static int parse_mcast_dst(ConfParser *p, const ConfStmt *st, const ConfKeyword 
 }
 
 static int parse_vips(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
-        return conf_parse_addr_vips(p, st, obj, kw->min);
+        ConfInstance *i = obj;
+
+        if (kw->min)
+                return conf_parse_addr_vips(p, st, &i->excluded_vips, &i->n_excluded_vips,
+                                            &i->n_excluded_vips_alloc, false);
+        return conf_parse_addr_vips(p, st, &i->vips, &i->n_vips, &i->n_vips_alloc, false);
 }
 
 static int parse_peers(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {

@@ -170,6 +170,7 @@ static const ConfKeyword root_keywords[] = {
         { "track_file", conf_parse_track_file, CONF_KW_BLOCK },
         { "vrrp_track_file", conf_parse_track_file, CONF_KW_BLOCK }, /* keepalived's older name */
         { "vrrp_sync_group", conf_parse_track_sync_group, CONF_KW_BLOCK },
+        { "static_ipaddress", conf_parse_addr_static, CONF_KW_BLOCK },
 };
 
 static const ConfKeywordTable root_table = {

@@ -106,7 +106,11 @@ int conf_parse_global_defs(ConfParser *p, const ConfStmt *st, const ConfKeyword 
 extern const ConfKeywordTable conf_parse_instance_table;
 extern const ConfKeywordTable conf_parse_instance_auth_table;
 int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
-int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfInstance *inst, bool excluded);
+/* A block of address lines appended to *vips (n, n_alloc: its count and capacity); is_static: static_ipaddress's
+ * form, without use_vmac. */
+int conf_parse_addr_vips(ConfParser *p, const ConfStmt *st, ConfVip **vips, size_t *n, size_t *n_alloc,
+                         bool is_static);
+int conf_parse_addr_static(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_addr_peers(ConfParser *p, const ConfStmt *st, ConfInstance *inst);
 
 /* conf-parse-vmac.c: use_vmac (obj: the ConfInstance), vmac_prefix / vmac_addr_prefix (obj + kw->offset: a

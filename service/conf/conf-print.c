@@ -354,5 +354,6 @@ void conf_print_json(const Config *c, FILE *f) {
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 print_sync_group(&j, &c->sync_groups[k]);
         conf_json_end_array(&j);
+        print_vips(&j, "static_ipaddress", c->static_vips, c->n_static_vips);
         conf_json_end_object(&j);
 }
