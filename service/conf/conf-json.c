@@ -157,3 +157,21 @@ void conf_json_null(ConfJson *j) {
         json_value_start(j);
         fputs("null", j->f);
 }
+
+void conf_json_field_string(ConfJson *j, const char *key, const char *s) {
+        conf_json_key(j, key);
+        conf_json_string(j, s);
+}
+
+void conf_json_field_uint(ConfJson *j, const char *key, bool has, uint64_t v) {
+        conf_json_key(j, key);
+        if (has)
+                conf_json_uint(j, v);
+        else
+                conf_json_null(j);
+}
+
+void conf_json_field_bool(ConfJson *j, const char *key, bool v) {
+        conf_json_key(j, key);
+        conf_json_bool(j, v);
+}

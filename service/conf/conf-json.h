@@ -25,3 +25,8 @@ void conf_json_int(ConfJson *j, int64_t v);
 void conf_json_uint(ConfJson *j, uint64_t v);
 void conf_json_bool(ConfJson *j, bool v);
 void conf_json_null(ConfJson *j);
+
+/* "key": value; _uint writes null unless has */
+void conf_json_field_string(ConfJson *j, const char *key, const char *s);
+void conf_json_field_uint(ConfJson *j, const char *key, bool has, uint64_t v);
+void conf_json_field_bool(ConfJson *j, const char *key, bool v);

@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,46 @@ void conf_model_notify_done(ConfNotify *n) {
         *n = (ConfNotify){};
 }
 
+void conf_model_route_init(ConfRoute *r) {
+        assert(r);
+        *r = (ConfRoute){ .type = RTN_UNICAST, .protocol = RTPROT_KEEPALIVED, .scope = CONF_UNSET,
+                          .pref = CONF_UNSET, .ttl_propagate = CONF_UNSET };
+}
+
+void conf_model_route_done(ConfRoute *r) {
+        assert(r);
+        free(r->dev);
+        free(r->congctl);
+        for (size_t k = 0; k < r->n_nexthops; k++)
+                free(r->nexthops[k].dev);
+        free(r->nexthops);
+        *r = (ConfRoute){};
+}
+
+void conf_model_rule_init(ConfRule *r) {
+        assert(r);
+        *r = (ConfRule){ .action = FR_ACT_UNSPEC, .fwmask = UINT32_MAX };
+}
+
+void conf_model_rule_done(ConfRule *r) {
+        assert(r);
+        free(r->iif);
+        free(r->oif);
+        *r = (ConfRule){};
+}
+
+static void routes_free(ConfRoute *r, size_t n) {
+        for (size_t k = 0; k < n; k++)
+                conf_model_route_done(&r[k]);
+        free(r);
+}
+
+static void rules_free(ConfRule *r, size_t n) {
+        for (size_t k = 0; k < n; k++)
+                conf_model_rule_done(&r[k]);
+        free(r);
+}
+
 static void track_list_free(ConfTrack *t, size_t n) {
         for (size_t i = 0; i < n; i++)
                 free(t[i].name);
@@ -113,6 +155,8 @@ static void instance_done(ConfInstance *i) {
         notifies_done(&i->notify);
         free(i->vmac.name);
         free(i->ipvlan.name);
+        routes_free(i->routes, i->n_routes);
+        rules_free(i->rules, i->n_rules);
 }
 
 static void sync_group_done(ConfSyncGroup *g) {
@@ -166,6 +210,8 @@ Config *conf_model_free(Config *c) {
                 sync_group_done(&c->sync_groups[i]);
         free(c->sync_groups);
         vips_free(c->static_vips, c->n_static_vips);
+        routes_free(c->static_routes, c->n_static_routes);
+        rules_free(c->static_rules, c->n_static_rules);
         for (size_t i = 0; i < c->n_files; i++)
                 free(c->files[i]);
         free(c->files);

@@ -134,6 +134,13 @@ typedef struct ConfIpvlan {
         ConfLoc loc;
 } ConfIpvlan;
 
+/* How a route is added (keepalived's add / prepend / append words, ip-route(8)'s commands) */
+typedef enum ConfRouteMode {
+        CONF_ROUTE_PREPEND, /* the default (keepalived's and the kernel's): NLM_F_CREATE, before matching routes */
+        CONF_ROUTE_ADD,     /* "add": NLM_F_CREATE | NLM_F_EXCL, only if no route matches */
+        CONF_ROUTE_APPEND,  /* "append": NLM_F_CREATE | NLM_F_APPEND, after matching routes */
+} ConfRouteMode;
+
 /* A route of virtual_routes or static_routes: ip-route(8)'s words as keepalived 2.2.7 takes them
  * (vrrp_iproute.c alloc_route()), resolved to the numbers netlink wants, except interface names, which the
  * daemon resolves. Defaults as keepalived's: table main, type unicast, protocol 18 (RTPROT_KEEPALIVED, which
@@ -184,6 +191,7 @@ typedef struct ConfRoute {
         size_t n_nexthops;
         size_t n_nexthops_alloc;
         bool no_track;
+        uint8_t mode;             /* ConfRouteMode */
         ConfLoc loc;
 } ConfRoute;
 
@@ -465,4 +473,9 @@ void conf_model_instance_init(ConfInstance *i);
 void conf_model_script_init(ConfScript *s);
 void conf_model_track_file_init(ConfTrackFile *f);
 void conf_model_notify_done(ConfNotify *n);
+/* A route or rule as the parser starts one (keepalived's defaults), and what frees its strings. */
+void conf_model_route_init(ConfRoute *r);
+void conf_model_route_done(ConfRoute *r);
+void conf_model_rule_init(ConfRule *r);
+void conf_model_rule_done(ConfRule *r);
 Config *conf_model_free(Config *c);

@@ -15,35 +15,6 @@ typedef struct VipBlock {
         bool is_static; /* static_ipaddress: no use_vmac (keepalived ignores it there) */
 } VipBlock;
 
-/* ADDR or ADDR/LEN */
-static bool parse_prefixed(ConfParser *p, const ConfToken *tok, ConfVip *v) {
-        const char *slash = strchr(tok->text, '/');
-        ConfToken addr = *tok;
-        char buf[64];
-        int len;
-
-        if (slash) {
-                if ((size_t) (slash - tok->text) >= sizeof(buf))
-                        slash = NULL;
-                else {
-                        memcpy(buf, tok->text, (size_t) (slash - tok->text));
-                        buf[slash - tok->text] = '\0';
-                        addr.text = buf;
-                }
-        }
-        if (!conf_parse_value_addr(p, &addr, &v->family, &v->addr))
-                return false;
-        v->prefixlen = v->family == AF_INET ? 32 : 128;
-        if (!slash)
-                return true;
-        ConfToken plen = { .text = (char *) slash + 1, .loc = tok->loc };
-        plen.loc.column += (unsigned) (slash + 1 - tok->text);
-        if (!conf_parse_value_int(p, &plen, "prefix length", 0, v->prefixlen, &len))
-                return false;
-        v->prefixlen = (uint8_t) len;
-        return true;
-}
-
 /* brd ADDR, or '+' / '-' for the prefix's broadcast / network address, as ip(8) and keepalived take them */
 static bool parse_brd(ConfParser *p, const ConfToken *tok, ConfVip *v) {
         int family = 0;
@@ -125,7 +96,7 @@ static int parse_vip_line(ConfParser *p, const ConfStmt *st, void *obj) {
         ConfVip v = { .loc = st->w[0].loc };
         int r = 0;
 
-        if (!parse_prefixed(p, &st->w[0], &v))
+        if (!conf_parse_net_prefix(p, &st->w[0], false, &v.family, &v.addr, &v.prefixlen))
                 return 0;
         for (size_t i = 1; i < st->n && r >= 0;) {
                 size_t used = vip_option(p, &st->w[i], st->n - i, b->is_static, &v, &r);

@@ -262,6 +262,7 @@ static const ConfKeyword instance_keywords[] = {
         { "lower_prio_no_advert", conf_parse_value_set_tristate, 0, I(lower_prio_no_advert) },
         { "higher_prio_send_advert", conf_parse_value_set_tristate, 0, I(higher_prio_send_advert) },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, I(smtp_alert) },
+        { "virtual_routes", conf_parse_route_virtual, CONF_KW_BLOCK },
 };
 #undef I
 

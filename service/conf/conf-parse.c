@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../util/cleanup.h"
 #include "conf-parse.h"
 
 static const ConfToken *tok_at(const ConfParser *p, size_t i) {
@@ -171,6 +172,7 @@ static const ConfKeyword root_keywords[] = {
         { "vrrp_track_file", conf_parse_track_file, CONF_KW_BLOCK }, /* keepalived's older name */
         { "vrrp_sync_group", conf_parse_track_sync_group, CONF_KW_BLOCK },
         { "static_ipaddress", conf_parse_addr_static, CONF_KW_BLOCK },
+        { "static_routes", conf_parse_route_static, CONF_KW_BLOCK },
 };
 
 static const ConfKeywordTable root_table = {
@@ -180,8 +182,13 @@ static const ConfKeywordTable root_table = {
         .n_items = sizeof(root_keywords) / sizeof(root_keywords[0]),
 };
 
+/* keepalived numbers rules without a preference down from here, per family (vrrp_iprule.c) */
+#define RULE_START_PRIORITY 16384
+
 int conf_parse_run(const ConfTokens *t, Config *c, ConfDiags *d) {
-        ConfParser p = { .t = t, .d = d, .c = c };
+        _cleanup_(conf_rttables_done) ConfRtNames rt = {};
+        ConfParser p = { .t = t, .d = d, .c = c, .rt = &rt,
+                         .next_rule_prio = { RULE_START_PRIORITY, RULE_START_PRIORITY } };
         ConfStmt st;
         int r;
 

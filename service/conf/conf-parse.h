@@ -5,6 +5,7 @@
 
 #include "conf-lexer.h"
 #include "conf-model.h"
+#include "conf-rttables.h"
 
 /* The parser: walks the token stream one statement (a keyword, its arguments on the same line and an optional
  * '{ }' block) at a time, dispatching through per-section keyword tables. It never recurses on the input's own
@@ -22,6 +23,8 @@ typedef struct ConfParser {
         ConfDiags *d;
         Config *c;
         bool eof;
+        ConfRtNames *rt;            /* iproute2's names, read on first use */
+        uint32_t next_rule_prio[2]; /* IPv4, IPv6: what a rule without preference gets (keepalived's counters) */
 } ConfParser;
 
 typedef enum ConfSection {
@@ -130,6 +133,24 @@ int conf_parse_vmac_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfK
 int conf_parse_vmac_global_garp_extra_if(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* The name keepalived gives a macvlan use_vmac leaves unnamed, at the attempt-th try (0 first). */
 void conf_parse_vmac_default_name(const char *prefix, int vrid, int family, unsigned attempt, char buf[16]);
+
+/* conf-parse-net.c: values of address, route and rule lines (see there) */
+const ConfToken *conf_parse_net_value(ConfParser *p, const ConfStmt *st, size_t *i);
+const char *conf_parse_net_family(int family);
+void conf_parse_net_skip_after_family(ConfParser *p, const ConfStmt *st, size_t *i);
+bool conf_parse_net_prefix(ConfParser *p, const ConfToken *tok, bool allow_default, int *ret_family,
+                           VrrpAddr *ret_addr, uint8_t *ret_len);
+bool conf_parse_net_u32(ConfParser *p, const ConfToken *tok, const char *what, uint32_t max, uint32_t *ret);
+bool conf_parse_net_name(ConfParser *p, const ConfToken *tok, ConfRtFile f, const char *what, uint32_t *ret);
+bool conf_parse_net_realms(ConfParser *p, const ConfToken *tok, uint32_t *ret);
+bool conf_parse_net_ifname(ConfParser *p, const ConfToken *tok, char **ret);
+
+/* conf-parse-route.c: virtual_routes (obj: the ConfInstance), static_routes (obj: the Config) */
+int conf_parse_route_virtual(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_route_static(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+/* conf-parse-metric.c: the RTA_METRICS options of a route at st->w[*i] (mtu [lock] N, rtt, features, congctl,
+ * ...): 1 when the word is one (*i moved to its last value word), 0 when it is not, -EINVAL when reported. */
+int conf_parse_metric(ConfParser *p, const ConfStmt *st, size_t *i, ConfRoute *r);
 
 /* conf-keywords.c: what keepalived 2.2.7 knows beyond what vrrpd handles */
 bool conf_keywords_unsupported(ConfSection section, const char *name);

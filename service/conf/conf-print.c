@@ -5,6 +5,7 @@
 
 #include "conf-json.h"
 #include "conf-model.h"
+#include "conf-print-route.h"
 #include "conf-print.h"
 
 static void print_addr(ConfJson *j, const char *key, int family, const VrrpAddr *a) {
@@ -277,6 +278,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_instance_garp(j, i);
         print_bool(j, "smtp_alert", i->smtp_alert);
         print_str(j, "sync_group", i->sync_group);
+        conf_print_route_list(j, "virtual_routes", i->routes, i->n_routes);
         print_loc(j, &i->loc);
         conf_json_end_object(j);
 }
@@ -355,5 +357,6 @@ void conf_print_json(const Config *c, FILE *f) {
                 print_sync_group(&j, &c->sync_groups[k]);
         conf_json_end_array(&j);
         print_vips(&j, "static_ipaddress", c->static_vips, c->n_static_vips);
+        conf_print_route_list(&j, "static_routes", c->static_routes, c->n_static_routes);
         conf_json_end_object(&j);
 }

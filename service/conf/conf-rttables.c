@@ -69,6 +69,11 @@ uint32_t conf_rttables_max(ConfRtFile f) {
         return files[f].max;
 }
 
+const char *conf_rttables_file(ConfRtFile f) {
+        assert(f < _CONF_RT_FILE_MAX);
+        return files[f].name;
+}
+
 /* A whole word as strtoul() base 0 reads it (no sign): 0, -EINVAL when it is no number, -ERANGE above max. */
 static int parse_number(const char *word, uint32_t max, uint32_t *ret) {
         unsigned long long v;

@@ -45,7 +45,8 @@ int conf_rttables_realms(ConfRtNames *n, const char *word, uint32_t *ret);
 /* A route type (RTN_*): unicast, local, broadcast/brd, anycast, multicast, blackhole, unreachable, prohibit,
  * throw, nat, xresolve, or a number up to 255. 0 or -ENOENT. */
 int conf_rttables_route_type(const char *word, uint8_t *ret);
-/* The largest number file f takes. */
+/* The largest number file f takes, and the file's name ("rt_tables"). */
 uint32_t conf_rttables_max(ConfRtFile f);
+const char *conf_rttables_file(ConfRtFile f);
 
 void conf_rttables_done(ConfRtNames *n);

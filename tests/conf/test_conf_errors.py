@@ -93,7 +93,8 @@ def test_warnings_load(vrrpd):
         "warnings.conf:16:19: warning: auth_pass is longer than 8 characters; only '12345678' is used",
         "warnings.conf:21:5: warning: 'smtp_alert' accepted, but vrrpd sends no mail",
         "warnings.conf:22:5: warning: 'debug' is not supported by vrrpd, ignored",
-        "warnings.conf:35:1: warning: 'static_routes' is not supported by vrrpd, ignored",
+        "warnings.conf:36:5: warning: the route to 192.0.2.0/24 has no dev, so it cannot be tracked; not tracked, as "
+        "keepalived does",
         "warnings.conf:7:11: warning: 'state MASTER' with priority 150: only an address owner (priority 255) starts "
         "as master; 'VI_1' starts as backup and takes over after the master-down interval",
         "warnings.conf:12:5: warning: nopreempt does not work with 'state MASTER'; cleared",
