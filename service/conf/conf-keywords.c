@@ -6,11 +6,11 @@
 #include "conf-util.h"
 
 /* Keywords keepalived 2.2.7 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
- * warning, and their blocks are skipped. Whole sections for LVS, BFD, static addresses and routes are here too. */
+ * warning, and their blocks are skipped. Whole sections for LVS and BFD are here too. */
 
 static const char *const root_unsupported[] = {
         "linkbeat_use_polling", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
-        "instance", "child_wait_time", "track_group", "static_rules",
+        "instance", "child_wait_time", "track_group",
         "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
         "virtual_server_group", "virtual_server", "bfd_instance",
 };
@@ -41,7 +41,7 @@ static const char *const global_unsupported[] = {
 
 static const char *const instance_unsupported[] = {
         "native_ipv6", "vrf", "track_process", "track_bfd",
-        "linkbeat_use_polling", "virtual_rules", "debug", "notify_deleted",
+        "linkbeat_use_polling", "debug", "notify_deleted",
         "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",
 };
@@ -110,6 +110,7 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
 /* Top-level blocks vrrpd reads, named when they are written inside another block */
 static const char *const root_blocks[] = {
         "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group", "static_ipaddress", "static_routes",
+        "static_rules",
 };
 
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */

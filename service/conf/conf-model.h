@@ -210,7 +210,7 @@ typedef struct ConfRule {
         bool has_table;
         uint32_t table;           /* table / lookup, by number or name */
         uint32_t goto_target;     /* FR_ACT_GOTO: the priority it jumps to */
-        bool has_priority;
+        bool has_priority;        /* always, once loaded: keepalived numbers the others 16384 down */
         uint32_t priority;        /* preference / order / priority */
         uint8_t tos;
         bool has_fwmark;
@@ -223,13 +223,13 @@ typedef struct ConfRule {
         uint32_t suppress_ifgroup;
         char *iif;                /* dev / iif; NULL: none (netlink takes the name: FRA_IIFNAME) */
         char *oif;
-        bool has_tun_id;
+        bool has_tun_id;          /* tunnel-id not 0 (keepalived passes 0 on as no tunnel-id) */
         uint64_t tun_id;
         bool has_uidrange;
         uint32_t uid_start;
         uint32_t uid_end;
         bool l3mdev;
-        uint8_t protocol;         /* RTPROT_*; 0: not given */
+        uint8_t protocol;         /* RTPROT_*; 0: not given; 18 unless no_track, as keepalived sends it */
         uint8_t ipproto;          /* 0: any */
         bool has_sport;
         uint16_t sport_start;

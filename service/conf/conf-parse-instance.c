@@ -263,6 +263,7 @@ static const ConfKeyword instance_keywords[] = {
         { "higher_prio_send_advert", conf_parse_value_set_tristate, 0, I(higher_prio_send_advert) },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, I(smtp_alert) },
         { "virtual_routes", conf_parse_route_virtual, CONF_KW_BLOCK },
+        { "virtual_rules", conf_parse_rule_virtual, CONF_KW_BLOCK },
 };
 #undef I
 

@@ -173,6 +173,7 @@ static const ConfKeyword root_keywords[] = {
         { "vrrp_sync_group", conf_parse_track_sync_group, CONF_KW_BLOCK },
         { "static_ipaddress", conf_parse_addr_static, CONF_KW_BLOCK },
         { "static_routes", conf_parse_route_static, CONF_KW_BLOCK },
+        { "static_rules", conf_parse_rule_static, CONF_KW_BLOCK },
 };
 
 static const ConfKeywordTable root_table = {

@@ -148,6 +148,9 @@ bool conf_parse_net_ifname(ConfParser *p, const ConfToken *tok, char **ret);
 /* conf-parse-route.c: virtual_routes (obj: the ConfInstance), static_routes (obj: the Config) */
 int conf_parse_route_virtual(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_route_static(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+/* conf-parse-rule.c: virtual_rules (obj: the ConfInstance), static_rules (obj: the Config) */
+int conf_parse_rule_virtual(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_rule_static(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* conf-parse-metric.c: the RTA_METRICS options of a route at st->w[*i] (mtu [lock] N, rtt, features, congctl,
  * ...): 1 when the word is one (*i moved to its last value word), 0 when it is not, -EINVAL when reported. */
 int conf_parse_metric(ConfParser *p, const ConfStmt *st, size_t *i, ConfRoute *r);

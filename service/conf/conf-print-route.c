@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <assert.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,5 +116,55 @@ void conf_print_route_list(ConfJson *j, const char *key, const ConfRoute *r, siz
         conf_json_begin_array(j);
         for (size_t k = 0; k < n; k++)
                 print_route(j, &r[k]);
+        conf_json_end_array(j);
+}
+
+static void print_range(ConfJson *j, const char *key, bool has, uint64_t first, uint64_t last) {
+        conf_json_key(j, key);
+        if (!has)
+                return conf_json_null(j);
+        conf_json_begin_array(j);
+        conf_json_uint(j, first);
+        conf_json_uint(j, last);
+        conf_json_end_array(j);
+}
+
+static void print_rule(ConfJson *j, const ConfRule *r) {
+        conf_json_begin_object(j);
+        conf_json_field_string(j, "family", r->family == AF_INET6 ? "ipv6" : "ipv4");
+        conf_json_field_bool(j, "not", r->invert);
+        print_prefix(j, "from", r->family, &r->from, r->from_len, r->has_from);
+        print_prefix(j, "to", r->family, &r->to, r->to_len, r->has_to);
+        conf_json_field_uint(j, "action", true, r->action);
+        conf_json_field_uint(j, "table", r->has_table, r->table);
+        conf_json_field_uint(j, "goto", r->action == FR_ACT_GOTO, r->goto_target);
+        conf_json_field_uint(j, "priority", r->has_priority, r->priority);
+        conf_json_field_uint(j, "tos", true, r->tos);
+        conf_json_field_uint(j, "fwmark", r->has_fwmark, r->fwmark);
+        conf_json_field_uint(j, "fwmask", r->has_fwmark, r->fwmask);
+        conf_json_field_uint(j, "realms", true, r->realms);
+        conf_json_field_uint(j, "suppress_prefixlength", r->has_suppress_prefixlen, r->suppress_prefixlen);
+        conf_json_field_uint(j, "suppress_ifgroup", r->has_suppress_ifgroup, r->suppress_ifgroup);
+        conf_json_field_string(j, "iif", r->iif);
+        conf_json_field_string(j, "oif", r->oif);
+        conf_json_field_uint(j, "tunnel_id", r->has_tun_id, r->tun_id);
+        print_range(j, "uidrange", r->has_uidrange, r->uid_start, r->uid_end);
+        conf_json_field_bool(j, "l3mdev", r->l3mdev);
+        conf_json_field_uint(j, "protocol", true, r->protocol);
+        conf_json_field_uint(j, "ipproto", true, r->ipproto);
+        print_range(j, "sport", r->has_sport, r->sport_start, r->sport_end);
+        print_range(j, "dport", r->has_dport, r->dport_start, r->dport_end);
+        conf_json_field_bool(j, "no_track", r->no_track);
+        conf_json_end_object(j);
+}
+
+void conf_print_rule_list(ConfJson *j, const char *key, const ConfRule *r, size_t n) {
+        assert(j);
+        assert(key);
+
+        conf_json_key(j, key);
+        conf_json_begin_array(j);
+        for (size_t k = 0; k < n; k++)
+                print_rule(j, &r[k]);
         conf_json_end_array(j);
 }

@@ -279,6 +279,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "smtp_alert", i->smtp_alert);
         print_str(j, "sync_group", i->sync_group);
         conf_print_route_list(j, "virtual_routes", i->routes, i->n_routes);
+        conf_print_rule_list(j, "virtual_rules", i->rules, i->n_rules);
         print_loc(j, &i->loc);
         conf_json_end_object(j);
 }
@@ -358,5 +359,6 @@ void conf_print_json(const Config *c, FILE *f) {
         conf_json_end_array(&j);
         print_vips(&j, "static_ipaddress", c->static_vips, c->n_static_vips);
         conf_print_route_list(&j, "static_routes", c->static_routes, c->n_static_routes);
+        conf_print_rule_list(&j, "static_rules", c->static_rules, c->n_static_rules);
         conf_json_end_object(&j);
 }

@@ -298,7 +298,7 @@ def test_names_from_iproute2_files(vrrpd, tmp_path):
     """Names as keepalived 2.4 (and iproute2 6.7) read them: /etc/iproute2/FILE, else /usr/share/iproute2/FILE,
     then FILE.d/*.conf of both, /etc's shadowing /usr's; the built-in names for numbers no file names."""
     etc = {"rt_tables": "100 web\n", "rt_tables.d/b.conf": "101 dmz\n", "rt_dsfield": "0x10 lowdelay\n",
-           "rt_protos.d/p.conf": "99 myproto\n"}
+           "rt_protos.d/p.conf": "99 myproto\n", "group": "7 mygroup\n"}
     usr = {"rt_tables": "103 usr_only\n", "rt_tables.d/a.conf": "102 usr_d\n", "rt_tables.d/b.conf": "104 gone\n",
            "rt_realms": "5 east\n6 west\n", "rt_scopes": "7 scope7\n"}
     rc, out, err = in_iproute2_dirs(vrrpd, tmp_path, etc, usr, static("static_routes", [
@@ -306,9 +306,12 @@ def test_names_from_iproute2_files(vrrpd, tmp_path):
         "10.2.0.0/16 dev eth0 table dmz protocol kernel no_track scope host",
         "10.3.0.0/16 dev eth0 table usr_d",
         "10.4.0.0/16 dev eth0 table main",
-    ]))
+    ]) + static("static_rules", ["from 10.0.0.0/8 lookup dmz sup_group mygroup tos lowdelay realms west priority 1"]))
     assert rc == 0, err
-    a, b, d, e = json.loads(out)["static_routes"]
+    c = json.loads(out)
+    a, b, d, e = c["static_routes"]
+    rule = c["static_rules"][0]
+    assert (rule["table"], rule["suppress_ifgroup"], rule["tos"], rule["realms"]) == (101, 7, 16, 6)
     assert (a["table"], a["tos"], a["protocol"], a["realms"], a["scope"]) == (100, 16, 99, (5 << 16) | 6, 7)
     assert (b["table"], b["protocol"], b["scope"], d["table"], e["table"]) == (101, 2, 254, 102, 254)
     rc, out, err = in_iproute2_dirs(vrrpd, tmp_path, etc, usr, static("static_routes", [
@@ -318,3 +321,121 @@ def test_names_from_iproute2_files(vrrpd, tmp_path):
         f"{tmp_path}/r.conf:2:32: error: unknown table 'usr_only'; expected a number or a name from iproute2's "
         "rt_tables",
         f"{tmp_path}/r.conf:3:32: error: unknown table 'gone'; expected a number or a name from iproute2's rt_tables"]
+
+
+def test_rule_options(vrrpd, tmp_path):
+    """Every option of a rule line, by the values netlink will carry (action: FR_ACT_*)."""
+    c, err = load(vrrpd, tmp_path, static("static_rules", [
+        "not from 10.1.0.0/16 to 10.2.0.0/16 lookup main preference 0x64 tos 0x10 fwmark 0x10/0xff realms 1/2 "
+        "suppress_prefixlength 0 sup_group 0 iif eth0 oif eth1 tunnel-id 7 uidrange 1000-1999 protocol 5 "
+        "ipproto tcp sport 1000-2000 dport 80 no_track",
+        "from all priority 5 goto 10 inet",
+        "to 2001:db8::/32 nop order 6",
+        "from 10.3.0.0/16 type blackhole priority 7 dsfield 8 fwmark 3",
+        "from 10.4.0.0/16 order 8 dev eth1 sup_pl 24 suppress_ifgroup 1 table 7",
+        "prohibit priority 9 ipproto 17 tunnel-id 0",
+        "l3mdev priority 1000",
+        "unreachable priority 11",
+        "type 8 priority 12",
+    ]))
+    assert err == []
+    a, b, d, e, f, g, h, k, m = c["static_rules"]
+    assert a == {"family": "ipv4", "not": True, "from": "10.1.0.0/16", "to": "10.2.0.0/16", "action": 1, "table": 254,
+                 "goto": None, "priority": 100, "tos": 16, "fwmark": 16, "fwmask": 255, "realms": (1 << 16) | 2,
+                 "suppress_prefixlength": 0, "suppress_ifgroup": 0, "iif": "eth0", "oif": "eth1", "tunnel_id": 7,
+                 "uidrange": [1000, 1999], "l3mdev": False, "protocol": 5, "ipproto": 6, "sport": [1000, 2000],
+                 "dport": [80, 80], "no_track": True}
+    assert (b["from"], b["action"], b["goto"], b["priority"], b["protocol"]) == ("0.0.0.0/0", 2, 10, 5, 18)
+    assert (d["family"], d["to"], d["action"], d["priority"]) == ("ipv6", "2001:db8::/32", 3, 6)
+    assert (e["action"], e["tos"], e["fwmark"], e["fwmask"]) == (6, 8, 3, 0xffffffff)
+    assert (f["action"], f["iif"], f["suppress_prefixlength"], f["suppress_ifgroup"], f["table"]) == (1, "eth1", 24,
+                                                                                                     1, 7)
+    assert (g["action"], g["ipproto"], g["tunnel_id"]) == (8, 17, None)  # keepalived passes tunnel-id 0 as none
+    assert (h["action"], h["l3mdev"], h["table"], k["action"], m["action"]) == (1, True, None, 7, 8)
+
+
+def test_rules_without_preference_are_numbered_as_keepalived_numbers_them(vrrpd, tmp_path):
+    """16384 down, per family, in the order of the file, static and virtual rules alike, with keepalived's
+    warning each."""
+    c, err = load(vrrpd, tmp_path, static("static_rules", ["from 10.1.0.0/16 table 1", "to 2001:db8::/32 table 1"])
+                  + INSTANCE.format(body="    virtual_rules {\n        from 10.2.0.0/16 table 2\n"
+                                         "        from 10.3.0.0/16 table 3 priority 50\n    }\n")
+                  + static("static_rules", ["from 10.4.0.0/16 table 4"]))
+    assert [r["priority"] for r in c["static_rules"]] == [16384, 16384, 16382]
+    assert [r["priority"] for r in instance(c, "VI_1")["virtual_rules"]] == [16383, 50]
+    assert err == [f"r.conf:{line}:{col}: warning: the rule has no preference; set to {prio}, as keepalived does "
+                   "(give each rule its preference to choose their order)"
+                   for line, col, prio in ((2, 5, 16384), (3, 5, 16384), (12, 9, 16383), (17, 5, 16382))]
+
+
+RULE_ERRORS = [
+    ("from 10.0.0.0/8", "5: error: the rule has no action; expected table, goto, nop, blackhole, unreachable, "
+     "prohibit or l3mdev"),
+    ("from 10.0.0.0/8 to 2001:db8::/32 table 1",
+     "24: error: IPv6 prefix '2001:db8::/32' in an IPv4 rule; expected one family per rule"),
+    ("to 2001:db8::/32 from 10.0.0.0/8 table 1", "27: error: IPv4 prefix '10.0.0.0/8' in an IPv6 rule; expected "
+     "one family per rule"),
+    ("from 10.0.0.0/8 table 1 inet6", "29: error: 'inet6' in an IPv4 rule; expected one family per rule"),
+    ("from 10.0.0.0/33 table 1", "19: error: invalid prefix length '33'; expected an integer from 0 to 32"),
+    ("from 10.0.0.0/8 table 0", "27: error: table 0 is not valid for a rule"),
+    ("from 10.0.0.0/8 table nosuch",
+     "27: error: unknown table 'nosuch'; expected a number or a name from iproute2's rt_tables"),
+    ("from 10.0.0.0/8 table 1 nop", "29: error: a rule has one action; 'nop' comes after 'table'"),
+    ("l3mdev table 1", "12: error: a rule has one action; 'table' comes after 'l3mdev'"),
+    ("from 10.0.0.0/8 goto 10", "21: error: 'goto' needs a preference below its target 10"),
+    ("from 10.0.0.0/8 goto 10 priority 10", "21: error: preference 10 is not below the goto target 10"),
+    ("from 10.0.0.0/8 goto x", "26: error: invalid goto target 'x'; expected a preference from 0 to 4294967295"),
+    ("from 10.0.0.0/8 type local", "26: error: invalid rule action 'local'; expected table, goto, nop, blackhole, "
+     "unreachable, prohibit or l3mdev"),
+    ("from 10.0.0.0/8 lookupp 1", "21: error: unknown rule option 'lookupp'; did you mean 'lookup'?"),
+    ("from 10.0.0.0/8 table 1 preference -1",
+     "40: error: invalid preference '-1'; expected a number from 0 to 4294967295"),
+    ("from 10.0.0.0/8 table 1 tos nosuch",
+     "33: error: unknown TOS 'nosuch'; expected a number or a name from iproute2's rt_dsfield"),
+    ("from 10.0.0.0/8 table 1 fwmark 1/x", "36: error: invalid fwmark '1/x'; expected MARK or MARK/MASK, each a "
+     "number from 0 to 4294967295"),
+    ("from 10.0.0.0/8 table 1 realms 256", "36: error: invalid realms '256'; expected REALM or FROM/TO, each a "
+     "number from 0 to 255 or a name from iproute2's rt_realms"),
+    ("to 2001:db8::/32 table 1 realms 1", "30: error: 'realms' is for IPv4 rules only; this rule is IPv6"),
+    ("from 10.0.0.0/8 nop realms 1", "25: error: 'realms' is for a rule with a table; this one's action is 'nop'"),
+    ("from 10.0.0.0/8 blackhole sup_pl 8", "31: error: 'sup_pl' is for a rule with a table; this one's action is "
+     "'blackhole'"),
+    ("from 10.0.0.0/8 table 1 suppress_prefixlength 2147483648", "51: error: invalid suppress_prefixlength "
+     "'2147483648'; expected a number from 0 to 2147483647"),
+    ("from 10.0.0.0/8 table 1 sup_group nosuch", "39: error: unknown interface group 'nosuch'; expected a number "
+     "or a name from iproute2's group"),
+    ("from 10.0.0.0/8 table 1 dev eth0:1",
+     "33: error: invalid interface name 'eth0:1'; expected 1 to 15 characters, no '/', ':' or blanks"),
+    ("from 10.0.0.0/8 table 1 tunnel-id -1",
+     "39: error: invalid tunnel-id '-1'; expected a number from 0 to 18446744073709551615"),
+    ("from 10.0.0.0/8 table 1 uidrange 5",
+     "38: error: invalid uidrange '5'; expected FIRST-LAST, each a uid from 0 to 4294967295"),
+    ("from 10.0.0.0/8 table 1 sport 70000",
+     "35: error: invalid sport '70000'; expected PORT or FIRST-LAST, each a port from 0 to 65535"),
+    ("from 10.0.0.0/8 table 1 dport 1-x",
+     "35: error: invalid dport '1-x'; expected PORT or FIRST-LAST, each a port from 0 to 65535"),
+    ("from 10.0.0.0/8 table 1 protocol bird", "38: error: invalid protocol 'bird'; expected a number from 0 to 255 "
+     "(keepalived takes no name here)"),
+    ("from 10.0.0.0/8 table 1 ipproto 132", "37: error: invalid ipproto '132'; expected a protocol name from "
+     "/etc/protocols (tcp, udp, ...) or a number from 0 to 127"),
+    ("from 10.0.0.0/8 table", "21: error: missing value after 'table'"),
+]
+
+
+def test_rule_errors_are_located(vrrpd, tmp_path):
+    rc, err = check(vrrpd, tmp_path, static("static_rules", [line for line, _ in RULE_ERRORS]) +
+                    INSTANCE.format(body="    virtual_rules {\n        from 10.0.0.0/8 table 1 track_group G\n    }\n"))
+    n = len(RULE_ERRORS)
+    expected = [f"r.conf:{k + 2}:{what}" for k, (_, what) in enumerate(RULE_ERRORS)]
+    assert rc == 1
+    assert err == expected + [f"r.conf:{n + 10}:33: error: 'track_group' is for static_rules only"]
+
+
+def test_rule_warnings(vrrpd, tmp_path):
+    c, err = load(vrrpd, tmp_path, static("static_rules", ["from 10.0.0.0/8 table 1 priority 1 protocol 4",
+                                                           "from 10.1.0.0/8 table 1 priority 2 track_group G1"]))
+    assert err == [
+        "r.conf:2:49: warning: protocol 4 of a tracked rule is set to 18 (keepalived), as keepalived does; add "
+        "no_track to keep it",
+        "r.conf:3:40: warning: 'track_group' is not supported by vrrpd, ignored"]
+    assert [r["protocol"] for r in c["static_rules"]] == [18, 18]
