@@ -439,3 +439,28 @@ def test_rule_warnings(vrrpd, tmp_path):
         "no_track to keep it",
         "r.conf:3:40: warning: 'track_group' is not supported by vrrpd, ignored"]
     assert [r["protocol"] for r in c["static_rules"]] == [18, 18]
+
+
+def test_a_repeated_route_or_rule_is_added_once(vrrpd, tmp_path):
+    """keepalived adds a repeated line as it is, and the kernel refuses the copy (EEXIST) at every transition:
+    vrrpd keeps the first, with a warning at the copy. Lines that differ in anything are kept."""
+    c, err = load(vrrpd, tmp_path, static("static_routes", [
+        "10.0.0.0/8 dev eth0 nexthop via 192.0.2.1 nexthop via 192.0.2.2",
+        "10.0.0.0/8 dev eth0 nexthop via 192.0.2.1 nexthop via 192.0.2.3",
+        "10.0.0.0/8 dev eth0 nexthop via 192.0.2.1 nexthop via 192.0.2.2",
+        "10.0.0.0/8 dev eth0 metric 1",
+    ]) + INSTANCE.format(body="    virtual_routes {\n        10.0.0.0/8 dev eth0 metric 1\n"
+                              "        10.0.0.0/8 dev eth0 metric 1\n    }\n    virtual_rules {\n"
+                              "        from 10.0.0.0/8 table 1 priority 5\n        from 10.0.0.0/8 table 1 priority 6\n"
+                              "        from 10.0.0.0/8 table 1 priority 5\n    }\n"))
+    assert err == [
+        "r.conf:4:5: warning: this route repeats the one at r.conf:2; keepalived adds both and the kernel refuses "
+        "the second: ignored",
+        "r.conf:15:9: warning: this route repeats the one at r.conf:14; keepalived adds both and the kernel refuses "
+        "the second: ignored",
+        "r.conf:20:9: warning: this rule repeats the one at r.conf:18; keepalived adds both and the kernel refuses "
+        "the second: ignored"]
+    assert [len(r["nexthops"]) for r in c["static_routes"]] == [2, 2, 0]
+    assert c["static_routes"][1]["nexthops"][1]["via"] == "192.0.2.3"
+    vi = instance(c, "VI_1")
+    assert (len(vi["virtual_routes"]), [r["priority"] for r in vi["virtual_rules"]]) == (1, [5, 6])
