@@ -228,19 +228,20 @@ static int opt_tunnel_id(RuleLine *l) {
         return 0;
 }
 
-/* FIRST-LAST (uidrange), or PORT / FIRST-LAST (sport, dport) */
-static bool range(const char *s, uint64_t max, bool single, uint64_t *ret_first, uint64_t *ret_last) {
+/* FIRST-LAST */
+static bool range(const char *s, uint64_t max, uint64_t *ret_first, uint64_t *ret_last) {
         const char *dash = strchr(s, '-');
         char first[32];
 
-        if (!dash)
-                return single && number(s, 10, max, ret_first) && number(s, 10, max, ret_last);
-        if ((size_t) (dash - s) >= sizeof(first))
+        if (!dash || (size_t) (dash - s) >= sizeof(first))
                 return false;
         snprintf(first, sizeof(first), "%.*s", (int) (dash - s), s);
         return number(first, 10, max, ret_first) && number(dash + 1, 10, max, ret_last);
 }
 
+/* uidrange, sport, dport FIRST-LAST. keepalived (2.2.7 to 2.4) means to take a single port too, but reports
+ * it as invalid and drops it: its rule then matches every port. Taking it would make vrrpd's rule another one,
+ * so a single port is an error that says how to write it. */
 static int opt_range(RuleLine *l) {
         const ConfToken *opt = word(l), *v = value(l);
         bool uid = strcmp(opt->text, "uidrange") == 0;
@@ -248,10 +249,14 @@ static int opt_range(RuleLine *l) {
 
         if (!v)
                 return -EINVAL;
-        if (!range(v->text, uid ? UINT32_MAX : UINT16_MAX, !uid, &a, &b)) {
-                conf_diag_error(l->p->d, &v->loc, "invalid %s '%s'; expected %s", opt->text, v->text,
-                                uid ? "FIRST-LAST, each a uid from 0 to 4294967295"
-                                    : "PORT or FIRST-LAST, each a port from 0 to 65535");
+        if (!uid && number(v->text, 10, UINT16_MAX, &a)) {
+                conf_diag_error(l->p->d, &v->loc, "a single port is not taken by keepalived, whose rule then matches "
+                                "every port; write '%s %s-%s'", opt->text, v->text, v->text);
+                return -EINVAL;
+        }
+        if (!range(v->text, uid ? UINT32_MAX : UINT16_MAX, &a, &b)) {
+                conf_diag_error(l->p->d, &v->loc, "invalid %s '%s'; expected FIRST-LAST, each %s", opt->text, v->text,
+                                uid ? "a uid from 0 to 4294967295" : "a port from 0 to 65535");
                 return -EINVAL;
         }
         if (uid) {

@@ -328,7 +328,7 @@ def test_rule_options(vrrpd, tmp_path):
     c, err = load(vrrpd, tmp_path, static("static_rules", [
         "not from 10.1.0.0/16 to 10.2.0.0/16 lookup main preference 0x64 tos 0x10 fwmark 0x10/0xff realms 1/2 "
         "suppress_prefixlength 0 sup_group 0 iif eth0 oif eth1 tunnel-id 7 uidrange 1000-1999 protocol 5 "
-        "ipproto tcp sport 1000-2000 dport 80 no_track",
+        "ipproto tcp sport 1000-2000 dport 80-80 no_track",
         "from all priority 5 goto 10 inet",
         "to 2001:db8::/32 nop order 6",
         "from 10.3.0.0/16 type blackhole priority 7 dsfield 8 fwmark 3",
@@ -411,9 +411,11 @@ RULE_ERRORS = [
     ("from 10.0.0.0/8 table 1 uidrange 5",
      "38: error: invalid uidrange '5'; expected FIRST-LAST, each a uid from 0 to 4294967295"),
     ("from 10.0.0.0/8 table 1 sport 70000",
-     "35: error: invalid sport '70000'; expected PORT or FIRST-LAST, each a port from 0 to 65535"),
+     "35: error: invalid sport '70000'; expected FIRST-LAST, each a port from 0 to 65535"),
     ("from 10.0.0.0/8 table 1 dport 1-x",
-     "35: error: invalid dport '1-x'; expected PORT or FIRST-LAST, each a port from 0 to 65535"),
+     "35: error: invalid dport '1-x'; expected FIRST-LAST, each a port from 0 to 65535"),
+    ("from 10.0.0.0/8 table 1 dport 80", "35: error: a single port is not taken by keepalived, whose rule then "
+     "matches every port; write 'dport 80-80'"),
     ("from 10.0.0.0/8 table 1 protocol bird", "38: error: invalid protocol 'bird'; expected a number from 0 to 255 "
      "(keepalived takes no name here)"),
     ("from 10.0.0.0/8 table 1 ipproto 132", "37: error: invalid ipproto '132'; expected a protocol name from "
