@@ -160,11 +160,23 @@ static int nl_route_put_attrs(struct nl_msg *m, const NlRoute *route) {
         return nl_route_put_metrics(m, c);
 }
 
-/* Adding: NLM_F_CREATE, so a route someone deleted comes back; NLM_F_EXCL, so a route already at the same
- * key (table, dst/len, tos, metric; IPv6: and from) is never touched. Without EXCL, IPv4 would put ours in
- * front of theirs as a second alias (what keepalived does: "prepend"), and IPv6 would merge a gateway route
- * into theirs as one more ECMP nexthop; REPLACE would overwrite it. nl_route_add() then looks whether the
- * route at that key is ours. Deleting: no flags; the kernel matches every attribute given. */
+/* Adding: NLM_F_CREATE, so a route someone deleted comes back, with what the route's mode says, as
+ * keepalived and ip(8) send it: prepend (the default) puts ours in front of a route already at the same key
+ * (table, dst/len, tos, metric; IPv6: and from) as another alias for IPv4, or merges a gateway route into it
+ * as one more ECMP nexthop for IPv6; append puts it behind (NLM_F_APPEND); add leaves such a route alone and
+ * fails (NLM_F_EXCL). An identical route answers EEXIST in every mode, and nl_route_add() then looks whether
+ * it is ours. Deleting: no flags; the kernel matches every attribute given, so only ours goes. */
+static int nl_route_add_flags(const ConfRoute *c) {
+        switch (c->mode) {
+        case CONF_ROUTE_ADD:
+                return NLM_F_CREATE | NLM_F_EXCL;
+        case CONF_ROUTE_APPEND:
+                return NLM_F_CREATE | NLM_F_APPEND;
+        default:
+                return NLM_F_CREATE;
+        }
+}
+
 int nl_route_request(const NlRoute *route, int type, struct nl_msg **ret) {
         _cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
         const ConfRoute *c;
@@ -190,8 +202,7 @@ int nl_route_request(const NlRoute *route, int type, struct nl_msg **ret) {
                 .rtm_type = c->type,
                 .rtm_flags = c->onlink ? RTNH_F_ONLINK : 0,
         };
-        m = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK |
-                                             (type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0));
+        m = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | (type == RTM_NEWROUTE ? nl_route_add_flags(c) : 0));
         if (!m || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
                 return -ENOMEM;
         r = nl_route_put_attrs(m, route);

@@ -73,9 +73,17 @@ TEST(route_request_carries_every_field) {
         c.metrics_set = 1u << RTAX_MTU | 1u << RTAX_ADVMSS | 1u << RTAX_HOPLIMIT;
         c.metrics[RTAX_MTU] = 1400, c.metrics[RTAX_ADVMSS] = 1300, c.metrics[RTAX_HOPLIMIT] = 9;
         c.metrics_lock = 1u << RTAX_MTU | 1u << RTAX_CC_ALGO, c.congctl = "cubic";
+        req(&r, RTM_NEWROUTE, &q); /* prepend, keepalived's and ip(8)'s default */
+        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE | NLM_F_APPEND | NLM_F_ACK),
+                  NLM_F_CREATE | NLM_F_ACK);
+        nlmsg_free(q.m);
+        c.mode = CONF_ROUTE_ADD;
         req(&r, RTM_NEWROUTE, &q);
-        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE | NLM_F_ACK),
-                  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND), NLM_F_CREATE | NLM_F_EXCL);
+        nlmsg_free(q.m);
+        c.mode = CONF_ROUTE_APPEND;
+        req(&r, RTM_NEWROUTE, &q);
+        ASSERT_EQ(q.h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND), NLM_F_CREATE | NLM_F_APPEND);
         ASSERT_EQ(q.rtm->rtm_family, AF_INET);
         ASSERT_EQ(q.rtm->rtm_dst_len, 24);
         ASSERT_EQ(q.rtm->rtm_src_len, 0);

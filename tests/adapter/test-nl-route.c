@@ -206,8 +206,8 @@ TEST(ipv6_expires) {
         nl_socket_free(sk);
 }
 
-/* A route of someone else at our key (same dst, tos, metric, table) stays untouched: adding ours answers
- * -EEXIST, deleting ours -ESRCH. */
+/* With "add", a route of someone else at our key (same dst, tos, metric, table) stays untouched: adding ours
+ * answers -EEXIST, deleting ours -ESRCH. */
 TEST(someone_elses_route_is_left_alone) {
         struct nl_sock *sk = setup();
         ConfRoute c = via(route(AF_INET, "203.0.113.0", 24), AF_INET, "192.0.2.2");
@@ -216,6 +216,7 @@ TEST(someone_elses_route_is_left_alone) {
         NlRoute r6 = { .conf = &c6, .default_table = RT_TABLE_MAIN };
         IpShow before, after;
 
+        c.mode = c6.mode = CONF_ROUTE_ADD;
         NT_RUN("ip", "route", "add", "203.0.113.0/24", "via", "192.0.2.3", "proto", "static");
         NT_RUN("ip", "-6", "route", "add", "2001:db8:7::/64", "via", "2001:db8::3", "proto", "static");
         ip_show(SHOW, &before);
@@ -228,5 +229,28 @@ TEST(someone_elses_route_is_left_alone) {
         c.has_metric = true, c.metric = 10; /* another key: both live */
         ASSERT_EQ(nl_route_add(sk, &r), 0);
         ASSERT_OK(nl_route_del(sk, &r));
+        nl_socket_free(sk);
+}
+
+/* Prepend, the default (keepalived's, as ip route prepend): ours goes in front of a route at the same key
+ * and takes the traffic; deleting ours leaves theirs as it was. */
+TEST(prepend_goes_in_front_of_someone_elses_route) {
+        struct nl_sock *sk = setup();
+        ConfRoute c = via(route(AF_INET, "203.0.113.0", 24), AF_INET, "192.0.2.2");
+        NlRoute r = { .conf = &c, .default_table = RT_TABLE_MAIN };
+        IpShow before, during, after;
+
+        NT_RUN("ip", "route", "add", "203.0.113.0/24", "via", "192.0.2.3", "proto", "static");
+        ip_show(SHOW, &before);
+        ASSERT_EQ(nl_route_add(sk, &r), 0);
+        ip_show("ip -o route show 203.0.113.0/24", &during);
+        ASSERT_TRUE(strstr(during.text, "via 192.0.2.2") != NULL);
+        ASSERT_TRUE(strstr(during.text, "via 192.0.2.3") != NULL);
+        ASSERT_TRUE(strstr(during.text, "via 192.0.2.2") < strstr(during.text, "via 192.0.2.3"));
+        ASSERT_EQ(nl_route_add(sk, &r), 1); /* ours, there already */
+        ASSERT_OK(nl_route_del(sk, &r));
+        ip_show(SHOW, &after);
+        ASSERT_STREQ(after.text, before.text);
+        NT_RUN("ip", "route", "del", "203.0.113.0/24", "via", "192.0.2.3");
         nl_socket_free(sk);
 }
