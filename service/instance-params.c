@@ -44,7 +44,10 @@ int instance_params_vip(const ConfVip *v, int ifindex, InstanceIfindexResolver r
         }
         *ret = (NlVip){ .family = v->family, .ifindex = ifindex, .addr = v->addr, .prefixlen = v->prefixlen,
                         .has_broadcast = v->has_brd, .broadcast = v->brd, .scope = scope,
-                        .noprefixroute = v->noprefixroute, .nodad = v->nodad };
+                        .noprefixroute = v->noprefixroute, .nodad = v->nodad, .has_peer = v->has_peer,
+                        .peer = v->peer, .peer_prefixlen = v->peer_prefixlen,
+                        .has_preferred_lft = v->has_preferred_lft, .preferred_lft = v->preferred_lft,
+                        .extra_flags = v->ifa_flags };
         if (v->label)
                 snprintf(ret->label, sizeof(ret->label), "%s", v->label);
         return 0;

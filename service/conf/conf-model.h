@@ -90,6 +90,12 @@ typedef struct ConfVip {
         char *label;
         bool noprefixroute;
         bool nodad;
+        bool has_peer;    /* peer ADDR[/LEN]: a point-to-point address */
+        VrrpAddr peer;
+        uint8_t peer_prefixlen;
+        bool has_preferred_lft; /* preferred_lft N|forever (0: deprecated, not a source for new connections) */
+        uint32_t preferred_lft; /* seconds; UINT32_MAX: forever */
+        uint32_t ifa_flags;     /* home, mngtmpaddr, autojoin: IFA_F_* */
         bool no_track;
         bool use_vmac;    /* its own "use_vmac" option */
         char *vmac_name;  /* set by the checks when it goes on a macvlan of its own (use_vmac_addr, use_vmac) */

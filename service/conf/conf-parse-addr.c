@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
+#include <linux/if_addr.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,42 @@ static bool parse_brd(ConfParser *p, const ConfToken *tok, ConfVip *v) {
         return true;
 }
 
+/* peer ADDR[/LEN], of the address's family, once (keepalived's "another peer has already been specified") */
+static bool parse_peer(ConfParser *p, const ConfToken *tok, ConfVip *v) {
+        int family;
+
+        if (v->has_peer) {
+                conf_diag_error(p->d, &tok->loc, "peer %s: this address has a peer already", tok->text);
+                return false;
+        }
+        if (!conf_parse_net_prefix(p, tok, false, &family, &v->peer, &v->peer_prefixlen))
+                return false;
+        if (family != v->family) {
+                conf_diag_error(p->d, &tok->loc, "peer %s is not of the address's family", tok->text);
+                return false;
+        }
+        if (family == AF_INET6) { /* libnl 3.7 builds IPv4 peers only */
+                conf_diag_warning(p->d, &tok->loc, "peer %s: vrrpd does not support peers of IPv6 addresses yet, "
+                                  "ignored; the address is added without it", tok->text);
+                return true;
+        }
+        v->has_peer = true;
+        return true;
+}
+
+/* preferred_lft SECONDS|forever */
+static bool parse_preferred_lft(ConfParser *p, const ConfToken *tok, ConfVip *v) {
+        long n;
+
+        if (strcmp(tok->text, "forever") == 0)
+                n = UINT32_MAX;
+        else if (!conf_parse_value_long(p, tok, "preferred_lft", 0, UINT32_MAX, &n))
+                return false;
+        v->has_preferred_lft = true;
+        v->preferred_lft = (uint32_t) n;
+        return true;
+}
+
 static int vip_option_value(ConfParser *p, const char *opt, const ConfToken *val, ConfVip *v) {
         if (strcmp(opt, "brd") == 0 || strcmp(opt, "broadcast") == 0)
                 return parse_brd(p, val, v) ? 0 : -EINVAL;
@@ -45,15 +83,18 @@ static int vip_option_value(ConfParser *p, const char *opt, const ConfToken *val
                 return conf_parse_value_dup(p, val->text, &v->scope);
         if (strcmp(opt, "label") == 0)
                 return conf_parse_value_dup(p, val->text, &v->label);
-        return 0; /* peer, preferred_lft, track_group: warned about by the caller */
+        if (strcmp(opt, "peer") == 0)
+                return parse_peer(p, val, v) ? 0 : -EINVAL;
+        if (strcmp(opt, "preferred_lft") == 0)
+                return parse_preferred_lft(p, val, v) ? 0 : -EINVAL;
+        return 0; /* track_group: warned about by the caller */
 }
 
 /* Returns how many words the option at w[0] uses (1 or 2), or 0 when it is unknown. */
 static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, bool is_static, ConfVip *v, int *r) {
         static const char *const with_value[] = { "brd", "broadcast", "dev", "scope", "label", "peer", "preferred_lft",
                                                   "track_group" };
-        static const char *const unsupported[] = { "peer", "preferred_lft", "track_group", "home", "mngtmpaddr",
-                                                   "autojoin" };
+        static const char *const unsupported[] = { "track_group" };
         const char *opt = w[0].text;
 
         for (size_t i = 0; i < ELEMENTSOF(unsupported); i++)
@@ -80,7 +121,13 @@ static size_t vip_option(ConfParser *p, const ConfToken *w, size_t avail, bool i
                 v->no_track = true;
         else if (strcmp(opt, "use_vmac") == 0 && !is_static)
                 v->use_vmac = true;
-        else if (strcmp(opt, "home") && strcmp(opt, "mngtmpaddr") && strcmp(opt, "autojoin"))
+        else if (strcmp(opt, "home") == 0)
+                v->ifa_flags |= IFA_F_HOMEADDRESS;
+        else if (strcmp(opt, "mngtmpaddr") == 0)
+                v->ifa_flags |= IFA_F_MANAGETEMPADDR;
+        else if (strcmp(opt, "autojoin") == 0)
+                v->ifa_flags |= IFA_F_MCAUTOJOIN;
+        else
                 return 0;
         return 1;
 }

@@ -141,6 +141,17 @@ static void print_vips(ConfJson *j, const char *key, const ConfVip *v, size_t n)
                 print_str(j, "label", v[i].label);
                 print_bool(j, "noprefixroute", v[i].noprefixroute);
                 print_bool(j, "nodad", v[i].nodad);
+                if (v[i].has_peer)
+                        print_addr(j, "peer", v[i].family, &v[i].peer);
+                else
+                        print_str(j, "peer", NULL);
+                conf_json_key(j, "preferred_lft");
+                if (v[i].has_preferred_lft)
+                        conf_json_uint(j, v[i].preferred_lft);
+                else
+                        conf_json_null(j);
+                conf_json_key(j, "ifa_flags");
+                conf_json_uint(j, v[i].ifa_flags);
                 print_bool(j, "no_track", v[i].no_track);
                 print_bool(j, "use_vmac", v[i].use_vmac);
                 print_str(j, "vmac_name", v[i].vmac_name);

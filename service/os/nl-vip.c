@@ -48,6 +48,20 @@ static int nl_vip_set_local(struct rtnl_addr *a, const NlVip *vip) {
         return r < 0 ? nl_errno(r) : 0;
 }
 
+static int nl_vip_set_peer(struct rtnl_addr *a, const NlVip *vip) {
+        _cleanup_(nl_addr_putp) struct nl_addr *peer = NULL;
+        int r;
+
+        if (!vip->has_peer)
+                return 0;
+        peer = nl_addr_build(vip->family, vip->peer.bytes, vrrp_addr_len(vip->family));
+        if (!peer)
+                return -ENOMEM;
+        nl_addr_set_prefixlen(peer, vip->peer_prefixlen);
+        r = rtnl_addr_set_peer(a, peer);
+        return r < 0 ? nl_errno(r) : 0;
+}
+
 static int nl_vip_set_options(struct rtnl_addr *a, const NlVip *vip) {
         unsigned flags = 0;
         int r;
@@ -72,9 +86,14 @@ static int nl_vip_set_options(struct rtnl_addr *a, const NlVip *vip) {
                 flags |= IFA_F_NOPREFIXROUTE;
         if (vip->nodad && vip->family == AF_INET6)
                 flags |= IFA_F_NODAD;
+        flags |= vip->extra_flags;
         if (flags)
                 rtnl_addr_set_flags(a, flags);
-        return 0;
+        if (vip->has_preferred_lft) {
+                rtnl_addr_set_valid_lifetime(a, UINT32_MAX); /* forever, as keepalived */
+                rtnl_addr_set_preferred_lifetime(a, vip->preferred_lft);
+        }
+        return nl_vip_set_peer(a, vip);
 }
 
 static int nl_vip_build(const NlVip *vip, bool with_options, struct rtnl_addr **ret) {

@@ -21,6 +21,12 @@ typedef struct NlVip {
         char label[IFNAMSIZ];    /* IPv4 only; empty for none */
         bool noprefixroute;
         bool nodad;              /* IPv6: usable at once, no duplicate address detection */
+        bool has_peer;           /* the other end of a point-to-point address (IFA_ADDRESS) */
+        VrrpAddr peer;
+        uint8_t peer_prefixlen;
+        bool has_preferred_lft;  /* preferred lifetime, seconds (UINT32_MAX: forever; 0: deprecated) */
+        uint32_t preferred_lft;
+        uint32_t extra_flags;    /* IFA_F_HOMEADDRESS, IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN */
 } NlVip;
 
 int nl_vip_open(struct nl_sock **ret);

@@ -71,3 +71,20 @@ def test_without_interface_what_keepalived_refuses(vrrpd, tmp_path):
     rc, err = no_interface(vrrpd, tmp_path, "unicast_src_ip fe80::5", "unicast_peer {", " fe80::6", "}",
                            "virtual_ipaddress {", " 2001:db8::1/64 dev eth0", "}")
     assert rc == 1 and "has no interface and a link-local unicast_src_ip" in err
+
+
+def test_address_options_keepalived_takes(vrrpd, tmp_path):
+    (tmp_path / "a.conf").write_text("vrrp_instance I {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n"
+                                     "  192.0.2.1/24 preferred_lft 0 home\n  192.0.2.2/32 peer 192.0.2.9/32\n"
+                                     "  192.0.2.3/24 preferred_lft forever autojoin\n }\n"
+                                     " virtual_ipaddress_excluded {\n  2001:db8::1/64 peer 2001:db8::9 mngtmpaddr\n"
+                                     " }\n}\n")
+    proc = run(vrrpd, "--print-config", "--json", "-f", "a.conf", cwd=tmp_path)
+    inst = json.loads(proc.stdout)["vrrp_instances"][0]
+    got = [(v["preferred_lft"], v["peer"], v["ifa_flags"]) for v in inst["virtual_ipaddress"]]
+    assert got == [(0, None, 0x10), (None, "192.0.2.9", 0), (4294967295, None, 0x400)]
+    v6 = inst["virtual_ipaddress_excluded"][0]
+    assert (v6["peer"], v6["ifa_flags"]) == (None, 0x100)
+    err = text(proc)[1]
+    assert "a.conf:10:23: warning: peer 2001:db8::9: vrrpd does not support peers of IPv6 addresses yet" in err
+    assert "not supported by vrrpd" not in err
