@@ -9,9 +9,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../dbus/org.vrrpd.Vrrp1.h"
 #include "conf/conf-print.h"
+#include "conf/conf-util.h"
 #include "conf/conf.h"
 #include "daemon.h"
+#include "os/netns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -20,6 +23,8 @@
 
 static const char *arg_config_file = NULL;
 static const char *arg_config_id = NULL;
+static const char *arg_namespace = NULL;
+static const char *arg_bus_name = NULL;
 static bool arg_check = false;
 static bool arg_print = false;
 static bool arg_json = false;
@@ -37,18 +42,45 @@ static void help(void) {
                "     --print-config       Print the normalised configuration and exit (needs --json)\n"
                "     --json               Print JSON\n"
                "  -i --config-id=ID       Match '@ID' lines against ID (default: the short host name)\n"
+               "  -s --namespace=NAME     Run in network namespace NAME (overrides net_namespace)\n"
+               "     --bus-name=NAME      Own NAME on the system bus (overrides dbus_service_name)\n"
                "  -l --log-console        Log to standard error instead of the journal\n"
                "  -D --log-detail         Log in detail (debug level)\n");
 }
 
+/* What the options say together, and the values they carry: usage errors before anything is read. */
+static int check_args(int argc, char *argv[]) {
+        if (optind < argc) {
+                fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
+                return -EINVAL;
+        }
+        if (arg_print && !arg_json) {
+                fprintf(stderr, "vrrpd: --print-config needs --json\n");
+                return -EINVAL;
+        }
+        if (arg_namespace && !conf_util_file_name_valid(arg_namespace)) {
+                fprintf(stderr, "vrrpd: invalid --namespace '%s'; expected a name under " NETNS_RUN_DIR "\n",
+                        arg_namespace);
+                return -EINVAL;
+        }
+        if (arg_bus_name && !conf_util_bus_name_valid(arg_bus_name)) {
+                fprintf(stderr, "vrrpd: invalid --bus-name '%s'; expected a D-Bus name such as "
+                        VRRPD_BUS_NAME ".blue\n", arg_bus_name);
+                return -EINVAL;
+        }
+        return 1;
+}
+
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_PRINT = 0x100, ARG_JSON };
+        enum { ARG_PRINT = 0x100, ARG_JSON, ARG_BUS_NAME };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 { "use-file", required_argument, NULL, 'f' },
                 { "check-config", no_argument, NULL, 't' },
                 { "config-id", required_argument, NULL, 'i' },
+                { "namespace", required_argument, NULL, 's' },
+                { "bus-name", required_argument, NULL, ARG_BUS_NAME },
                 { "print-config", no_argument, NULL, ARG_PRINT },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "log-console", no_argument, NULL, 'l' },
@@ -57,7 +89,7 @@ static int parse_argv(int argc, char *argv[]) {
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "hVf:ti:lD", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "hVf:ti:s:lD", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -74,6 +106,12 @@ static int parse_argv(int argc, char *argv[]) {
                 case 'i':
                         arg_config_id = optarg;
                         break;
+                case 's':
+                        arg_namespace = optarg;
+                        break;
+                case ARG_BUS_NAME:
+                        arg_bus_name = optarg;
+                        break;
                 case ARG_PRINT:
                         arg_print = true;
                         break;
@@ -89,15 +127,7 @@ static int parse_argv(int argc, char *argv[]) {
                 default:
                         return -EINVAL;
                 }
-        if (optind < argc) {
-                fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
-                return -EINVAL;
-        }
-        if (arg_print && !arg_json) {
-                fprintf(stderr, "vrrpd: --print-config needs --json\n");
-                return -EINVAL;
-        }
-        return 1;
+        return check_args(argc, argv);
 }
 
 /* -f, else vrrpd's own file, else keepalived's, so that swapping the binary is enough to migrate */
@@ -121,6 +151,50 @@ static size_t check_interfaces(const Config *c) {
                 n++;
         }
         return n;
+}
+
+static void print_warning(const ConfLoc *loc, const char *path, const char *message) {
+        if (loc->file)
+                fprintf(stderr, "%s:%u:%u: warning: %s\n", loc->file, loc->line, loc->column, message);
+        else
+                fprintf(stderr, "%s: warning: %s\n", path, message);
+}
+
+/* The daemon would enter net_namespace first: look for the interfaces there. A namespace that is missing, or
+ * that -t may not enter (no CAP_SYS_ADMIN), is a warning; the interfaces are then not checked. */
+static size_t check_namespace(const Config *c, const char *path, bool *ret_entered) {
+        const char *name = c->global.net_namespace;
+        _cleanup_free_ char *msg = NULL;
+        int r;
+
+        *ret_entered = true;
+        if (!name)
+                return 0;
+        r = netns_enter(name);
+        if (r >= 0)
+                return 0;
+        *ret_entered = false;
+        if (r == -ENOENT)
+                r = asprintf(&msg, "network namespace '%s' does not exist (yet): no " NETNS_RUN_DIR "/%s; "
+                             "interfaces not checked", name, name);
+        else
+                r = asprintf(&msg, "cannot enter network namespace '%s' to check its interfaces: %s", name,
+                             strerror(-r));
+        print_warning(&c->global.net_namespace_loc, path, r >= 0 ? msg : name);
+        return 1;
+}
+
+/* The shipped bus policy (dbus/org.vrrpd.Vrrp1.conf) lets root own org.vrrpd.Vrrp1 and the names below. */
+static size_t check_bus_name(const Config *c, const char *path) {
+        const char *name = c->global.dbus_service_name;
+        const size_t n = strlen(VRRPD_BUS_NAME);
+
+        if (!name || (strncmp(name, VRRPD_BUS_NAME, n) == 0 && (name[n] == '\0' || name[n] == '.')))
+                return 0;
+        print_warning(&c->global.dbus_service_name_loc, path,
+                      "the shipped bus policy lets vrrpd own only " VRRPD_BUS_NAME " and the names under "
+                      "it (" VRRPD_BUS_NAME ".NAME); this dbus_service_name needs a bus policy of its own");
+        return 1;
 }
 
 static void print_summary(const Config *c, const char *path, size_t n_warnings) {
@@ -147,7 +221,8 @@ static ConfLoadOptions load_options(void) {
                 snprintf(arg_host, sizeof(arg_host), "%s", u.nodename);
         snprintf(arg_short_host, sizeof(arg_short_host), "%s", arg_host);
         arg_short_host[strcspn(arg_short_host, ".")] = '\0';
-        return (ConfLoadOptions){ .config_id = arg_config_id ?: arg_short_host, .hostname = arg_host };
+        return (ConfLoadOptions){ .config_id = arg_config_id ?: arg_short_host, .hostname = arg_host,
+                                  .net_namespace = arg_namespace, .bus_name = arg_bus_name };
 }
 
 static int load(const char *path, Config **ret, ConfDiags *d) {
@@ -163,6 +238,7 @@ static int run_check(const char *path) {
         _cleanup_(conf_freep) Config *c = NULL;
         ConfDiags d = {};
         size_t n_warnings;
+        bool entered;
         int r;
 
         r = load(path, &c, &d);
@@ -174,7 +250,9 @@ static int run_check(const char *path) {
                 return EXIT_FAILURE;
         }
         conf_diag_done(&d);
-        n_warnings += check_interfaces(c);
+        n_warnings += check_bus_name(c, path) + check_namespace(c, path, &entered);
+        if (entered)
+                n_warnings += check_interfaces(c);
         print_summary(c, path, n_warnings);
         return EXIT_SUCCESS;
 }

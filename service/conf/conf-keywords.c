@@ -9,8 +9,8 @@
  * warning, and their blocks are skipped. Whole sections for LVS and BFD are here too. */
 
 static const char *const root_unsupported[] = {
-        "linkbeat_use_polling", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
-        "instance", "child_wait_time", "track_group",
+        "linkbeat_use_polling", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
+        "child_wait_time", "track_group",
         "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
         "virtual_server_group", "virtual_server", "bfd_instance",
 };
@@ -30,7 +30,7 @@ static const char *const global_unsupported[] = {
         "checker_rlimit_rtime", "bfd_priority", "bfd_no_swap", "bfd_rt_priority", "bfd_cpu_affinity",
         "bfd_rlimit_rttime", "bfd_rlimit_rtime", "snmp_socket", "enable_traps", "enable_snmp_vrrp",
         "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3",
-        "enable_snmp_checker", "dbus_service_name", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+        "enable_snmp_checker", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs",
         "process_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
         "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies",
@@ -107,10 +107,10 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
         [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group",
 };
 
-/* Top-level blocks vrrpd reads, named when they are written inside another block */
+/* Top-level blocks and keywords vrrpd reads, named when they are written inside another block */
 static const char *const root_blocks[] = {
         "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group", "static_ipaddress", "static_routes",
-        "static_rules",
+        "static_rules", "net_namespace", "instance",
 };
 
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */

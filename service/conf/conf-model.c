@@ -185,6 +185,9 @@ static void global_done(ConfGlobal *g) {
         free(g->vmac_prefix);
         free(g->default_interface);
         free(g->vmac_addr_prefix);
+        free(g->net_namespace);
+        free(g->instance);
+        free(g->dbus_service_name);
 }
 
 Config *conf_model_free(Config *c) {

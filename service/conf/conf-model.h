@@ -305,6 +305,13 @@ typedef struct ConfGlobal {
         char *default_interface; /* static_ipaddress without dev; NULL: "eth0", as keepalived */
         bool dynamic_interfaces; /* an instance whose interface is missing waits for it in FAULT */
         bool allow_if_changes;   /* dynamic_interfaces allow_if_changes */
+        /* Where the daemon lives (top level in keepalived; they change only with a restart). */
+        char *net_namespace;     /* net_namespace: run in /run/netns/NAME; NULL: where started */
+        ConfLoc net_namespace_loc;
+        char *instance;          /* instance: keepalived's name for one of several daemons on a host */
+        ConfLoc instance_loc;
+        char *dbus_service_name; /* global_defs: the bus name to own; NULL: org.vrrpd.Vrrp1 */
+        ConfLoc dbus_service_name_loc;
 } ConfGlobal;
 
 typedef struct ConfScript {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf-parse.h"
+#include "conf-util.h"
 
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 
@@ -123,6 +124,56 @@ static int parse_rlimit_rttime(ConfParser *p, const ConfStmt *st, const ConfKeyw
         return 0;
 }
 
+/* dbus_service_name NAME: the bus name to own instead of org.vrrpd.Vrrp1; the last one counts, as in
+ * keepalived, which finds a bad name only when GLib refuses to own it. */
+static int parse_dbus_service_name(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a D-Bus name such as org.vrrpd.Vrrp1.blue"))
+                return 0;
+        if (!conf_util_bus_name_valid(st->w[1].text)) {
+                conf_diag_error(p->d, &st->w[1].loc, "invalid dbus_service_name '%s'; expected a D-Bus name: "
+                                "two or more '.'-separated elements of letters, digits, '_' and '-', none "
+                                "empty or starting with a digit, 255 characters at most", st->w[1].text);
+                return 0;
+        }
+        g->dbus_service_name_loc = st->w[1].loc;
+        return conf_parse_value_dup(p, st->w[1].text, &g->dbus_service_name);
+}
+
+/* net_namespace NAME, instance NAME (top level): each becomes one path component (/run/netns/NAME,
+ * /run/vrrpd/NAME); a second one is ignored with a warning, as keepalived does. */
+static int parse_place(ConfParser *p, const ConfStmt *st, char **field, ConfLoc *loc) {
+        const char *kw = st->w[0].text;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a name"))
+                return 0;
+        if (!conf_util_file_name_valid(st->w[1].text)) {
+                conf_diag_error(p->d, &st->w[1].loc, "invalid %s '%s'; expected a name without '/', not '.' "
+                                "or '..'", kw, st->w[1].text);
+                return 0;
+        }
+        if (*field) {
+                conf_diag_warning(p->d, &st->w[1].loc, "duplicate %s '%s', ignored; '%s' from %s:%u stays",
+                                  kw, st->w[1].text, *field, loc->file, loc->line);
+                return 0;
+        }
+        *loc = st->w[1].loc;
+        return conf_parse_value_dup(p, st->w[1].text, field);
+}
+
+int conf_parse_global_net_namespace(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = &((Config *) obj)->global;
+
+        return parse_place(p, st, &g->net_namespace, &g->net_namespace_loc);
+}
+
+int conf_parse_global_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = &((Config *) obj)->global;
+
+        return parse_place(p, st, &g->instance, &g->instance_loc);
+}
+
 #define G(f) offsetof(ConfGlobal, f)
 static const ConfKeyword global_keywords[] = {
         { "router_id", conf_parse_value_set_string, 0, G(router_id) },
@@ -161,6 +212,7 @@ static const ConfKeyword global_keywords[] = {
         { "vrrp_rlimit_rttime", parse_rlimit_rttime },
         { "vrrp_rlimit_rtime", parse_rlimit_rttime },
         { "enable_dbus", conf_parse_value_set_flag, 0, G(enable_dbus) },
+        { "dbus_service_name", parse_dbus_service_name },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
         { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },
         { "vrrpd_privileged_group", conf_parse_value_set_string, 0, G(privileged_group) },

@@ -174,6 +174,8 @@ static const ConfKeyword root_keywords[] = {
         { "static_ipaddress", conf_parse_addr_static, CONF_KW_BLOCK },
         { "static_routes", conf_parse_route_static, CONF_KW_BLOCK },
         { "static_rules", conf_parse_rule_static, CONF_KW_BLOCK },
+        { "net_namespace", conf_parse_global_net_namespace },
+        { "instance", conf_parse_global_instance },
 };
 
 static const ConfKeywordTable root_table = {

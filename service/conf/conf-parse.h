@@ -106,6 +106,9 @@ int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword 
 /* conf-parse-global.c, conf-parse-instance.c, conf-parse-addr.c */
 extern const ConfKeywordTable conf_parse_global_table;
 int conf_parse_global_defs(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+/* net_namespace and instance: top-level keywords (obj: the Config) that keepalived keeps with its globals */
+int conf_parse_global_net_namespace(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_global_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 extern const ConfKeywordTable conf_parse_instance_table;
 extern const ConfKeywordTable conf_parse_instance_auth_table;
 int conf_parse_instance(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);

@@ -120,6 +120,9 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "dynamic_interfaces", g->dynamic_interfaces);
         print_bool(j, "allow_if_changes", g->allow_if_changes);
         print_str(j, "vmac_addr_prefix", g->vmac_addr_prefix);
+        print_str(j, "dbus_service_name", g->dbus_service_name);
+        print_str(j, "net_namespace", g->net_namespace); /* these two are top-level keywords in the file */
+        print_str(j, "instance", g->instance);
         conf_json_end_object(j);
 }
 

@@ -1,4 +1,5 @@
 #include <assert.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -51,4 +52,41 @@ const char *conf_util_suggest(const char *word, const char *const *names, size_t
                 }
         }
         return best <= limit ? found : NULL;
+}
+
+#define BUS_NAME_MAX 255
+
+static bool bus_name_char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+               c == '-';
+}
+
+bool conf_util_bus_name_valid(const char *s) {
+        size_t elements = 0, len;
+
+        assert(s);
+
+        len = strlen(s);
+        if (len == 0 || len > BUS_NAME_MAX)
+                return false;
+        for (const char *e = s;; e++) {
+                size_t n = strcspn(e, ".");
+
+                if (n == 0 || (e[0] >= '0' && e[0] <= '9'))
+                        return false;
+                for (size_t i = 0; i < n; i++)
+                        if (!bus_name_char(e[i]))
+                                return false;
+                elements++;
+                e += n;
+                if (*e == '\0')
+                        return elements >= 2;
+        }
+}
+
+bool conf_util_file_name_valid(const char *s) {
+        assert(s);
+
+        return s[0] != '\0' && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
+               strlen(s) <= NAME_MAX;
 }

@@ -1,11 +1,21 @@
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* Small helpers shared by the conf/ modules: keyword suggestions. */
+/* Small helpers shared by the conf/ modules (and the command line's checks): keyword suggestions, and the
+ * syntax of the names the top level and global_defs give the daemon. */
 
 /* Levenshtein distance, or SIZE_MAX when either word is too long to be a keyword. */
 size_t conf_util_edit_distance(const char *a, const char *b);
 
 /* The closest of names[0..n) to word, or NULL if none is close enough to be a likely typo. */
 const char *conf_util_suggest(const char *word, const char *const *names, size_t n);
+
+/* A D-Bus well-known bus name (the specification's "Bus names"): two or more '.'-separated elements of
+ * [A-Za-z0-9_-], none empty or starting with a digit, 255 characters at most; not a unique name (":1.5"). */
+bool conf_util_bus_name_valid(const char *s);
+
+/* One path component, as net_namespace (/run/netns/NAME, ip-netns(8)'s rule) and instance (/run/vrrpd/NAME)
+ * are used: not empty, no '/', not "." or "..", NAME_MAX bytes at most. */
+bool conf_util_file_name_valid(const char *s);

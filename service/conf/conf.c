@@ -10,6 +10,36 @@
 #include "conf-parse.h"
 #include "conf.h"
 
+/* One override (ConfLoadOptions): the file's value, if another, is named in a warning, as keepalived logs
+ * "Overriding config net_namespace". */
+static int override(const char *value, const char *keyword, char **field, ConfLoc *loc, ConfDiags *d) {
+        char *copy;
+
+        if (!value || (*field && strcmp(*field, value) == 0))
+                return 0;
+        if (*field)
+                conf_diag_warning(d, loc, "%s '%s' is overridden by the command line's '%s'", keyword,
+                                  *field, value);
+        copy = strdup(value);
+        if (!copy)
+                return -ENOMEM;
+        free(*field);
+        *field = copy;
+        *loc = (ConfLoc){}; /* from no file: messages name the config file alone */
+        return 0;
+}
+
+static int apply_overrides(Config *c, const ConfLoadOptions *o, ConfDiags *d) {
+        ConfGlobal *g = &c->global;
+        int r;
+
+        r = override(o->net_namespace, "net_namespace", &g->net_namespace, &g->net_namespace_loc, d);
+        if (r < 0)
+                return r;
+        return override(o->bus_name, "dbus_service_name", &g->dbus_service_name, &g->dbus_service_name_loc,
+                        d);
+}
+
 static int load_tokens(ConfTokens *t, int lex_result, const ConfLoadOptions *o, Config **ret, ConfDiags *d) {
         _cleanup_(conf_freep) Config *c = NULL;
         int r = lex_result;
@@ -19,6 +49,8 @@ static int load_tokens(ConfTokens *t, int lex_result, const ConfLoadOptions *o, 
                 r = -ENOMEM;
         if (r >= 0)
                 r = conf_parse_run(t, c, d);
+        if (r >= 0)
+                r = apply_overrides(c, o, d);
         if (c)
                 c->files = conf_lexer_take_files(t, &c->n_files);
         conf_lexer_tokens_done(t);

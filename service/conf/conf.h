@@ -14,6 +14,10 @@ typedef struct ConfLoadOptions {
         const char *config_id; /* "@ID" lines are kept when ID is this; NULL keeps only "@^ID" lines */
         const char *hostname;  /* router_id when global_defs has none (keepalived: the node name) */
         const ConfSourceOps *ops; /* NULL: the filesystem */
+        /* The command line's word, over the file's (keepalived's -s --namespace; vrrpd's --bus-name): NULL
+         * leaves net_namespace and dbus_service_name as the file says. Checked by the caller. */
+        const char *net_namespace;
+        const char *bus_name;
 } ConfLoadOptions;
 
 /* 0 and *ret on success (d may hold warnings); -EINVAL when d holds errors; other negative errno when the file
