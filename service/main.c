@@ -285,7 +285,7 @@ static int run_daemon(const char *path) {
         }
         log_info("vrrpd %s starting with %s", VRRPD_VERSION, path);
         ConfLoadOptions o = load_options();
-        return daemon_run(c, path, o.config_id, o.hostname);
+        return daemon_run(c, path, &o);
 }
 
 int main(int argc, char *argv[]) {

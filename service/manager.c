@@ -169,11 +169,33 @@ int manager_index(Manager *m) {
         return manager_index_fill(m);
 }
 
-int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret) {
+static int strdup_or_null(const char *s, char **ret) {
+        *ret = s ? strdup(s) : NULL;
+        return s && !*ret ? -ENOMEM : 0;
+}
+
+static int manager_keep_options(Manager *m, const char *config_path, const ConfLoadOptions *o) {
+        m->config_path = strdup(config_path);
+        if (!m->config_path || strdup_or_null(o->config_id, &m->config_id) < 0 ||
+            strdup_or_null(o->hostname, &m->hostname) < 0 ||
+            strdup_or_null(o->net_namespace, &m->arg_namespace) < 0 ||
+            strdup_or_null(o->bus_name, &m->arg_bus_name) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+ConfLoadOptions manager_load_options(const Manager *m) {
+        assert(m);
+        return (ConfLoadOptions){ .config_id = m->config_id, .hostname = m->hostname,
+                                  .net_namespace = m->arg_namespace, .bus_name = m->arg_bus_name };
+}
+
+int manager_new(const char *config_path, const ConfLoadOptions *o, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         int r;
 
         assert(config_path);
+        assert(o);
         assert(ret);
 
         m = calloc(1, sizeof(*m));
@@ -184,10 +206,7 @@ int manager_new(const char *config_path, const char *config_id, const char *host
         m->rx_batch = malloc(sizeof(*m->rx_batch));
         if (!m->rx_batch)
                 return log_oom();
-        m->config_path = strdup(config_path);
-        m->config_id = config_id ? strdup(config_id) : NULL;
-        m->hostname = hostname ? strdup(hostname) : NULL;
-        if (!m->config_path || (config_id && !m->config_id) || (hostname && !m->hostname))
+        if (manager_keep_options(m, config_path, o) < 0)
                 return log_oom();
         r = sd_event_new(&m->event);
         if (r < 0)
@@ -264,6 +283,8 @@ Manager *manager_free(Manager *m) {
         free(m->config_path);
         free(m->config_id);
         free(m->hostname);
+        free(m->arg_namespace);
+        free(m->arg_bus_name);
         free(m);
         return NULL;
 }

@@ -13,6 +13,7 @@
 #include "vmac/vmac.h"
 
 typedef struct Config Config;
+typedef struct ConfLoadOptions ConfLoadOptions;
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;
 typedef struct Instance Instance;
@@ -33,6 +34,8 @@ typedef struct Manager {
         char *config_path;
         char *config_id;         /* what @ID lines were matched against, for reloads */
         char *hostname;
+        char *arg_namespace;     /* the command line's net_namespace and bus name, for reloads */
+        char *arg_bus_name;
         struct nl_sock *nl;      /* requests: VIPs, address and link queries */
         struct nl_sock *monitor; /* notifications: links and addresses */
         sd_event_source *monitor_source;
@@ -67,7 +70,10 @@ typedef struct Manager {
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */
 } Manager;
 
-int manager_new(const char *config_path, const char *config_id, const char *hostname, Manager **ret);
+/* o: what the config was loaded with (its @ID, host name and command-line overrides), for reloads. */
+int manager_new(const char *config_path, const ConfLoadOptions *o, Manager **ret);
+/* The same, for a reload: pointers into m. */
+ConfLoadOptions manager_load_options(const Manager *m);
 Manager *manager_free(Manager *m);
 /* Builds the running set from config (taken over, also on failure): a reload from the empty set. */
 int manager_start(Manager *m, Config *config);

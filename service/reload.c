@@ -476,7 +476,7 @@ static char *reload_first_error(const ConfDiags *d) {
 }
 
 static int reload_load(Manager *m, Config **ret, char **ret_error) {
-        ConfLoadOptions o = { .config_id = m->config_id, .hostname = m->hostname };
+        ConfLoadOptions o = manager_load_options(m);
         ConfDiags d = {};
         int r;
 

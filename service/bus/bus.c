@@ -1,6 +1,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <systemd/sd-bus.h>
@@ -11,6 +12,7 @@
 #include "bus/bus-shown.h"
 #include "bus/bus-sync-group.h"
 #include "bus/bus.h"
+#include "conf/conf-model.h"
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
@@ -69,9 +71,21 @@ static void bus_on_reload_begin(void *userdata, const ReloadDiff *diff) {
                 b->shown = bus_shown_new(b);
 }
 
+/* keepalived owns its dbus_service_name from startup to exit; so do we, and say so when a reload names
+ * another. */
+static void bus_check_name(Bus *b, const ConfGlobal *g) {
+        const char *want = g->dbus_service_name ?: VRRPD_BUS_NAME;
+
+        if (b->name && strcmp(b->name, want) != 0)
+                log_warning("dbus_service_name is now '%s', but the bus name changes only with a restart: "
+                            "vrrpd stays '%s' on the bus", want, b->name);
+}
+
 static void bus_on_reload_end(void *userdata, const ReloadDiff *diff) {
         Bus *b = userdata;
 
+        if (!diff->initial)
+                bus_check_name(b, &diff->config->global);
         if (b->bus && !diff->initial) {
                 b->last_reload_usec = bus_now_realtime();
                 bus_manager_emit_reloaded(b, diff);
@@ -110,8 +124,49 @@ Bus *bus_free(Bus *b) {
         manager_remove_listener(b->manager, &bus_listener, b);
         bus_shown_free(b->shown);
         sd_bus_flush_close_unref(b->bus);
+        free(b->name);
         free(b);
         return NULL;
+}
+
+int bus_open(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        const char *unique;
+        int r;
+
+        assert(ret);
+
+        r = sd_bus_open_system_with_description(&bus, "vrrpd");
+        if (r < 0)
+                return log_error_errno(r, "failed to connect to the system bus: %m");
+        /* Waits for Hello's answer: the connection is whole before the caller moves to another namespace,
+         * and the bus's authentication timeout cannot run out while the instances start. */
+        r = sd_bus_get_unique_name(bus, &unique);
+        if (r < 0)
+                return log_error_errno(r, "failed to say hello to the system bus: %m");
+        log_debug("connected to the system bus as %s", unique);
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+/* The name, once the objects are there. The shipped policy (dbus/org.vrrpd.Vrrp1.conf) lets root own
+ * org.vrrpd.Vrrp1 and the names under it: say so when the bus refuses another. */
+static int bus_request_name(Bus *b) {
+        int r;
+
+        r = sd_bus_request_name(b->bus, b->name, 0);
+        if (r == -EACCES)
+                return log_error_errno(r, "the bus policy does not let vrrpd own '%s': the shipped policy "
+                                          "allows " VRRPD_BUS_NAME " and names under it (" VRRPD_BUS_NAME
+                                          ".NAME); choose such a dbus_service_name, or add a policy for "
+                                          "this one: %m", b->name);
+        if (r == -EEXIST)
+                return log_error_errno(r, "another process owns the bus name '%s' (another vrrpd? give each "
+                                          "its own dbus_service_name): %m", b->name);
+        if (r < 0)
+                return log_error_errno(r, "failed to take the bus name '%s': %m", b->name);
+        log_info("serving the bus as '%s'", b->name);
+        return 0;
 }
 
 /* With b->bus connected: the objects, the name, the loop. */
@@ -121,24 +176,32 @@ static int bus_serve(Bus *b) {
         r = bus_manager_add_objects(b);
         if (r < 0)
                 return r;
-        r = sd_bus_request_name(b->bus, VRRPD_BUS_NAME, 0);
+        r = bus_request_name(b);
         if (r < 0)
-                return log_error_errno(r, "failed to take the bus name " VRRPD_BUS_NAME ": %m");
+                return r;
         r = sd_bus_attach_event(b->bus, b->manager->event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "failed to attach the bus to the event loop: %m");
         return 0;
 }
 
-int bus_start(Bus *b) {
+int bus_start(Bus *b, sd_bus *connection) {
+        const ConfGlobal *g;
         int r;
 
         assert(b);
         assert(!b->bus);
+        assert(b->manager->config);
 
-        r = sd_bus_open_system_with_description(&b->bus, "vrrpd");
-        if (r < 0)
-                return log_error_errno(r, "failed to connect to the system bus: %m");
+        if (!connection)
+                return -ENOTCONN; /* bus_open() said why */
+        g = &b->manager->config->global;
+        b->name = strdup(g->dbus_service_name ?: VRRPD_BUS_NAME);
+        if (!b->name) {
+                sd_bus_flush_close_unref(connection);
+                return log_oom();
+        }
+        b->bus = connection;
         r = bus_serve(b);
         if (r < 0)
                 b->bus = sd_bus_flush_close_unref(b->bus); /* and every object registered on it */

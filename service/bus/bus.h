@@ -15,6 +15,7 @@ typedef struct Manager Manager;
 typedef struct Bus {
         Manager *manager;
         sd_bus *bus;             /* NULL until bus_start() succeeds: until then nothing is said */
+        char *name;              /* the name it owns (dbus_service_name), for the daemon's lifetime */
         usec_t started_usec;     /* realtime, for StartedUSec */
         usec_t last_reload_usec; /* realtime, for LastReloadUSec */
         BusShown *shown;         /* what the objects showed when the reload under way began */
@@ -23,10 +24,14 @@ typedef struct Bus {
 /* Listens to m from now on; says nothing until bus_start(). */
 int bus_new(Manager *m, Bus **ret);
 Bus *bus_free(Bus *b);
-/* Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS when set), serves the objects and takes the name
- * org.vrrpd.Vrrp1, attached to the manager's loop: owning the name means the objects are there, so call it
- * once the instances are up. */
-int bus_start(Bus *b);
+/* Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS when set) and waits for the bus's hello, logging why
+ * if it cannot. First thing at startup: a connection made before net_namespace's setns() stays on the host's
+ * bus. */
+int bus_open(sd_bus **ret);
+/* Takes over connection (from bus_open(); NULL: -ENOTCONN, nothing more said), serves the objects and takes
+ * the config's dbus_service_name (default org.vrrpd.Vrrp1), attached to the manager's loop: owning the name
+ * means the objects are there, so call it once the instances are up. */
+int bus_start(Bus *b, sd_bus *connection);
 
 static inline void bus_freep(Bus **p) {
         bus_free(*p);

@@ -108,13 +108,30 @@ def test_bus_names_agree(installed, unit):
     assert service["SystemdService"] in names, f"SystemdService={service['SystemdService']} is none of {names}"
 
     policy = ET.parse(installed.staged(installed.dir("datadir", "dbus-1", "system.d", f"{BUS_NAME}.conf")))
-    owners = {a.get("own") for p in policy.getroot().iter("policy") if p.get("user") == "root"
-              for a in p.iter("allow") if a.get("own")}
-    assert owners == {bus_name}, f"root may own {owners} by the policy; the unit's BusName is {bus_name}"
+    root = [a for p in policy.getroot().iter("policy") if p.get("user") == "root" for a in p.iter("allow")]
+    owners = {a.get("own") for a in root if a.get("own")}
+    prefixes = {a.get("own_prefix") for a in root if a.get("own_prefix")}
+    assert (owners, prefixes) == (set(), {bus_name}), \
+        f"root may own {owners} and the names under {prefixes} by the policy; the unit's BusName is {bus_name}"
 
     interfaces = ET.parse(installed.staged(installed.dir("datadir", "dbus-1", "interfaces", f"{BUS_NAME}.xml")))
     names = [i.get("name") for i in interfaces.getroot().iter("interface")]
     assert names and all(n.startswith(bus_name + ".") for n in names), f"interfaces {names} outside {bus_name}"
+
+
+def test_prefix_rules_cannot_widen_the_policy_on_dbus_broker(installed):
+    """dbus-broker does not know send_destination_prefix: it drops the attribute and keeps the rest of the
+    element, so a prefix rule with any other attribute would open that rest to every destination there. Alone,
+    the element has nothing left and is dropped whole. The default name keeps plain rules that both read."""
+    policy = ET.parse(installed.staged(installed.dir("datadir", "dbus-1", "system.d", f"{BUS_NAME}.conf")))
+    rules = [(p.attrib, r.tag, r.attrib) for p in policy.getroot().iter("policy") for r in p]
+    prefixed = [(who, tag, attrs) for who, tag, attrs in rules if "send_destination_prefix" in attrs]
+    assert prefixed, "no send_destination_prefix rule: how do root and the vrrpd group reach org.vrrpd.Vrrp1.NAME?"
+    for who, tag, attrs in prefixed:
+        assert set(attrs) == {"send_destination_prefix"}, f"<{tag} {attrs}> in {who}: keep the prefix alone"
+        assert tag == "allow" and who.get("context") != "default", f"<{tag} {attrs}> in {who}: root and groups only"
+    for who in ({"user": "root"}, {"group": "vrrpd"}):
+        assert (who, "allow", {"send_destination": BUS_NAME}) in rules, f"{who} lost its plain rule for {BUS_NAME}"
 
 
 def apply_snippets(tmp_path, tool, kind, text, *args):
