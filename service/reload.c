@@ -475,6 +475,40 @@ static char *reload_first_error(const ConfDiags *d) {
         return strdup("the configuration could not be loaded");
 }
 
+/* net_namespace and instance say where the daemon lives: its sockets, netlink and VIP records are there. As
+ * keepalived ("Cannot change network namespace at a reload - please restart"), a reload that changes them is
+ * refused whole. */
+static void reload_check_place(ConfDiags *d, const char *path, const char *keyword, const char *was,
+                               const char *now, const ConfLoc *loc, const char *why) {
+        ConfLoc where = loc->file ? *loc : (ConfLoc){ .file = path };
+
+        if ((!was && !now) || (was && now && strcmp(was, now) == 0))
+                return;
+        conf_diag_error(d, &where, "%s cannot change at a reload (the daemon has %s%s%s, the file says "
+                        "%s%s%s): %s; restart vrrpd to apply it", keyword, was ? "'" : "", was ?: "none",
+                        was ? "'" : "", now ? "'" : "", now ?: "none", now ? "'" : "", why);
+}
+
+static int reload_check_places(Manager *m, const Config *next, char **ret_error) {
+        const ConfGlobal *was = &m->config->global, *g = &next->global;
+        ConfDiags d = {};
+        int r = 0;
+
+        reload_check_place(&d, m->config_path, "net_namespace", was->net_namespace, g->net_namespace,
+                           &g->net_namespace_loc,
+                           "a running daemon cannot move to another network namespace");
+        reload_check_place(&d, m->config_path, "instance", was->instance, g->instance, &g->instance_loc,
+                           "its runtime directory is named after it");
+        if (d.oom)
+                r = -ENOMEM;
+        else if (d.n_errors > 0) {
+                *ret_error = reload_first_error(&d);
+                r = -EINVAL;
+        }
+        conf_diag_done(&d);
+        return r;
+}
+
 static int reload_load(Manager *m, Config **ret, char **ret_error) {
         ConfLoadOptions o = manager_load_options(m);
         ConfDiags d = {};
@@ -520,6 +554,11 @@ int manager_reload(Manager *m, const char *why, ReloadResult *ret) {
         r = reload_load(m, &next, &ret->error);
         if (r < 0)
                 return reload_failed(m, ret, r);
+        r = reload_check_places(m, next, &ret->error);
+        if (r < 0) {
+                conf_free(next);
+                return reload_failed(m, ret, r);
+        }
         r = reload_apply(m, next, ret);
         if (r < 0)
                 return reload_failed(m, ret, r);
