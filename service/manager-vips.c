@@ -2,6 +2,7 @@
 #include <linux/ip.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,14 +61,29 @@ int manager_vip_del(Manager *m, const NlVip *vip) {
         return r;
 }
 
-/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=; the first of a colon-separated list), else /run/vrrpd. */
-static int manager_open_runtime_dir(Manager *m) {
+/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=; the first of a colon-separated list), else /run/vrrpd,
+ * or below it for a daemon that net_namespace or instance sets apart: /run/vrrpd/NAMESPACE,
+ * /run/vrrpd/INSTANCE, /run/vrrpd/NAMESPACE/INSTANCE (keepalived keeps its pid files apart the same way).
+ * Two daemons on one host must not share it: each removes at startup what the records there say. */
+static char *manager_runtime_dir(const ConfGlobal *g) {
         const char *env = getenv("RUNTIME_DIRECTORY");
-        _cleanup_free_ char *dir = strndup(env ?: VIP_RECORD_RUNTIME_DIR, env ? strcspn(env, ":") : SIZE_MAX);
+        char *dir;
+
+        if (env)
+                return strndup(env, strcspn(env, ":"));
+        if (asprintf(&dir, VIP_RECORD_RUNTIME_DIR "%s%s%s%s", g->net_namespace ? "/" : "",
+                     g->net_namespace ?: "", g->instance ? "/" : "", g->instance ?: "") < 0)
+                return NULL;
+        return dir;
+}
+
+static int manager_open_runtime_dir(Manager *m, const ConfGlobal *g) {
+        _cleanup_free_ char *dir = manager_runtime_dir(g);
         int r;
 
         if (!dir)
                 return log_oom();
+        log_debug("runtime directory: %s", dir);
         r = vmac_record_open_dir(dir, &m->vmacs.dirfd);
         if (r < 0) {
                 m->vmacs.dirfd = -1;
@@ -85,13 +101,14 @@ static int manager_open_runtime_dir(Manager *m) {
 
 /* What a run that crashed left behind: remove each recorded VIP (by ifindex, or by name if the index went
  * away), then its record. Files that are not records are logged and discarded. */
-void manager_vips_recover(Manager *m) {
+void manager_vips_recover(Manager *m, const ConfGlobal *g) {
         VipRecordSet set = {};
         int r;
 
         assert(m);
+        assert(g);
 
-        r = manager_open_runtime_dir(m);
+        r = manager_open_runtime_dir(m, g);
         vmac_recover(m); /* before the VIPs: a macvlan's ARP settings go back on its parent */
         if (r < 0)
                 return;

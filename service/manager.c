@@ -352,7 +352,7 @@ int manager_start(Manager *m, Config *config) {
         assert(config);
         assert(!m->config);
 
-        manager_vips_recover(m);
+        manager_vips_recover(m, &config->global);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
         r = reload_apply(m, config, NULL);
         vmac_recover_done(m); /* the macvlans a crashed run left and this config does not take over */

@@ -14,6 +14,7 @@
 
 typedef struct Config Config;
 typedef struct ConfLoadOptions ConfLoadOptions;
+typedef struct ConfGlobal ConfGlobal;
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;
 typedef struct Instance Instance;
@@ -99,7 +100,8 @@ int manager_vip_add(Manager *m, const NlVip *vip);
 int manager_vip_del(Manager *m, const NlVip *vip);
 void manager_accept_filter(Manager *m, Instance *i, bool on);
 void manager_accept_close(Manager *m);
-void manager_vips_recover(Manager *m);
+/* Opens the runtime directory where g says (manager-vips.c), removes what a crashed run recorded there. */
+void manager_vips_recover(Manager *m, const ConfGlobal *g);
 /* promote_secondaries (keepalived): net.ipv4.conf.IF.promote_secondaries=1 while an instance asking for it
  * runs there; put back to 0 after the last one if vrrpd set it. Logs its errors. */
 int manager_promote_hold(Manager *m, int ifindex);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,15 +12,34 @@
 #include "os/runtime-file.h"
 #include "util/cleanup.h"
 
+/* mkdir -p with mode 0755: /run/vrrpd/NAMESPACE/INSTANCE needs its parents. */
+static int runtime_dir_make(const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+
+        if (!p)
+                return -ENOMEM;
+        for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+                if (slash)
+                        *slash = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                if (!slash)
+                        return 0;
+                *slash = '/';
+        }
+}
+
 int runtime_dir_open(const char *runtime_dir, const char *sub, int *ret_dirfd) {
         _cleanup_close_ int top = -EBADF, fd = -EBADF;
+        int r;
 
-        assert(runtime_dir);
+        assert(runtime_dir && runtime_dir[0]);
         assert(sub);
         assert(ret_dirfd);
 
-        if (mkdir(runtime_dir, 0755) < 0 && errno != EEXIST)
-                return -errno;
+        r = runtime_dir_make(runtime_dir);
+        if (r < 0)
+                return r;
         top = open(runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (top < 0)
                 return -errno;

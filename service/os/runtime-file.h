@@ -9,7 +9,7 @@
 
 #define RUNTIME_FILE_TMP_PREFIX ".tmp-"
 
-/* Creates runtime_dir (one level, 0755) and runtime_dir/sub if missing; returns an fd of the latter. */
+/* Creates runtime_dir (with its parents, 0755) and runtime_dir/sub if missing; returns an fd of the latter. */
 int runtime_dir_open(const char *runtime_dir, const char *sub, int *ret_dirfd);
 /* Writes text as the file name in dirfd, replacing what was there. */
 int runtime_file_write(int dirfd, const char *name, const char *text, size_t len);

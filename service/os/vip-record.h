@@ -44,7 +44,8 @@ typedef struct VipRecordSet {
         size_t n_skipped;
 } VipRecordSet;
 
-/* Creates runtime_dir (one level, 0755) and runtime_dir/vips if missing; returns an fd of the latter. */
+/* Creates runtime_dir (with its parents, 0755) and runtime_dir/vips if missing; returns an fd of the
+ * latter. */
 int vip_record_open_dir(const char *runtime_dir, int *ret_dirfd);
 /* Idempotent: adding twice leaves one record, removing what is not there succeeds. */
 int vip_record_add(int dirfd, const VipRecord *rec);

@@ -100,6 +100,20 @@ TEST(vip_record_open_dir_twice_keeps_records) {
         ASSERT_EQ(count_entries(fd2), 1);
 }
 
+/* /run/vrrpd/NAMESPACE/INSTANCE (net_namespace and instance): the parents are made too. */
+TEST(vip_record_open_dir_makes_the_parents) {
+        _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
+        _cleanup_close_ int fd = -EBADF;
+        char sub[256];
+        struct stat st;
+
+        snprintf(sub, sizeof(sub), "%s/run/blue/inst1", dir);
+        ASSERT_OK(vip_record_open_dir(sub, &fd));
+        snprintf(sub, sizeof(sub), "%s/run/blue/inst1/vips", dir);
+        ASSERT_OK(stat(sub, &st));
+        ASSERT_TRUE(S_ISDIR(st.st_mode));
+}
+
 TEST(vip_record_refuses_bad_records) {
         _cleanup_(tmpdir_freep) char *dir = tmpdir_new("vip-record");
         _cleanup_close_ int fd = -EBADF;
