@@ -45,7 +45,12 @@ def main(src, dst):
            "vrrpd owns the name org.vrrpd.Vrrp1 on the system bus. Reading is open to every local user; methods",
            "marked privileged need root or membership of the group named by vrrpd_privileged_group (default",
            "vrrpd), else org.freedesktop.DBus.Error.AccessDenied. The manager object /org/vrrpd/Vrrp1 also serves",
-           "org.freedesktop.DBus.ObjectManager.", ".SH INTERFACES"]
+           "org.freedesktop.DBus.ObjectManager.", ".PP",
+           "A daemon given another name (dbus_service_name in",
+           ".BR vrrpd.conf (5),",
+           "or vrrpd \\-\\-bus\\-name), say one per network namespace, serves the same objects and interfaces",
+           "under that name instead; the shipped bus policy lets it own org.vrrpd.Vrrp1 and the names under it",
+           "(org.vrrpd.Vrrp1.NAME), and vrrpctl \\-\\-bus\\-name talks to one.", ".SH INTERFACES"]
     for iface in root.findall("interface"):
         interface(out, iface)
     out += [".SH ERRORS", "org.vrrpd.Vrrp1.Error.NoSuchInstance, org.vrrpd.Vrrp1.Error.InvalidConfig,",

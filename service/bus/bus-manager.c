@@ -44,6 +44,15 @@ static int property_get_router_id(sd_bus *bus, const char *path, const char *int
         return sd_bus_message_append(reply, "s", m->config->global.router_id ?: m->hostname ?: "");
 }
 
+/* net_namespace, which a reload cannot change */
+static int property_get_network_namespace(sd_bus *bus, const char *path, const char *interface,
+                                          const char *property, sd_bus_message *reply, void *userdata,
+                                          sd_bus_error *error) {
+        const Manager *m = ((const Bus *) userdata)->manager;
+
+        return sd_bus_message_append(reply, "s", m->config->global.net_namespace ?: "");
+}
+
 static int bus_append_instance(sd_bus_message *reply, const Instance *i) {
         _cleanup_free_ char *path = NULL;
         int r;
@@ -166,6 +175,8 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("ConfigFile", "s", property_get_config_file, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("RouterId", "s", property_get_router_id, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("NetworkNamespace", "s", property_get_network_namespace, 0,
+                        SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("StartedUSec", "t", NULL, offsetof(Bus, started_usec), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("LastReloadUSec", "t", NULL, offsetof(Bus, last_reload_usec),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),

@@ -433,6 +433,7 @@ def test_properties_match_the_wire_and_ip_addr(topology, vrrpd_path):
     manager = b1.all(ROOT, MANAGER)
     assert manager["ConfigFile"] == str(topo["r1"].dir / "vrrpd.conf") and manager["RouterId"] == "vrrpd-test"
     assert manager["Version"] and 0 < manager["StartedUSec"] <= time.time() * 1e6 and manager["LastReloadUSec"] == 0
+    assert manager["NetworkNamespace"] == "", "no net_namespace, yet NetworkNamespace is set"  # test_netns.py: set
 
     # SetPriority: the next advert carries it, and so does EffectivePriority; ResetPriority goes back.
     capture = topo.capture()
