@@ -2,21 +2,31 @@
 
 #include "ctl-bus.h"
 
-/* Calls go to the daemon's well-known name; 25 s is GDBus's default, a reload may parse a large config. */
+/* Calls go to the daemon's well-known name (bus->name); 25 s is GDBus's default, a reload may parse a large
+ * config. */
 #define CTL_BUS_TIMEOUT_MSEC 25000
 
 GDBusConnection *ctl_bus_open(GError **error) {
         return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
 }
 
-GVariant *ctl_bus_call_manager(GDBusConnection *bus, const char *method, GVariant *params,
+gboolean ctl_bus_name_check(const char *name, GError **error) {
+        if (g_dbus_is_name(name) && !g_dbus_is_unique_name(name))
+                return TRUE;
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--bus-name takes a D-Bus name such as " VRRPD_BUS_NAME ".blue, not '%s'", name);
+        return FALSE;
+}
+
+GVariant *ctl_bus_call_manager(const CtlBus *bus, const char *method, GVariant *params,
                                const char *reply_type, GError **error) {
-        return g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
-                                           method, params, reply_type ? G_VARIANT_TYPE(reply_type) : NULL,
+        return g_dbus_connection_call_sync(bus->connection, bus->name, VRRPD_BUS_PATH,
+                                           VRRPD_BUS_MANAGER_INTERFACE, method, params,
+                                           reply_type ? G_VARIANT_TYPE(reply_type) : NULL,
                                            G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL, error);
 }
 
-char *ctl_bus_instance_path(GDBusConnection *bus, const char *name, GError **error) {
+char *ctl_bus_instance_path(const CtlBus *bus, const char *name, GError **error) {
         g_autoptr(GVariant) reply = NULL;
         char *path = NULL;
 
@@ -27,21 +37,30 @@ char *ctl_bus_instance_path(GDBusConnection *bus, const char *name, GError **err
         return path;
 }
 
-GVariant *ctl_bus_get_all(GDBusConnection *bus, const char *path, GError **error) {
+static GVariant *ctl_bus_get_all_of(const CtlBus *bus, const char *path, const char *interface,
+                                    GError **error) {
         g_autoptr(GVariant) reply = NULL;
         GVariant *props = NULL;
 
-        reply = g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                                            "GetAll", g_variant_new("(s)", VRRPD_BUS_INSTANCE_INTERFACE),
-                                            G_VARIANT_TYPE("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
-                                            CTL_BUS_TIMEOUT_MSEC, NULL, error);
+        reply = g_dbus_connection_call_sync(bus->connection, bus->name, path,
+                                            "org.freedesktop.DBus.Properties", "GetAll",
+                                            g_variant_new("(s)", interface), G_VARIANT_TYPE("(a{sv})"),
+                                            G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL, error);
         if (!reply)
                 return NULL;
         g_variant_get(reply, "(@a{sv})", &props);
         return props;
 }
 
-gboolean ctl_bus_call_instance(GDBusConnection *bus, const char *name, const char *method, GVariant *params,
+GVariant *ctl_bus_get_all(const CtlBus *bus, const char *path, GError **error) {
+        return ctl_bus_get_all_of(bus, path, VRRPD_BUS_INSTANCE_INTERFACE, error);
+}
+
+GVariant *ctl_bus_get_manager(const CtlBus *bus, GError **error) {
+        return ctl_bus_get_all_of(bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, error);
+}
+
+gboolean ctl_bus_call_instance(const CtlBus *bus, const char *name, const char *method, GVariant *params,
                                GError **error) {
         g_autoptr(GVariant) sunk = params ? g_variant_ref_sink(params) : NULL;
         g_autoptr(GVariant) reply = NULL;
@@ -50,14 +69,14 @@ gboolean ctl_bus_call_instance(GDBusConnection *bus, const char *name, const cha
         path = ctl_bus_instance_path(bus, name, error);
         if (!path)
                 return FALSE;
-        reply = g_dbus_connection_call_sync(bus, VRRPD_BUS_NAME, path, VRRPD_BUS_INSTANCE_INTERFACE, method,
-                                            sunk, NULL, G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL,
-                                            error);
+        reply = g_dbus_connection_call_sync(bus->connection, bus->name, path, VRRPD_BUS_INSTANCE_INTERFACE,
+                                            method, sunk, NULL, G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC,
+                                            NULL, error);
         return reply != NULL;
 }
 
 /* Every instance's properties (a{sv} each), in the daemon's ListInstances order. */
-GPtrArray *ctl_bus_get_all_instances(GDBusConnection *bus, GError **error) {
+GPtrArray *ctl_bus_get_all_instances(const CtlBus *bus, GError **error) {
         g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
         g_autoptr(GVariant) reply = NULL;
         g_autoptr(GVariantIter) iter = NULL;
@@ -112,12 +131,11 @@ static gboolean ctl_bus_is_no_daemon(const GError *error) {
 }
 
 /* STYLE §7: the daemon's words, then its D-Bus error name; "not running" gets one plain line. */
-int ctl_bus_report(GError *error) {
+int ctl_bus_report(const CtlBus *bus, GError *error) {
         g_autofree char *remote = NULL;
 
         if (ctl_bus_is_no_daemon(error)) {
-                g_printerr("vrrpctl: vrrpd is not running (no owner of " VRRPD_BUS_NAME
-                           " on the system bus)\n");
+                g_printerr("vrrpctl: vrrpd is not running (no owner of %s on the system bus)\n", bus->name);
                 return EXIT_FAILURE;
         }
         remote = g_dbus_error_get_remote_error(error);

@@ -5,11 +5,11 @@
 #include "ctl-json.h"
 #include "ctl-verbs.h"
 
-static int ctl_control_call(GDBusConnection *bus, const char *name, const char *method, GVariant *params) {
+static int ctl_control_call(const CtlBus *bus, const char *name, const char *method, GVariant *params) {
         g_autoptr(GError) error = NULL;
 
         if (!ctl_bus_call_instance(bus, name, method, params, &error))
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
         return EXIT_SUCCESS;
 }
 
@@ -32,7 +32,7 @@ gboolean ctl_control_check_set_priority(char **args, GError **error) {
         return ctl_control_parse_priority(args[1], NULL, error);
 }
 
-int ctl_control_set_priority(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_control_set_priority(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         guchar prio;
 
@@ -43,7 +43,7 @@ int ctl_control_set_priority(GDBusConnection *bus, const CtlOptions *opts, char 
         return ctl_control_call(bus, args[0], "SetPriority", g_variant_new("(y)", prio));
 }
 
-int ctl_control_reset_priority(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_control_reset_priority(const CtlBus *bus, const CtlOptions *opts, char **args) {
         return ctl_control_call(bus, args[0], "ResetPriority", NULL);
 }
 
@@ -66,7 +66,7 @@ gboolean ctl_control_check_maintenance(char **args, GError **error) {
         return ctl_control_parse_switch(args[1], NULL, error);
 }
 
-int ctl_control_maintenance(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_control_maintenance(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         gboolean on;
 
@@ -77,7 +77,7 @@ int ctl_control_maintenance(GDBusConnection *bus, const CtlOptions *opts, char *
         return ctl_control_call(bus, args[0], "SetMaintenance", g_variant_new("(b)", on));
 }
 
-int ctl_control_garp(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_control_garp(const CtlBus *bus, const CtlOptions *opts, char **args) {
         return ctl_control_call(bus, args[0], "SendGratuitousArp", NULL);
 }
 
@@ -89,14 +89,14 @@ static void ctl_control_print_names(const char *label, const char *const *names)
 }
 
 /* reload: the daemon's summary, or its InvalidConfig error whose message is already file:line:column. */
-int ctl_control_reload(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_control_reload(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) reply = NULL;
         g_autofree const char **added = NULL, **removed = NULL, **changed = NULL;
 
         reply = ctl_bus_call_manager(bus, "Reload", NULL, "(asasas)", &error);
         if (!reply)
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
         g_variant_get(reply, "(^a&s^a&s^a&s)", &added, &removed, &changed);
         if (opts->json != CTL_JSON_OFF) {
                 ctl_json_print(

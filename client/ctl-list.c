@@ -40,14 +40,14 @@ static void ctl_list_table(GVariant *instances, const CtlOptions *opts) {
         ctl_output_table_print(t, opts->legend, 2, opts->color);
 }
 
-int ctl_list(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_list(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GVariant) reply = NULL;
         g_autoptr(GVariant) instances = NULL;
 
         reply = ctl_bus_call_manager(bus, "ListInstances", NULL, "(a(sossyy))", &error);
         if (!reply)
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
         instances = g_variant_get_child_value(reply, 0);
         if (opts->json != CTL_JSON_OFF)
                 ctl_json_print(ctl_list_json(instances), opts->json);
@@ -57,7 +57,7 @@ int ctl_list(GDBusConnection *bus, const CtlOptions *opts, char **args) {
 }
 
 /* For scripts and cron: exit 0 when master, 1 otherwise (including errors); prints the state unless -q. */
-int ctl_list_is_master(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_list_is_master(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autofree char *path = NULL;
         g_autoptr(GVariant) props = NULL;
@@ -68,7 +68,7 @@ int ctl_list_is_master(GDBusConnection *bus, const CtlOptions *opts, char **args
         if (path)
                 props = ctl_bus_get_all(bus, path, &error);
         if (!props)
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
         state = ctl_bus_prop_str(props, "State");
         master = g_str_equal(state, "master");
         if (opts->json != CTL_JSON_OFF)

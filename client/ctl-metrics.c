@@ -181,7 +181,7 @@ static char *ctl_metrics_text(GVariant *families) {
         return g_string_free(out, FALSE);
 }
 
-int ctl_metrics(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_metrics(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) all = NULL;
         g_autoptr(GVariant) families = NULL;
@@ -190,7 +190,7 @@ int ctl_metrics(GDBusConnection *bus, const CtlOptions *opts, char **args) {
 
         all = ctl_bus_get_all_instances(bus, &error);
         if (!all)
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
         g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
         ctl_metrics_gauges(&b, all);
         ctl_metrics_counters(&b, all);

@@ -10,7 +10,7 @@
 
 typedef struct CtlMonitor {
         const CtlOptions *opts;
-        GDBusConnection *bus;
+        const CtlBus *bus;
         GDBusConnection *session; /* --notify only */
         GMainLoop *loop;
         GHashTable *interfaces; /* instance name → interface, from ListInstances; asked again on a miss */
@@ -31,8 +31,8 @@ static const char *ctl_monitor_interface(CtlMonitor *m, const char *path, const 
         g_autoptr(GVariant) reply = NULL;
         g_autoptr(GVariant) value = NULL;
 
-        reply = g_dbus_connection_call_sync(m->bus, VRRPD_BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                                            "Get",
+        reply = g_dbus_connection_call_sync(m->bus->connection, m->bus->name, path,
+                                            "org.freedesktop.DBus.Properties", "Get",
                                             g_variant_new("(ss)", VRRPD_BUS_INSTANCE_INTERFACE, "Interface"),
                                             G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
         if (reply) {
@@ -110,8 +110,8 @@ static gboolean ctl_monitor_start(CtlMonitor *m, guint *ret_sub, GError **error)
         g_autoptr(GVariant) list = NULL;
 
         *ret_sub = g_dbus_connection_signal_subscribe(
-                m->bus, VRRPD_BUS_NAME, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged", VRRPD_BUS_PATH, NULL,
-                G_DBUS_SIGNAL_FLAGS_NONE, ctl_monitor_on_state_changed, m, NULL);
+                m->bus->connection, m->bus->name, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged",
+                VRRPD_BUS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, ctl_monitor_on_state_changed, m, NULL);
         list = ctl_bus_call_manager(m->bus, "ListInstances", NULL, "(a(sossyy))", error);
         if (!list)
                 return FALSE;
@@ -126,7 +126,7 @@ static gboolean ctl_monitor_start(CtlMonitor *m, guint *ret_sub, GError **error)
         return TRUE;
 }
 
-int ctl_monitor(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_monitor(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
         g_autoptr(GHashTable) interfaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -135,21 +135,21 @@ int ctl_monitor(GDBusConnection *bus, const CtlOptions *opts, char **args) {
         gulong closed;
 
         if (!ctl_monitor_start(&m, &sub, &error)) {
-                g_dbus_connection_signal_unsubscribe(bus, sub);
-                return ctl_bus_report(error);
+                g_dbus_connection_signal_unsubscribe(bus->connection, sub);
+                return ctl_bus_report(bus, error);
         }
         if (opts->legend && opts->json == CTL_JSON_OFF)
-                g_printerr("Monitoring state changes of " VRRPD_BUS_NAME "; press Ctrl-C to stop.\n");
+                g_printerr("Monitoring state changes of %s; press Ctrl-C to stop.\n", bus->name);
         sigint = g_unix_signal_add(SIGINT, ctl_monitor_on_signal, &m);
         sigterm = g_unix_signal_add(SIGTERM, ctl_monitor_on_signal, &m);
-        g_dbus_connection_set_exit_on_close(bus, FALSE);
-        closed = g_signal_connect(bus, "closed", G_CALLBACK(ctl_monitor_on_closed), &m);
+        g_dbus_connection_set_exit_on_close(bus->connection, FALSE);
+        closed = g_signal_connect(bus->connection, "closed", G_CALLBACK(ctl_monitor_on_closed), &m);
         g_main_loop_run(loop);
 
-        g_signal_handler_disconnect(bus, closed);
+        g_signal_handler_disconnect(bus->connection, closed);
         g_source_remove(sigint);
         g_source_remove(sigterm);
-        g_dbus_connection_signal_unsubscribe(bus, sub);
+        g_dbus_connection_signal_unsubscribe(bus->connection, sub);
         if (m.session) {
                 g_dbus_connection_flush_sync(m.session, NULL, NULL);
                 g_object_unref(m.session);

@@ -69,7 +69,7 @@ static void ctl_status_counters(GVariant *props) {
         }
 }
 
-static void ctl_status_block(GVariant *props, gboolean color) {
+static void ctl_status_block(GVariant *props, const char *netns, gboolean color) {
         const char *state = ctl_bus_prop_str(props, "State");
         const char *master = ctl_bus_prop_str(props, "MasterAddress");
         const guint eff = ctl_bus_prop_byte(props, "EffectivePriority"),
@@ -90,6 +90,8 @@ static void ctl_status_block(GVariant *props, gboolean color) {
                 color ? ctl_output_color_off() : "", ctl_bus_prop_str(props, "Name"));
         ctl_status_field("State", state_line);
         ctl_status_field("Interface", ctl_bus_prop_str(props, "Interface"));
+        if (*netns)
+                ctl_status_field("Network Namespace", netns);
         if (*ctl_bus_prop_str(props, "VirtualMacInterface"))
                 ctl_status_vmac(props);
         ctl_status_field("VRID", vrid);
@@ -104,8 +106,9 @@ static void ctl_status_block(GVariant *props, gboolean color) {
         ctl_status_counters(props);
 }
 
-/* Tracks a(ssbi) reads better in JSON as objects; everything else is the property dictionary as it is. */
-static GVariant *ctl_status_json_one(GVariant *props) {
+/* Tracks a(ssbi) reads better in JSON as objects; everything else is the property dictionary as it is, and
+ * the daemon's NetworkNamespace beside it. */
+static GVariant *ctl_status_json_one(GVariant *props, const char *netns) {
         GVariantBuilder b;
         GVariantIter iter;
         const char *key;
@@ -132,10 +135,19 @@ static GVariant *ctl_status_json_one(GVariant *props) {
                         g_variant_builder_add(&b, "{sv}", key, value);
                 g_variant_unref(value);
         }
+        g_variant_builder_add(&b, "{sv}", "NetworkNamespace", g_variant_new_string(netns));
         return g_variant_builder_end(&b);
 }
 
-static GPtrArray *ctl_status_collect(GDBusConnection *bus, char **names, gboolean *ret_failed) {
+/* The daemon's net_namespace, where every instance's interface is; "" when it has none, or when the
+ * daemon is too old to say. */
+static char *ctl_status_namespace(const CtlBus *bus) {
+        g_autoptr(GVariant) props = ctl_bus_get_manager(bus, NULL);
+
+        return g_strdup(props ? ctl_bus_prop_str(props, "NetworkNamespace") : "");
+}
+
+static GPtrArray *ctl_status_collect(const CtlBus *bus, char **names, gboolean *ret_failed) {
         GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
 
         for (gsize i = 0; names[i]; i++) {
@@ -144,7 +156,7 @@ static GPtrArray *ctl_status_collect(GDBusConnection *bus, char **names, gboolea
                 GVariant *props = path ? ctl_bus_get_all(bus, path, &error) : NULL;
 
                 if (!props) {
-                        ctl_bus_report(error);
+                        ctl_bus_report(bus, error);
                         *ret_failed = TRUE;
                         continue;
                 }
@@ -154,28 +166,31 @@ static GPtrArray *ctl_status_collect(GDBusConnection *bus, char **names, gboolea
 }
 
 /* status [NAME…]: every instance when no name is given; an unknown name is reported and the rest shown. */
-int ctl_status(GDBusConnection *bus, const CtlOptions *opts, char **args) {
+int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) all = NULL;
+        g_autofree char *netns = NULL;
         gboolean failed = FALSE;
 
         if (args[0])
                 all = ctl_status_collect(bus, args, &failed);
         else if (!(all = ctl_bus_get_all_instances(bus, &error)))
-                return ctl_bus_report(error);
+                return ctl_bus_report(bus, error);
+        netns = ctl_status_namespace(bus);
 
         if (opts->json != CTL_JSON_OFF) {
                 GVariantBuilder b;
 
                 g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
                 for (guint i = 0; i < all->len; i++)
-                        g_variant_builder_add_value(&b, ctl_status_json_one(g_ptr_array_index(all, i)));
+                        g_variant_builder_add_value(&b,
+                                                    ctl_status_json_one(g_ptr_array_index(all, i), netns));
                 ctl_json_print(g_variant_builder_end(&b), opts->json);
         } else
                 for (guint i = 0; i < all->len; i++) {
                         if (i > 0)
                                 g_print("\n");
-                        ctl_status_block(g_ptr_array_index(all, i), opts->color);
+                        ctl_status_block(g_ptr_array_index(all, i), netns, opts->color);
                 }
         return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

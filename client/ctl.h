@@ -17,4 +17,11 @@ typedef struct CtlOptions {
         gboolean notify;
 } CtlOptions;
 
+/* The system bus and the name the daemon owns there (--bus-name; default org.vrrpd.Vrrp1): every call and
+ * match goes to that name. */
+typedef struct CtlBus {
+        GDBusConnection *connection;
+        const char *name;
+} CtlBus;
+
 #define CTL_EXIT_USAGE 2

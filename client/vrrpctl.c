@@ -32,7 +32,8 @@ static const CtlCommand ctl_commands[] = {
 };
 
 static const char ctl_summary[] =
-        "Query and control vrrpd, the VRRP daemon, over the system bus (" VRRPD_BUS_NAME ").\n"
+        "Query and control vrrpd, the VRRP daemon, over the system bus (" VRRPD_BUS_NAME ", or the name\n"
+        "--bus-name gives: a daemon with dbus_service_name, such as one per network namespace).\n"
         "\n"
         "Commands:\n"
         "  list                       List instances: name, interface, state, VRID, priority (default)\n"
@@ -53,6 +54,7 @@ static gboolean arg_no_pager = FALSE;
 static gboolean arg_quiet = FALSE;
 static gboolean arg_notify = FALSE;
 static gboolean arg_version = FALSE;
+static char *arg_bus_name = NULL;
 
 static gboolean ctl_parse_json(const char *option, const char *value, gpointer data, GError **error) {
         if (!value || g_str_equal(value, "short"))
@@ -77,6 +79,8 @@ static const GOptionEntry ctl_entries[] = {
           NULL },
         { "notify", 0, 0, G_OPTION_ARG_NONE, &arg_notify,
           "monitor: also post a desktop notification per change", NULL },
+        { "bus-name", 0, 0, G_OPTION_ARG_STRING, &arg_bus_name,
+          "Talk to the vrrpd owning NAME (its dbus_service_name; default " VRRPD_BUS_NAME ")", "NAME" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &arg_version, "Show the version", NULL },
         {},
 };
@@ -111,6 +115,10 @@ static const CtlCommand *ctl_check_usage(int argc, char **argv) {
                            arg_notify ? "monitor" : "is-master");
                 return NULL;
         }
+        if (arg_bus_name && !ctl_bus_name_check(arg_bus_name, &error)) {
+                g_printerr("vrrpctl: %s\n", error->message);
+                return NULL;
+        }
         if (c->check && !c->check(argv + 2, &error)) {
                 g_printerr("vrrpctl: %s\n", error->message);
                 return NULL;
@@ -121,7 +129,7 @@ static const CtlCommand *ctl_check_usage(int argc, char **argv) {
 int main(int argc, char *argv[]) {
         g_autoptr(GOptionContext) ctx = g_option_context_new("[COMMAND [ARG...]]");
         g_autoptr(GError) error = NULL;
-        g_autoptr(GDBusConnection) bus = NULL;
+        g_autoptr(GDBusConnection) connection = NULL;
         const CtlCommand *c;
         CtlOptions opts;
 
@@ -145,11 +153,12 @@ int main(int argc, char *argv[]) {
                              .quiet = arg_quiet,
                              .notify = arg_notify };
 
-        bus = ctl_bus_open(&error);
-        if (!bus) {
+        connection = ctl_bus_open(&error);
+        if (!connection) {
                 g_printerr("vrrpctl: cannot reach vrrpd, the system bus is not available: %s\n",
                            error->message);
                 return EXIT_FAILURE;
         }
-        return c->verb(bus, &opts, argc > 2 ? argv + 2 : argv + argc);
+        const CtlBus bus = { .connection = connection, .name = arg_bus_name ?: VRRPD_BUS_NAME };
+        return c->verb(&bus, &opts, argc > 2 ? argv + 2 : argv + argc);
 }

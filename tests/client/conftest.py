@@ -43,6 +43,19 @@ def fake(system_bus):
 
 
 @pytest.fixture
+def named_fake(system_bus):
+    """A second fake on the same bus, as a daemon with `dbus_service_name org.vrrpd.Vrrp1.blue` and
+    `net_namespace blue` would be."""
+    proc, _ = start_fake("vrrpd", system_bus, "org.vrrpd.Vrrp1.blue", "blue")
+    f = Fake(system_bus, "org.vrrpd.Vrrp1.blue")
+    try:
+        yield f
+    finally:
+        f.conn.close()
+        stop(proc)
+
+
+@pytest.fixture
 def ctl_env(system_bus, tmp_path):
     """vrrpctl's environment: the private system bus, no colour hints from the caller, a dead session bus."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "DBUS_SESSION_BUS_ADDRESS")}

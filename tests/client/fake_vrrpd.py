@@ -2,7 +2,9 @@
 """A fake vrrpd for vrrpctl's tests: serves dbus/org.vrrpd.Vrrp1.xml's objects with canned data on the bus in
 DBUS_STARTER_ADDRESS (argv), plus org.vrrpd.Test to emit signals and read the calls it got.
 
-    fake_vrrpd.py vrrpd ADDRESS          the daemon's side
+    fake_vrrpd.py vrrpd ADDRESS [NAME [NETNS]]
+                                         the daemon's side, owning NAME (a dbus_service_name; default
+                                         org.vrrpd.Vrrp1) with NetworkNamespace NETNS (default "")
     fake_vrrpd.py notifications ADDRESS  org.freedesktop.Notifications, printing each Notify as a JSON line
 
 Prints READY once its name is owned; exits on SIGTERM."""
@@ -119,9 +121,9 @@ class Instance(dbus.service.Object):
 
 
 class Manager(dbus.service.Object):
-    def __init__(self, conn):
+    def __init__(self, conn, netns=""):
         super().__init__(conn, MANAGER_PATH)
-        self.calls, self.reload_error = [], ""
+        self.calls, self.reload_error, self.netns = [], "", netns
         self.instances = {str(p["Name"]): Instance(conn, self, dict(p)) for p in CANNED}
 
     def log(self, method, arg=""):
@@ -159,7 +161,8 @@ class Manager(dbus.service.Object):
     def GetAll(self, iface):
         return dbus.Dictionary({"Version": "0.1.0-fake", "ConfigFile": "/etc/vrrpd/vrrpd.conf",
                                 "RouterId": "fake", "StartedUSec": dbus.UInt64(T0),
-                                "LastReloadUSec": dbus.UInt64(0)} if iface == MANAGER else {}, signature="sv")
+                                "LastReloadUSec": dbus.UInt64(0), "NetworkNamespace": self.netns}
+                               if iface == MANAGER else {}, signature="sv")
 
     # org.vrrpd.Test: the test's handle on the fake.
     @dbus.service.method("org.vrrpd.Test", in_signature="ssss", out_signature="")
@@ -209,8 +212,8 @@ def main():
     DBusGMainLoop(set_as_default=True)
     conn = dbus.bus.BusConnection(address)
     if role == "vrrpd":
-        objects = Manager(conn)
-        name = dbus.service.BusName(BUS_NAME, conn, do_not_queue=True)
+        objects = Manager(conn, sys.argv[4] if len(sys.argv) > 4 else "")
+        name = dbus.service.BusName(sys.argv[3] if len(sys.argv) > 3 else BUS_NAME, conn, do_not_queue=True)
     else:
         objects = Notifications(conn)
         name = dbus.service.BusName("org.freedesktop.Notifications", conn, do_not_queue=True)

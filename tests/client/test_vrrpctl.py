@@ -31,7 +31,7 @@ def test_help_lists_every_command(vrrpctl):
     r = vrrpctl("--help")
     assert r.returncode == 0, r
     for cmd in ("list", "status", "set-priority", "reset-priority", "maintenance", "garp", "reload", "monitor",
-                "is-master", "metrics", "--json", "--no-legend", "--no-pager"):
+                "is-master", "metrics", "--json", "--no-legend", "--no-pager", "--bus-name"):
         assert cmd in r.stdout, f"{cmd} missing from --help: {r.stdout}"
 
 
@@ -40,6 +40,7 @@ def test_help_lists_every_command(vrrpctl):
     ["set-priority", "VI_1", "0"], ["set-priority", "VI_1", "ten"], ["maintenance", "VI_1", "maybe"],
     ["maintenance", "VI_1"], ["garp"], ["is-master"], ["is-master", "a", "b"], ["--json=xml"], ["--bogus"],
     ["set-priority", "VI_1", "5", "--json"], ["list", "--notify"], ["status", "-q"],
+    ["--bus-name=:1.5", "list"], ["--bus-name", "vrrpd", "list"], ["--bus-name=org.vrrpd.1x", "status"],
 ])
 def test_usage_errors_exit_2_with_one_line(vrrpctl, ctl_env, tmp_path, args):
     # No bus at all: a usage error must be found before vrrpctl touches it.
@@ -350,6 +351,62 @@ def test_awkward_names_are_escaped(vrrpctl, fake):
     assert name in names, names
 
 
+# ---- --bus-name: a daemon with dbus_service_name ------------------------------------------------------
+
+BLUE = "org.vrrpd.Vrrp1.blue"
+
+
+def test_bus_name_picks_the_daemon_for_every_command(vrrpctl, fake, named_fake):
+    assert vrrpctl("--bus-name", BLUE, "set-priority", "VI_2", "120").returncode == 0
+    assert vrrpctl(f"--bus-name={BLUE}", "maintenance", "VI_1", "on").returncode == 0
+    for args in (["reset-priority", "VI_1"], ["garp", "VI_1"], ["reload"]):
+        r = vrrpctl("--bus-name", BLUE, *args)
+        assert r.returncode == 0, (args, r)
+    assert ("SetPriority", "VI_2 120") in named_fake.calls() and ("SetMaintenance", "VI_1 True") in \
+        named_fake.calls() and ("Reload", "") in named_fake.calls(), named_fake.calls()
+    assert not [c for c in fake.calls() if c[0] in ("SetPriority", "SetMaintenance", "Reload", "ResetPriority",
+                                                   "SendGratuitousArp")], fake.calls()
+    assert "VI_2 eth1 backup 52 120" in " ".join(vrrpctl("--bus-name", BLUE, "--no-legend").stdout.split())
+    assert "VI_2 eth1 backup 52 100" in " ".join(vrrpctl("--no-legend").stdout.split())
+    r = vrrpctl("--bus-name", BLUE, "is-master", "VI_1")
+    assert (r.returncode, r.stdout) == (0, "master\n"), r
+    before = len(fake.calls("GetAll"))
+    r = vrrpctl("--bus-name", BLUE, "metrics")
+    assert r.returncode == 0 and 'vrrpd_instance_state{instance="VI_1"' in r.stdout, r
+    assert len(named_fake.calls("GetAll")) >= 3 and len(fake.calls("GetAll")) == before
+
+
+def test_status_shows_the_network_namespace(vrrpctl, fake, named_fake):
+    r = vrrpctl("--bus-name", BLUE, "status", "VI_1")
+    assert r.returncode == 0 and field(r.stdout, "Network Namespace") == "blue", r
+    assert field(r.stdout, "Interface") == "eth0"
+    r = vrrpctl("--bus-name", BLUE, "status", "--json=short")
+    assert {d["NetworkNamespace"] for d in json.loads(r.stdout)} == {"blue"}, r.stdout
+    r = vrrpctl("status", "VI_1")  # no net_namespace: no line, and "" in JSON
+    assert "Network Namespace" not in r.stdout, r.stdout
+    assert {d["NetworkNamespace"] for d in json.loads(vrrpctl("status", "--json").stdout)} == {""}
+
+
+def test_bus_name_without_its_daemon_names_it(vrrpctl, fake):
+    for args in (["list"], ["monitor"], ["set-priority", "VI_1", "7"]):
+        r = vrrpctl("--bus-name", "org.vrrpd.Vrrp1.red", *args)
+        assert r.returncode == 1, (args, r)
+        assert one_line(r.stderr) == "vrrpctl: vrrpd is not running (no owner of org.vrrpd.Vrrp1.red on the system " \
+            "bus)", r.stderr
+
+
+def test_monitor_hears_the_daemon_it_names_only(spawn, fake, named_fake):
+    proc = start_monitor(spawn, named_fake, "--bus-name", BLUE)
+    out = LineReader(proc.stdout)
+    fake.emit("VI_1", "master", "backup", "higher-priority")  # the other daemon: not for this monitor
+    named_fake.emit("VI_2", "backup", "master", "master-down-timer")
+    m = MONITOR_LINE.match(out.readline(what="monitor line"))
+    assert m and m.groups() == ("VI_2", "backup", "master", "master-down-timer"), m
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=TIMEOUT) == 0
+    assert out.buf == b"", out.buf
+
+
 # ---- monitor -----------------------------------------------------------------------------------------
 
 MONITOR_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (\S+): (\S+) -> (\S+) \((\S+)\)$")
@@ -421,6 +478,14 @@ def complete(ctl_env, *words):
     r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=TIMEOUT, env=env)
     assert r.returncode == 0, r
     return r.stdout.split()
+
+
+def test_completion_with_bus_name(ctl_env, fake, named_fake):
+    named_fake.test.AddInstance("VI_BLUE", "eth7")
+    assert complete(ctl_env, "--bus-name", BLUE, "status", "VI") == ["VI_1", "VI_2", "VI_BLUE"]
+    assert complete(ctl_env, "--bus-name", "=", BLUE, "is-master", "VI_B") == ["VI_BLUE"]
+    assert complete(ctl_env, "status", "VI_B") == []
+    assert complete(ctl_env, "--bus-name", "org.vrrpd.Vrrp1.") == [BLUE]
 
 
 def test_completion_commands_and_instances(ctl_env, fake):

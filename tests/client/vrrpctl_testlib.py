@@ -88,8 +88,8 @@ def start_bus(directory):
     return proc, address
 
 
-def start_fake(role, address):
-    proc = subprocess.Popen([sys.executable, str(FAKE), role, address], stdout=subprocess.PIPE,
+def start_fake(role, address, *args):
+    proc = subprocess.Popen([sys.executable, str(FAKE), role, address, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     reader = LineReader(proc.stdout)
     try:
@@ -102,10 +102,10 @@ def start_fake(role, address):
 
 
 class Fake:
-    def __init__(self, address):
-        self.address = address
+    def __init__(self, address, name="org.vrrpd.Vrrp1"):
+        self.address, self.name = address, name
         self.conn = dbus.bus.BusConnection(address)
-        self.obj = self.conn.get_object("org.vrrpd.Vrrp1", "/org/vrrpd/Vrrp1")
+        self.obj = self.conn.get_object(name, "/org/vrrpd/Vrrp1")
         self.test = dbus.Interface(self.obj, "org.vrrpd.Test")
 
     def calls(self, method=None):
