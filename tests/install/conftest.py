@@ -108,9 +108,19 @@ def distro(tmp_path_factory):
     return Install(builddir, None, meson_dirs(meson, builddir), meson_installed(meson, builddir))
 
 
+def installed_unit(installed, name):
+    found = [p for p in installed.files() if p.endswith(f"/{name}") and "/systemd/" in p]
+    assert len(found) == 1, f"expected one installed {name}, found {sorted(found)}"
+    return installed.staged(found[0])
+
+
 @pytest.fixture(scope="session")
 def unit(installed):
     """The installed vrrpd.service."""
-    found = [p for p in installed.files() if p.endswith("/vrrpd.service") and "/systemd/" in p]
-    assert len(found) == 1, f"expected one installed vrrpd.service, found {sorted(found)}"
-    return installed.staged(found[0])
+    return installed_unit(installed, "vrrpd.service")
+
+
+@pytest.fixture(scope="session")
+def template(installed):
+    """The installed vrrpd@.service, the template for one network namespace."""
+    return installed_unit(installed, "vrrpd@.service")

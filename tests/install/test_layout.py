@@ -22,7 +22,7 @@ VENDOR_CONF_DIRS = {"/usr/local/lib", "/usr/lib", "/lib"}
 COMPLAINT = re.compile(r"(?i)fail|error|invalid|unknown|ignoring")
 
 
-def expected_files(inst, unit_path):
+def expected_files(inst, unit_path, template_path):
     d = inst.dir
     return {str(p) for p in (
         d("sbindir", "vrrpd"),
@@ -38,6 +38,7 @@ def expected_files(inst, unit_path):
         d("prefix", "lib", "sysusers.d", "vrrpd.conf"),
         d("prefix", "lib", "tmpfiles.d", "vrrpd.conf"),
         unit_path,
+        template_path,
     )}
 
 
@@ -62,9 +63,11 @@ def installed_path(inst, name):
     return found[0]
 
 
-def test_every_file_lands_in_place(installed, unit):
+def test_every_file_lands_in_place(installed, unit, template):
     unit_path = "/" + str(unit.relative_to(installed.destdir))
-    want, have = expected_files(installed, unit_path), installed.files()
+    template_path = "/" + str(template.relative_to(installed.destdir))
+    assert os.path.dirname(template_path) == os.path.dirname(unit_path), "the template is not beside the unit"
+    want, have = expected_files(installed, unit_path, template_path), installed.files()
     assert have == want, f"missing: {sorted(want - have)}; unexpected: {sorted(have - want)}"
     for binary in (installed.dir("sbindir", "vrrpd"), installed.dir("bindir", "vrrpctl")):
         assert os.access(installed.staged(binary), os.X_OK), f"{binary} is not executable"
@@ -75,24 +78,28 @@ def test_unit_is_in_systemds_search_path(installed, unit):
     assert unit_dir in vendor_unit_dirs(), f"{unit_dir} is not in systemd's unit search path"
 
 
-def test_installed_copies_match_their_sources(installed, unit):
+def test_installed_copies_match_their_sources(installed, unit, template):
     for src, dest in installed.installed.items():
         src = pathlib.Path(src)
         if installed.builddir in src.parents or not src.is_relative_to(REPO):
             continue  # built (binaries, the generated man page and unit): checked elsewhere
         assert installed.staged(dest).read_bytes() == src.read_bytes(), f"{dest} differs from {src}"
-    # The unit is the source but for ExecStart=, which names the installed binary.
+    # The units are their sources but for ExecStart=, which names the installed binary.
     drop = re.compile(r"(?m)^ExecStart=.*\n")
-    source = (REPO / "systemd" / "vrrpd.service").read_text()
-    assert drop.sub("", unit.read_text()) == drop.sub("", source), "the installed unit differs beyond ExecStart="
+    for path in (unit, template):
+        source = (REPO / "systemd" / path.name).read_text()
+        assert drop.sub("", path.read_text()) == drop.sub("", source), f"the installed {path.name} differs beyond " \
+            "ExecStart="
 
 
-def test_unit_starts_the_installed_binary(installed, unit):
+def test_unit_starts_the_installed_binary(installed, unit, template):
     want = str(installed.dir("sbindir", "vrrpd"))
     assert unit_values(parse_unit(unit), "Service", "ExecStart") == [want]
+    assert unit_values(parse_unit(template), "Service", "ExecStart") == [
+        f"{want} --namespace=%i --bus-name=org.vrrpd.Vrrp1.%i -f /etc/keepalived/keepalived-%i.conf"]
 
 
-def test_bus_names_agree(installed, unit):
+def test_bus_names_agree(installed, unit, template):
     entries = parse_unit(unit)
     bus_name = unit_value(entries, "Service", "BusName")
     names = {unit.name, *unit_values(entries, "Install", "Alias")}
@@ -113,6 +120,8 @@ def test_bus_names_agree(installed, unit):
     prefixes = {a.get("own_prefix") for a in root if a.get("own_prefix")}
     assert (owners, prefixes) == (set(), {bus_name}), \
         f"root may own {owners} and the names under {prefixes} by the policy; the unit's BusName is {bus_name}"
+    template_bus_name = unit_value(parse_unit(template), "Service", "BusName")
+    assert template_bus_name == f"{bus_name}.%i", f"vrrpd@.service's BusName={template_bus_name}"
 
     interfaces = ET.parse(installed.staged(installed.dir("datadir", "dbus-1", "interfaces", f"{BUS_NAME}.xml")))
     names = [i.get("name") for i in interfaces.getroot().iter("interface")]

@@ -1,5 +1,6 @@
 """The installed vrrpd.service passes `systemd-analyze verify` (and the check fails on broken copies), keeps
-its exposure within bounds, and keeps the sandbox that script tracking needs."""
+its exposure within bounds, and keeps the sandbox that script tracking needs; vrrpd@.service, the template for
+one network namespace, verifies too and keeps the same sandbox."""
 
 import os
 import re
@@ -15,7 +16,7 @@ EXPOSURE_MAX = 2.8
 EXPOSURE = re.compile(r"Overall exposure level for \S+: (\d+\.\d)")
 
 
-def verify(unit_text, installed, tmp_path, tag):
+def verify(unit_text, installed, tmp_path, tag, name="vrrpd.service"):
     """systemd-analyze verify on a copy of the unit whose ExecStart= points into the destdir, so the binary
     checked is the one installed; man pages (Documentation=) come from the destdir too. Returns (ok, output):
     verify exits 0 on many "…, ignoring" errors, so anything it prints counts as a failure."""
@@ -23,10 +24,10 @@ def verify(unit_text, installed, tmp_path, tag):
     d = tmp_path / f"verify-{tag}"
     d.mkdir()
     text = re.sub(r"(?m)^(ExecStart=)(/\S+)", lambda m: f"{m[1]}{installed.destdir}{m[2]}", unit_text)
-    (d / "vrrpd.service").write_text(text)
+    (d / name).write_text(text)
     man = shutil.which("man") is not None
     env = dict(os.environ, MANPATH=str(installed.staged(installed.dirs["mandir"])))
-    proc = run(analyze, "verify", f"--man={'yes' if man else 'no'}", d / "vrrpd.service", env=env)
+    proc = run(analyze, "verify", f"--man={'yes' if man else 'no'}", d / name, env=env)
     output = (proc.stdout + proc.stderr).strip()
     return proc.returncode == 0 and not output, output
 
@@ -41,6 +42,37 @@ def exposure(path, *args):
 def test_unit_verifies(installed, unit, tmp_path):
     ok, output = verify(unit.read_text(), installed, tmp_path, "installed")
     assert ok, f"systemd-analyze verify:\n{output}"
+
+
+def test_template_verifies_as_an_instance(installed, template, tmp_path):
+    ok, output = verify(template.read_text(), installed, tmp_path, "template", name="vrrpd@blue.service")
+    assert ok, f"systemd-analyze verify vrrpd@blue.service:\n{output}"
+
+
+# What the template sets apart from vrrpd.service, and only that (its comments say why).
+TEMPLATE_OWN = {("Unit", "Description"), ("Unit", "ConditionFileNotEmpty"), ("Service", "BusName"),
+                ("Service", "ExecStart"), ("Service", "NetworkNamespacePath"), ("Service", "RuntimeDirectory"),
+                ("Install", "Alias")}
+
+
+def test_template_keeps_the_units_sandbox(unit, template):
+    ours, theirs = parse_unit(unit), parse_unit(template)
+
+    def rest(entries):
+        return [e for e in entries if (e[0], e[1]) not in TEMPLATE_OWN]
+
+    assert rest(theirs) == rest(ours), "vrrpd@.service and vrrpd.service differ beyond the template's own settings"
+    s = dict(((sec, k), v) for sec, k, v in theirs)
+    assert s[("Service", "NetworkNamespacePath")] == "/run/netns/%i"
+    assert s[("Service", "RuntimeDirectory")] == "vrrpd/%i" and s[("Service", "RuntimeDirectoryPreserve")] == "yes"
+    assert s[("Service", "BusName")] == "org.vrrpd.Vrrp1.%i"
+
+
+def test_template_exposure(template, tmp_path):
+    instance = tmp_path / "vrrpd@blue.service"
+    instance.write_text(template.read_text())
+    level, _ = exposure(instance)
+    assert level <= EXPOSURE_MAX, f"exposure {level} > {EXPOSURE_MAX}: see systemd-analyze security vrrpd@blue"
 
 
 # systemd 252 drops an unknown capability name without a word, so a typo there is for
