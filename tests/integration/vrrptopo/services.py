@@ -15,7 +15,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
-  <listen>unix:path={socket}</listen>
+  <listen>{address}</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow user="*"/>
@@ -49,17 +49,20 @@ class PrivateBus:
     """A dbus-daemon configured like the system bus, inside one namespace, listening on a unix:path socket under
     the node's directory. It includes the repo's dbus/org.vrrpd.Vrrp1.conf when that exists, and every *.conf
     dropped into policy_dir (read at startup; dbus-daemon also reloads an <includedir> when it changes).
-    Processes reach it with env (DBUS_SYSTEM_BUS_ADDRESS), which sd-bus, GDBus, busctl and dbus-send honour."""
+    Processes reach it with env (DBUS_SYSTEM_BUS_ADDRESS), which sd-bus, GDBus, busctl and dbus-send honour.
 
-    def __init__(self, node, policy=POLICY_FILE):
+    abstract=True listens on an abstract socket instead, which belongs to the network namespace it was made in:
+    only processes there can connect, so a daemon that reaches it connected before leaving (net_namespace)."""
+
+    def __init__(self, node, policy=POLICY_FILE, abstract=False):
         self.node = node
         self.dir = node.dir / "bus"
-        self.socket = self.dir / "system_bus_socket"
+        self.socket = None if abstract else self.dir / "system_bus_socket"
         self.policy, self.policy_dir = Path(policy), self.dir / "system.d"
         self.config = self.dir / "system.conf"
-        self.address = f"unix:path={self.socket}"
+        self.address = f"unix:abstract={node.ns}-bus" if abstract else f"unix:path={self.socket}"
         self.process = None
-        if len(str(self.socket)) > UNIX_PATH_MAX:
+        if self.socket and len(str(self.socket)) > UNIX_PATH_MAX:
             raise ValueError(f"bus socket path too long for sun_path ({len(str(self.socket))} > "
                              f"{UNIX_PATH_MAX}): {self.socket}; use a shorter workdir")
 
@@ -69,7 +72,7 @@ class PrivateBus:
 
     def start(self, timeout=10):
         self.policy_dir.mkdir(parents=True, exist_ok=True)
-        config = BUS_CONFIG.format(socket=self.socket, policy=self.policy, policy_dir=self.policy_dir)
+        config = BUS_CONFIG.format(address=self.address, policy=self.policy, policy_dir=self.policy_dir)
         self.config.write_text(config)
         self.process = self.node.spawn(["dbus-daemon", f"--config-file={self.config}", "--nofork", "--nopidfile",
                                         "--nosyslog"], name="dbus-daemon")
@@ -80,7 +83,7 @@ class PrivateBus:
         if not self.process.alive():
             raise AssertionError(f"dbus-daemon in {self.node.name} exited {self.process.returncode}:\n"
                                  f"{self.process.log_text()}")
-        return self.socket.exists() and self.list_names(check=False)
+        return (self.socket is None or self.socket.exists()) and self.list_names(check=False)
 
     def list_names(self, check=True):
         """The bus's ListNames() as dbus-send in the namespace sees it; [] if it did not answer (check=False)."""
@@ -190,16 +193,20 @@ def vrrpd_binary():
 class Vrrpd:
     """vrrpd in a router's namespace, on that router's private bus, with its runtime state (DESIGN §1's record of
     VIPs under /run/vrrpd) in a directory of its own: namespaces share the file system, so two daemons using
-    /run/vrrpd would read each other's records. RUNTIME_DIRECTORY is systemd's way to say where that is.
+    /run/vrrpd would read each other's records. RUNTIME_DIRECTORY is systemd's way to say where that is;
+    runtime_dir=False leaves it unset, for tests of where vrrpd puts its records by itself.
 
-    The command line is not settled yet: argv is [binary, *args], args defaulting to ["-f", <config file>]."""
+    The command line is not settled yet: argv is [binary, *args], args defaulting to ["-f", <config file>]. A
+    second daemon on one router needs a name of its own (its config <name>.conf, its log <name>.log) and,
+    with dbus_service_name, the bus_name wait_ready() waits for."""
 
-    def __init__(self, node, config, args=None, binary=None, env=None):
-        self.node = node
+    def __init__(self, node, config, args=None, binary=None, env=None, name="vrrpd", runtime_dir=True,
+                 bus_name="org.vrrpd.Vrrp1"):
+        self.node, self.name, self.bus_name = node, name, bus_name
         self.binary = Path(binary) if binary else vrrpd_binary()
-        self.config = node.dir / "vrrpd.conf"
+        self.config = node.dir / f"{name}.conf"
         self.config_text = config
-        self.runtime_dir = node.dir / "run"
+        self.runtime_dir = (node.dir / ("run" if name == "vrrpd" else f"run-{name}")) if runtime_dir else None
         self.args = list(args) if args is not None else ["-f", self.config]
         self.extra_env = env or {}
         self.process = None
@@ -211,15 +218,20 @@ class Vrrpd:
     def start(self):
         if not os.access(self.binary, os.X_OK):
             raise FileNotFoundError(f"no vrrpd at {self.binary}: build it or set VRRPD_BUILDDIR")
-        self.runtime_dir.mkdir(parents=True, exist_ok=True)
         self.config.write_text(self.config_text)
-        env = {"RUNTIME_DIRECTORY": str(self.runtime_dir), **self.node.bus_env(), **self.extra_env}
-        self.process = self.node.spawn([self.binary, *self.args], name="vrrpd", env=env)
+        env = {**self.node.bus_env(), **self.extra_env}
+        if self.runtime_dir:
+            self.runtime_dir.mkdir(parents=True, exist_ok=True)
+            env["RUNTIME_DIRECTORY"] = str(self.runtime_dir)
+        elif "RUNTIME_DIRECTORY" in os.environ:
+            raise RuntimeError("runtime_dir=False, but this process has RUNTIME_DIRECTORY, which vrrpd would inherit")
+        self.process = self.node.spawn([self.binary, *self.args], name=self.name, env=env)
         return self
 
     def wait_ready(self, timeout=10):
-        """Waits until vrrpd owns org.vrrpd.Vrrp1 on the router's bus (fails early if vrrpd exits)."""
-        self.node.bus.wait_for_name("org.vrrpd.Vrrp1", timeout, process=self.process)
+        """Waits until vrrpd owns its bus name (org.vrrpd.Vrrp1 unless told) on the router's bus (fails early if
+        vrrpd exits)."""
+        self.node.bus.wait_for_name(self.bus_name, timeout, process=self.process)
         return self
 
     def reload(self, config=None):

@@ -167,9 +167,10 @@ class Router(Node):
         on close."""
         return Frr(self, instances, name).start()
 
-    def vrrpd(self, config, args=None, binary=None, env=None):
-        """Starts vrrpd here on this router's private bus (see Vrrpd); the topology stops it on close."""
-        return Vrrpd(self, config, args, binary, env).start()
+    def vrrpd(self, config, args=None, binary=None, env=None, **kwargs):
+        """Starts vrrpd here on this router's private bus (see Vrrpd, also for its keyword arguments); the
+        topology stops it on close."""
+        return Vrrpd(self, config, args, binary, env, **kwargs).start()
 
 
 class Topology:
@@ -306,6 +307,16 @@ class Topology:
         """`ip -j link show` of node's port on the switch."""
         port = f"{self.node(node).name}-{lan}"
         return json.loads(sh(IP, "-n", self.sw, "-j", "link", "show", "dev", port).stdout)[0]
+
+    def add_namespace(self, name, host=0):
+        """One more (empty) network namespace, <prefix><name> like the others, deleted on close like them (after
+        whatever runs in it is killed); returns a Node for it, with no interface but lo, which is up."""
+        node = Node(self, name, host)
+        node.dir.mkdir(parents=True, exist_ok=True)
+        sh(IP, "netns", "add", node.ns)
+        self.created.append(node.ns)
+        sh(IP, "-n", node.ns, "link", "set", "lo", "up")
+        return node
 
     # Running things
 
