@@ -52,6 +52,24 @@ static void ctl_status_tracks(GVariant *props, gboolean color) {
         }
 }
 
+/* VirtualRoutes / VirtualRules a(sb): each as ip(8) writes it, and whether it is in the kernel */
+static void ctl_status_routes(const char *label, GVariant *props, const char *key) {
+        g_autoptr(GVariant) v = g_variant_lookup_value(props, key, G_VARIANT_TYPE("a(sb)"));
+        GVariantIter iter;
+        const char *text;
+        gboolean in;
+        gboolean first = TRUE;
+
+        if (!v)
+                return;
+        g_variant_iter_init(&iter, v);
+        while (g_variant_iter_next(&iter, "(&sb)", &text, &in)) {
+                g_print("%*s%s %s%s\n", CTL_STATUS_LABEL_WIDTH, first ? label : "", first ? ":" : " ", text,
+                        in ? "" : " (not installed)");
+                first = FALSE;
+        }
+}
+
 static void ctl_status_counters(GVariant *props) {
         g_autoptr(GVariant) v = g_variant_lookup_value(props, "Statistics", G_VARIANT_TYPE("a{st}"));
         GVariantIter iter;
@@ -89,7 +107,8 @@ static void ctl_status_block(GVariant *props, const char *netns, gboolean color)
         g_print("%s%s%s %s\n", color ? ctl_output_state_color(state) : "", g_get_charset(NULL) ? "●" : "*",
                 color ? ctl_output_color_off() : "", ctl_bus_prop_str(props, "Name"));
         ctl_status_field("State", state_line);
-        ctl_status_field("Interface", ctl_bus_prop_str(props, "Interface"));
+        ctl_status_field("Interface", *ctl_bus_prop_str(props, "Interface") ? ctl_bus_prop_str(props, "Interface")
+                                                                             : "none (unicast, any interface)");
         if (*netns)
                 ctl_status_field("Network Namespace", netns);
         if (*ctl_bus_prop_str(props, "VirtualMacInterface"))
@@ -99,11 +118,28 @@ static void ctl_status_block(GVariant *props, const char *netns, gboolean color)
         ctl_status_field("Master Address", *master ? master : "n/a");
         ctl_status_list("Virtual Addresses", props, "VirtualAddresses");
         ctl_status_list("Unicast Peers", props, "UnicastPeers");
+        ctl_status_routes("Virtual Routes", props, "VirtualRoutes");
+        ctl_status_routes("Virtual Rules", props, "VirtualRules");
         if (*ctl_bus_prop_str(props, "SyncGroup"))
                 ctl_status_field("Sync Group", ctl_bus_prop_str(props, "SyncGroup"));
         ctl_status_tracks(props, color);
+        ctl_status_list("Faults", props, "Faults");
         ctl_status_field("Last Transition", trans);
         ctl_status_counters(props);
+}
+
+/* a(sb) (VirtualRoutes, VirtualRules) as [{"route": ..., "installed": ...}] */
+static GVariant *ctl_status_json_routes(GVariant *value) {
+        GVariantBuilder b;
+        GVariantIter iter;
+        const char *text;
+        gboolean in;
+
+        g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
+        g_variant_iter_init(&iter, value);
+        while (g_variant_iter_next(&iter, "(&sb)", &text, &in))
+                g_variant_builder_add_parsed(&b, "{'route': <%s>, 'installed': <%b>}", text, in);
+        return g_variant_builder_end(&b);
 }
 
 /* Tracks a(ssbi) reads better in JSON as objects; everything else is the property dictionary as it is, and
@@ -131,7 +167,9 @@ static GVariant *ctl_status_json_one(GVariant *props, const char *netns) {
                                         &tracks, "{'kind': <%s>, 'name': <%s>, 'up': <%b>, 'weight': <%i>}",
                                         kind, name, up, weight);
                         g_variant_builder_add(&b, "{sv}", key, g_variant_builder_end(&tracks));
-                } else
+                } else if (g_variant_is_of_type(value, G_VARIANT_TYPE("a(sb)")))
+                        g_variant_builder_add(&b, "{sv}", key, ctl_status_json_routes(value));
+                else
                         g_variant_builder_add(&b, "{sv}", key, value);
                 g_variant_unref(value);
         }

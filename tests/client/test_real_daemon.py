@@ -25,6 +25,12 @@ vrrp_instance VI_1 {
     virtual_ipaddress {
         192.0.2.100/24
     }
+    virtual_routes {
+        198.51.100.0/24 via 192.0.2.2 dev v0
+    }
+    virtual_rules {
+        from 198.51.100.0/24 table 100 priority 100
+    }
 }
 vrrp_instance VI_2 {
     state BACKUP
@@ -97,6 +103,16 @@ def test_real_daemon_list_status_metrics(vrrpctl, daemon):
     assert re.search(r"^\s+State: master", r.stdout, re.M), r.stdout
     assert re.search(r"^\s+Interface: v0$", r.stdout, re.M), r.stdout
     assert "192.0.2.100/24" in r.stdout and "Counters:" in r.stdout, r.stdout
+    assert re.search(r"^\s+Virtual Routes: 198\.51\.100\.0/24 via 192\.0\.2\.2 dev v0$", r.stdout, re.M), r.stdout
+    assert re.search(r"^\s+Virtual Rules: inet priority 100 from 198\.51\.100\.0/24 table 100$", r.stdout,
+                     re.M), r.stdout
+    r = vrrpctl("status", "VI_2")
+    assert "Virtual Routes" not in r.stdout and "Faults" not in r.stdout, r.stdout
+    r = vrrpctl("--json=short", "status", "VI_1")
+    st = json.loads(r.stdout)
+    st = st[0] if isinstance(st, list) else st
+    assert st["VirtualRoutes"] == [{"route": "198.51.100.0/24 via 192.0.2.2 dev v0", "installed": True}], st
+    assert st["Faults"] == [], st
     r = vrrpctl("metrics")
     assert r.returncode == 0, r
     assert 'vrrpd_instance_state{instance="VI_1",interface="v0",vrid="51",state="master"} 1' in r.stdout

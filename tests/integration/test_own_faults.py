@@ -3,6 +3,7 @@ without a peer, and track_src_ip while the configured source address is on no in
 VRRP_FLAG_UNICAST_FAULT_NO_PEERS and VRRP_FLAG_TRACK_SADDR)."""
 
 from test_bus import INSTANCE, Bus, path_of
+from test_netns import vrrpctl
 from test_failover import CASES, start, wait_master
 from vrrptopo import VrrpInstance, wait_until
 from vrrptopo.timing import master_down_interval
@@ -25,6 +26,8 @@ def test_unicast_fault_no_peer_holds_it_in_fault(topology, vrrpd_path):
     wait_until("VI_1 in FAULT", lambda: prop(r1, "State") == "fault", timeout=3)
     assert [str(f) for f in prop(r1, "Faults")] == ["no-unicast-peer"]
     assert topology.vip4(0) not in r1.addresses()
+    out = vrrpctl(r1, "status", "VI_1").stdout
+    assert "Faults: no-unicast-peer" in out, out
     assert "no unicast_peer, held in FAULT" in d.log
 
 
