@@ -117,6 +117,27 @@ static uint32_t instance_default_table(const Instance *i) {
         return r > 0 ? table : 0;
 }
 
+/* What the instance holds on its interface: use_vmac's macvlan or use_ipvlan's ipvlan, promote_secondaries. */
+static int instance_setup_interface(Instance *i) {
+        const ConfInstance *c = i->conf;
+        int r;
+
+        if (c->vmac.enabled || c->ipvlan.enabled) {
+                r = vmac_acquire(i->manager, c, i->ifindex, &i->vmac);
+                if (r < 0)
+                        return log_inst(i, LOG_ERR, r, "no %s: %m", c->ipvlan.enabled ? "ipvlan" : "virtual MAC");
+                if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
+                        i->tx_ifindex = i->vmac->ifindex;
+        }
+        if (c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
+                r = manager_promote_hold(i->manager, i->ifindex);
+                if (r < 0)
+                        return log_inst(i, LOG_ERR, r, "promote_secondaries: %m");
+                i->promote_held = true;
+        }
+        return 0;
+}
+
 int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instance **ret) {
         _cleanup_(instance_freep) Instance *i = NULL;
         int r;
@@ -143,20 +164,9 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                 i->ifindex = 0;
                 i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
         }
-        if (i->ifindex > 0 && (c->vmac.enabled || c->ipvlan.enabled)) {
-                r = vmac_acquire(m, c, i->ifindex, &i->vmac);
-                if (r < 0)
-                        return log_instance(LOG_ERR, r, c->name, c->vrid, "no %s: %m",
-                                            c->ipvlan.enabled ? "ipvlan" : "virtual MAC");
-                if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
-                        i->tx_ifindex = i->vmac->ifindex;
-        }
-        if (i->ifindex > 0 && c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
-                r = manager_promote_hold(m, i->ifindex);
-                if (r < 0)
-                        return log_instance(LOG_ERR, r, c->name, c->vrid, "promote_secondaries: %m");
-                i->promote_held = true;
-        }
+        r = i->ifindex > 0 ? instance_setup_interface(i) : 0;
+        if (r < 0)
+                return r;
         /* VIPs without "dev" go on the macvlan or ipvlan when there is one */
         r = instance_params_build(&config->global, c, i->ifindex, i->vmac ? i->vmac->ifindex : 0,
                                   instance_resolve_ifindex, NULL, &i->params);
