@@ -131,36 +131,36 @@ static void manager_on_route_gone(Manager *m, RouteSet *s, bool rule, size_t k, 
                 static_set_deleted(m->statics, what);
 }
 
-static void manager_on_route(void *userdata, const NlRouteEvent *e, bool added) {
-        Manager *m = userdata;
+/* The position + 1 in s of the route (rule false) or rule a deletion notice e is about; 0 if none. */
+static size_t manager_find_gone(const RouteSet *s, bool rule, const void *e) {
+        if (!s->held)
+                return 0;
+        return rule ? route_set_find_rule(s, e) : route_set_find_route(s, e);
+}
+
+static void manager_on_routing_gone(Manager *m, bool rule, const void *e) {
         size_t k;
 
-        if (added || m->stopping)
+        if (m->stopping)
                 return;
         for (size_t n = 0; n < m->n_instances; n++) {
                 Instance *i = m->instances[n];
 
-                if (i->routes.held && (k = route_set_find_route(&i->routes, e)) > 0)
-                        manager_on_route_gone(m, &i->routes, false, k - 1, i);
+                if ((k = manager_find_gone(&i->routes, rule, e)) > 0)
+                        manager_on_route_gone(m, &i->routes, rule, k - 1, i);
         }
-        if (m->statics && m->statics->routes.held && (k = route_set_find_route(&m->statics->routes, e)) > 0)
-                manager_on_route_gone(m, &m->statics->routes, false, k - 1, NULL);
+        if (m->statics && (k = manager_find_gone(&m->statics->routes, rule, e)) > 0)
+                manager_on_route_gone(m, &m->statics->routes, rule, k - 1, NULL);
+}
+
+static void manager_on_route(void *userdata, const NlRouteEvent *e, bool added) {
+        if (!added)
+                manager_on_routing_gone(userdata, false, e);
 }
 
 static void manager_on_rule(void *userdata, const NlRuleEvent *e, bool added) {
-        Manager *m = userdata;
-        size_t k;
-
-        if (added || m->stopping)
-                return;
-        for (size_t n = 0; n < m->n_instances; n++) {
-                Instance *i = m->instances[n];
-
-                if (i->routes.held && (k = route_set_find_rule(&i->routes, e)) > 0)
-                        manager_on_route_gone(m, &i->routes, true, k - 1, i);
-        }
-        if (m->statics && m->statics->routes.held && (k = route_set_find_rule(&m->statics->routes, e)) > 0)
-                manager_on_route_gone(m, &m->statics->routes, true, k - 1, NULL);
+        if (!added)
+                manager_on_routing_gone(userdata, true, e);
 }
 
 /* After an overrun, notices of deletions may be lost: what should be there goes in again (what is there

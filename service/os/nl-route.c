@@ -65,10 +65,6 @@ static uint32_t nl_route_metric(const ConfRoute *c) {
         return c->family == AF_INET6 && metric == 0 ? NL_ROUTE_IPV6_METRIC : metric;
 }
 
-static int nl_route_put_addr(struct nl_msg *m, int attr, int family, const VrrpAddr *a) {
-        return nla_put(m, attr, (int) vrrp_addr_len(family), a->bytes);
-}
-
 /* A gateway of the route's own family is RTA_GATEWAY; one of the other ("via inet6" on an IPv4 route) is
  * RTA_VIA, a struct rtvia: the family, then the address. */
 static int nl_route_put_via(struct nl_msg *m, int family, int via_family, const VrrpAddr *via) {
@@ -77,7 +73,7 @@ static int nl_route_put_via(struct nl_msg *m, int family, int via_family, const 
         size_t len = vrrp_addr_len(via_family);
 
         if (via_family == family)
-                return nl_route_put_addr(m, RTA_GATEWAY, family, via);
+                return nl_talk_put_addr(m, RTA_GATEWAY, family, via);
         memcpy(buf, &head, sizeof(head));
         memcpy(buf + sizeof(head), via->bytes, len);
         return nla_put(m, RTA_VIA, (int) (sizeof(head) + len), buf);
@@ -144,9 +140,9 @@ static int nl_route_put_attrs(struct nl_msg *m, const NlRoute *route) {
         uint32_t table = nl_route_table(route);
 
         if ((table > 255 && nla_put_u32(m, RTA_TABLE, table) < 0) ||
-            (c->dst_len > 0 && nl_route_put_addr(m, RTA_DST, c->family, &c->dst) < 0) ||
-            (c->has_from && nl_route_put_addr(m, RTA_SRC, c->family, &c->from) < 0) ||
-            (c->has_src && nl_route_put_addr(m, RTA_PREFSRC, c->family, &c->src) < 0) ||
+            (c->dst_len > 0 && nl_talk_put_addr(m, RTA_DST, c->family, &c->dst) < 0) ||
+            (c->has_from && nl_talk_put_addr(m, RTA_SRC, c->family, &c->from) < 0) ||
+            (c->has_src && nl_talk_put_addr(m, RTA_PREFSRC, c->family, &c->src) < 0) ||
             (c->via_family != 0 && nl_route_put_via(m, c->family, c->via_family, &c->via) < 0) ||
             (route->ifindex > 0 && nla_put_u32(m, RTA_OIF, (uint32_t) route->ifindex) < 0) ||
             ((c->has_metric || c->family == AF_INET6) &&
@@ -284,22 +280,12 @@ static const struct nla_policy nl_route_policy[RTA_MAX + 1] = {
         [RTA_OIF] = { .type = NLA_U32 },
 };
 
-/* An address attribute of family's length into *ret; a missing one leaves *ret zero. */
-static int nl_route_get_addr(const struct nlattr *a, int family, VrrpAddr *ret) {
-        if (!a)
-                return 0;
-        if ((size_t) nla_len(a) != vrrp_addr_len(family))
-                return -EBADMSG;
-        memcpy(ret->bytes, nla_data(a), vrrp_addr_len(family));
-        return 0;
-}
-
 static int nl_route_get_via(struct nlattr *const *tb, NlRouteEvent *e) {
         struct rtvia head;
 
         if (tb[RTA_GATEWAY]) {
                 e->via_family = e->family;
-                return nl_route_get_addr(tb[RTA_GATEWAY], e->family, &e->via);
+                return nl_talk_get_addr(tb[RTA_GATEWAY], e->family, &e->via);
         }
         if (!tb[RTA_VIA])
                 return 0;
@@ -343,8 +329,8 @@ int nl_route_event_parse(const struct nlmsghdr *h, NlRouteEvent *ret) {
                 .multipath = tb[RTA_MULTIPATH] != NULL,
                 .cloned = rtm->rtm_flags & RTM_F_CLONED,
         };
-        if (nl_route_get_addr(tb[RTA_DST], ret->family, &ret->dst) < 0 ||
-            nl_route_get_addr(tb[RTA_SRC], ret->family, &ret->src) < 0 || nl_route_get_via(tb, ret) < 0)
+        if (nl_talk_get_addr(tb[RTA_DST], ret->family, &ret->dst) < 0 ||
+            nl_talk_get_addr(tb[RTA_SRC], ret->family, &ret->src) < 0 || nl_route_get_via(tb, ret) < 0)
                 return -EBADMSG;
         return 0;
 }
@@ -408,6 +394,5 @@ bool nl_route_same(const NlRoute *a, const NlRoute *b) {
 
         if (nl_route_request(a, RTM_NEWROUTE, &x) < 0 || nl_route_request(b, RTM_NEWROUTE, &y) < 0)
                 return false;
-        return nlmsg_hdr(x)->nlmsg_len == nlmsg_hdr(y)->nlmsg_len &&
-               memcmp(nlmsg_hdr(x), nlmsg_hdr(y), nlmsg_hdr(x)->nlmsg_len) == 0;
+        return nl_talk_same(x, y);
 }

@@ -37,18 +37,14 @@ uint32_t nl_rule_table(const NlRule *rule) {
         return t != RT_TABLE_UNSPEC ? t : RT_TABLE_MAIN;
 }
 
-static int nl_rule_put_addr(struct nl_msg *m, int attr, int family, const VrrpAddr *a) {
-        return nla_put(m, attr, (int) vrrp_addr_len(family), a->bytes);
-}
-
 /* What selects packets: addresses, marks, interfaces, uids, ports. */
 static int nl_rule_put_selectors(struct nl_msg *m, const ConfRule *c) {
         const struct fib_rule_uid_range uids = { .start = c->uid_start, .end = c->uid_end };
         const struct fib_rule_port_range sport = { .start = c->sport_start, .end = c->sport_end };
         const struct fib_rule_port_range dport = { .start = c->dport_start, .end = c->dport_end };
 
-        if ((c->has_from && nl_rule_put_addr(m, FRA_SRC, c->family, &c->from) < 0) ||
-            (c->has_to && nl_rule_put_addr(m, FRA_DST, c->family, &c->to) < 0) ||
+        if ((c->has_from && nl_talk_put_addr(m, FRA_SRC, c->family, &c->from) < 0) ||
+            (c->has_to && nl_talk_put_addr(m, FRA_DST, c->family, &c->to) < 0) ||
             (c->has_fwmark &&
              (nla_put_u32(m, FRA_FWMARK, c->fwmark) < 0 || nla_put_u32(m, FRA_FWMASK, c->fwmask) < 0)) ||
             (c->iif && nla_put_string(m, FRA_IIFNAME, c->iif) < 0) ||
@@ -147,15 +143,6 @@ static const struct nla_policy nl_rule_policy[FRA_MAX + 1] = {
         [FRA_OIFNAME] = { .type = NLA_STRING },
 };
 
-static int nl_rule_get_addr(const struct nlattr *a, int family, VrrpAddr *ret) {
-        if (!a)
-                return 0;
-        if ((size_t) nla_len(a) != vrrp_addr_len(family))
-                return -EBADMSG;
-        memcpy(ret->bytes, nla_data(a), vrrp_addr_len(family));
-        return 0;
-}
-
 static uint32_t nl_rule_u32(const struct nlattr *a) {
         return a ? nla_get_u32(a) : 0;
 }
@@ -193,8 +180,8 @@ int nl_rule_event_parse(const struct nlmsghdr *h, NlRuleEvent *ret) {
                 nla_strlcpy(ret->iif, tb[FRA_IIFNAME], sizeof(ret->iif));
         if (tb[FRA_OIFNAME])
                 nla_strlcpy(ret->oif, tb[FRA_OIFNAME], sizeof(ret->oif));
-        if (nl_rule_get_addr(tb[FRA_SRC], ret->family, &ret->from) < 0 ||
-            nl_rule_get_addr(tb[FRA_DST], ret->family, &ret->to) < 0)
+        if (nl_talk_get_addr(tb[FRA_SRC], ret->family, &ret->from) < 0 ||
+            nl_talk_get_addr(tb[FRA_DST], ret->family, &ret->to) < 0)
                 return -EBADMSG;
         return 0;
 }
@@ -242,6 +229,5 @@ bool nl_rule_same(const NlRule *a, const NlRule *b) {
 
         if (nl_rule_request(a, RTM_NEWRULE, &x) < 0 || nl_rule_request(b, RTM_NEWRULE, &y) < 0)
                 return false;
-        return nlmsg_hdr(x)->nlmsg_len == nlmsg_hdr(y)->nlmsg_len &&
-               memcmp(nlmsg_hdr(x), nlmsg_hdr(y), nlmsg_hdr(x)->nlmsg_len) == 0;
+        return nl_talk_same(x, y);
 }

@@ -1,8 +1,10 @@
 #include <assert.h>
 #include <errno.h>
 #include <linux/netlink.h>
+#include <string.h>
 #include <sys/socket.h>
 
+#include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
@@ -11,6 +13,7 @@
 
 #include "os/nl-errno.h"
 #include "os/nl-talk.h"
+#include "os/nl-vip.h"
 #include "util/cleanup.h"
 
 DEFINE_CLEANUP(struct nl_sock *, nl_socket_free)
@@ -56,12 +59,9 @@ int nl_talk_dump(struct nl_msg *m, int (*fn)(struct nl_msg *answer, void *userda
         assert(m);
         assert(fn);
 
-        sk = nl_socket_alloc();
-        if (!sk)
-                return -ENOMEM;
-        r = nl_connect(sk, NETLINK_ROUTE);
+        r = nl_vip_open(&sk); /* the daemon's kind of request socket: a fresh one, strict */
         if (r < 0)
-                return nl_errno(r);
+                return r;
         if (setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one)) < 0)
                 return -errno;
         nl_socket_disable_auto_ack(sk); /* a dump ends with NLMSG_DONE */
@@ -73,4 +73,28 @@ int nl_talk_dump(struct nl_msg *m, int (*fn)(struct nl_msg *answer, void *userda
         if (r >= 0)
                 r = nl_recvmsgs_default(sk);
         return r < 0 ? nl_errno(r) : 0;
+}
+
+int nl_talk_put_addr(struct nl_msg *m, int attr, int family, const VrrpAddr *a) {
+        assert(m);
+        assert(a);
+        return nla_put(m, attr, (int) vrrp_addr_len(family), a->bytes);
+}
+
+int nl_talk_get_addr(const struct nlattr *a, int family, VrrpAddr *ret) {
+        assert(ret);
+
+        if (!a)
+                return 0;
+        if ((size_t) nla_len(a) != vrrp_addr_len(family))
+                return -EBADMSG;
+        memcpy(ret->bytes, nla_data(a), vrrp_addr_len(family));
+        return 0;
+}
+
+bool nl_talk_same(struct nl_msg *x, struct nl_msg *y) {
+        assert(x);
+        assert(y);
+        return nlmsg_hdr(x)->nlmsg_len == nlmsg_hdr(y)->nlmsg_len &&
+               memcmp(nlmsg_hdr(x), nlmsg_hdr(y), nlmsg_hdr(x)->nlmsg_len) == 0;
 }

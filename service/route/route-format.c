@@ -10,6 +10,24 @@
 #include "route/route-format.h"
 #include "util/cleanup.h"
 
+/* What put writes about obj, as a string of its own. */
+static int format_with(void (*put)(FILE *f, const void *obj), const void *obj, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        size_t n = 0;
+        FILE *f;
+
+        assert(ret);
+
+        f = open_memstream(&s, &n);
+        if (!f)
+                return -ENOMEM;
+        put(f, obj);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
 static const char *route_type_name(uint8_t type) {
         static const char *const names[] = {
                 [RTN_UNICAST] = "", [RTN_LOCAL] = "local ", [RTN_BROADCAST] = "broadcast ",
@@ -45,17 +63,9 @@ static void route_put_nexthops(FILE *f, const ConfRoute *r) {
         }
 }
 
-int route_format(const ConfRoute *r, char **ret) {
-        _cleanup_free_ char *s = NULL;
-        size_t n = 0;
-        FILE *f;
+static void route_put(FILE *f, const void *obj) {
+        const ConfRoute *r = obj;
 
-        assert(r);
-        assert(ret);
-
-        f = open_memstream(&s, &n);
-        if (!f)
-                return -ENOMEM;
         fputs(route_type_name(r->type), f);
         put_addr(f, "", r->family, &r->dst, r->dst_len);
         if (r->has_from)
@@ -77,10 +87,11 @@ int route_format(const ConfRoute *r, char **ret) {
         route_put_nexthops(f, r);
         if (r->no_track)
                 fputs(" no_track", f);
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(s);
-        return 0;
+}
+
+int route_format(const ConfRoute *r, char **ret) {
+        assert(r);
+        return format_with(route_put, r, ret);
 }
 
 static const char *rule_action_name(uint8_t action) {
@@ -98,17 +109,9 @@ static const char *rule_action_name(uint8_t action) {
         }
 }
 
-int rule_format(const ConfRule *r, char **ret) {
-        _cleanup_free_ char *s = NULL;
-        size_t n = 0;
-        FILE *f;
+static void rule_put(FILE *f, const void *obj) {
+        const ConfRule *r = obj;
 
-        assert(r);
-        assert(ret);
-
-        f = open_memstream(&s, &n);
-        if (!f)
-                return -ENOMEM;
         fputs(r->family == AF_INET6 ? "inet6" : "inet", f);
         if (r->has_priority)
                 fprintf(f, " priority %u", r->priority);
@@ -135,8 +138,9 @@ int rule_format(const ConfRule *r, char **ret) {
         fputs(rule_action_name(r->action), f);
         if (r->no_track)
                 fputs(" no_track", f);
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(s);
-        return 0;
+}
+
+int rule_format(const ConfRule *r, char **ret) {
+        assert(r);
+        return format_with(rule_put, r, ret);
 }

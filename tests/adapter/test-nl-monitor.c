@@ -12,6 +12,7 @@
 #include "os/nl-rule.h"
 #include "os/nl-vip.h"
 #include "netns-test.h"
+#include "nl-test.h"
 
 /* The rtnetlink monitor in a private network namespace: a route or rule of ours deleted behind our back
  * (ip route del, ip rule del) is reported and recognised as ours, a near-identical one is not, the local
@@ -58,12 +59,7 @@ static void on_address(void *userdata, int family, int ifindex, const VrrpAddr *
 static struct nl_sock *setup(struct nl_sock **ret_monitor) {
         struct nl_sock *sk = NULL;
 
-        nt_new_netns();
-        NT_RUN("ip", "link", "add", "va", "type", "veth", "peer", "name", "vb");
-        NT_RUN("ip", "link", "set", "va", "up");
-        NT_RUN("ip", "link", "set", "vb", "up");
-        NT_RUN("ip", "addr", "add", "192.0.2.1/24", "dev", "va");
-        NT_RUN("ip", "addr", "add", "2001:db8::1/64", "dev", "va", "nodad");
+        nlt_veth_pair();
         ASSERT_OK(nl_vip_open(&sk));
         ASSERT_OK(nl_monitor_open(ret_monitor));
         ASSERT_OK(nl_monitor_watch_routes(*ret_monitor, true));
@@ -83,13 +79,6 @@ static void dispatch_until(struct nl_sock *mon, const NlMonitorHandlers *h, bool
                         VTEST_FAIL("no such notice within 2 s");
                 (void) poll(&p, 1, 100);
         }
-}
-
-static VrrpAddr addr(int family, const char *s) {
-        VrrpAddr a = {};
-
-        ASSERT_EQ(inet_pton(family, s, a.bytes), 1);
-        return a;
 }
 
 /* The route the route tests wait for notices of. */

@@ -12,28 +12,11 @@
 #include "os/nl-route.h"
 #include "os/nl-rule.h"
 #include "util/cleanup.h"
+#include "nl-test.h"
 #include "vtest.h"
 
 /* The route and rule requests read back attribute by attribute, without a kernel: this is where what the
  * kernel of these machines cannot show is checked (VRF tables: it has no VRF device type). */
-
-static VrrpAddr addr(int family, const char *s) {
-        VrrpAddr a = {};
-
-        ASSERT_EQ(inet_pton(family, s, a.bytes), 1);
-        return a;
-}
-
-static ConfRoute route(int family, const char *dst, uint8_t len) {
-        return (ConfRoute){ .family = family,
-                            .type = RTN_UNICAST,
-                            .dst = addr(family, dst),
-                            .dst_len = len,
-                            .protocol = 18,
-                            .scope = CONF_UNSET,
-                            .pref = CONF_UNSET,
-                            .ttl_propagate = CONF_UNSET };
-}
 
 typedef struct Req {
         struct nl_msg *m;

@@ -11,6 +11,7 @@
 #include "os/nl-vip.h"
 #include "ip-show.h"
 #include "netns-test.h"
+#include "nl-test.h"
 
 /* Routes of every kind added and deleted through rtnetlink in a private network namespace, checked with what
  * ip(8) then shows: the one line the kernel gained is the route asked for, and after the delete it is gone.
@@ -21,39 +22,10 @@
 static struct nl_sock *setup(void) {
         struct nl_sock *sk = NULL;
 
-        nt_new_netns();
-        NT_RUN("ip", "link", "add", "va", "type", "veth", "peer", "name", "vb");
-        NT_RUN("ip", "link", "set", "va", "up");
-        NT_RUN("ip", "link", "set", "vb", "up");
-        NT_RUN("ip", "addr", "add", "192.0.2.1/24", "dev", "va");
+        nlt_veth_pair();
         NT_RUN("ip", "addr", "add", "198.51.100.1/24", "dev", "vb");
-        NT_RUN("ip", "addr", "add", "2001:db8::1/64", "dev", "va", "nodad");
         ASSERT_OK(nl_vip_open(&sk));
         return sk;
-}
-
-static VrrpAddr addr(int family, const char *s) {
-        VrrpAddr a = {};
-
-        ASSERT_EQ(inet_pton(family, s, a.bytes), 1);
-        return a;
-}
-
-static ConfRoute route(int family, const char *dst, uint8_t len) {
-        return (ConfRoute){ .family = family,
-                            .type = RTN_UNICAST,
-                            .dst = addr(family, dst),
-                            .dst_len = len,
-                            .protocol = 18,
-                            .scope = CONF_UNSET,
-                            .pref = CONF_UNSET,
-                            .ttl_propagate = CONF_UNSET };
-}
-
-static ConfRoute via(ConfRoute c, int family, const char *gw) {
-        c.via_family = family;
-        c.via = addr(family, gw);
-        return c;
 }
 
 /* Adds r, expecting ip(8) to show exactly want more; adds it again (ours: 1); deletes it, expecting the

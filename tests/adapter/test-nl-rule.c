@@ -9,6 +9,7 @@
 #include "os/nl-vip.h"
 #include "ip-show.h"
 #include "netns-test.h"
+#include "nl-test.h"
 
 /* Rules of every kind added and deleted through rtnetlink in a private network namespace, checked with what
  * ip(8) then shows: the one line the kernel gained is the rule asked for, and after the delete it is gone.
@@ -23,13 +24,6 @@ static struct nl_sock *setup(void) {
         NT_RUN("ip", "link", "add", "va", "type", "veth", "peer", "name", "vb");
         ASSERT_OK(nl_vip_open(&sk));
         return sk;
-}
-
-static VrrpAddr addr(int family, const char *s) {
-        VrrpAddr a = {};
-
-        ASSERT_EQ(inet_pton(family, s, a.bytes), 1);
-        return a;
 }
 
 static ConfRule rule(int family, uint32_t priority) {
