@@ -352,13 +352,19 @@ static void reload_resume(Reload *rl) {
 }
 
 /* Added instances start, into groups that are settled: an added member's start is a member event like any,
- * so it goes master with a group that is master, or takes it to FAULT. Stale VIPs go first, all of them. */
+ * so it goes master with a group that is master, or takes it to FAULT. Stale VIPs go first, all of them
+ * (and at startup, the routes and rules a crashed run left). */
 static int reload_start(Reload *rl) {
         int ret = 0;
 
-        for (size_t k = 0; k < rl->next->n_instances; k++)
-                if (rl->items[k].next && !rl->items[k].old)
-                        instance_vips_cleanup(rl->items[k].next);
+        for (size_t k = 0; k < rl->next->n_instances; k++) {
+                if (!rl->items[k].next || rl->items[k].old)
+                        continue;
+                instance_vips_cleanup(rl->items[k].next);
+                /* a run that crashed as master left its routes and rules: a backup must not hold them */
+                if (rl->initial)
+                        route_set_remove(&rl->items[k].next->routes, rl->manager->nl);
+        }
         for (size_t k = 0; k < rl->next->n_instances; k++) {
                 Instance *i = rl->items[k].next;
                 int r;

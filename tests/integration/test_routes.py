@@ -173,3 +173,19 @@ def test_routes_without_a_table_go_to_the_vrf_of_the_port(topology, vrrpd_path):
     start(r1, [inst(topo, 150, routes=["198.51.100.0/24 via 192.0.2.10 dev eth0"], rules=[])])
     wait_until("the route in the VRF's table",
                lambda: ("unicast", "198.51.100.0/24", "192.0.2.10", "1001") in routes(r1), timeout=10)
+
+
+def test_a_crashed_masters_routes_do_not_stay_on_a_backup(topology, vrrpd_path):
+    """vrrpd SIGKILLed as master leaves its routes and rules in the kernel; the next run starts as backup and
+    must not keep them while the other router serves."""
+    topo, vip = topology, topology.vip4(0)
+    r1, r2 = topo["r1"], topo["r2"]
+    d1 = start(r1, [inst(topo, 150)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("r1's routes and rules", lambda: holds_all(r1), timeout=2)
+    d1.crash()
+    assert holds_all(r1), "a crash removes nothing"
+    start(r2, [inst(topo, 200)])
+    wait_until("r2's routes and rules", lambda: holds_all(r2), timeout=master_down_interval(V3, 200) + 3)
+    start(r1, [inst(topo, 150)])
+    wait_until("r1 without the crashed run's routes and rules", lambda: holds_none(r1), timeout=2)
