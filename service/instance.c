@@ -153,7 +153,11 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT, .tx_priority = -1 };
         vrrp_restore_init(&i->restore);
         /* no interface (a unicast instance may go without): index 0, the socket of every interface */
-        i->ifindex = c->interface ? instance_resolve_ifindex(c->interface, NULL) : 0;
+        i->ifindex = c->interface ? instance_resolve_ifindex(c->interface, NULL)
+                     : c->vrf     ? instance_resolve_ifindex(c->vrf, NULL) /* its sockets bound to the VRF */
+                                  : 0;
+        if (!c->interface && c->vrf && i->ifindex < 0)
+                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "VRF '%s' not found: %m", c->vrf);
         if (i->ifindex < 0 && !config->global.dynamic_interfaces)
                 return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
                                     c->interface);

@@ -252,6 +252,18 @@ static void complete_no_interface(ConfInstance *i, ConfDiags *d) {
         }
 }
 
+/* keepalived: "vrf can only be specified without interface" / "with unicast" */
+static void complete_vrf(ConfInstance *i, ConfDiags *d) {
+        if (!i->vrf)
+                return;
+        if (i->interface)
+                conf_diag_error(d, &i->vrf_loc, "vrf %s in vrrp_instance '%s': a VRF goes with an instance without "
+                                "interface (an instance on a port of a VRF uses it anyway)", i->vrf, i->name);
+        else if (i->n_unicast_peers == 0)
+                conf_diag_error(d, &i->vrf_loc, "vrf %s in vrrp_instance '%s': only a unicast instance may name its "
+                                "VRF", i->vrf, i->name);
+}
+
 static void complete_required(ConfInstance *i, ConfDiags *d) {
         if (i->vrid == CONF_UNSET)
                 conf_diag_error(d, &i->loc, "vrrp_instance '%s' has no virtual_router_id; expected one from 1 to 255",
@@ -277,6 +289,7 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         complete_family(i, d);
         complete_version(g, i, d);
         complete_required(i, d);
+        complete_vrf(i, d);
         complete_priority_state(i, d);
         complete_auth(i, d);
         complete_strict(g, i, d);

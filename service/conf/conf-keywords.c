@@ -40,7 +40,7 @@ static const char *const global_unsupported[] = {
 };
 
 static const char *const instance_unsupported[] = {
-        "native_ipv6", "vrf", "track_process", "track_bfd",
+        "native_ipv6", "track_process", "track_bfd",
         "linkbeat_use_polling", "debug", "notify_deleted",
         "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",

@@ -147,6 +147,7 @@ static void vips_free(ConfVip *v, size_t n) {
 static void instance_done(ConfInstance *i) {
         free(i->name);
         free(i->interface);
+        free(i->vrf);
         free(i->auth_pass);
         vips_free(i->vips, i->n_vips);
         vips_free(i->excluded_vips, i->n_excluded_vips);

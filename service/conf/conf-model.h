@@ -347,6 +347,8 @@ typedef struct ConfInstance {
         ConfLoc state_loc;
         char *interface;
         ConfLoc interface_loc;
+        char *vrf;        /* a unicast instance without interface: its VRF device (sockets bound to it) */
+        ConfLoc vrf_loc;
         int vrid;
         ConfLoc vrid_loc;
         int priority;

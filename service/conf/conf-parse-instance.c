@@ -177,6 +177,20 @@ static int parse_mcast_dst(ConfParser *p, const ConfStmt *st, const ConfKeyword 
         return 0;
 }
 
+static int parse_vrf(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *inst = obj;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a VRF device name"))
+                return 0;
+        if (strlen(st->w[1].text) >= 16) {
+                conf_diag_error(p->d, &st->w[1].loc, "VRF interface name '%s' is too long (15 characters at most)",
+                                st->w[1].text);
+                return 0;
+        }
+        inst->vrf_loc = st->w[1].loc;
+        return conf_parse_value_dup(p, st->w[1].text, &inst->vrf);
+}
+
 static int parse_vips(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfInstance *i = obj;
 
@@ -212,6 +226,7 @@ static int parse_old_unicast_checksum(ConfParser *p, const ConfStmt *st, const C
 static const ConfKeyword instance_keywords[] = {
         { "state", parse_state },
         { "interface", parse_interface },
+        { "vrf", parse_vrf },
         { "virtual_router_id", parse_vrid, 0, I(vrid), 1, 255 },
         { "priority", parse_priority, 0, I(priority), 1, 255 },
         { "advert_int", parse_advert_int },

@@ -261,6 +261,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_str(j, "name", i->name);
         print_str(j, "state", i->state == CONF_STATE_MASTER ? "MASTER" : "BACKUP");
         print_str(j, "interface", i->interface);
+        print_str(j, "vrf", i->vrf);
         print_int(j, "virtual_router_id", i->vrid);
         print_int(j, "priority", i->priority);
         print_int(j, "advert_int_usec", (int64_t) i->advert_int);

@@ -275,6 +275,10 @@ int nl_link_vrf_table(struct nl_sock *sk, int ifindex, uint32_t *ret) {
         r = rtnl_link_get_kernel(sk, ifindex, NULL, &l);
         if (r < 0)
                 return r == -NLE_OBJ_NOTFOUND ? -ENODEV : nl_errno(r);
+        if (rtnl_link_is_vrf(l)) { /* the VRF device itself (an instance's `vrf`) */
+                r = rtnl_link_vrf_get_tableid(l, ret);
+                return r < 0 ? nl_errno(r) : 1;
+        }
         if (rtnl_link_get_master(l) <= 0)
                 return 0;
         r = rtnl_link_get_kernel(sk, rtnl_link_get_master(l), NULL, &master);

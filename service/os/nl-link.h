@@ -54,7 +54,7 @@ int nl_link_get(struct nl_sock *sk, const char *name, NlLinkInfo *ret);
 /* Whether info is the macvlan spec asks for (a leftover of ours, or one a reload keeps). */
 bool nl_vmac_matches(const NlLinkInfo *info, const NlVmacSpec *spec);
 int nl_link_delete(struct nl_sock *sk, int ifindex);
-/* Whether ifindex is enslaved to a VRF: 1 and its table in *ret, 0 if not (or ifindex <= 0). */
+/* Whether ifindex is a VRF or enslaved to one: 1 and the VRF's table in *ret, 0 if not (or ifindex <= 0). */
 int nl_link_vrf_table(struct nl_sock *sk, int ifindex, uint32_t *ret);
 int nl_link_set_up(struct nl_sock *sk, int ifindex);
 

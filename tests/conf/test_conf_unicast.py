@@ -88,3 +88,18 @@ def test_address_options_keepalived_takes(vrrpd, tmp_path):
     err = text(proc)[1]
     assert "a.conf:10:23: warning: peer 2001:db8::9: vrrpd does not support peers of IPv6 addresses yet" in err
     assert "not supported by vrrpd" not in err
+
+
+def test_vrf_names_the_vrf_of_a_unicast_instance_without_interface(vrrpd, tmp_path):
+    unicast = ["unicast_src_ip 192.0.2.5", "unicast_peer {", " 192.0.2.6", "}",
+               "virtual_ipaddress {", " 192.0.2.1/24 dev eth0", "}"]
+    rc, err = no_interface(vrrpd, tmp_path, "vrf blue", *unicast)
+    assert rc == 0 and "not supported" not in err, err
+    proc = run(vrrpd, "--print-config", "--json", "-f", "a.conf", cwd=tmp_path)
+    assert json.loads(proc.stdout)["vrrp_instances"][0]["vrf"] == "blue"
+    rc, err = no_interface(vrrpd, tmp_path, "interface eth0", "vrf blue", *unicast)
+    assert rc == 1 and "a.conf:4:6: error: vrf blue in vrrp_instance 'I': a VRF goes with an instance without " \
+                       "interface" in err, err
+    rc, err = no_interface(vrrpd, tmp_path, "interface eth0", "vrf blue", "virtual_ipaddress {", " 192.0.2.1/24",
+                           "}")
+    assert rc == 1 and "a VRF goes with an instance without interface" in err, err

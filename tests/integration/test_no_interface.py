@@ -34,3 +34,26 @@ def test_a_unicast_instance_without_interface(make_topology, vrrpd_path):
     wait_until("r2 to hear r1", lambda: int(Bus(r2).get(path_of("VI_U"), INSTANCE, "Statistics")
                                             ["adverts-received"]) >= 3, timeout=3)
     assert Bus(r2).get(path_of("VI_U"), INSTANCE, "State") == "backup"
+
+
+def test_a_unicast_instance_in_a_vrf(make_topology, vrrpd_path):
+    """`vrf NAME` (keepalived's, for a unicast instance without interface): its socket is bound to the VRF, its
+    routes without a table go to the VRF's. This kernel may lack the vrf device type: then skip, saying so."""
+    import pytest
+
+    topo = make_topology(lans=2)
+    r1, r2, vip = topo["r1"], topo["r2"], topo.vip4(0)
+    for r in (r1, r2):
+        probe = r.sh("ip", "link", "add", "vrf-blue", "type", "vrf", "table", "1001", check=False)
+        if probe.returncode != 0:
+            pytest.skip(f"no VRF device type in this kernel: {probe.stderr.strip()}")
+        r.sh("ip", "link", "set", "vrf-blue", "up")
+        r.sh("ip", "link", "set", "eth1", "master", "vrf-blue")
+    vrf = "    vrf vrf-blue\n"
+    start_conf(r1, keepalived_config([]) + block("VI_U", 150, r1.ipv4(1), r2.ipv4(1), vip).replace(
+        "    version 3\n", "    version 3\n" + vrf))
+    start_conf(r2, keepalived_config([]) + block("VI_U", 100, r2.ipv4(1), r1.ipv4(1), vip).replace(
+        "    version 3\n", "    version 3\n" + vrf))
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("r2 to hear r1 through the VRF", lambda: int(Bus(r2).get(path_of("VI_U"), INSTANCE, "Statistics")
+                                                            ["adverts-received"]) >= 3, timeout=3)
