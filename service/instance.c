@@ -117,6 +117,29 @@ static uint32_t instance_default_table(const Instance *i) {
         return r > 0 ? table : 0;
 }
 
+/* i->ifindex: its interface's; its VRF's (a unicast instance without interface that names one: its sockets
+ * are bound to it); 0 for none (a unicast instance without interface: the socket of every interface), or
+ * for one that does not exist yet with dynamic_interfaces (reload_bind_instance() finishes it then). */
+static int instance_resolve_interface(Instance *i, bool dynamic) {
+        const ConfInstance *c = i->conf;
+
+        i->ifindex = c->interface ? instance_resolve_ifindex(c->interface, NULL)
+                     : c->vrf     ? instance_resolve_ifindex(c->vrf, NULL)
+                                  : 0;
+        if (!c->interface && c->vrf && i->ifindex < 0)
+                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "VRF '%s' not found: %m", c->vrf);
+        if (i->ifindex < 0 && !dynamic)
+                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
+                                    c->interface);
+        if (i->ifindex < 0) {
+                log_instance(LOG_NOTICE, 0, c->name, c->vrid, "interface '%s' does not exist (yet): waiting for it "
+                             "in FAULT (dynamic_interfaces)", c->interface);
+                i->ifindex = 0;
+                i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
+        }
+        return 0;
+}
+
 /* What the instance holds on its interface: use_vmac's macvlan or use_ipvlan's ipvlan, promote_secondaries. */
 static int instance_setup_interface(Instance *i) {
         const ConfInstance *c = i->conf;
@@ -125,14 +148,15 @@ static int instance_setup_interface(Instance *i) {
         if (c->vmac.enabled || c->ipvlan.enabled) {
                 r = vmac_acquire(i->manager, c, i->ifindex, &i->vmac);
                 if (r < 0)
-                        return log_inst(i, LOG_ERR, r, "no %s: %m", c->ipvlan.enabled ? "ipvlan" : "virtual MAC");
+                        return log_instance(LOG_ERR, r, c->name, c->vrid, "no %s: %m",
+                                            c->ipvlan.enabled ? "ipvlan" : "virtual MAC");
                 if (c->vmac.enabled && !c->vmac.xmit_base) /* an ipvlan has the parent's MAC: adverts stay there */
                         i->tx_ifindex = i->vmac->ifindex;
         }
         if (c->promote_secondaries && !c->vmac.enabled && !c->ipvlan.enabled) {
                 r = manager_promote_hold(i->manager, i->ifindex);
                 if (r < 0)
-                        return log_inst(i, LOG_ERR, r, "promote_secondaries: %m");
+                        return log_instance(LOG_ERR, r, c->name, c->vrid, "promote_secondaries: %m");
                 i->promote_held = true;
         }
         return 0;
@@ -152,22 +176,9 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
                 return log_oom();
         *i = (Instance){ .manager = m, .conf = c, .name = c->name, .fsm = VRRP_FSM_INIT, .tx_priority = -1 };
         vrrp_restore_init(&i->restore);
-        /* no interface (a unicast instance may go without): index 0, the socket of every interface */
-        i->ifindex = c->interface ? instance_resolve_ifindex(c->interface, NULL)
-                     : c->vrf     ? instance_resolve_ifindex(c->vrf, NULL) /* its sockets bound to the VRF */
-                                  : 0;
-        if (!c->interface && c->vrf && i->ifindex < 0)
-                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "VRF '%s' not found: %m", c->vrf);
-        if (i->ifindex < 0 && !config->global.dynamic_interfaces)
-                return log_instance(LOG_ERR, i->ifindex, c->name, c->vrid, "interface '%s' not found: %m",
-                                    c->interface);
-        if (i->ifindex < 0) {
-                /* built all the same, without what needs the interface; reload_bind_instance() finishes it */
-                log_inst(i, LOG_NOTICE, 0, "interface '%s' does not exist (yet): waiting for it in FAULT "
-                         "(dynamic_interfaces)", c->interface);
-                i->ifindex = 0;
-                i->faults |= 1u << INSTANCE_FAULT_NO_INTERFACE;
-        }
+        r = instance_resolve_interface(i, config->global.dynamic_interfaces);
+        if (r < 0)
+                return r;
         r = i->ifindex > 0 ? instance_setup_interface(i) : 0;
         if (r < 0)
                 return r;
