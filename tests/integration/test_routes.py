@@ -189,3 +189,24 @@ def test_a_crashed_masters_routes_do_not_stay_on_a_backup(topology, vrrpd_path):
     wait_until("r2's routes and rules", lambda: holds_all(r2), timeout=master_down_interval(V3, 200) + 3)
     start(r1, [inst(topo, 150)])
     wait_until("r1 without the crashed run's routes and rules", lambda: holds_none(r1), timeout=2)
+
+
+def test_a_reload_swaps_the_static_configuration(topology, vrrpd_path):
+    """What a reload drops goes, what it adds comes, what it keeps stays (never removed in between)."""
+    topo = topology
+    r2 = topo["r2"]
+    old_route = ("unicast", "203.0.113.192/26", "192.0.2.10", "200")
+    new_route = ("unicast", "203.0.113.64/26", "192.0.2.10", "200")
+    d = start_conf(r2, STATIC + keepalived_config([inst(topo, 100)]))
+    wait_until("the static route", lambda: old_route in routes(r2), timeout=2)
+    mon = r2.spawn(["ip", "-o", "monitor", "address", "route", "rule"], name="ipmon-reload")
+    r2.sh("ip", "route", "add", "198.51.100.128/25", "dev", "eth0")  # a marker: the monitor listens once it shows
+    wait_until("ip monitor to listen", lambda: "198.51.100.128/25" in mon.log_text(), timeout=3)
+    d.reload(STATIC.replace("203.0.113.192/26", "203.0.113.64/26") + keepalived_config([inst(topo, 100)]))
+    wait_until("the new static route, and the old one gone",
+               lambda: new_route in routes(r2) and old_route not in routes(r2), timeout=3)
+    assert "192.0.2.77" in r2.addresses() and (200, "192.0.2.77", None, "200") in rules(r2)
+    wait_until("the monitor to see the old route go", lambda: "Deleted 203.0.113.192/26" in mon.log_text(),
+               timeout=2)
+    kept = [line for line in mon.log_text().splitlines() if "Deleted" in line and ("192.0.2.77" in line)]
+    assert kept == [], f"what the reload kept was removed on the way: {kept}"
