@@ -210,3 +210,18 @@ def test_a_reload_swaps_the_static_configuration(topology, vrrpd_path):
                timeout=2)
     kept = [line for line in mon.log_text().splitlines() if "Deleted" in line and ("192.0.2.77" in line)]
     assert kept == [], f"what the reload kept was removed on the way: {kept}"
+
+
+def test_a_reload_swaps_a_masters_routes(topology, vrrpd_path):
+    topo, vip = topology, topology.vip4(0)
+    r1 = topo["r1"]
+    d1 = start(r1, [inst(topo, 150)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("r1's routes and rules", lambda: holds_all(r1), timeout=2)
+    changed = [r.replace("198.51.100.0/24", "198.51.100.0/25") for r in ROUTES]
+    d1.reload(keepalived_config([inst(topo, 150, routes=changed)]))
+    wait_until("the changed route in, the old one out",
+               lambda: ("unicast", "198.51.100.0/25", "192.0.2.10", "main") in routes(r1) and
+               ("unicast", "198.51.100.0/24", "192.0.2.10", "main") not in routes(r1), timeout=3)
+    assert all(r in routes(r1) for r in WANT_ROUTES[1:]) and all(r in rules(r1) for r in WANT_RULES)
+    assert Bus(r1).get(path_of("VI_1"), INSTANCE, "State") == "master"
