@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "conf/conf-model.h"
+#include "util/cleanup.h"
 #include "instance-vips.h"
 #include "instance.h"
 #include "reload-diff.h"
@@ -11,13 +12,13 @@ static bool reload_str_eq(const char *a, const char *b) {
 }
 
 bool reload_notify_same(const ConfNotifies *a, const ConfNotifies *b) {
-        const ConfNotify *x[] = { &a->any, &a->master, &a->backup, &a->fault, &a->stop };
-        const ConfNotify *y[] = { &b->any, &b->master, &b->backup, &b->fault, &b->stop };
+        const ConfNotify *x[] = { &a->any, &a->master, &a->backup, &a->fault, &a->stop, &a->deleted, &a->rx_lower_pri };
+        const ConfNotify *y[] = { &b->any, &b->master, &b->backup, &b->fault, &b->stop, &b->deleted, &b->rx_lower_pri };
 
         assert(a);
         assert(b);
 
-        for (size_t k = 0; k < 5; k++)
+        for (size_t k = 0; k < ELEMENTSOF(x); k++)
                 if (!reload_str_eq(x[k]->command, y[k]->command) || !reload_str_eq(x[k]->user, y[k]->user) ||
                     !reload_str_eq(x[k]->group, y[k]->group))
                         return false;

@@ -236,5 +236,7 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
                 check_sync_group(c, &c->sync_groups[k], d);
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 sync_group_start_state(c, &c->sync_groups[k], d);
+        for (size_t k = 0; k < c->n_sync_groups; k++)
+                conf_check_sync_weights(c, &c->sync_groups[k], d);
         return 0;
 }

@@ -41,13 +41,12 @@ static const char *const global_unsupported[] = {
 
 static const char *const instance_unsupported[] = {
         "native_ipv6", "track_process", "track_bfd",
-        "linkbeat_use_polling", "debug", "notify_deleted",
-        "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
+        "linkbeat_use_polling", "debug", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",
 };
 
 static const char *const sync_unsupported[] = {
-        "track_process", "track_bfd", "global_tracking", "sync_group_tracking_weight", "notify_priority_changes",
+        "track_process", "track_bfd",
 };
 
 typedef struct Unsupported {

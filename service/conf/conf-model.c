@@ -51,6 +51,7 @@ void conf_model_instance_init(ConfInstance *i) {
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,
                 .smtp_alert = CONF_UNSET,
+                .notify_priority_changes = CONF_UNSET,
         };
 }
 
@@ -132,6 +133,8 @@ static void notifies_done(ConfNotifies *n) {
         conf_model_notify_done(&n->backup);
         conf_model_notify_done(&n->fault);
         conf_model_notify_done(&n->stop);
+        conf_model_notify_done(&n->deleted);
+        conf_model_notify_done(&n->rx_lower_pri);
 }
 
 static void vips_free(ConfVip *v, size_t n) {

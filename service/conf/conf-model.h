@@ -77,6 +77,8 @@ typedef struct ConfNotifies {
         ConfNotify backup;
         ConfNotify fault;
         ConfNotify stop;
+        ConfNotify deleted;      /* instances only: notify_deleted's script */
+        ConfNotify rx_lower_pri; /* instances only: notify_master_rx_lower_pri */
 } ConfNotifies;
 
 typedef struct ConfVip {
@@ -390,6 +392,8 @@ typedef struct ConfInstance {
         bool dont_track_primary;
         int old_unicast_checksum; /* ConfChecksum */
         ConfNotifies notify;
+        bool notify_deleted;         /* a removal notifies DELETED, not FAULT (keepalived) */
+        int notify_priority_changes; /* its own, else its sync group's, else global_defs' */
         ConfVmac vmac;
         ConfIpvlan ipvlan;
         bool skip_check_adv_addr; /* its own, or global_defs' vrrp_skip_check_adv_addr (either sets it) */
@@ -427,6 +431,8 @@ typedef struct ConfSyncGroup {
         size_t n_members_alloc;
         ConfTracks tracks;
         ConfNotifies notify;
+        int notify_priority_changes; /* CONF_UNSET: global_defs' vrrp_notify_priority_changes */
+        bool tracking_weight;        /* sync_group_tracking_weight: members keep weighted tracks */
         int smtp_alert;
 } ConfSyncGroup;
 

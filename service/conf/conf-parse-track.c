@@ -249,6 +249,18 @@ static int sync_members(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw
         return conf_parse_lines(p, st, parse_member_line, obj);
 }
 
+/* sync_group_tracking_weight, and global_tracking, its deprecated name (keepalived warns the same way) */
+static int parse_tracking_weight(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfSyncGroup *g = obj;
+
+        conf_parse_value_nargs(p, st, 0, 0, "no value");
+        if (strcmp(kw->name, "global_tracking") == 0)
+                conf_diag_warning(p->d, &st->w[0].loc, "global_tracking is deprecated; use "
+                                  "sync_group_tracking_weight, or track_* on the sync group");
+        g->tracking_weight = true;
+        return 0;
+}
+
 #define G(f) offsetof(ConfSyncGroup, f)
 static const ConfKeyword sync_keywords[] = {
         { "group", sync_members, CONF_KW_BLOCK },
@@ -261,6 +273,9 @@ static const ConfKeyword sync_keywords[] = {
         { "notify_fault", conf_parse_value_set_notify, 0, G(notify.fault) },
         { "notify_stop", conf_parse_value_set_notify, 0, G(notify.stop) },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
+        { "notify_priority_changes", conf_parse_value_set_tristate, 0, G(notify_priority_changes) },
+        { "sync_group_tracking_weight", parse_tracking_weight, 0, G(tracking_weight) },
+        { "global_tracking", parse_tracking_weight, 0, G(tracking_weight) },
 };
 #undef G
 
@@ -283,7 +298,7 @@ int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKey
         if (ARRAY_GROW(c->sync_groups, c->n_sync_groups_alloc, c->n_sync_groups + 1) < 0)
                 return -ENOMEM;
         g = &c->sync_groups[c->n_sync_groups];
-        *g = (ConfSyncGroup){ .loc = st->w[1].loc, .smtp_alert = CONF_UNSET };
+        *g = (ConfSyncGroup){ .loc = st->w[1].loc, .smtp_alert = CONF_UNSET, .notify_priority_changes = CONF_UNSET };
         if (!(g->name = strdup(name)))
                 return -ENOMEM;
         if (conf_model_name_add(c, CONF_OBJECT_SYNC_GROUP, g->name, c->n_sync_groups) < 0)

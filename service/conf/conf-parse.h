@@ -93,6 +93,8 @@ int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeywor
 int conf_parse_value_set_usec(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_string(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_notify(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+/* notify_deleted [COMMAND [USER [GROUP]]]: obj is the ConfInstance, kw->offset its notify.deleted */
+int conf_parse_value_set_notify_deleted(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 
 /* conf-parse-track.c: scripts, tracked files, sync groups and the track_* lists */
 extern const ConfKeywordTable conf_parse_track_script_table;

@@ -254,6 +254,14 @@ static void print_notifies(ConfJson *j, const ConfNotifies *n) {
         print_notify(j, "notify_stop", &n->stop);
 }
 
+static void print_instance_notifies(ConfJson *j, const ConfInstance *i) {
+        print_notifies(j, &i->notify);
+        print_notify(j, "notify_deleted_script", &i->notify.deleted);
+        print_bool(j, "notify_deleted", i->notify_deleted);
+        print_notify(j, "notify_master_rx_lower_pri", &i->notify.rx_lower_pri);
+        print_bool(j, "notify_priority_changes", i->notify_priority_changes > 0);
+}
+
 static void print_instance(ConfJson *j, const ConfInstance *i) {
         static const char *const auth[] = { "none", "PASS", "AH" };
 
@@ -287,7 +295,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_str(j, "old_unicast_checksum", i->old_unicast_checksum == CONF_CHECKSUM_ALWAYS  ? "always"
                                              : i->old_unicast_checksum == CONF_CHECKSUM_NEVER ? "never"
                                                                                               : "auto");
-        print_notifies(j, &i->notify);
+        print_instance_notifies(j, i);
         print_vmac(j, &i->vmac, i->vrid);
         print_ipvlan(j, &i->ipvlan);
         print_instance_garp(j, i);
@@ -339,6 +347,8 @@ static void print_sync_group(ConfJson *j, const ConfSyncGroup *g) {
         conf_json_end_array(j);
         print_tracks(j, &g->tracks);
         print_notifies(j, &g->notify);
+        print_bool(j, "notify_priority_changes", g->notify_priority_changes > 0);
+        print_bool(j, "sync_group_tracking_weight", g->tracking_weight);
         print_bool(j, "smtp_alert", g->smtp_alert);
         print_loc(j, &g->loc);
         conf_json_end_object(j);

@@ -51,35 +51,42 @@ static void notify_listener_on_idle(NotifyQueue *q, void *userdata) {
         manager_listener_idle(n->manager);
 }
 
-/* The five notify lines as commands for a queue; a script that cannot run is left out (logged). NULL when
- * there is nothing to run or write: no queue (bench/scale: 800 KB at 1000 instances). */
+/* The notify lines as commands for a queue; a script that cannot run is left out (logged: disabled, as
+ * keepalived does). NULL when there is nothing to run or write: no queue (bench/scale: 800 KB at 1000
+ * instances). */
 static NotifyQueue *notify_listener_queue(NotifyListener *n, const ConfGlobal *g, NotifyKind kind,
                                           const char *name, int vrid, const ConfNotifies *lines) {
-        const ConfNotify *l[] = { &lines->master, &lines->backup, &lines->fault, &lines->stop, &lines->any };
-        const NotifyState states[] = { NOTIFY_MASTER, NOTIFY_BACKUP, NOTIFY_FAULT, NOTIFY_STOP };
-        ScriptCommand cmds[5] = {};
+        const ConfNotify *l[] = { &lines->master,  &lines->backup,       &lines->fault, &lines->stop,
+                                  &lines->deleted, &lines->rx_lower_pri, &lines->any };
+        const NotifyState states[] = { NOTIFY_MASTER, NOTIFY_BACKUP, NOTIFY_FAULT, NOTIFY_STOP, NOTIFY_DELETED,
+                                       NOTIFY_MASTER_RX_LOWER_PRI };
+        ScriptCommand cmds[ELEMENTSOF(l)] = {};
         NotifyConfig c = { .kind = kind, .name = name, .vrid = vrid, .fifos = { n->fifos[0], n->fifos[1] } };
         bool any = c.fifos[0] || c.fifos[1];
         NotifyQueue *q = NULL;
         char what[160];
         int r;
 
-        for (size_t k = 0; k < 5; k++)
+        for (size_t k = 0; k < ELEMENTSOF(l); k++)
                 any = any || l[k]->command;
         if (!any)
                 return NULL;
-        snprintf(what, sizeof(what), "%s: notify script", name);
-        for (size_t k = 0; k < 5; k++) {
-                if (!l[k]->command ||
-                    script_config_command(g, what, l[k]->command, l[k]->user, l[k]->group, &cmds[k]) < 0)
+        for (size_t k = 0; k < ELEMENTSOF(l); k++) {
+                snprintf(what, sizeof(what), "%s: %s script", name,
+                         k < ELEMENTSOF(states) ? notify_script_to_string(states[k]) : "notify");
+                if (!l[k]->command)
                         continue;
-                if (k < 4)
+                if (script_config_command(g, what, l[k]->command, l[k]->user, l[k]->group, &cmds[k]) < 0) {
+                        log_warning("%s: disabled, VRRP goes on without it", what);
+                        continue;
+                }
+                if (k < ELEMENTSOF(states))
                         c.scripts[states[k]] = &cmds[k];
                 else
                         c.notify = &cmds[k];
         }
         r = notify_queue_new(n->manager->event, &c, &q); /* copies the commands */
-        for (size_t k = 0; k < 5; k++)
+        for (size_t k = 0; k < ELEMENTSOF(l); k++)
                 script_config_command_done(&cmds[k]);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to set up notify scripts: %m", name), NULL;
@@ -189,6 +196,31 @@ static int notify_state_of(VrrpState s, NotifyState *ret) {
         }
 }
 
+/* notify_priority_changes: the instance's own, else its sync group's, else global_defs'
+ * vrrp_notify_priority_changes (keepalived's vrrp_complete_instance()). */
+static bool notify_priority_changes(const Manager *m, const Instance *i) {
+        const ConfInstance *c = i->conf;
+        const ConfSyncGroup *g = i->sync_group ? i->sync_group->conf : NULL;
+
+        if (c->notify_priority_changes != CONF_UNSET)
+                return c->notify_priority_changes;
+        if (g && g->notify_priority_changes != CONF_UNSET)
+                return g->notify_priority_changes;
+        return m->config->global.notify_priority_changes;
+}
+
+/* An instance the reload removes stops; keepalived notifies that as FAULT (not again when it was in FAULT
+ * already), or as DELETED with notify_deleted (clear_diff_vrrp(), send_instance_notifies()). */
+static int notify_removed_state(const Instance *i, const VrrpActions *a, NotifyState *ret) {
+        if (i->conf->notify_deleted)
+                *ret = NOTIFY_DELETED;
+        else if (a->old_state != VRRP_STATE_FAULT)
+                *ret = NOTIFY_FAULT;
+        else
+                return -ESRCH;
+        return 0;
+}
+
 /* A transition runs its state's scripts; with notify_priority_changes, a priority change of a master or a
  * backup is a FIFO event. */
 static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpActions *a) {
@@ -199,15 +231,36 @@ static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpAc
 
         if (!q)
                 return;
-        if (a->state_changed && notify_state_of(a->new_state, &s) >= 0) {
+        if (a->state_changed && a->new_state == VRRP_STATE_STOPPED && n->manager->rebuilding) {
+                if (notify_removed_state(i, a, &s) >= 0 && notify_queue_push(q, s, prio) < 0)
+                        log_oom();
+        } else if (a->state_changed && notify_state_of(a->new_state, &s) >= 0) {
                 if (notify_queue_push(q, s, prio) < 0)
                         log_oom();
-        } else if (a->priority_changed && n->manager->config->global.notify_priority_changes &&
+        } else if (a->priority_changed && notify_priority_changes(n->manager, i) &&
                    (i->fsm.state == VRRP_STATE_MASTER || i->fsm.state == VRRP_STATE_BACKUP)) {
                 s = i->fsm.state == VRRP_STATE_MASTER ? NOTIFY_MASTER_PRIORITY : NOTIFY_BACKUP_PRIORITY;
                 if (notify_queue_push(q, s, prio) < 0)
                         log_oom();
         }
+}
+
+/* notify_master_rx_lower_pri: a master hears an advert it wins against (a lower priority, or the same
+ * priority from a lower address), as keepalived's vrrp_state_master_rx(); the FIFOs get MASTER_RX_LOWER_PRI. */
+static void notify_on_advert_seen(void *userdata, Instance *i, const AdvertSeen *adv) {
+        NotifyListener *n = userdata;
+        NotifyQueue *q;
+        uint8_t prio;
+
+        if (i->fsm.state != VRRP_STATE_MASTER || !adv->accepted || !adv->decoded || adv->priority == 0)
+                return;
+        prio = vrrp_fsm_priority(&i->fsm, &i->params.fsm);
+        if (adv->priority > prio ||
+            (adv->priority == prio && vrrp_addr_cmp(adv->family, &adv->src, &i->src) >= 0))
+                return;
+        q = notify_listener_find(n, i);
+        if (q && notify_queue_push(q, NOTIFY_MASTER_RX_LOWER_PRI, prio) < 0)
+                log_oom();
 }
 
 static void notify_on_sync_group_changed(void *userdata, SyncGroup *g, VrrpState old_state) {
@@ -242,6 +295,7 @@ static const ListenerOps notify_listener = {
         .sync_group_removed = notify_on_sync_group_removed,
         .instance_changed = notify_on_instance_changed,
         .sync_group_changed = notify_on_sync_group_changed,
+        .advert_seen = notify_on_advert_seen,
         .busy = notify_busy,
 };
 

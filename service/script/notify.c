@@ -77,6 +77,7 @@ static const char *const notify_kind_table[] = {
 
 DEFINE_STRING_TABLE_TO_STRING(notify_state, NotifyState);
 DEFINE_STRING_TABLE_TO_STRING(notify_kind, NotifyKind);
+DEFINE_STRING_TABLE_TO_STRING(notify_script, NotifyState);
 
 static bool notify_state_is_transition(NotifyState s) {
         return s <= NOTIFY_DELETED;
