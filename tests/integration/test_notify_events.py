@@ -1,0 +1,82 @@
+"""The notifications keepalived sends beyond transitions (issue 12), and notify scripts that cannot run:
+notify_priority_changes FIFO lines, notify_master_rx_lower_pri, notify_deleted on a reload, and a missing
+notify, FIFO or health script logged, disabled, with VRRP going on (and `vrrpd -t` saying so)."""
+
+from test_failover import CASES, instance, master_down_interval, vip_of, wait_master
+from vrrptopo import keepalived_config, wait_until
+from vrrptopo.inject import advert, send
+
+V3 = CASES["v3-ipv4"]
+SPOOF = "192.0.2.250"
+
+
+def executable(path, body):
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def fifo_reader(router):
+    """vrrp_notify_fifo with a reader script that copies each line to fifo.log, as a user's script would."""
+    log = router.dir / "fifo.log"
+    reader = executable(router.dir / "fifo-reader.sh", f'while read -r line; do echo "$line" >> {log}; done < "$1"\n')
+    return log, [f"vrrp_notify_fifo {router.dir / 'notify.fifo'}", f"vrrp_notify_fifo_script {reader}"]
+
+
+def lines(path):
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def start(router, text):
+    conf = router.dir / "vrrpd.conf"
+    return router.vrrpd(text, args=["-l", "-f", str(conf)]).wait_ready()
+
+
+def test_priority_changes_and_lower_priority_adverts_reach_the_fifo_and_script(topology, vrrpd_path):
+    topo, vip = topology, vip_of(topology, V3)
+    r1 = topo["r1"]
+    fifo_log, global_extra = fifo_reader(r1)
+    rx_log = r1.dir / "rx.log"
+    rx = executable(r1.dir / "rx-lower.sh", f"echo \"rx $*\" >> {rx_log}\n")
+    value = r1.dir / "track.value"
+    value.write_text("0\n")
+    extra = ["notify_priority_changes", f'notify_master_rx_lower_pri "{rx}"', "track_file {", "    tf weight 1",
+             "}"]
+    text = keepalived_config([instance(topo, V3, 150, extra=extra)], global_extra=global_extra)
+    text += f'track_file tf {{\n    file "{value}"\n}}\n'
+    daemon = start(r1, text)
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("the MASTER line", lambda: 'INSTANCE "VI_1" MASTER 150' in lines(fifo_log), timeout=3)
+    value.write_text("5\n")
+    wait_until("a MASTER_PRIORITY line", lambda: 'INSTANCE "VI_1" MASTER_PRIORITY 155' in lines(fifo_log),
+               timeout=3)
+    send(topo.client, [advert(version=3, src=SPOOF, priority=50, addrs=[vip], adv_cs=50)], count=2, gap=0.1)
+    wait_until("notify_master_rx_lower_pri to run, with no added arguments", lambda: "rx " in lines(rx_log),
+               timeout=3)
+    wait_until("a MASTER_RX_LOWER_PRI line", lambda: 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 155' in lines(fifo_log),
+               timeout=3)
+    assert vip in r1.addresses(), f"r1 gave up the VIP for a lower priority advert:\n{daemon.log}"
+
+
+def test_a_reload_removing_instances_notifies_fault_or_deleted(topology, vrrpd_path):
+    """keepalived: FAULT for a removed instance, DELETED (and its notify_deleted script) with notify_deleted."""
+    topo = topology
+    r1 = topo["r1"]
+    log = r1.dir / "notify.log"
+    generic = executable(r1.dir / "notify.sh", f'echo "notify $*" >> {log}\n')
+    deleted = executable(r1.dir / "deleted.sh", f"echo deleted-script >> {log}\n")
+    keep = instance(topo, V3, 150)
+    gone_fault = instance(topo, V3, 150, extra=[f'notify "{generic}"'])
+    gone_fault.name, gone_fault.vrid, gone_fault.vips = "VI_2", 52, [f"{topo.vip4(1)}/24"]
+    gone_deleted = instance(topo, V3, 150, extra=[f'notify "{generic}"', f'notify_deleted "{deleted}"'])
+    gone_deleted.name, gone_deleted.vrid, gone_deleted.vips = "VI_3", 53, [f"{topo.vip4(2)}/24"]
+    daemon = start(r1, keepalived_config([keep, gone_fault, gone_deleted]))
+    wait_until("VI_2 and VI_3 in BACKUP", lambda: {"notify INSTANCE VI_2 BACKUP 150",
+                                                   "notify INSTANCE VI_3 BACKUP 150"} <= set(lines(log)), timeout=3)
+    daemon.reload(keepalived_config([keep]))
+    wait_until("the removals notified", lambda: len(lines(log)) >= 5, timeout=5)
+    got = lines(log)[2:]
+    assert "notify INSTANCE VI_2 FAULT 150" in got, got
+    assert "deleted-script" in got and "notify INSTANCE VI_3 DELETED 150" in got, got
+    assert not any("STOP" in line for line in got), got
+
