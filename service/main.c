@@ -15,6 +15,7 @@
 #include "conf/conf.h"
 #include "daemon.h"
 #include "os/netns.h"
+#include "script/script-check.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -197,6 +198,20 @@ static size_t check_bus_name(const Config *c, const char *path) {
         return 1;
 }
 
+static void report_script(const char *what, const ConfLoc *loc, void *userdata) {
+        _cleanup_free_ char *msg = NULL;
+        static const ConfLoc nowhere = {};
+
+        if (asprintf(&msg, "%s cannot run: vrrpd starts with it disabled, and VRRP runs without it", what) < 0)
+                return;
+        print_warning(loc ?: &nowhere, userdata, msg);
+}
+
+/* What a start disables (a missing or refused script) -t reports, so that both see the same config. */
+static size_t check_scripts(const Config *c, const char *path) {
+        return script_check_config(c, report_script, (void *) path);
+}
+
 static void print_summary(const Config *c, const char *path, size_t n_warnings) {
         for (size_t k = 0; k < c->n_instances; k++) {
                 const ConfInstance *i = &c->instances[k];
@@ -250,7 +265,7 @@ static int run_check(const char *path) {
                 return EXIT_FAILURE;
         }
         conf_diag_done(&d);
-        n_warnings += check_bus_name(c, path) + check_namespace(c, path, &entered);
+        n_warnings += check_bus_name(c, path) + check_scripts(c, path) + check_namespace(c, path, &entered);
         if (entered)
                 n_warnings += check_interfaces(c);
         print_summary(c, path, n_warnings);

@@ -27,16 +27,19 @@ struct NotifyListener {
         size_t n_retired;
 };
 
-static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const ConfFifo *f, NotifyFifo **ret) {
+/* A FIFO whose script cannot run is still written, as keepalived does ("Script ... cannot be accessed"): the
+ * script is disabled (script_config_command() said why), VRRP goes on. */
+static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const ConfFifo *f, const char *keyword,
+                                NotifyFifo **ret) {
         _cleanup_(script_config_command_done) ScriptCommand reader = {};
         int r;
 
         if (!f->name)
                 return 0;
         if (f->script) {
-                r = script_config_command(g, "notify_fifo_script", f->script, f->user, f->group, &reader);
+                r = script_config_command(g, keyword, f->script, f->user, f->group, &reader);
                 if (r < 0)
-                        return r;
+                        log_warning("%s: disabled; '%s' is written without it", keyword, f->name);
         }
         r = notify_fifo_new(n->manager->event, f->name, SCRIPT_EXEC_UID_INVALID, SCRIPT_EXEC_GID_INVALID,
                             reader.argv ? &reader : NULL, ret);
@@ -311,10 +314,10 @@ int notify_listener_new(Manager *m, const ConfGlobal *g, NotifyListener **ret) {
                 return log_oom();
         n->manager = m;
         n->queues = INDEX_INIT(index_compare_pointer);
-        r = notify_listener_fifo(n, g, &g->notify_fifo, &n->fifos[0]);
+        r = notify_listener_fifo(n, g, &g->notify_fifo, "notify_fifo_script", &n->fifos[0]);
         if (r < 0)
                 return r;
-        r = notify_listener_fifo(n, g, &g->vrrp_notify_fifo, &n->fifos[1]);
+        r = notify_listener_fifo(n, g, &g->vrrp_notify_fifo, "vrrp_notify_fifo_script", &n->fifos[1]);
         if (r < 0)
                 return r;
         if (manager_add_listener(m, &notify_listener, n) < 0)

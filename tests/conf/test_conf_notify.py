@@ -96,3 +96,29 @@ def test_global_tracking_is_the_deprecated_name(vrrpd, tmp_path):
     inst, g, err = load(vrrpd, tmp_path, g_lines="global_tracking")
     assert g["sync_group_tracking_weight"] is True and "global_tracking is deprecated" in err, err
     assert [t["name"] for t in inst["B"]["track_script"]] == ["chk"]
+
+
+def test_check_reports_scripts_a_start_disables(vrrpd, tmp_path):
+    """What a start disables, -t reports, each under its own keyword (vrrp_notify_fifo_script was called
+    notify_fifo_script)."""
+    path = tmp_path / "s.conf"
+    path.write_text(f"""global_defs {{
+    notify_fifo {tmp_path}/a.fifo
+    notify_fifo_script {tmp_path}/no-a.sh
+    vrrp_notify_fifo {tmp_path}/b.fifo
+    vrrp_notify_fifo_script {tmp_path}/no-b.sh
+}}
+vrrp_instance A {{
+    interface lo
+    virtual_router_id 1
+    priority 100
+    notify_deleted "{tmp_path}/no-d.sh"
+}}
+""")
+    proc = run(vrrpd, "-t", "-f", path)
+    out, err = text(proc)
+    assert proc.returncode == 0, err
+    assert "s.conf: warning: notify_fifo_script cannot run" in err, err
+    assert "s.conf: warning: vrrp_notify_fifo_script cannot run" in err, err
+    assert "s.conf:11:5: warning: A: notify_deleted script cannot run" in err, err
+    assert "4 warnings" in out, out  # and: no virtual_ipaddress

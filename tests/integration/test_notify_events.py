@@ -2,6 +2,8 @@
 notify_priority_changes FIFO lines, notify_master_rx_lower_pri, notify_deleted on a reload, and a missing
 notify, FIFO or health script logged, disabled, with VRRP going on (and `vrrpd -t` saying so)."""
 
+import subprocess
+
 from test_failover import CASES, instance, master_down_interval, vip_of, wait_master
 from vrrptopo import keepalived_config, wait_until
 from vrrptopo.inject import advert, send
@@ -80,3 +82,26 @@ def test_a_reload_removing_instances_notifies_fault_or_deleted(topology, vrrpd_p
     assert "deleted-script" in got and "notify INSTANCE VI_3 DELETED 150" in got, got
     assert not any("STOP" in line for line in got), got
 
+
+def test_scripts_that_cannot_run_are_disabled_and_vrrp_goes_on(topology, vrrpd_path):
+    """keepalived 2.2.7 logs "cannot be accessed" and runs; vrrpd refused to start with a missing
+    vrrp_notify_fifo_script while `vrrpd -t` called the file fine. Now both say the same."""
+    topo, vip = topology, vip_of(topology, V3)
+    r1 = topo["r1"]
+    missing = r1.dir / "missing"
+    global_extra = [f"vrrp_notify_fifo {r1.dir / 'notify.fifo'}", f"vrrp_notify_fifo_script {missing}/reader.sh"]
+    scripts = [f'vrrp_script chk {{\n    script "{missing}/check.sh"\n}}\n']
+    extra = [f'notify_master "{missing}/master.sh"', "track_script {", "    chk", "}"]
+    text = keepalived_config([instance(topo, V3, 150, extra=extra)], global_extra=global_extra) + scripts[0]
+    conf = r1.dir / "check.conf"
+    conf.write_text(text)
+    check = subprocess.run([str(vrrpd_path), "-t", "-f", str(conf)], capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stderr
+    for what in ("vrrp_notify_fifo_script", "vrrp_script 'chk'", "VI_1: notify_master script"):
+        assert f"warning: {what} cannot run: vrrpd starts with it disabled" in check.stderr, check.stderr
+    daemon = start(r1, text)
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    log = daemon.log
+    assert "vrrp_notify_fifo_script: disabled" in log, log
+    assert "VI_1: notify_master script: disabled" in log, log
+    assert "not tracking vrrp_script 'chk'" in log, log

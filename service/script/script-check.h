@@ -1,0 +1,17 @@
+#pragma once
+
+/* For vrrpd -t: every script line of a config made ready as the daemon makes it at start
+ * (script_config_command(), which logs why one cannot run). A script that cannot run is disabled at start
+ * and VRRP goes on (keepalived: "Disabling track script ... since not found/accessible"), so -t reports
+ * each such script, with the words and location it has in the file, as a warning. */
+
+#include <stddef.h>
+
+typedef struct Config Config;
+typedef struct ConfLoc ConfLoc;
+
+/* what: "vrrp_script 'chk'", "VI_1: notify_master script", "notify_fifo_script"; loc NULL when unknown. */
+typedef void (*script_check_report_t)(const char *what, const ConfLoc *loc, void *userdata);
+
+/* Returns how many scripts cannot run. */
+size_t script_check_config(const Config *c, script_check_report_t report, void *userdata);
