@@ -198,11 +198,11 @@ static size_t check_bus_name(const Config *c, const char *path) {
         return 1;
 }
 
-static void report_script(const char *what, const ConfLoc *loc, void *userdata) {
+static void report_script(const char *what, const char *problem, const ConfLoc *loc, void *userdata) {
         _cleanup_free_ char *msg = NULL;
         static const ConfLoc nowhere = {};
 
-        if (asprintf(&msg, "%s cannot run: vrrpd starts with it disabled, and VRRP runs without it", what) < 0)
+        if (asprintf(&msg, "%s %s: vrrpd starts with it disabled, and VRRP runs without it", what, problem) < 0)
                 return;
         print_warning(loc ?: &nowhere, userdata, msg);
 }

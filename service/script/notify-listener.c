@@ -43,8 +43,8 @@ static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const Co
         }
         r = notify_fifo_new(n->manager->event, f->name, SCRIPT_EXEC_UID_INVALID, SCRIPT_EXEC_GID_INVALID,
                             reader.argv ? &reader : NULL, ret);
-        if (r < 0)
-                return log_error_errno(r, "failed to open notify FIFO '%s': %m", f->name);
+        if (r < 0) /* keepalived: "Unable to open notify fifo", and runs without it */
+                log_error_errno(r, "failed to open notify FIFO '%s', running without it: %m", f->name);
         return 0;
 }
 

@@ -1,5 +1,10 @@
 #include <assert.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "conf/conf-model.h"
 #include "script/script-check.h"
@@ -20,7 +25,25 @@ static void script_check_one(ScriptCheck *s, const char *what, const char *comma
         if (!command || script_config_command(&s->config->global, what, command, user, group, &c) >= 0)
                 return;
         s->n_failed++;
-        s->report(what, loc, s->userdata);
+        s->report(what, "cannot run", loc, s->userdata);
+}
+
+/* notify.c makes the FIFO unless something else has its path; a start that cannot open it runs without it. */
+static void script_check_fifo(ScriptCheck *s, const char *keyword, const char *path) {
+        _cleanup_free_ char *dir = strdup(path);
+        struct stat st;
+        char what[PATH_MAX + 64];
+        const char *problem = NULL;
+
+        if (stat(path, &st) >= 0)
+                problem = S_ISFIFO(st.st_mode) ? NULL : "is not a FIFO";
+        else if (errno != ENOENT || !dir || stat(dirname(dir), &st) < 0)
+                problem = "cannot be made";
+        if (!problem)
+                return;
+        snprintf(what, sizeof(what), "%s '%s'", keyword, path);
+        s->n_failed++;
+        s->report(what, problem, NULL, s->userdata);
 }
 
 /* The same words notify-listener.c logs with: "NAME: notify_master script", ..., "NAME: notify script". */
@@ -52,12 +75,16 @@ size_t script_check_config(const Config *c, script_check_report_t report, void *
         assert(report);
 
         g = &c->global;
-        if (g->notify_fifo.name)
+        if (g->notify_fifo.name) {
+                script_check_fifo(&s, "notify_fifo", g->notify_fifo.name);
                 script_check_one(&s, "notify_fifo_script", g->notify_fifo.script, g->notify_fifo.user,
                                  g->notify_fifo.group, NULL);
-        if (g->vrrp_notify_fifo.name)
+        }
+        if (g->vrrp_notify_fifo.name) {
+                script_check_fifo(&s, "vrrp_notify_fifo", g->vrrp_notify_fifo.name);
                 script_check_one(&s, "vrrp_notify_fifo_script", g->vrrp_notify_fifo.script,
                                  g->vrrp_notify_fifo.user, g->vrrp_notify_fifo.group, NULL);
+        }
         for (size_t k = 0; k < c->n_scripts; k++) {
                 const ConfScript *cs = &c->scripts[k];
                 snprintf(what, sizeof(what), "vrrp_script '%s'", cs->name);

@@ -10,8 +10,10 @@
 typedef struct Config Config;
 typedef struct ConfLoc ConfLoc;
 
-/* what: "vrrp_script 'chk'", "VI_1: notify_master script", "notify_fifo_script"; loc NULL when unknown. */
-typedef void (*script_check_report_t)(const char *what, const ConfLoc *loc, void *userdata);
+/* what: "vrrp_script 'chk'", "VI_1: notify_master script", "notify_fifo_script", "notify_fifo '/path'";
+ * problem: "cannot run", "is not a FIFO", "cannot be made"; loc NULL when unknown. */
+typedef void (*script_check_report_t)(const char *what, const char *problem, const ConfLoc *loc,
+                                      void *userdata);
 
-/* Returns how many scripts cannot run. */
+/* Also the notify FIFOs' paths. Returns how many scripts and FIFOs a start would go without. */
 size_t script_check_config(const Config *c, script_check_report_t report, void *userdata);

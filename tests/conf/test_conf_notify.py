@@ -122,3 +122,14 @@ vrrp_instance A {{
     assert "s.conf: warning: vrrp_notify_fifo_script cannot run" in err, err
     assert "s.conf:11:5: warning: A: notify_deleted script cannot run" in err, err
     assert "4 warnings" in out, out  # and: no virtual_ipaddress
+
+
+def test_check_reports_a_fifo_path_a_start_cannot_use(vrrpd, tmp_path):
+    (tmp_path / "plain").write_text("")
+    path = tmp_path / "f.conf"
+    path.write_text(f"global_defs {{\n    vrrp_notify_fifo {tmp_path}/plain\n    notify_fifo {tmp_path}/no/dir.fifo\n}}\n")
+    proc = run(vrrpd, "-t", "-f", path)
+    out, err = text(proc)
+    assert proc.returncode == 0, err
+    assert f"warning: vrrp_notify_fifo '{tmp_path}/plain' is not a FIFO: vrrpd starts" in err, err
+    assert f"warning: notify_fifo '{tmp_path}/no/dir.fifo' cannot be made: vrrpd starts" in err, err

@@ -88,8 +88,10 @@ def test_scripts_that_cannot_run_are_disabled_and_vrrp_goes_on(topology, vrrpd_p
     vrrp_notify_fifo_script while `vrrpd -t` called the file fine. Now both say the same."""
     topo, vip = topology, vip_of(topology, V3)
     r1 = topo["r1"]
-    missing = r1.dir / "missing"
-    global_extra = [f"vrrp_notify_fifo {r1.dir / 'notify.fifo'}", f"vrrp_notify_fifo_script {missing}/reader.sh"]
+    missing, plain = r1.dir / "missing", r1.dir / "plain"
+    plain.write_text("")
+    global_extra = [f"vrrp_notify_fifo {r1.dir / 'notify.fifo'}", f"vrrp_notify_fifo_script {missing}/reader.sh",
+                    f"notify_fifo {plain}"]
     scripts = [f'vrrp_script chk {{\n    script "{missing}/check.sh"\n}}\n']
     extra = [f'notify_master "{missing}/master.sh"', "track_script {", "    chk", "}"]
     text = keepalived_config([instance(topo, V3, 150, extra=extra)], global_extra=global_extra) + scripts[0]
@@ -97,11 +99,13 @@ def test_scripts_that_cannot_run_are_disabled_and_vrrp_goes_on(topology, vrrpd_p
     conf.write_text(text)
     check = subprocess.run([str(vrrpd_path), "-t", "-f", str(conf)], capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr
-    for what in ("vrrp_notify_fifo_script", "vrrp_script 'chk'", "VI_1: notify_master script"):
-        assert f"warning: {what} cannot run: vrrpd starts with it disabled" in check.stderr, check.stderr
+    for what in ("vrrp_notify_fifo_script cannot run", "vrrp_script 'chk' cannot run",
+                 "VI_1: notify_master script cannot run", f"notify_fifo '{plain}' is not a FIFO"):
+        assert f"warning: {what}: vrrpd starts with it disabled" in check.stderr, check.stderr
     daemon = start(r1, text)
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
     log = daemon.log
     assert "vrrp_notify_fifo_script: disabled" in log, log
     assert "VI_1: notify_master script: disabled" in log, log
     assert "not tracking vrrp_script 'chk'" in log, log
+    assert f"failed to open notify FIFO '{plain}', running without it" in log, log
