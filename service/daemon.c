@@ -11,6 +11,7 @@
 #include "os/netns.h"
 #include "os/process-sched.h"
 #include "script/notify-listener.h"
+#include "script/script-startstop.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -35,16 +36,77 @@ static int daemon_enter_namespace(const char *name) {
         return 0;
 }
 
+/* What starts the instances and puts the bus up, now or once the startup script has ended. */
+typedef struct DaemonStart {
+        Manager *manager;
+        Config *config;     /* until manager_start() takes it */
+        Bus *bus;
+        sd_bus *connection; /* until bus_start() takes it */
+} DaemonStart;
+
+static int daemon_start_instances(DaemonStart *d) {
+        int r;
+
+        r = manager_start(d->manager, TAKE_PTR(d->config));
+        if (r < 0) {
+                (void) sd_notifyf(0, "STATUS=failed to start: %s\nERRNO=%d", strerror(-r), -r);
+                return r;
+        }
+        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it). */
+        r = bus_start(d->bus, TAKE_PTR(d->connection));
+        if (r < 0)
+                log_warning("running without the bus: VRRP goes on, but nothing can watch or control it");
+        manager_ready(d->manager);
+        return 0;
+}
+
+/* keepalived starts VRRP once its startup script has ended or timed out, whatever its exit status. */
+static void daemon_on_startup_script_done(void *userdata) {
+        DaemonStart *d = userdata;
+        int r;
+
+        if (d->manager->stopping)
+                return;
+        r = daemon_start_instances(d);
+        if (r < 0)
+                (void) sd_event_exit(d->manager->event, r);
+}
+
+/* The startup script runs in the loop: READY=1 goes out at once and the watchdog is fed while it runs, so
+ * a slow script never has systemd kill vrrpd; the instances and the bus wait for it. */
+static int daemon_start(DaemonStart *d, ScriptStartStop **ret_startup) {
+        int r;
+
+        r = script_startstop_start(d->manager->event, &d->config->global, daemon_on_startup_script_done, d,
+                                   ret_startup);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return daemon_start_instances(d);
+        (void) sd_notify(0, "READY=1\nSTATUS=running startup_script; the instances start once it ends");
+        return 0;
+}
+
+/* keepalived runs the shutdown script once VRRP has stopped: after the loop, the instances gone. */
+static void daemon_shutdown_script(ScriptStartStop *s) {
+        if (s)
+                (void) script_startstop_run_shutdown(s);
+}
+
 /* The composition root (STYLE §10): the one place that knows every room. It connects to the bus while still
  * in the namespace it was started in, enters net_namespace, builds the manager, registers the listeners
- * (notify scripts first, then the bus: the order they hear in), builds the running set, then puts the bus
- * up, and runs the loop. The listeners are declared after the manager, so they go first. */
+ * (notify scripts first, then the bus: the order they hear in), runs the startup script, builds the running
+ * set, then puts the bus up, and runs the loop; once it ends and everything is torn down, the shutdown
+ * script. The listeners are declared after the manager, so they go first. */
 int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o) {
         _cleanup_(conf_freep) Config *owned = config;
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *connection = NULL;
+        _cleanup_(script_startstop_freep) ScriptStartStop *shutdown = NULL;
         _cleanup_(manager_freep) Manager *m = NULL;
         _cleanup_(notify_listener_freep) NotifyListener *notify = NULL;
         _cleanup_(bus_freep) Bus *bus = NULL;
+        _cleanup_(script_startstop_freep) ScriptStartStop *startup = NULL;
+        DaemonStart d = {};
         int r;
 
         /* First: whatever works only in the namespace vrrpd was started in (the host's bus) goes here. */
@@ -65,19 +127,24 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         r = bus_new(m, &bus);
         if (r < 0)
                 return EXIT_FAILURE;
-        r = manager_start(m, TAKE_PTR(owned));
+        d = (DaemonStart){ .manager = m, .config = TAKE_PTR(owned), .bus = bus, .connection = TAKE_PTR(connection) };
+        r = daemon_start(&d, &startup);
         if (r < 0) {
-                (void) sd_notifyf(0, "STATUS=failed to start: %s\nERRNO=%d", strerror(-r), -r);
+                owned = TAKE_PTR(d.config);
+                connection = TAKE_PTR(d.connection);
                 return EXIT_FAILURE;
         }
-        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it). */
-        r = bus_start(bus, TAKE_PTR(connection));
-        if (r < 0)
-                log_warning("running without the bus: VRRP goes on, but nothing can watch or control it");
-        manager_ready(m);
         r = manager_run(m);
+        startup = script_startstop_free(startup);
+        owned = TAKE_PTR(d.config); /* the start never came (a stop during the startup script) */
+        connection = TAKE_PTR(d.connection);
+        (void) script_startstop_prepare_shutdown(m->config ? &m->config->global : &owned->global, &shutdown);
+        bus = bus_free(bus);
+        notify = notify_listener_free(notify);
+        m = manager_free(m);
         if (r < 0)
-                return log_error_errno(r, "event loop failed: %m"), EXIT_FAILURE;
+                return log_error_errno(r, "failed to run: %m"), EXIT_FAILURE;
+        daemon_shutdown_script(shutdown);
         log_info("stopped");
         return EXIT_SUCCESS;
 }

@@ -86,7 +86,12 @@ static int manager_on_stop_signal(sd_event_source *s, const struct signalfd_sigi
 
 static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         _cleanup_(reload_result_done) ReloadResult r = {};
+        Manager *m = userdata;
 
+        if (!m->config) { /* the startup script still runs; the instances will start with the config read at start */
+                log_notice("SIGHUP before the instances started (startup_script running), ignored");
+                return 0;
+        }
         (void) manager_reload(userdata, "on SIGHUP", &r); /* logged; only Reload() can return the error */
         return 0;
 }

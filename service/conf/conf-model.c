@@ -23,6 +23,8 @@ void conf_model_global_init(ConfGlobal *g) {
                 .down_timer_adverts = 3,
                 .smtp_alert = CONF_UNSET,
                 .smtp_alert_vrrp = CONF_UNSET,
+                .startup_script_timeout = 10 * USEC_PER_SEC,
+                .shutdown_script_timeout = 10 * USEC_PER_SEC,
         };
         inet_pton(AF_INET, "224.0.0.18", &g->mcast_group4.in);
         inet_pton(AF_INET6, "ff02::12", &g->mcast_group6.in6);
@@ -185,6 +187,8 @@ static void global_done(ConfGlobal *g) {
         free(g->script_group);
         fifo_done(&g->notify_fifo);
         fifo_done(&g->vrrp_notify_fifo);
+        conf_model_notify_done(&g->startup_script);
+        conf_model_notify_done(&g->shutdown_script);
         free(g->privileged_group);
         free(g->vmac_prefix);
         free(g->default_interface);

@@ -293,6 +293,10 @@ typedef struct ConfGlobal {
         ConfFifo notify_fifo;
         ConfFifo vrrp_notify_fifo;
         bool notify_priority_changes;
+        ConfNotify startup_script;      /* run before the instances start (keepalived core/main.c) */
+        usec_t startup_script_timeout;  /* 1..1000 s, default 10 s */
+        ConfNotify shutdown_script;     /* run once the instances have stopped */
+        usec_t shutdown_script_timeout; /* 1..1000 s, default 10 s */
         int max_auto_priority;  /* 0: off */
         int vrrp_priority;      /* nice value, 0 unless set; not applied with vrrp_rt_priority */
         bool vrrp_no_swap;      /* mlockall() */

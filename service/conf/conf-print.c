@@ -108,6 +108,10 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_fifo(j, "notify_fifo", &g->notify_fifo);
         print_fifo(j, "vrrp_notify_fifo", &g->vrrp_notify_fifo);
         print_bool(j, "vrrp_notify_priority_changes", g->notify_priority_changes);
+        print_notify(j, "startup_script", &g->startup_script);
+        print_int(j, "startup_script_timeout_usec", (int64_t) g->startup_script_timeout);
+        print_notify(j, "shutdown_script", &g->shutdown_script);
+        print_int(j, "shutdown_script_timeout_usec", (int64_t) g->shutdown_script_timeout);
         print_int(j, "max_auto_priority", g->max_auto_priority);
         print_int(j, "vrrp_priority", g->vrrp_priority);
         print_bool(j, "vrrp_no_swap", g->vrrp_no_swap);

@@ -85,6 +85,10 @@ size_t script_check_config(const Config *c, script_check_report_t report, void *
                 script_check_one(&s, "vrrp_notify_fifo_script", g->vrrp_notify_fifo.script,
                                  g->vrrp_notify_fifo.user, g->vrrp_notify_fifo.group, NULL);
         }
+        script_check_one(&s, "startup_script", g->startup_script.command, g->startup_script.user,
+                         g->startup_script.group, &g->startup_script.loc);
+        script_check_one(&s, "shutdown_script", g->shutdown_script.command, g->shutdown_script.user,
+                         g->shutdown_script.group, &g->shutdown_script.loc);
         for (size_t k = 0; k < c->n_scripts; k++) {
                 const ConfScript *cs = &c->scripts[k];
                 snprintf(what, sizeof(what), "vrrp_script '%s'", cs->name);

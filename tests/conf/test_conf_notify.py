@@ -133,3 +133,23 @@ def test_check_reports_a_fifo_path_a_start_cannot_use(vrrpd, tmp_path):
     assert proc.returncode == 0, err
     assert f"warning: vrrp_notify_fifo '{tmp_path}/plain' is not a FIFO: vrrpd starts" in err, err
     assert f"warning: notify_fifo '{tmp_path}/no/dir.fifo' cannot be made: vrrpd starts" in err, err
+
+
+def test_startup_and_shutdown_scripts_load(vrrpd, tmp_path):
+    path = tmp_path / "g.conf"
+    path.write_text('global_defs {\n    startup_script "/bin/true up" root\n    startup_script_timeout 3\n'
+                    '    shutdown_script /bin/true\n}\n')
+    proc = run(vrrpd, "-t", "-f", path)
+    out, err = text(proc)
+    assert proc.returncode == 0 and "not supported" not in err and "0 warnings" in out, err
+    g = json.loads(run(vrrpd, "--print-config", "--json", "-f", path).stdout)["global_defs"]
+    assert g["startup_script"] == {"command": "/bin/true up", "user": "root", "group": None}, g
+    assert (g["startup_script_timeout_usec"], g["shutdown_script_timeout_usec"]) == (3_000_000, 10_000_000), g
+    assert g["shutdown_script"]["command"] == "/bin/true", g
+
+
+def test_startup_script_timeout_range(vrrpd, tmp_path):
+    path = tmp_path / "g.conf"
+    path.write_text("global_defs {\n    shutdown_script_timeout 1001\n}\n")
+    proc = run(vrrpd, "-t", "-f", path)
+    assert proc.returncode == 1 and "expected seconds from 1 to 1000" in text(proc)[1], text(proc)

@@ -3,6 +3,7 @@ notify_priority_changes FIFO lines, notify_master_rx_lower_pri, notify_deleted o
 notify, FIFO or health script logged, disabled, with VRRP going on (and `vrrpd -t` saying so)."""
 
 import subprocess
+import time
 
 from test_failover import CASES, instance, master_down_interval, vip_of, wait_master
 from vrrptopo import keepalived_config, wait_until
@@ -109,3 +110,33 @@ def test_scripts_that_cannot_run_are_disabled_and_vrrp_goes_on(topology, vrrpd_p
     assert "VI_1: notify_master script: disabled" in log, log
     assert "not tracking vrrp_script 'chk'" in log, log
     assert f"failed to open notify FIFO '{plain}', running without it" in log, log
+
+
+def test_startup_script_runs_before_the_instances_and_shutdown_script_after(topology, vrrpd_path):
+    """keepalived (core/main.c): VRRP starts once the startup script has ended; the shutdown script runs once
+    VRRP has stopped, so the VIP is gone by then."""
+    topo, vip = topology, vip_of(topology, V3)
+    r1 = topo["r1"]
+    log = r1.dir / "startstop.log"
+    up = executable(r1.dir / "up.sh", f"sleep 0.3\necho \"startup $*\" >> {log}\n")
+    down = executable(r1.dir / "down.sh", f"ip -o addr show | grep -q ' {vip}/' && echo vip-held >> {log}\n"
+                                          f"echo \"shutdown $*\" >> {log}\n")
+    global_extra = [f'startup_script "{up} a"', "startup_script_timeout 5", f'shutdown_script "{down} b"']
+    daemon = start(r1, keepalived_config([instance(topo, V3, 150)], global_extra=global_extra))
+    assert lines(log) == ["startup a"], f"the bus came up before the startup script ended: {lines(log)}"
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    daemon.stop()
+    assert lines(log) == ["startup a", "shutdown b"], f"{lines(log)}\n{daemon.log}"
+
+
+def test_a_slow_shutdown_script_is_bounded_by_its_timeout(topology, vrrpd_path):
+    topo = topology
+    r1 = topo["r1"]
+    slow = executable(r1.dir / "slow.sh", "exec sleep 60\n")
+    global_extra = [f'shutdown_script "{slow}"', "shutdown_script_timeout 1"]
+    daemon = start(r1, keepalived_config([instance(topo, V3, 150)], global_extra=global_extra))
+    t0 = time.monotonic()
+    daemon.stop(timeout=15)
+    took = time.monotonic() - t0
+    assert 1.0 <= took < 4.0, f"stop took {took:.2f} s with shutdown_script_timeout 1\n{daemon.log}"
+    assert "shutdown_script: killed at its timeout of 1 s" in daemon.log, daemon.log
