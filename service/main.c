@@ -209,7 +209,7 @@ static void report_script(const char *what, const char *problem, const ConfLoc *
 
 /* What a start disables (a missing or refused script) -t reports, so that both see the same config. */
 static size_t check_scripts(const Config *c, const char *path) {
-        return script_check_config(c, report_script, (void *) path);
+        return script_check_config(c, false, report_script, (void *) path);
 }
 
 static void print_summary(const Config *c, const char *path, size_t n_warnings) {

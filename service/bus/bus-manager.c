@@ -19,8 +19,10 @@
 #include "manager.h"
 #include "reload.h"
 #include "route/static-set.h"
+#include "script/script-check.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* org.vrrpd.Vrrp1.Manager (DESIGN §3); the vtable's userdata is the Bus. */
 
@@ -170,6 +172,69 @@ BUS_GETTER(property_get_static_rules) {
         return s ? bus_append_rules(reply, &s->routes) : sd_bus_message_append(reply, "a(sb)", 0);
 }
 
+static int property_get_disabled_scripts(sd_bus *bus, const char *path, const char *interface,
+                                         const char *property, sd_bus_message *reply, void *userdata,
+                                         sd_bus_error *error) {
+        Bus *b = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        for (char **s = b->disabled_scripts; s && s[0] && s[1]; s += 2) {
+                r = sd_bus_message_append(reply, "(ss)", s[0], s[1]);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}
+
+typedef struct DisabledList {
+        char **items;
+        size_t n;
+        int error;
+} DisabledList;
+
+static void bus_manager_on_disabled(const char *what, const char *problem, const ConfLoc *loc, void *userdata) {
+        DisabledList *l = userdata;
+
+        if (l->error >= 0 && (strv_push(&l->items, &l->n, what) < 0 || strv_push(&l->items, &l->n, problem) < 0))
+                l->error = -ENOMEM;
+}
+
+static bool bus_manager_strv_equal(char **a, char **b) {
+        for (; a && b && *a && *b; a++, b++)
+                if (strcmp(*a, *b) != 0)
+                        return false;
+        return (!a || !*a) && (!b || !*b);
+}
+
+/* The scripts (and notify FIFOs) a start or reload of c leaves out, checked as it just did (quietly: the
+ * daemon has logged them), emitting PropertiesChanged when the list changed. */
+void bus_manager_check_scripts(Bus *b, const Config *c) {
+        DisabledList l = {};
+        int r;
+
+        assert(b);
+        assert(c);
+
+        (void) script_check_config(c, true, bus_manager_on_disabled, &l);
+        if (l.error < 0) {
+                strv_free(l.items);
+                return (void) log_oom();
+        }
+        if (bus_manager_strv_equal(l.items, b->disabled_scripts))
+                return (void) strv_free(l.items);
+        strv_free(b->disabled_scripts);
+        b->disabled_scripts = l.items;
+        if (!b->bus)
+                return;
+        r = sd_bus_emit_properties_changed(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "DisabledScripts",
+                                           NULL);
+        if (r < 0)
+                log_debug_errno(r, "failed to emit DisabledScripts, ignoring: %m");
+}
+
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -182,6 +247,8 @@ static const sd_bus_vtable manager_vtable[] = {
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("StaticRoutes", "a(sb)", property_get_static_routes, 0, 0),
         SD_BUS_PROPERTY("StaticRules", "a(sb)", property_get_static_rules, 0, 0),
+        SD_BUS_PROPERTY("DisabledScripts", "a(ss)", property_get_disabled_scripts, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),
                                 method_list_instances, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetInstance", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", instance),

@@ -1,6 +1,7 @@
 #pragma once
 
 typedef struct Bus Bus;
+typedef struct Config Config;
 typedef struct ReloadDiff ReloadDiff;
 
 /* org.vrrpd.Vrrp1.Manager at /org/vrrpd/Vrrp1, with the ObjectManager, and below it the instance and sync
@@ -11,3 +12,5 @@ int bus_manager_add_objects(Bus *b);
  * went and came, PropertiesChanged for what changed in those it kept (b->shown), LastReloadUSec, RouterId,
  * and Reloaded. */
 void bus_manager_emit_reloaded(Bus *b, const ReloadDiff *diff);
+/* DisabledScripts after a start or reload of c: what it left out, emitting the change once the bus is up. */
+void bus_manager_check_scripts(Bus *b, const Config *c);

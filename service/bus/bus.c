@@ -19,6 +19,7 @@
 #include "reload.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 static usec_t bus_now_realtime(void) {
         struct timespec ts;
@@ -86,6 +87,7 @@ static void bus_on_reload_end(void *userdata, const ReloadDiff *diff) {
 
         if (!diff->initial)
                 bus_check_name(b, &diff->config->global);
+        bus_manager_check_scripts(b, diff->config);
         if (b->bus && !diff->initial) {
                 b->last_reload_usec = bus_now_realtime();
                 bus_manager_emit_reloaded(b, diff);
@@ -123,6 +125,7 @@ Bus *bus_free(Bus *b) {
                 return NULL;
         manager_remove_listener(b->manager, &bus_listener, b);
         bus_shown_free(b->shown);
+        strv_free(b->disabled_scripts);
         sd_bus_flush_close_unref(b->bus);
         free(b->name);
         free(b);

@@ -19,6 +19,7 @@ typedef struct Bus {
         usec_t started_usec;     /* realtime, for StartedUSec */
         usec_t last_reload_usec; /* realtime, for LastReloadUSec */
         BusShown *shown;         /* what the objects showed when the reload under way began */
+        char **disabled_scripts; /* DisabledScripts: what, problem, what, problem, ...; NULL: none */
 } Bus;
 
 /* Listens to m from now on; says nothing until bus_start(). */

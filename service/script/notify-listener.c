@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf/conf-model.h"
 #include "instance.h"
@@ -48,6 +49,20 @@ static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const Co
         return 0;
 }
 
+/* An instance's or group's notify lines, each with the state it runs for (_NOTIFY_STATE_MAX: `notify`). */
+#define NOTIFY_LINES 7
+static const NotifyState notify_line_states[NOTIFY_LINES] = {
+        NOTIFY_MASTER,  NOTIFY_BACKUP,           NOTIFY_FAULT,     NOTIFY_STOP,
+        NOTIFY_DELETED, NOTIFY_MASTER_RX_LOWER_PRI, _NOTIFY_STATE_MAX,
+};
+
+static void notify_lines(const ConfNotifies *n, const ConfNotify *ret[NOTIFY_LINES]) {
+        const ConfNotify *l[NOTIFY_LINES] = { &n->master,  &n->backup,       &n->fault, &n->stop,
+                                              &n->deleted, &n->rx_lower_pri, &n->any };
+
+        memcpy(ret, l, sizeof(l));
+}
+
 static void notify_listener_on_idle(NotifyQueue *q, void *userdata) {
         NotifyListener *n = userdata;
 
@@ -59,37 +74,37 @@ static void notify_listener_on_idle(NotifyQueue *q, void *userdata) {
  * instances). */
 static NotifyQueue *notify_listener_queue(NotifyListener *n, const ConfGlobal *g, NotifyKind kind,
                                           const char *name, int vrid, const ConfNotifies *lines) {
-        const ConfNotify *l[] = { &lines->master,  &lines->backup,       &lines->fault, &lines->stop,
-                                  &lines->deleted, &lines->rx_lower_pri, &lines->any };
-        const NotifyState states[] = { NOTIFY_MASTER, NOTIFY_BACKUP, NOTIFY_FAULT, NOTIFY_STOP, NOTIFY_DELETED,
-                                       NOTIFY_MASTER_RX_LOWER_PRI };
-        ScriptCommand cmds[ELEMENTSOF(l)] = {};
+        const ConfNotify *l[NOTIFY_LINES];
+        ScriptCommand cmds[NOTIFY_LINES] = {};
         NotifyConfig c = { .kind = kind, .name = name, .vrid = vrid, .fifos = { n->fifos[0], n->fifos[1] } };
         bool any = c.fifos[0] || c.fifos[1];
         NotifyQueue *q = NULL;
         char what[160];
         int r;
 
-        for (size_t k = 0; k < ELEMENTSOF(l); k++)
+        notify_lines(lines, l);
+        for (size_t k = 0; k < NOTIFY_LINES; k++)
                 any = any || l[k]->command;
         if (!any)
                 return NULL;
-        for (size_t k = 0; k < ELEMENTSOF(l); k++) {
+        for (size_t k = 0; k < NOTIFY_LINES; k++) {
+                NotifyState s = notify_line_states[k];
+
                 snprintf(what, sizeof(what), "%s: %s script", name,
-                         k < ELEMENTSOF(states) ? notify_script_to_string(states[k]) : "notify");
+                         s < _NOTIFY_STATE_MAX ? notify_script_to_string(s) : "notify");
                 if (!l[k]->command)
                         continue;
                 if (script_config_command(g, what, l[k]->command, l[k]->user, l[k]->group, &cmds[k]) < 0) {
                         log_warning("%s: disabled, VRRP goes on without it", what);
                         continue;
                 }
-                if (k < ELEMENTSOF(states))
-                        c.scripts[states[k]] = &cmds[k];
+                if (s < _NOTIFY_STATE_MAX)
+                        c.scripts[s] = &cmds[k];
                 else
                         c.notify = &cmds[k];
         }
         r = notify_queue_new(n->manager->event, &c, &q); /* copies the commands */
-        for (size_t k = 0; k < ELEMENTSOF(l); k++)
+        for (size_t k = 0; k < NOTIFY_LINES; k++)
                 script_config_command_done(&cmds[k]);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to set up notify scripts: %m", name), NULL;
@@ -133,6 +148,21 @@ static void notify_listener_add_group(NotifyListener *n, const ConfGlobal *g, Sy
         notify_listener_put(n, s, notify_listener_queue(n, g, NOTIFY_GROUP, c->name, -1, &c->notify));
 }
 
+/* A kept queue whose scripts a check now finds runnable or not, where they were not or were: rebuilt, so that
+ * a script fixed (or removed) before a reload is taken up (or disabled), as the bus's DisabledScripts says. */
+static bool notify_listener_stale(NotifyListener *n, const ConfGlobal *g, const void *owner,
+                                  const ConfNotifies *lines) {
+        NotifyQueue *q = notify_listener_find(n, owner);
+        const ConfNotify *l[NOTIFY_LINES];
+
+        notify_lines(lines, l);
+        for (size_t k = 0; q && k < NOTIFY_LINES; k++)
+                if (l[k]->command && notify_queue_has_script(q, notify_line_states[k]) !=
+                                             (script_config_probe(g, l[k]->command, l[k]->user, l[k]->group) >= 0))
+                        return true;
+        return false;
+}
+
 /* What the reload keeps but with other notify lines gets a new queue now, before anything of it steps. */
 static void notify_on_reload_begin(void *userdata, const ReloadDiff *diff) {
         NotifyListener *n = userdata;
@@ -141,7 +171,8 @@ static void notify_on_reload_begin(void *userdata, const ReloadDiff *diff) {
         for (size_t k = 0; k < diff->n_kept; k++) {
                 const ReloadKept *kept = &diff->kept[k];
 
-                if (reload_notify_same(&kept->instance->conf->notify, &kept->conf->notify))
+                if (reload_notify_same(&kept->instance->conf->notify, &kept->conf->notify) &&
+                    !notify_listener_stale(n, g, kept->instance, &kept->conf->notify))
                         continue;
                 notify_listener_retire(n, kept->instance);
                 notify_listener_add_instance(n, g, kept->instance, kept->conf);
@@ -149,7 +180,8 @@ static void notify_on_reload_begin(void *userdata, const ReloadDiff *diff) {
         for (size_t k = 0; k < diff->n_kept_groups; k++) {
                 const ReloadKeptGroup *kept = &diff->kept_groups[k];
 
-                if (reload_notify_same(&kept->group->conf->notify, &kept->conf->notify))
+                if (reload_notify_same(&kept->group->conf->notify, &kept->conf->notify) &&
+                    !notify_listener_stale(n, g, kept->group, &kept->conf->notify))
                         continue;
                 notify_listener_retire(n, kept->group);
                 notify_listener_add_group(n, g, kept->group, kept->conf);

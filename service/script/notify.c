@@ -151,6 +151,13 @@ void notify_queue_set_idle_handler(NotifyQueue *q, notify_idle_handler_t handler
         q->idle_userdata = userdata;
 }
 
+bool notify_queue_has_script(const NotifyQueue *q, NotifyState s) {
+        assert(q);
+        assert(s <= _NOTIFY_STATE_MAX);
+
+        return (s == _NOTIFY_STATE_MAX ? q->notify.argv : q->scripts[s].argv) != NULL;
+}
+
 bool notify_queue_is_idle(const NotifyQueue *q) {
         assert(q);
         return !q->exec && q->n == 0;

@@ -79,6 +79,8 @@ void notify_queue_set_idle_handler(NotifyQueue *q, notify_idle_handler_t handler
 int notify_queue_push(NotifyQueue *q, NotifyState state, uint8_t priority);
 
 bool notify_queue_is_idle(const NotifyQueue *q);
+/* Whether it runs a script for state s (the generic `notify` one for _NOTIFY_STATE_MAX). */
+bool notify_queue_has_script(const NotifyQueue *q, NotifyState s);
 size_t notify_queue_get_waiting(const NotifyQueue *q); /* queued, not counting the running one */
 unsigned notify_queue_get_dropped(const NotifyQueue *q);
 

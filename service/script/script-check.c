@@ -13,6 +13,7 @@
 
 typedef struct ScriptCheck {
         const Config *config;
+        bool quiet;
         script_check_report_t report;
         void *userdata;
         size_t n_failed;
@@ -22,7 +23,10 @@ static void script_check_one(ScriptCheck *s, const char *what, const char *comma
                              const char *group, const ConfLoc *loc) {
         _cleanup_(script_config_command_done) ScriptCommand c = {};
 
-        if (!command || script_config_command(&s->config->global, what, command, user, group, &c) >= 0)
+        if (!command)
+                return;
+        if (s->quiet ? script_config_probe(&s->config->global, command, user, group) >= 0
+                     : script_config_command(&s->config->global, what, command, user, group, &c) >= 0)
                 return;
         s->n_failed++;
         s->report(what, "cannot run", loc, s->userdata);
@@ -66,8 +70,8 @@ static void script_check_notifies(ScriptCheck *s, const char *name, const ConfNo
         }
 }
 
-size_t script_check_config(const Config *c, script_check_report_t report, void *userdata) {
-        ScriptCheck s = { .config = c, .report = report, .userdata = userdata };
+size_t script_check_config(const Config *c, bool quiet, script_check_report_t report, void *userdata) {
+        ScriptCheck s = { .config = c, .quiet = quiet, .report = report, .userdata = userdata };
         const ConfGlobal *g;
         char what[160];
 

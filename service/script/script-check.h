@@ -5,6 +5,7 @@
  * and VRRP goes on (keepalived: "Disabling track script ... since not found/accessible"), so -t reports
  * each such script, with the words and location it has in the file, as a warning. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct Config Config;
@@ -15,5 +16,6 @@ typedef struct ConfLoc ConfLoc;
 typedef void (*script_check_report_t)(const char *what, const char *problem, const ConfLoc *loc,
                                       void *userdata);
 
-/* Also the notify FIFOs' paths. Returns how many scripts and FIFOs a start would go without. */
-size_t script_check_config(const Config *c, script_check_report_t report, void *userdata);
+/* Also the notify FIFOs' paths. Returns how many scripts and FIFOs a start would go without. quiet: logs
+ * nothing (report still says each). */
+size_t script_check_config(const Config *c, bool quiet, script_check_report_t report, void *userdata);

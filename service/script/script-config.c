@@ -24,7 +24,10 @@ static int script_config_user(const ConfGlobal *g, const char *user, const char 
         return 0;
 }
 
-static int script_config_check(const ConfGlobal *g, const char *what, const ScriptCommand *c) {
+/* Quiet: fails the same way, logging nothing (the bus's DisabledScripts re-checks after each reload). */
+#define SCRIPT_CONFIG_FAIL(quiet, r, ...) ((quiet) ? -abs(r) : log_error_errno((r), __VA_ARGS__))
+
+static int script_config_check(const ConfGlobal *g, const char *what, const ScriptCommand *c, bool quiet) {
         _cleanup_free_ char *reason = NULL;
         ScriptSecurityVerdict v;
         int r;
@@ -38,18 +41,19 @@ static int script_config_check(const ConfGlobal *g, const char *what, const Scri
         case SCRIPT_SECURITY_OK:
                 return 0;
         case SCRIPT_SECURITY_INSECURE:
-                log_warning("%s: SECURITY VIOLATION: %s; set enable_script_security to refuse such scripts",
-                            what, reason);
+                if (!quiet)
+                        log_warning("%s: SECURITY VIOLATION: %s; set enable_script_security to refuse such scripts",
+                                    what, reason);
                 return 0;
         case SCRIPT_SECURITY_REFUSED:
-                return log_error_errno(EPERM, "%s: refusing to run '%s': %s", what, c->argv[0], reason);
+                return SCRIPT_CONFIG_FAIL(quiet, EPERM, "%s: refusing to run '%s': %s", what, c->argv[0], reason);
         default:
-                return log_error_errno(ENOENT, "%s: cannot run '%s': %s", what, c->argv[0], reason);
+                return SCRIPT_CONFIG_FAIL(quiet, ENOENT, "%s: cannot run '%s': %s", what, c->argv[0], reason);
         }
 }
 
-int script_config_command(const ConfGlobal *g, const char *what, const char *command, const char *user,
-                          const char *group, ScriptCommand *ret) {
+static int script_config_prepare(const ConfGlobal *g, const char *what, const char *command, const char *user,
+                                 const char *group, bool quiet, ScriptCommand *ret) {
         _cleanup_(script_config_command_done) ScriptCommand c = {};
         int r;
 
@@ -59,17 +63,28 @@ int script_config_command(const ConfGlobal *g, const char *what, const char *com
         assert(ret);
         r = script_exec_split(command, &c.argv);
         if (r < 0 || !c.argv || !c.argv[0])
-                return log_error_errno(r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what,
-                                       command);
+                return SCRIPT_CONFIG_FAIL(quiet, r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what,
+                                          command);
         r = script_config_user(g, user, group, &c.uid, &c.gid);
         if (r < 0)
-                return log_error_errno(r, "%s: unknown user or group '%s%s%s': %m", what,
-                                       user ?: g->script_user, group ? ":" : "", group ?: "");
-        r = script_config_check(g, what, &c);
+                return SCRIPT_CONFIG_FAIL(quiet, r, "%s: unknown user or group '%s%s%s': %m", what,
+                                          user ?: g->script_user, group ? ":" : "", group ?: "");
+        r = script_config_check(g, what, &c, quiet);
         if (r < 0)
                 return r;
         *ret = (ScriptCommand){ .argv = TAKE_PTR(c.argv), .uid = c.uid, .gid = c.gid };
         return 0;
+}
+
+int script_config_command(const ConfGlobal *g, const char *what, const char *command, const char *user,
+                          const char *group, ScriptCommand *ret) {
+        return script_config_prepare(g, what, command, user, group, false, ret);
+}
+
+int script_config_probe(const ConfGlobal *g, const char *command, const char *user, const char *group) {
+        _cleanup_(script_config_command_done) ScriptCommand c = {};
+
+        return script_config_prepare(g, "probe", command, user, group, true, &c);
 }
 
 void script_config_command_done(ScriptCommand *c) {

@@ -11,3 +11,5 @@ typedef struct ConfGlobal ConfGlobal;
 int script_config_command(const ConfGlobal *g, const char *what, const char *command, const char *user,
                           const char *group, ScriptCommand *ret);
 void script_config_command_done(ScriptCommand *c);
+/* The same checks, logging nothing: 0 if the script can run, else what script_config_command() returns. */
+int script_config_probe(const ConfGlobal *g, const char *command, const char *user, const char *group);

@@ -46,8 +46,9 @@ def inst(topo, name, vrid, priority, vip_index=0, **kw):
                         advert_int=V3["advert_int"], **kw)
 
 
-def sync_group(name, members):
-    return f"vrrp_sync_group {name} {{\n    group {{\n" + "".join(f"        {m}\n" for m in members) + "    }\n}\n"
+def sync_group(name, members, extra=()):
+    return (f"vrrp_sync_group {name} {{\n    group {{\n" + "".join(f"        {m}\n" for m in members) + "    }\n"
+            + "".join(f"    {line}\n" for line in extra) + "}\n")
 
 
 def path_of(name):
@@ -159,7 +160,8 @@ def test_introspection_matches_the_record_member_by_member(topology, vrrpd_path)
     topo = topology
     text = keepalived_config([inst(topo, "VI_1", 51, 150),
                               inst(topo, "VI_2", 52, 150, 1, track_interfaces=["lo weight 10"])])
-    start_conf(topo["r1"], text + sync_group("SG_1", ["VI_1", "VI_2"]))
+    # sync_group_tracking_weight: without it a member's weighted track gets weight 0, as in keepalived
+    start_conf(topo["r1"], text + sync_group("SG_1", ["VI_1", "VI_2"], ["sync_group_tracking_weight"]))
     bus = Bus(topo["r1"])
     record = RECORD.read_text()
     objects = {MANAGER: ROOT, INSTANCE: path_of("VI_1"), SYNC_GROUP: f"{ROOT}/sync_group/SG_5f1"}

@@ -2,6 +2,7 @@
 notify_priority_changes FIFO lines, notify_master_rx_lower_pri, notify_deleted on a reload, and a missing
 notify, FIFO or health script logged, disabled, with VRRP going on (and `vrrpd -t` saying so)."""
 
+import json
 import subprocess
 import time
 
@@ -110,6 +111,29 @@ def test_scripts_that_cannot_run_are_disabled_and_vrrp_goes_on(topology, vrrpd_p
     assert "VI_1: notify_master script: disabled" in log, log
     assert "not tracking vrrp_script 'chk'" in log, log
     assert f"failed to open notify FIFO '{plain}', running without it" in log, log
+    expected = {("vrrp_notify_fifo_script", "cannot run"), ("vrrp_script 'chk'", "cannot run"),
+                ("VI_1: notify_master script", "cannot run"), (f"notify_fifo '{plain}'", "is not a FIFO")}
+    assert disabled_scripts(r1) == expected
+    # Fixed, then reloaded: the notify script runs from now on and the bus says so.
+    missing.mkdir()
+    ran = r1.dir / "master-ran"
+    executable(missing / "master.sh", f"touch {ran}\n")
+    daemon.reload()
+    wait_until("DisabledScripts without notify_master", lambda: ("VI_1: notify_master script", "cannot run")
+               not in disabled_scripts(r1), timeout=5)
+    for on in ("true", "false"):  # back to backup and master again: notify_master runs now
+        subprocess.run(["busctl", f"--address={r1.bus.address}", "call", "org.vrrpd.Vrrp1",
+                        "/org/vrrpd/Vrrp1/instance/VI_5f1", "org.vrrpd.Vrrp1.Instance", "SetMaintenance", "b", on],
+                       capture_output=True, text=True, timeout=10, check=True)
+    wait_until("the fixed notify_master to run", ran.exists, timeout=master_down_interval(V3, 150) + 3)
+
+
+def disabled_scripts(router):
+    """Manager.DisabledScripts through busctl, as (what, problem) pairs."""
+    out = subprocess.run(["busctl", f"--address={router.bus.address}", "--json=short", "get-property",
+                          "org.vrrpd.Vrrp1", "/org/vrrpd/Vrrp1", "org.vrrpd.Vrrp1.Manager", "DisabledScripts"],
+                         capture_output=True, text=True, timeout=10, check=True).stdout
+    return {tuple(pair) for pair in json.loads(out)["data"]}
 
 
 def test_startup_script_runs_before_the_instances_and_shutdown_script_after(topology, vrrpd_path):
