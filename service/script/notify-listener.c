@@ -256,8 +256,9 @@ static int notify_removed_state(const Instance *i, const VrrpActions *a, NotifyS
         return 0;
 }
 
-/* A transition runs its state's scripts; with notify_priority_changes, a priority change of a master or a
- * backup is a FIFO event. */
+/* A transition runs its state's scripts; with notify_priority_changes, a priority change is a FIFO event:
+ * MASTER_PRIORITY for a master, BACKUP_PRIORITY in any other running state, FAULT and INIT included
+ * (keepalived's vrrp_set_effective_priority() and send_instance_priority_notifies()). */
 static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpActions *a) {
         NotifyListener *n = userdata;
         NotifyQueue *q = notify_listener_find(n, i);
@@ -273,7 +274,7 @@ static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpAc
                 if (notify_queue_push(q, s, prio) < 0)
                         log_oom();
         } else if (a->priority_changed && notify_priority_changes(n->manager, i) &&
-                   (i->fsm.state == VRRP_STATE_MASTER || i->fsm.state == VRRP_STATE_BACKUP)) {
+                   i->fsm.state != VRRP_STATE_STOPPED) {
                 s = i->fsm.state == VRRP_STATE_MASTER ? NOTIFY_MASTER_PRIORITY : NOTIFY_BACKUP_PRIORITY;
                 if (notify_queue_push(q, s, prio) < 0)
                         log_oom();

@@ -42,12 +42,13 @@ def test_priority_changes_and_lower_priority_adverts_reach_the_fifo_and_script(t
     fifo_log, global_extra = fifo_reader(r1)
     rx_log = r1.dir / "rx.log"
     rx = executable(r1.dir / "rx-lower.sh", f"echo \"rx $*\" >> {rx_log}\n")
-    value = r1.dir / "track.value"
+    value, fault = r1.dir / "track.value", r1.dir / "fault.value"
     value.write_text("0\n")
+    fault.write_text("0\n")
     extra = ["notify_priority_changes", f'notify_master_rx_lower_pri "{rx}"', "track_file {", "    tf weight 1",
-             "}"]
+             "    tf0 weight 0", "}"]
     text = keepalived_config([instance(topo, V3, 150, extra=extra)], global_extra=global_extra)
-    text += f'track_file tf {{\n    file "{value}"\n}}\n'
+    text += f'track_file tf {{\n    file "{value}"\n}}\ntrack_file tf0 {{\n    file "{fault}"\n}}\n'
     daemon = start(r1, text)
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
     wait_until("the MASTER line", lambda: 'INSTANCE "VI_1" MASTER 150' in lines(fifo_log), timeout=3)
@@ -60,6 +61,11 @@ def test_priority_changes_and_lower_priority_adverts_reach_the_fifo_and_script(t
     wait_until("a MASTER_RX_LOWER_PRI line", lambda: 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 155' in lines(fifo_log),
                timeout=3)
     assert vip in r1.addresses(), f"r1 gave up the VIP for a lower priority advert:\n{daemon.log}"
+    fault.write_text("1\n")  # weight 0: FAULT; keepalived calls a change there BACKUP_PRIORITY
+    wait_until("the FAULT line", lambda: 'INSTANCE "VI_1" FAULT 155' in lines(fifo_log), timeout=3)
+    value.write_text("7\n")
+    wait_until("a BACKUP_PRIORITY line in FAULT", lambda: 'INSTANCE "VI_1" BACKUP_PRIORITY 157' in lines(fifo_log),
+               timeout=3)
 
 
 def test_a_reload_removing_instances_notifies_fault_or_deleted(topology, vrrpd_path):
