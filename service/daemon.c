@@ -138,7 +138,9 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         startup = script_startstop_free(startup);
         owned = TAKE_PTR(d.config); /* the start never came (a stop during the startup script) */
         connection = TAKE_PTR(d.connection);
-        (void) script_startstop_prepare_shutdown(m->config ? &m->config->global : &owned->global, &shutdown);
+        if (m->config || owned) /* neither: the start failed in the loop */
+                (void) script_startstop_prepare_shutdown(m->config ? &m->config->global : &owned->global,
+                                                         &shutdown);
         bus = bus_free(bus);
         notify = notify_listener_free(notify);
         m = manager_free(m);
