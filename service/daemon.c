@@ -39,7 +39,7 @@ static int daemon_enter_namespace(const char *name) {
 /* What starts the instances and puts the bus up, now or once the startup script has ended. */
 typedef struct DaemonStart {
         Manager *manager;
-        Config *config;     /* until manager_start() takes it */
+        Config *config; /* until manager_start() takes it */
         Bus *bus;
         sd_bus *connection; /* until bus_start() takes it */
 } DaemonStart;
@@ -52,7 +52,8 @@ static int daemon_start_instances(DaemonStart *d) {
                 (void) sd_notifyf(0, "STATUS=failed to start: %s\nERRNO=%d", strerror(-r), -r);
                 return r;
         }
-        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it). */
+        /* Last, so that owning the bus name means the instances are up (tests and activation wait for it).
+         */
         r = bus_start(d->bus, TAKE_PTR(d->connection));
         if (r < 0)
                 log_warning("running without the bus: VRRP goes on, but nothing can watch or control it");
@@ -127,7 +128,9 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         r = bus_new(m, &bus);
         if (r < 0)
                 return EXIT_FAILURE;
-        d = (DaemonStart){ .manager = m, .config = TAKE_PTR(owned), .bus = bus, .connection = TAKE_PTR(connection) };
+        d = (DaemonStart){
+                .manager = m, .config = TAKE_PTR(owned), .bus = bus, .connection = TAKE_PTR(connection)
+        };
         r = daemon_start(&d, &startup);
         if (r < 0) {
                 owned = TAKE_PTR(d.config);

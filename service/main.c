@@ -202,7 +202,7 @@ static void report_script(const char *what, const char *problem, const ConfLoc *
         _cleanup_free_ char *msg = NULL;
         static const ConfLoc nowhere = {};
 
-        if (asprintf(&msg, "%s %s: vrrpd starts with it disabled, and VRRP runs without it", what, problem) < 0)
+        if (asprintf(&msg, "%s %s: vrrpd starts with it disabled, VRRP runs without it", what, problem) < 0)
                 return;
         print_warning(loc ?: &nowhere, userdata, msg);
 }

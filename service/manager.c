@@ -88,7 +88,7 @@ static int manager_on_hup(sd_event_source *s, const struct signalfd_siginfo *si,
         _cleanup_(reload_result_done) ReloadResult r = {};
         Manager *m = userdata;
 
-        if (!m->config) { /* the startup script still runs; the instances will start with the config read at start */
+        if (!m->config) { /* the startup script runs; the instances start with the config read at start */
                 log_notice("SIGHUP before the instances started (startup_script running), ignored");
                 return 0;
         }

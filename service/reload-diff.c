@@ -12,8 +12,10 @@ static bool reload_str_eq(const char *a, const char *b) {
 }
 
 bool reload_notify_same(const ConfNotifies *a, const ConfNotifies *b) {
-        const ConfNotify *x[] = { &a->any, &a->master, &a->backup, &a->fault, &a->stop, &a->deleted, &a->rx_lower_pri };
-        const ConfNotify *y[] = { &b->any, &b->master, &b->backup, &b->fault, &b->stop, &b->deleted, &b->rx_lower_pri };
+        const ConfNotify *x[] = { &a->any,  &a->master,  &a->backup,      &a->fault,
+                                  &a->stop, &a->deleted, &a->rx_lower_pri };
+        const ConfNotify *y[] = { &b->any,  &b->master,  &b->backup,      &b->fault,
+                                  &b->stop, &b->deleted, &b->rx_lower_pri };
 
         assert(a);
         assert(b);

@@ -195,10 +195,12 @@ typedef struct DisabledList {
         int error;
 } DisabledList;
 
-static void bus_manager_on_disabled(const char *what, const char *problem, const ConfLoc *loc, void *userdata) {
+static void bus_manager_on_disabled(const char *what, const char *problem, const ConfLoc *loc,
+                                    void *userdata) {
         DisabledList *l = userdata;
 
-        if (l->error >= 0 && (strv_push(&l->items, &l->n, what) < 0 || strv_push(&l->items, &l->n, problem) < 0))
+        if (l->error >= 0 &&
+            (strv_push(&l->items, &l->n, what) < 0 || strv_push(&l->items, &l->n, problem) < 0))
                 l->error = -ENOMEM;
 }
 
@@ -229,8 +231,8 @@ void bus_manager_check_scripts(Bus *b, const Config *c) {
         b->disabled_scripts = l.items;
         if (!b->bus)
                 return;
-        r = sd_bus_emit_properties_changed(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE, "DisabledScripts",
-                                           NULL);
+        r = sd_bus_emit_properties_changed(b->bus, VRRPD_BUS_PATH, VRRPD_BUS_MANAGER_INTERFACE,
+                                           "DisabledScripts", NULL);
         if (r < 0)
                 log_debug_errno(r, "failed to emit DisabledScripts, ignoring: %m");
 }

@@ -13,7 +13,7 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d);
 /* conf-check-link.c: use_vmac and use_ipvlan across instances (names unique, unnamed ones named). */
 int conf_check_links(Config *c, ConfDiags *d);
 
-/* conf-check-sync.c: a sync group member's weighted tracks, unless sync_group_tracking_weight (keepalived) */
+/* conf-check-sync.c: weighted tracks of sync group members, unless sync_group_tracking_weight (keepalived) */
 void conf_check_sync_weights(Config *c, const ConfSyncGroup *g, ConfDiags *d);
 
 /* conf-check-route.c: static_ipaddress, and the routes and rules of the instances and the top level. */

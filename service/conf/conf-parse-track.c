@@ -255,7 +255,8 @@ static int parse_tracking_weight(ConfParser *p, const ConfStmt *st, const ConfKe
 
         conf_parse_value_nargs(p, st, 0, 0, "no value");
         if (strcmp(kw->name, "global_tracking") == 0)
-                conf_diag_warning(p->d, &st->w[0].loc, "global_tracking is deprecated; use "
+                conf_diag_warning(p->d, &st->w[0].loc,
+                                  "global_tracking is deprecated; use "
                                   "sync_group_tracking_weight, or track_* on the sync group");
         g->tracking_weight = true;
         return 0;
@@ -298,7 +299,9 @@ int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKey
         if (ARRAY_GROW(c->sync_groups, c->n_sync_groups_alloc, c->n_sync_groups + 1) < 0)
                 return -ENOMEM;
         g = &c->sync_groups[c->n_sync_groups];
-        *g = (ConfSyncGroup){ .loc = st->w[1].loc, .smtp_alert = CONF_UNSET, .notify_priority_changes = CONF_UNSET };
+        *g = (ConfSyncGroup){ .loc = st->w[1].loc,
+                              .smtp_alert = CONF_UNSET,
+                              .notify_priority_changes = CONF_UNSET };
         if (!(g->name = strdup(name)))
                 return -ENOMEM;
         if (conf_model_name_add(c, CONF_OBJECT_SYNC_GROUP, g->name, c->n_sync_groups) < 0)

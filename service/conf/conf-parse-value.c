@@ -344,7 +344,8 @@ int conf_parse_value_set_notify(ConfParser *p, const ConfStmt *st, const ConfKey
         return conf_parse_value_notify(p, st, FIELD(obj, kw, ConfNotify));
 }
 
-int conf_parse_value_set_notify_deleted(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+int conf_parse_value_set_notify_deleted(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw,
+                                        void *obj) {
         ConfInstance *i = obj;
 
         assert(p);

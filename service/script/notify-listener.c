@@ -30,8 +30,8 @@ struct NotifyListener {
 
 /* A FIFO whose script cannot run is still written, as keepalived does ("Script ... cannot be accessed"): the
  * script is disabled (script_config_command() said why), VRRP goes on. */
-static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const ConfFifo *f, const char *keyword,
-                                NotifyFifo **ret) {
+static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const ConfFifo *f,
+                                const char *keyword, NotifyFifo **ret) {
         _cleanup_(script_config_command_done) ScriptCommand reader = {};
         int r;
 
@@ -52,8 +52,9 @@ static int notify_listener_fifo(NotifyListener *n, const ConfGlobal *g, const Co
 /* An instance's or group's notify lines, each with the state it runs for (_NOTIFY_STATE_MAX: `notify`). */
 #define NOTIFY_LINES 7
 static const NotifyState notify_line_states[NOTIFY_LINES] = {
-        NOTIFY_MASTER,  NOTIFY_BACKUP,           NOTIFY_FAULT,     NOTIFY_STOP,
-        NOTIFY_DELETED, NOTIFY_MASTER_RX_LOWER_PRI, _NOTIFY_STATE_MAX,
+        NOTIFY_MASTER,     NOTIFY_BACKUP,  NOTIFY_FAULT,
+        NOTIFY_STOP,       NOTIFY_DELETED, NOTIFY_MASTER_RX_LOWER_PRI,
+        _NOTIFY_STATE_MAX,
 };
 
 static void notify_lines(const ConfNotifies *n, const ConfNotify *ret[NOTIFY_LINES]) {
@@ -148,8 +149,9 @@ static void notify_listener_add_group(NotifyListener *n, const ConfGlobal *g, Sy
         notify_listener_put(n, s, notify_listener_queue(n, g, NOTIFY_GROUP, c->name, -1, &c->notify));
 }
 
-/* A kept queue whose scripts a check now finds runnable or not, where they were not or were: rebuilt, so that
- * a script fixed (or removed) before a reload is taken up (or disabled), as the bus's DisabledScripts says. */
+/* A kept queue whose scripts a check now finds runnable or not, where they were not or were: rebuilt, so
+ * that a script fixed (or removed) before a reload is taken up (or disabled), as the bus's DisabledScripts
+ * says. */
 static bool notify_listener_stale(NotifyListener *n, const ConfGlobal *g, const void *owner,
                                   const ConfNotifies *lines) {
         NotifyQueue *q = notify_listener_find(n, owner);
@@ -157,8 +159,9 @@ static bool notify_listener_stale(NotifyListener *n, const ConfGlobal *g, const 
 
         notify_lines(lines, l);
         for (size_t k = 0; q && k < NOTIFY_LINES; k++)
-                if (l[k]->command && notify_queue_has_script(q, notify_line_states[k]) !=
-                                             (script_config_probe(g, l[k]->command, l[k]->user, l[k]->group) >= 0))
+                if (l[k]->command &&
+                    notify_queue_has_script(q, notify_line_states[k]) !=
+                            (script_config_probe(g, l[k]->command, l[k]->user, l[k]->group) >= 0))
                         return true;
         return false;
 }
@@ -282,7 +285,8 @@ static void notify_on_instance_changed(void *userdata, Instance *i, const VrrpAc
 }
 
 /* notify_master_rx_lower_pri: a master hears an advert it wins against (a lower priority, or the same
- * priority from a lower address), as keepalived's vrrp_state_master_rx(); the FIFOs get MASTER_RX_LOWER_PRI. */
+ * priority from a lower address), as keepalived's vrrp_state_master_rx(); the FIFOs get MASTER_RX_LOWER_PRI.
+ */
 static void notify_on_advert_seen(void *userdata, Instance *i, const AdvertSeen *adv) {
         NotifyListener *n = userdata;
         NotifyQueue *q;

@@ -99,4 +99,4 @@ int notify_fifo_write(NotifyFifo *f, NotifyKind kind, const char *name, NotifySt
 
 const char *notify_state_to_string(NotifyState s); /* keepalived's words: "MASTER", ..., "BACKUP_PRIORITY" */
 const char *notify_kind_to_string(NotifyKind k);   /* "INSTANCE", "GROUP" */
-const char *notify_script_to_string(NotifyState s); /* its script's keyword: "notify_master", ...; NULL: none */
+const char *notify_script_to_string(NotifyState s); /* "notify_master", ...; NULL: no script of its own */

@@ -32,7 +32,8 @@ static void script_check_one(ScriptCheck *s, const char *what, const char *comma
         s->report(what, "cannot run", loc, s->userdata);
 }
 
-/* notify.c makes the FIFO unless something else has its path; a start that cannot open it runs without it. */
+/* notify.c makes the FIFO unless something else has its path; a start that cannot open it runs without it.
+ */
 static void script_check_fifo(ScriptCheck *s, const char *keyword, const char *path) {
         _cleanup_free_ char *dir = strdup(path);
         struct stat st;
@@ -56,9 +57,12 @@ static void script_check_notifies(ScriptCheck *s, const char *name, const ConfNo
                 const char *keyword;
                 const ConfNotify *line;
         } lines[] = {
-                { "notify_master", &n->master }, { "notify_backup", &n->backup },
-                { "notify_fault", &n->fault },   { "notify_stop", &n->stop },
-                { "notify_deleted", &n->deleted }, { "notify_master_rx_lower_pri", &n->rx_lower_pri },
+                { "notify_master", &n->master },
+                { "notify_backup", &n->backup },
+                { "notify_fault", &n->fault },
+                { "notify_stop", &n->stop },
+                { "notify_deleted", &n->deleted },
+                { "notify_master_rx_lower_pri", &n->rx_lower_pri },
                 { "notify", &n->any },
         };
         char what[160];

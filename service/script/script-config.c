@@ -42,18 +42,21 @@ static int script_config_check(const ConfGlobal *g, const char *what, const Scri
                 return 0;
         case SCRIPT_SECURITY_INSECURE:
                 if (!quiet)
-                        log_warning("%s: SECURITY VIOLATION: %s; set enable_script_security to refuse such scripts",
+                        log_warning("%s: SECURITY VIOLATION: %s; set enable_script_security to refuse such "
+                                    "scripts",
                                     what, reason);
                 return 0;
         case SCRIPT_SECURITY_REFUSED:
-                return SCRIPT_CONFIG_FAIL(quiet, EPERM, "%s: refusing to run '%s': %s", what, c->argv[0], reason);
+                return SCRIPT_CONFIG_FAIL(quiet, EPERM, "%s: refusing to run '%s': %s", what, c->argv[0],
+                                          reason);
         default:
-                return SCRIPT_CONFIG_FAIL(quiet, ENOENT, "%s: cannot run '%s': %s", what, c->argv[0], reason);
+                return SCRIPT_CONFIG_FAIL(quiet, ENOENT, "%s: cannot run '%s': %s", what, c->argv[0],
+                                          reason);
         }
 }
 
-static int script_config_prepare(const ConfGlobal *g, const char *what, const char *command, const char *user,
-                                 const char *group, bool quiet, ScriptCommand *ret) {
+static int script_config_prepare(const ConfGlobal *g, const char *what, const char *command,
+                                 const char *user, const char *group, bool quiet, ScriptCommand *ret) {
         _cleanup_(script_config_command_done) ScriptCommand c = {};
         int r;
 
@@ -63,8 +66,8 @@ static int script_config_prepare(const ConfGlobal *g, const char *what, const ch
         assert(ret);
         r = script_exec_split(command, &c.argv);
         if (r < 0 || !c.argv || !c.argv[0])
-                return SCRIPT_CONFIG_FAIL(quiet, r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'", what,
-                                          command);
+                return SCRIPT_CONFIG_FAIL(quiet, r < 0 ? r : EINVAL, "%s: cannot parse the command '%s'",
+                                          what, command);
         r = script_config_user(g, user, group, &c.uid, &c.gid);
         if (r < 0)
                 return SCRIPT_CONFIG_FAIL(quiet, r, "%s: unknown user or group '%s%s%s': %m", what,

@@ -77,7 +77,9 @@ static int script_startstop_new(const ConfGlobal *g, bool startup, ScriptStartSt
 }
 
 static int script_startstop_exec(ScriptStartStop *s, sd_event *e) {
-        const ScriptExecParams p = { .name = s->keyword, .command = &s->command, .timeout_usec = s->timeout_usec };
+        const ScriptExecParams p = { .name = s->keyword,
+                                     .command = &s->command,
+                                     .timeout_usec = s->timeout_usec };
         int r;
 
         s->event = sd_event_ref(e);

@@ -3,8 +3,8 @@
 /* global_defs' startup_script and shutdown_script, as keepalived's core/main.c runs them: the startup script
  * before any instance starts (they start when it ends or times out, whatever its exit status), the shutdown
  * script once every instance has stopped and the notify stop scripts are done; each killed at its timeout
- * (SIGTERM, then SIGKILL to its process group SCRIPT_EXEC_KILL_GRACE_USEC later). A script that cannot run is
- * logged as disabled and skipped, as keepalived does. Both run as child processes watched by sd-event. */
+ * (SIGTERM, then SIGKILL to its process group SCRIPT_EXEC_KILL_GRACE_USEC later). A script that cannot run
+ * is logged as disabled and skipped, as keepalived does. Both run as child processes watched by sd-event. */
 
 #include <stdbool.h>
 
