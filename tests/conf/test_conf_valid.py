@@ -1,7 +1,9 @@
 """Real-world keepalived.conf files load with the values keepalived 2.2.7 would use (checked against its
 `keepalived -d` dump where noted), asserted through `vrrpd --print-config --json`."""
 
+import json
 import shlex
+import subprocess
 
 from conftest import VALID, instance, print_config, run, text
 
@@ -159,6 +161,35 @@ def test_predefined_names(vrrpd, tmp_path):
     assert i["auth_pass"] == "e"
     assert i["notify_master"]["command"] == "/usr/local/sbin/edge-up #1"
     assert "error" not in err
+
+
+def test_env_names(vrrpd, tmp_path):
+    """keepalived 2.4's ${_ENV NAME}: the variable's value, empty when unset, so a secret can come from systemd's
+    LoadCredential= directory; anything but one name in the braces is an error."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n router_id ${_ENV VRRPD_TEST_RID}\n}\nvrrp_instance A {\n interface eth0\n"
+        " virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1/24\n }\n authentication {\n auth_type PASS\n"
+        " auth_pass x${_ENV VRRPD_TEST_UNSET}y\n }\n notify_master \"${_ENV CREDENTIALS_DIRECTORY}/up\"\n}\n")
+    env = {"PATH": "/usr/bin:/bin", "VRRPD_TEST_RID": "lb7", "CREDENTIALS_DIRECTORY": "/run/credentials/vrrpd.service"}
+    proc = subprocess.run([str(vrrpd), "--print-config", "--json", "-f", "a.conf"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr.decode()
+    c = json.loads(proc.stdout)
+    assert c["global_defs"]["router_id"] == "lb7"
+    i = instance(c, "A")
+    assert i["auth_pass"] == "xy"
+    assert i["notify_master"]["command"] == "/run/credentials/vrrpd.service/up"
+    (tmp_path / "cred").mkdir()
+    (tmp_path / "cred" / "vrrp.conf").write_text("global_defs {\n router_id from-credential\n}\n")
+    (tmp_path / "c.conf").write_text("include ${_ENV CREDENTIALS_DIRECTORY}/vrrp.conf\n")
+    env["CREDENTIALS_DIRECTORY"] = str(tmp_path / "cred")
+    proc = subprocess.run([str(vrrpd), "--print-config", "--json", "-f", "c.conf"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=30)
+    assert json.loads(proc.stdout)["global_defs"]["router_id"] == "from-credential"
+    for bad in ("${_ENV}", "${_ENV A B}"):
+        (tmp_path / "b.conf").write_text(f"global_defs {{\n router_id {bad}\n}}\n")
+        proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+        assert proc.returncode == 1 and "b.conf:2:12: error: " in text(proc)[1] and "one variable name" in text(proc)[1]
 
 
 def test_strict_state_master_below_owner_becomes_backup(vrrpd, tmp_path):
