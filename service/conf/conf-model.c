@@ -50,6 +50,7 @@ void conf_model_instance_init(ConfInstance *i) {
                 .down_timer_adverts = CONF_UNSET,
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,
+                .owner_ignore_adverts = CONF_UNSET,
                 .smtp_alert = CONF_UNSET,
         };
 }

@@ -285,6 +285,8 @@ typedef struct ConfGlobal {
         bool strict;
         bool check_unicast_src;
         usec_t startup_delay;
+        usec_t delay_after_boot;  /* vrrp_delay_after_boot: no VRRP before this much uptime; 0 off */
+        bool owner_ignore_adverts; /* vrrp_owner_ignore_adverts */
         char *script_user;
         char *script_group;
         bool enable_script_security;
@@ -409,6 +411,10 @@ typedef struct ConfInstance {
         int down_timer_adverts;
         int lower_prio_no_advert;
         int higher_prio_send_advert;
+        int owner_ignore_adverts;  /* keepalived 2.3; unset: on for an owner in strict mode, else global_defs' */
+        ConfLoc owner_ignore_adverts_loc;
+        int timer_expired_backup;  /* keepalived 2.3: highest priority of the others (1..254), 0 off */
+        ConfLoc timer_expired_backup_loc;
         int smtp_alert;
         ConfRoute *routes;      /* virtual_routes: added after the VIPs when master, removed before them */
         size_t n_routes;

@@ -198,6 +198,8 @@ static const ConfKeyword global_keywords[] = {
         { "vrrp_strict", conf_parse_value_set_flag, 0, G(strict) },
         { "vrrp_check_unicast_src", conf_parse_value_set_flag, 0, G(check_unicast_src) },
         { "vrrp_startup_delay", conf_parse_value_set_usec, 0, G(startup_delay), 0, TIME_MAX },
+        { "vrrp_delay_after_boot", conf_parse_value_set_usec, 0, G(delay_after_boot), 0, TIME_MAX },
+        { "vrrp_owner_ignore_adverts", conf_parse_value_set_flag, 0, G(owner_ignore_adverts) },
         { "script_user", parse_script_user },
         { "enable_script_security", conf_parse_value_set_flag, 0, G(enable_script_security) },
         { "notify_fifo", parse_fifo, 0, 0, 0, 0 },

@@ -192,6 +192,65 @@ def test_env_names(vrrpd, tmp_path):
         assert proc.returncode == 1 and "b.conf:2:12: error: " in text(proc)[1] and "one variable name" in text(proc)[1]
 
 
+def _inst(name, prio, extra="", vrid=None):
+    vrid = vrid or prio
+    return (f"vrrp_instance {name} {{\n interface eth0\n virtual_router_id {vrid}\n priority {prio}\n{extra}"
+            f" virtual_ipaddress {{\n 192.0.2.{vrid}/24\n }}\n}}\n")
+
+
+def test_owner_ignore_adverts(vrrpd, tmp_path):
+    """keepalived 2.3: on for an owner with the instance keyword, global_defs' vrrp_owner_ignore_adverts or strict
+    mode; below 255 it means nothing and says so; strict mode overrides an owner's "off" (vrrp_complete_instance)."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n vrrp_owner_ignore_adverts\n}\n" + _inst("G", 255) + _inst("O", 255, " owner_ignore_adverts off\n", vrid=8)
+        + _inst("L", 100, " owner_ignore_adverts\n") + _inst("S", 254, " strict_mode\n")
+        + "vrrp_instance T {\n interface eth0\n virtual_router_id 9\n priority 255\n strict_mode\n"
+        " owner_ignore_adverts no\n virtual_ipaddress {\n 192.0.2.9/24\n }\n}\n")
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert c["global_defs"]["vrrp_owner_ignore_adverts"] is True
+    got = {n: instance(c, n)["owner_ignore_adverts"] for n in "GOLST"}
+    assert got == {"G": True, "O": False, "L": False, "S": False, "T": True}
+    assert "a.conf:25:2: warning: owner_ignore_adverts needs priority 255; ignored for 'L'" in err
+    assert "warning: strict mode: an address owner ignores adverts; owner_ignore_adverts set for 'T'" in err
+    (tmp_path / "b.conf").write_text(_inst("P", 255))
+    c, err = print_config(vrrpd, "b.conf", cwd=tmp_path)
+    assert instance(c, "P")["owner_ignore_adverts"] is False and "warning" not in err
+
+
+def test_timer_expired_backup(vrrpd, tmp_path):
+    """keepalived 2.3: the highest priority of the others, 254 unless given; thread_timer_expired is its old name;
+    without nopreempt it is cleared."""
+    (tmp_path / "a.conf").write_text(
+        _inst("A", 100, " nopreempt\n timer_expired_backup\n") + _inst("B", 101, " nopreempt\n timer_expired_backup 200\n")
+        + _inst("C", 102, " nopreempt\n thread_timer_expired 150\n") + _inst("D", 103, " timer_expired_backup\n"))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    got = {n: instance(c, n)["timer_expired_backup"] for n in "ABCD"}
+    assert got == {"A": 254, "B": 200, "C": 150, "D": 0}
+    assert "a.conf:26:2: warning: 'thread_timer_expired' is keepalived's old name; write 'timer_expired_backup'" in err
+    assert "warning: timer_expired_backup needs nopreempt; cleared for 'D'" in err
+    for bad in ("0", "255", "x"):
+        (tmp_path / "b.conf").write_text(_inst("E", 100, f" nopreempt\n timer_expired_backup {bad}\n"))
+        proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+        assert proc.returncode == 1 and "b.conf:6:23: error:" in text(proc)[1], text(proc)[1]
+
+
+def test_delay_after_boot_and_millisecond_script_timers(vrrpd, tmp_path):
+    """vrrp_delay_after_boot is an uptime in seconds (keepalived 2.4, milliseconds allowed); vrrp_script's interval
+    and timeout take milliseconds as keepalived 2.3 reads them ("0.25"), and no finer."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n vrrp_delay_after_boot 120.5\n vrrp_startup_delay 3\n}\n"
+        "vrrp_script chk {\n script /bin/true\n interval 0.25\n timeout 0.125\n}\n" + _inst("A", 100))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    g = c["global_defs"]
+    assert (g["vrrp_delay_after_boot_usec"], g["vrrp_startup_delay_usec"]) == (120_500_000, 3 * SEC)
+    s = c["vrrp_scripts"][0]
+    assert (s["interval_usec"], s["timeout_usec"]) == (250_000, 125_000)
+    assert "warning" not in err
+    (tmp_path / "b.conf").write_text("vrrp_script chk {\n script /bin/true\n interval 0.0005\n}\n" + _inst("A", 100))
+    proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+    assert proc.returncode == 1 and "b.conf:3:11: error: invalid interval '0.0005'" in text(proc)[1]
+
+
 def test_strict_state_master_below_owner_becomes_backup(vrrpd, tmp_path):
     """keepalived 2.2.7 under vrrp_strict: "State MASTER must match being address owner", and `keepalived -d` shows
     Wantstate = BACKUP; vrrpd warns and says BACKUP too (an owner keeps MASTER)."""
