@@ -1,0 +1,54 @@
+"""keepalived 2.3–2.4's keywords that change what runs (issue 12): the startup hold (vrrp_startup_delay and
+2.4's vrrp_delay_after_boot) and 2.3's owner_ignore_adverts. timer_expired_backup needs a stalled daemon and is
+proved on the FSM's virtual clock (tests/unit/test-fsm-master.c)."""
+
+import time
+
+import pytest
+
+from test_bus import INSTANCE, Bus, path_of
+from test_failover import CASES, holds
+from vrrptopo import VrrpInstance, keepalived_config, wait_until
+
+V3 = CASES["v3-ipv4"]
+HOLD = 1.5  # seconds: long enough to see, short enough for the suite
+
+
+def inst(priority, vip, **kw):
+    return VrrpInstance(name="VI_1", vrid=82, priority=priority, vips=[f"{vip}/24"], advert_int=V3["advert_int"], **kw)
+
+
+def start(router, instances, global_extra=()):
+    conf = router.dir / "vrrpd.conf"
+    text = keepalived_config(instances, global_extra=global_extra)
+    return router.vrrpd(text, args=["-l", "-f", str(conf)]).wait_ready()
+
+
+def uptime():
+    with open("/proc/uptime") as f:
+        return float(f.read().split()[0])
+
+
+@pytest.mark.parametrize("keyword", ["vrrp_startup_delay", "vrrp_delay_after_boot"])
+def test_startup_hold_keeps_an_owner_from_taking_over(topology, vrrpd_path, keyword):
+    """An owner goes master at once, except under a hold: in INIT (no VIP, no advert) until it ends."""
+    r1, vip = topology["r1"], topology.vip4(0)
+    value = HOLD if keyword == "vrrp_startup_delay" else uptime() + HOLD
+    t0 = time.monotonic()
+    d = start(r1, [inst(255, vip)], global_extra=[f"{keyword} {value:.3f}"])
+    assert Bus(r1).get(path_of("VI_1"), INSTANCE, "State") == "init"
+    assert not holds(r1, vip)
+    wait_until(f"{vip} on r1", lambda: holds(r1, vip), timeout=HOLD + 2)
+    assert time.monotonic() - t0 >= HOLD - 0.2, "the owner took over before the hold ended"
+    assert "delaying startup for" in d.log
+
+
+def test_owner_ignore_adverts_keeps_two_owners_master(topology, vrrpd_path):
+    """Two owners hear each other: the lower address steps down, unless owner_ignore_adverts drops the adverts."""
+    r1, r2, vip = topology["r1"], topology["r2"], topology.vip4(0)
+    start(r1, [inst(255, vip, extra=["owner_ignore_adverts"])])
+    start(r2, [inst(255, vip, extra=["owner_ignore_adverts"])])
+    wait_until("both owners hold the VIP", lambda: holds(r1, vip) and holds(r2, vip), timeout=2)
+    time.sleep(4 * V3["advert_int"])  # several adverts each way: neither steps down
+    assert holds(r1, vip) and holds(r2, vip)
+    assert Bus(r1).get(path_of("VI_1"), INSTANCE, "State") == "master"
