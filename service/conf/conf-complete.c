@@ -202,6 +202,8 @@ static void complete_owner_timers(const ConfGlobal *g, ConfInstance *i, ConfDiag
                                   "adverts; owner_ignore_adverts set for '%s'", i->name);
                 i->owner_ignore_adverts = true;
         }
+        if (i->v3_checksum_as_v2 == CONF_UNSET) /* keepalived 2.2.8: global_defs' sets the default */
+                i->v3_checksum_as_v2 = g->v3_checksum_as_v2;
         if (i->timer_expired_backup > 0 && !i->nopreempt) {
                 conf_diag_warning(d, &i->timer_expired_backup_loc, "timer_expired_backup needs nopreempt; "
                                   "cleared for '%s'", i->name);

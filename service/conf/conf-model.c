@@ -51,6 +51,7 @@ void conf_model_instance_init(ConfInstance *i) {
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,
                 .owner_ignore_adverts = CONF_UNSET,
+                .v3_checksum_as_v2 = CONF_UNSET,
                 .smtp_alert = CONF_UNSET,
         };
 }

@@ -287,6 +287,7 @@ typedef struct ConfGlobal {
         usec_t startup_delay;
         usec_t delay_after_boot;  /* vrrp_delay_after_boot: no VRRP before this much uptime; 0 off */
         bool owner_ignore_adverts; /* vrrp_owner_ignore_adverts */
+        bool v3_checksum_as_v2;    /* the instances' default */
         char *script_user;
         char *script_group;
         bool enable_script_security;
@@ -391,6 +392,7 @@ typedef struct ConfInstance {
         ConfTracks tracks;
         bool dont_track_primary;
         int old_unicast_checksum; /* ConfChecksum */
+        int v3_checksum_as_v2;    /* VRRPv3 over IPv4 sent without the pseudo-header (Cisco); unset: global_defs' */
         ConfNotifies notify;
         ConfVmac vmac;
         ConfIpvlan ipvlan;

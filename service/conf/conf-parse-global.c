@@ -200,6 +200,7 @@ static const ConfKeyword global_keywords[] = {
         { "vrrp_startup_delay", conf_parse_value_set_usec, 0, G(startup_delay), 0, TIME_MAX },
         { "vrrp_delay_after_boot", conf_parse_value_set_usec, 0, G(delay_after_boot), 0, TIME_MAX },
         { "vrrp_owner_ignore_adverts", conf_parse_value_set_flag, 0, G(owner_ignore_adverts) },
+        { "v3_checksum_as_v2", conf_parse_value_set_flag, 0, G(v3_checksum_as_v2) },
         { "script_user", parse_script_user },
         { "enable_script_security", conf_parse_value_set_flag, 0, G(enable_script_security) },
         { "notify_fifo", parse_fifo, 0, 0, 0, 0 },

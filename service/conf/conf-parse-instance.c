@@ -306,6 +306,7 @@ static const ConfKeyword instance_keywords[] = {
         { "lower_prio_no_advert", conf_parse_value_set_tristate, 0, I(lower_prio_no_advert) },
         { "higher_prio_send_advert", conf_parse_value_set_tristate, 0, I(higher_prio_send_advert) },
         { "owner_ignore_adverts", parse_owner_ignore_adverts },
+        { "v3_checksum_as_v2", conf_parse_value_set_tristate, 0, I(v3_checksum_as_v2) },
         { "timer_expired_backup", parse_timer_expired_backup },
         { "thread_timer_expired", parse_timer_expired_backup },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, I(smtp_alert) },

@@ -104,6 +104,7 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "vrrp_startup_delay_usec", (int64_t) g->startup_delay);
         print_int(j, "vrrp_delay_after_boot_usec", (int64_t) g->delay_after_boot);
         print_bool(j, "vrrp_owner_ignore_adverts", g->owner_ignore_adverts);
+        print_bool(j, "v3_checksum_as_v2", g->v3_checksum_as_v2);
         print_str(j, "script_user", g->script_user);
         print_str(j, "script_group", g->script_group);
         print_bool(j, "enable_script_security", g->enable_script_security);
@@ -206,6 +207,7 @@ static void print_instance_garp(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "higher_prio_send_advert", i->higher_prio_send_advert);
         print_bool(j, "owner_ignore_adverts", i->owner_ignore_adverts);
         print_int(j, "timer_expired_backup", i->timer_expired_backup);
+        print_bool(j, "v3_checksum_as_v2", i->v3_checksum_as_v2 > 0);
 }
 
 /* The keys keepalived's words name; the MAC as it will be, the VRID filled in when given with five octets. */

@@ -234,6 +234,18 @@ def test_timer_expired_backup(vrrpd, tmp_path):
         assert proc.returncode == 1 and "b.conf:6:23: error:" in text(proc)[1], text(proc)[1]
 
 
+def test_v3_checksum_as_v2(vrrpd, tmp_path):
+    """keepalived 2.2.8: global_defs' v3_checksum_as_v2 is every instance's default, an instance's own wins."""
+    (tmp_path / "a.conf").write_text("global_defs {\n v3_checksum_as_v2\n}\n" + _inst("A", 100)
+                                     + _inst("B", 101, " v3_checksum_as_v2 off\n"))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert c["global_defs"]["v3_checksum_as_v2"] is True
+    assert (instance(c, "A")["v3_checksum_as_v2"], instance(c, "B")["v3_checksum_as_v2"]) == (True, False)
+    (tmp_path / "b.conf").write_text(_inst("A", 100, " v3_checksum_as_v2\n"))
+    c, err = print_config(vrrpd, "b.conf", cwd=tmp_path)
+    assert c["global_defs"]["v3_checksum_as_v2"] is False and instance(c, "A")["v3_checksum_as_v2"] is True
+
+
 def test_delay_after_boot_and_millisecond_script_timers(vrrpd, tmp_path):
     """vrrp_delay_after_boot is an uptime in seconds (keepalived 2.4, milliseconds allowed); vrrp_script's interval
     and timeout take milliseconds as keepalived 2.3 reads them ("0.25"), and no finer."""

@@ -9,6 +9,7 @@ import pytest
 from test_bus import INSTANCE, Bus, path_of
 from test_failover import CASES, holds
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo.capture import read_vrrp
 
 V3 = CASES["v3-ipv4"]
 HOLD = 1.5  # seconds: long enough to see, short enough for the suite
@@ -52,3 +53,16 @@ def test_owner_ignore_adverts_keeps_two_owners_master(topology, vrrpd_path):
     time.sleep(4 * V3["advert_int"])  # several adverts each way: neither steps down
     assert holds(r1, vip) and holds(r2, vip)
     assert Bus(r1).get(path_of("VI_1"), INSTANCE, "State") == "master"
+
+
+def test_v3_checksum_as_v2_leaves_out_the_pseudo_header(topology, vrrpd_path):
+    """keepalived 2.2.8's v3_checksum_as_v2 (global_defs or instance): VRRPv3 over IPv4 as Cisco checks it. tshark
+    finds the checksum bad by the RFC and good once told the adverts use the v2 form."""
+    r1, vip = topology["r1"], topology.vip4(0)
+    capture = topology.capture()
+    start(r1, [inst(255, vip)], global_extra=["v3_checksum_as_v2"])
+    wait_until("adverts in the capture", lambda: len(capture.packets()) >= 2, timeout=3)
+    capture.stop()
+    rfc = [p.checksum_status for p in read_vrrp(capture.path)]
+    legacy = [p.checksum_status for p in read_vrrp(capture.path, ("-o", "vrrp.v3_checksum_as_in_v2:TRUE"))]
+    assert set(rfc) == {0} and set(legacy) == {1}, (rfc, legacy)
