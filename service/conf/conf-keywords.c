@@ -5,7 +5,7 @@
 #include "conf-parse.h"
 #include "conf-util.h"
 
-/* Keywords keepalived 2.2.7 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
+/* Keywords keepalived 2.2.7 to 2.4.3 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
  * warning, and their blocks are skipped. Whole sections for LVS and BFD are here too. */
 
 static const char *const root_unsupported[] = {
@@ -37,6 +37,10 @@ static const char *const global_unsupported[] = {
         "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "log_unknown_vrids",
         "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
         "reload_file", "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
+        /* keepalived 2.3-2.4: its own bus paths, its signal-driven dump files, its script path resolution,
+         * and SNMP's */
+        "dbus_no_interface_name", "json_version", "json_dump_file", "state_dump_file", "stats_dump_file",
+        "use_symlink_paths", "snmp_vs_stats_update_interval", "snmp_rs_stats_update_interval",
 };
 
 static const char *const instance_unsupported[] = {

@@ -187,6 +187,8 @@ static void global_done(ConfGlobal *g) {
         free(g->privileged_group);
         free(g->vmac_prefix);
         free(g->default_interface);
+        free(g->iproute_etc_dir);
+        free(g->iproute_usr_dir);
         free(g->vmac_addr_prefix);
         free(g->net_namespace);
         free(g->instance);

@@ -306,6 +306,8 @@ typedef struct ConfGlobal {
         char *vmac_prefix;      /* NULL: "vrrp" */
         char *vmac_addr_prefix; /* NULL: vmac_prefix */
         char *default_interface; /* static_ipaddress without dev; NULL: "eth0", as keepalived */
+        char *iproute_etc_dir;   /* keepalived 2.3.2: where iproute2's name files are; NULL: /etc/iproute2 */
+        char *iproute_usr_dir;   /* ... and their defaults; NULL: /usr/share/iproute2 */
         bool dynamic_interfaces; /* an instance whose interface is missing waits for it in FAULT */
         bool allow_if_changes;   /* dynamic_interfaces allow_if_changes */
         /* Where the daemon lives (top level in keepalived; they change only with a restart). */

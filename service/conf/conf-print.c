@@ -105,6 +105,8 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "vrrp_delay_after_boot_usec", (int64_t) g->delay_after_boot);
         print_bool(j, "vrrp_owner_ignore_adverts", g->owner_ignore_adverts);
         print_bool(j, "v3_checksum_as_v2", g->v3_checksum_as_v2);
+        print_str(j, "iproute_etc_dir", g->iproute_etc_dir);
+        print_str(j, "iproute_usr_dir", g->iproute_usr_dir);
         print_str(j, "script_user", g->script_user);
         print_str(j, "script_group", g->script_group);
         print_bool(j, "enable_script_security", g->enable_script_security);

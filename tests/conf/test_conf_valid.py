@@ -246,6 +246,17 @@ def test_v3_checksum_as_v2(vrrpd, tmp_path):
     assert c["global_defs"]["v3_checksum_as_v2"] is False and instance(c, "A")["v3_checksum_as_v2"] is True
 
 
+def test_keepalived_24_keywords_vrrpd_skips(vrrpd, tmp_path):
+    """keepalived 2.3-2.4's global keywords vrrpd does not act on load with one warning each, not an error."""
+    skipped = ["dbus_no_interface_name none", "json_version 2", "json_dump_file /tmp/j", "state_dump_file /tmp/s",
+               "stats_dump_file /tmp/t", "use_symlink_paths", "snmp_vs_stats_update_interval 5",
+               "snmp_rs_stats_update_interval 5"]
+    (tmp_path / "a.conf").write_text("global_defs {\n" + "".join(f" {k}\n" for k in skipped) + "}\n" + _inst("A", 100))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert err.splitlines() == [f"a.conf:{n + 2}:2: warning: '{k.split()[0]}' is not supported by vrrpd, ignored"
+                                for n, k in enumerate(skipped)]
+
+
 def test_delay_after_boot_and_millisecond_script_timers(vrrpd, tmp_path):
     """vrrp_delay_after_boot is an uptime in seconds (keepalived 2.4, milliseconds allowed); vrrp_script's interval
     and timeout take milliseconds as keepalived 2.3 reads them ("0.25"), and no finer."""
