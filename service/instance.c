@@ -549,7 +549,8 @@ void instance_reconfigure(Instance *i, Instance *next) {
         endpoint_detach(i->endpoint, i);
         tick_leave(i); /* the interval may change: the next arming joins the right tick */
         instance_swap_config(i, next);
-        if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast)
+        if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast &&
+            learned == VRRP_CHECKSUM_MCAST_DST && i->tx_checksum == VRRP_CHECKSUM_RFC)
                 i->tx_checksum = learned; /* what the peer taught us (tx is not encoded yet) */
         vrrp_garp_set_addrs(&i->garp, i->n_announce);
         r = endpoint_attach(i->endpoint, i);

@@ -44,6 +44,17 @@ def test_startup_hold_keeps_an_owner_from_taking_over(topology, vrrpd_path, keyw
     assert "delaying startup for" in d.log
 
 
+def test_a_reload_during_the_hold_moves_its_end(topology, vrrpd_path):
+    """keepalived 2.3.2: a reload before the delay expired keeps it, ending where the new vrrp_startup_delay
+    says (counted from the start): shortened from 30 s to the hold here, the owner takes over then."""
+    r1, vip = topology["r1"], topology.vip4(0)
+    t0 = time.monotonic()
+    d = start(r1, [inst(255, vip)], global_extra=["vrrp_startup_delay 30"])
+    d.reload(keepalived_config([inst(255, vip)], global_extra=[f"vrrp_startup_delay {HOLD}"]))
+    wait_until(f"{vip} on r1", lambda: holds(r1, vip), timeout=HOLD + 2)
+    assert time.monotonic() - t0 >= HOLD - 0.2
+
+
 def test_owner_ignore_adverts_keeps_two_owners_master(topology, vrrpd_path):
     """Two owners hear each other: the lower address steps down, unless owner_ignore_adverts drops the adverts."""
     r1, r2, vip = topology["r1"], topology["r2"], topology.vip4(0)
