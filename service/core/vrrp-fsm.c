@@ -382,6 +382,8 @@ static int on_advert(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEv
         if (p->owner_ignore_adverts && is_owner(p))
                 return 0;
 
+        if (fsm->state == VRRP_STATE_MASTER && overslept(fsm, p, now)) /* keepalived checks before reading */
+                enter_backup(fsm, p, now, VRRP_REASON_MASTER_DOWN_TIMER, ret);
         if (fsm->state == VRRP_STATE_BACKUP)
                 backup_rx(fsm, p, now, ev, ret);
         else if (fsm->state == VRRP_STATE_MASTER)

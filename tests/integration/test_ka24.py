@@ -2,14 +2,16 @@
 2.4's vrrp_delay_after_boot) and 2.3's owner_ignore_adverts. timer_expired_backup needs a stalled daemon and is
 proved on the FSM's virtual clock (tests/unit/test-fsm-master.c)."""
 
+import signal
 import time
 
 import pytest
 
 from test_bus import INSTANCE, Bus, path_of
-from test_failover import CASES, holds
+from test_failover import CASES, holds, wait_master
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
 from vrrptopo.capture import read_vrrp
+from vrrptopo.timing import master_down_interval
 
 V3 = CASES["v3-ipv4"]
 HOLD = 1.5  # seconds: long enough to see, short enough for the suite
@@ -77,3 +79,21 @@ def test_v3_checksum_as_v2_leaves_out_the_pseudo_header(topology, vrrpd_path):
     rfc = [p.checksum_status for p in read_vrrp(capture.path)]
     legacy = [p.checksum_status for p in read_vrrp(capture.path, ("-o", "vrrp.v3_checksum_as_in_v2:TRUE"))]
     assert set(rfc) == {0} and set(legacy) == {1}, (rfc, legacy)
+
+
+def test_timer_expired_backup_yields_to_the_master_that_took_over(topology, vrrpd_path):
+    """keepalived 2.3: a nopreempt master stalled (SIGSTOP) past what a backup of priority 100 waits finds on
+    waking that r2 has taken over, and steps down instead of taking the VIP back with its higher priority."""
+    r1, r2, vip = topology["r1"], topology["r2"], topology.vip4(0)
+    d1 = start(r1, [inst(150, vip, extra=["nopreempt", "timer_expired_backup 100"])])
+    wait_master(topology, "r1", vip, timeout=master_down_interval(V3, 150) + 2)
+    start(r2, [inst(100, vip, extra=["nopreempt"])])
+    d1.process.send_signal(signal.SIGSTOP)
+    try:
+        wait_until(f"{vip} on r2", lambda: holds(r2, vip), timeout=master_down_interval(V3, 100) + 2)
+    finally:
+        d1.process.send_signal(signal.SIGCONT)
+    wait_master(topology, "r2", vip, timeout=2)
+    assert Bus(r1).get(path_of("VI_1"), INSTANCE, "State") == "backup"
+    time.sleep(3 * V3["advert_int"])  # r1 hears r2's lower priority and, nopreempt, leaves it be
+    assert holds(r2, vip) and not holds(r1, vip)

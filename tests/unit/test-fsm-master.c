@@ -272,3 +272,22 @@ TEST(timer_expired_backup_v2_skew_in_seconds) {
         a = step(&fsm, &p, now + 6 * USEC_PER_SEC + 7812, ev(VRRP_EVENT_TIMER));
         ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
 }
+
+/* Woken by the new master's advert rather than by its own timer, a stalled master steps down all the same
+ * (keepalived's timeout handler runs before any packet is read), and follows that master as a backup. */
+TEST(timer_expired_backup_checked_before_an_advert) {
+        VrrpParams p = params(3, 150);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now;
+
+        p.preempt = false;
+        p.timer_expired_backup = 100;
+        fsm = started_master(&p, &now);
+        now += 3 * USEC_PER_SEC + 156 * USEC_PER_SEC / 256;
+        a = step(&fsm, &p, now, advert(100, 100, "192.0.2.9"));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+        ASSERT_FALSE(a.send_advert);
+        ASSERT_TRUE(a.remove_vips && a.master_changed);
+        ASSERT_EQ(a.timer_at, now + 3 * USEC_PER_SEC + 106 * USEC_PER_SEC / 256);
+}
