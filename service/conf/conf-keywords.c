@@ -11,7 +11,7 @@
 static const char *const root_unsupported[] = {
         "linkbeat_use_polling", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
         "child_wait_time", "track_group",
-        "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
+        "garp_group", "linkbeat_interfaces", "interface_up_down_delays", "SSL",
         "virtual_server_group", "virtual_server", "bfd_instance",
 };
 
@@ -44,14 +44,14 @@ static const char *const global_unsupported[] = {
 };
 
 static const char *const instance_unsupported[] = {
-        "native_ipv6", "track_process", "track_bfd",
+        "native_ipv6", "track_bfd",
         "linkbeat_use_polling", "debug", "notify_deleted",
         "notify_master_rx_lower_pri", "notify_priority_changes", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",
 };
 
 static const char *const sync_unsupported[] = {
-        "track_process", "track_bfd", "global_tracking", "sync_group_tracking_weight", "notify_priority_changes",
+        "track_bfd", "global_tracking", "sync_group_tracking_weight", "notify_priority_changes",
 };
 
 typedef struct Unsupported {
@@ -99,6 +99,8 @@ static const ConfKeywordTable *table_of(ConfSection section) {
                 return &conf_parse_track_file_table;
         case CONF_SECTION_SYNC_GROUP:
                 return &conf_parse_track_sync_table;
+        case CONF_SECTION_TRACK_PROCESS:
+                return &conf_parse_process_table;
         default:
                 return NULL;
         }
@@ -108,13 +110,13 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
         [CONF_SECTION_ROOT] = "the top level",      [CONF_SECTION_GLOBAL] = "global_defs",
         [CONF_SECTION_INSTANCE] = "vrrp_instance",  [CONF_SECTION_AUTH] = "authentication",
         [CONF_SECTION_SCRIPT] = "vrrp_script",      [CONF_SECTION_TRACK_FILE] = "track_file",
-        [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group",
+        [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group", [CONF_SECTION_TRACK_PROCESS] = "vrrp_track_process",
 };
 
 /* Top-level blocks and keywords vrrpd reads, named when they are written inside another block */
 static const char *const root_blocks[] = {
         "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group", "static_ipaddress", "static_routes",
-        "static_rules", "net_namespace", "instance",
+        "static_rules", "net_namespace", "instance", "vrrp_track_process",
 };
 
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */

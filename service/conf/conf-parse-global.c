@@ -251,6 +251,8 @@ static const ConfKeyword global_keywords[] = {
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
         { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },
         { "vrrpd_privileged_group", conf_parse_value_set_string, 0, G(privileged_group) },
+        { "vrrp_track_process_rescan_interval", conf_parse_value_set_usec, 0, G(process_rescan_interval),
+          10 * USEC_PER_MSEC, 3600 * USEC_PER_SEC },
         { "vmac_prefix", conf_parse_vmac_prefix, 0, G(vmac_prefix) },
         { "vrrp_garp_extra_if", conf_parse_vmac_global_garp_extra_if },
         { "vrrp_vmac_garp_intvl", conf_parse_vmac_global_garp_extra_if },

@@ -278,6 +278,7 @@ static const ConfKeyword instance_keywords[] = {
         { "track_interface", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 0 },
         { "track_script", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 1 },
         { "track_file", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 2 },
+        { "track_process", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 3 },
         { "dont_track_primary", conf_parse_value_set_flag, 0, I(dont_track_primary) },
         { "old_unicast_checksum", parse_old_unicast_checksum },
         { "notify", conf_parse_value_set_notify, 0, I(notify.any) },
