@@ -1,0 +1,127 @@
+"""vrrp_track_process (issue 12): a tracked process that dies puts a weight-0 instance in FAULT, so the backup
+takes the VIP, and back when it runs again; a weighted one moves the priority. The suite's routers run in
+namespaces (`ip netns exec`), where the kernel refuses the process-events connector: there vrrpd falls back to
+pidfds and /proc rescans and says so on the bus. Started in the initial namespace with net_namespace, it opens
+the connector before it enters the router's namespace. Every namespace sees every process, so each test tracks
+a copy of sleep under a name of its own, and ends only the processes it started."""
+
+import shutil
+import signal
+import uuid
+
+import pytest
+
+from test_bus import INSTANCE, MANAGER, Bus, path_of
+from test_failover import CASES, start, wait_master
+from test_netns import vrrpctl
+from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo.services import Vrrpd
+from vrrptopo.timing import master_down_interval
+
+V3 = CASES["v3-ipv4"]
+ROOT = "/org/vrrpd/Vrrp1"
+
+
+class TrackProcess:
+    """A vrrp_track_process block for keepalived_config()'s scripts."""
+
+    def __init__(self, name, process, extra=()):
+        self.name, self.process, self.extra = name, process, list(extra)
+
+    def render(self):
+        lines = [f"vrrp_track_process {self.name} {{", f"    process {self.process}",
+                 *(f"    {line}" for line in self.extra), "}", ""]
+        return "\n".join(lines)
+
+
+@pytest.fixture
+def sleeper(tmp_path):
+    """A copy of sleep under a unique name (its comm), and a way to start it in a router's namespace."""
+    name = f"tp{uuid.uuid4().hex[:10]}"
+    path = tmp_path / name
+    shutil.copy("/bin/sleep", path)
+
+    def spawn(router, tag="p"):
+        return router.spawn([str(path), "1000"], name=f"{name}-{tag}")
+
+    spawn.name = name
+    return spawn
+
+
+def inst(priority, vip, tracks):
+    return VrrpInstance(name="VI_1", vrid=83, priority=priority, vips=[f"{vip}/24"], advert_int=V3["advert_int"],
+                        extra=["track_process {", *(f"    {t}" for t in tracks), "}"])
+
+
+def prop(router, name, interface=INSTANCE, path=None):
+    return Bus(router).get(path or path_of("VI_1"), interface, name)
+
+
+def tracked(router):
+    return [(str(n), str(s), int(c)) for n, s, c, _, _ in prop(router, "TrackedProcesses", MANAGER, ROOT)]
+
+
+def test_weight_zero_process_dies_backup_takes_over_and_back(topology, sleeper):
+    topo, vip = topology, topology.vip4(0)
+    r1, r2 = topo["r1"], topo["r2"]
+    proc = sleeper(r1)
+    start(r1, [inst(150, vip, ["svc"])], scripts=[TrackProcess("svc", sleeper.name)])
+    start(r2, [inst(100, vip, [])])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    assert str(prop(r1, "ProcessEvents", MANAGER, ROOT)) == "fallback"
+    assert tracked(r1) == [("svc", "up", 1)]
+    assert [(str(k), str(n), bool(u), int(w)) for k, n, u, w in prop(r1, "Tracks")] == [("process", "svc", True, 0)]
+
+    proc.stop(sig=signal.SIGKILL)
+    wait_until("r1 in FAULT", lambda: prop(r1, "State") == "fault", timeout=1)
+    wait_master(topo, "r2", vip, timeout=1)
+    assert tracked(r1) == [("svc", "down", 0)]
+
+    sleeper(r1, "again")
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 2)  # the rescan finds it within 1 s
+    out = vrrpctl(r1, "status", "VI_1").stdout
+    assert "process 'svc' up (weight +0; 1 running, quorum 1..)" in out and "Process Events: fallback" in out, out
+
+
+def test_weights_move_the_priority(topology, sleeper):
+    r1, vip = topology["r1"], topology.vip4(0)
+    up = sleeper(r1)
+    start(r1, [inst(100, vip, ["plus weight 20", "minus weight -30"])],
+          scripts=[TrackProcess("plus", sleeper.name),
+                   TrackProcess("minus", f"{sleeper.name}", ["quorum 2"])])
+    wait_until("priority 120 (plus up, minus down: 1 of 2)",
+               lambda: prop(r1, "EffectivePriority") == 100 + 20 - 30, timeout=3)
+    second = sleeper(r1, "second")
+    wait_until("priority 120", lambda: prop(r1, "EffectivePriority") == 120, timeout=3)
+    assert sorted(tracked(r1)) == [("minus", "up", 2), ("plus", "up", 2)]
+    up.stop(sig=signal.SIGKILL)
+    second.stop(sig=signal.SIGKILL)
+    wait_until("priority 70", lambda: prop(r1, "EffectivePriority") == 70, timeout=1)
+
+
+def test_connector_opened_before_net_namespace(topology, sleeper):
+    """vrrpd started in the initial namespace with net_namespace: it keeps the connector it opened there."""
+    topo, vip = topology, topology.vip4(0)
+    r1 = topo["r1"]
+
+    class FromRoot:
+        """r1, except that what it spawns runs in the initial network namespace."""
+
+        def __getattr__(self, name):
+            return getattr(r1, name)
+
+        def spawn(self, argv, *, name, env=None, setsid=True, cwd=None):
+            return topo.spawn(argv, ns=None, name=name, log=r1.dir / f"{name}.log", env=env, setsid=setsid,
+                              cwd=cwd or r1.dir)
+
+    proc = sleeper(r1)
+    text = "\n".join([f"net_namespace {r1.ns}",
+                      keepalived_config([inst(150, vip, ["svc"])], [TrackProcess("svc", sleeper.name)])])
+    daemon = Vrrpd(FromRoot(), text, args=["-l", "-f", str(r1.dir / "vrrpd.conf")]).start().wait_ready()
+    wait_until(f"{vip} on r1", lambda: vip in r1.addresses(), timeout=master_down_interval(V3, 150) + 3)
+    assert str(prop(r1, "ProcessEvents", MANAGER, ROOT)) == "connector", daemon.log[-2000:]
+    proc.stop(sig=signal.SIGKILL)
+    wait_until("r1 in FAULT", lambda: prop(r1, "State") == "fault", timeout=0.5)
+    assert vip not in r1.addresses()
+    sleeper(r1, "again")
+    wait_until("r1 out of FAULT", lambda: prop(r1, "State") != "fault", timeout=0.5)
