@@ -7,6 +7,7 @@ a copy of sleep under a name of its own, and ends only the processes it started.
 
 import shutil
 import signal
+import time
 import uuid
 
 import pytest
@@ -125,3 +126,50 @@ def test_connector_opened_before_net_namespace(topology, sleeper):
     assert vip not in r1.addresses()
     sleeper(r1, "again")
     wait_until("r1 out of FAULT", lambda: prop(r1, "State") != "fault", timeout=0.5)
+
+
+class SyncGroup:
+    """A vrrp_sync_group of VI_1 tracking processes, for keepalived_config()'s scripts."""
+
+    def __init__(self, tracks):
+        self.tracks = tracks
+
+    def render(self):
+        return "\n".join(["vrrp_sync_group G1 {", "    group {", "        VI_1", "    }", "    track_process {",
+                          *(f"        {t}" for t in self.tracks), "    }", "}", ""])
+
+
+def test_sync_group_tracks_and_a_reload_keeps_watching(topology, sleeper):
+    r1, vip = topology["r1"], topology.vip4(0)
+    proc = sleeper(r1)
+    scripts = [TrackProcess("svc", sleeper.name, ["weight 10"])]
+    daemon = start(r1, [inst(100, vip, [])], scripts=[*scripts, SyncGroup(["svc"])])
+    wait_until("priority 110 from the group's track", lambda: prop(r1, "EffectivePriority") == 110, timeout=3)
+    text = keepalived_config([inst(100, vip, [])], [*scripts, SyncGroup(["svc weight 20"])])
+    daemon.reload(text)
+    wait_until("priority 120 after the reload", lambda: prop(r1, "EffectivePriority") == 120, timeout=3)
+    assert tracked(r1) == [("svc", "up", 1)]
+    proc.stop(sig=signal.SIGKILL)
+    wait_until("priority 100 once it died", lambda: prop(r1, "EffectivePriority") == 100, timeout=1)
+
+
+def test_fast_failover_at_100ms_adverts(topology, sleeper):
+    """The issue's figure, inside a namespace (the fallback's pidfd): kill, FAULT, a priority-0 advert, the
+    backup takes over after Skew_Time; 150 ms, plus what polling two namespaces costs here."""
+    topo, vip = topology, topology.vip4(0)
+    r1, r2 = topo["r1"], topo["r2"]
+
+    def fast(priority, tracks):
+        return VrrpInstance(name="VI_1", vrid=84, priority=priority, vips=[f"{vip}/24"], advert_int=0.1,
+                            extra=["track_process {", *(f"    {t}" for t in tracks), "}"] if tracks else [])
+
+    proc = sleeper(r1)
+    start(r1, [fast(150, ["svc"])], scripts=[TrackProcess("svc", sleeper.name)])
+    start(r2, [fast(100, [])])
+    wait_master(topo, "r1", vip, timeout=3)
+    t0 = time.monotonic()
+    proc.stop(sig=signal.SIGKILL)
+    wait_until(f"{vip} on r2", lambda: vip in r2.addresses(), timeout=1, step=0.005)
+    took = time.monotonic() - t0
+    print(f"kill -> VIP on the backup: {took * 1000:.0f} ms")
+    assert took < 0.25, f"the backup took {took * 1000:.0f} ms to hold {vip}"
