@@ -162,11 +162,12 @@ int proc_scan_all(const char *proc_root, bool want_cmdline, proc_scan_cb_t cb, v
 }
 
 /* mountinfo lines: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS] - FSTYPE SOURCE SUPEROPTS" */
-bool proc_scan_hidepid(const char *mountinfo) {
+bool proc_scan_hidepid(const char *mountinfo, gid_t *ret_gid) {
         _cleanup_(fclosep) FILE *f = NULL;
         char line[1024];
 
         assert(mountinfo);
+        assert(ret_gid);
 
         f = fopen(mountinfo, "re");
         if (!f)
@@ -180,8 +181,13 @@ bool proc_scan_hidepid(const char *mountinfo) {
                 if (sscanf(dash, " - %63s %*s %511s", fstype, super) != 2 || strcmp(fstype, "proc") != 0)
                         continue;
                 if (strstr(super, "hidepid=1") || strstr(super, "hidepid=2") || strstr(super, "noaccess") ||
-                    strstr(super, "invisible"))
+                    strstr(super, "invisible")) {
+                        const char *g = strstr(super, "gid=");
+                        unsigned v = 0;
+
+                        *ret_gid = g && (g == super || g[-1] == ',') && sscanf(g, "gid=%u", &v) == 1 ? v : 0;
                         return true;
+                }
         }
         return false;
 }

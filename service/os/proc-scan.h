@@ -36,6 +36,7 @@ typedef int (*proc_scan_cb_t)(const ProcInfo *p, void *userdata);
 int proc_scan_all(const char *proc_root, bool want_cmdline, proc_scan_cb_t cb, void *userdata,
                   size_t *ret_hidden);
 
-/* Whether /proc hides other users' processes from us: mounted hidepid=1/2 (noaccess/invisible) according to
- * mountinfo (a file in /proc/self/mountinfo's format). */
-bool proc_scan_hidepid(const char *mountinfo);
+/* Whether /proc hides other users' processes: mounted hidepid=1/2 (noaccess/invisible) according to
+ * mountinfo (a file in /proc/self/mountinfo's format); *ret_gid: the group that sees them all (its gid=
+ * option; 0, root's, unless given). */
+bool proc_scan_hidepid(const char *mountinfo, gid_t *ret_gid);

@@ -79,13 +79,17 @@ static bool proc_watch_needs_cmdline(const ProcWatch *w) {
         return false;
 }
 
-/* Whether /proc may hide processes from us: hidepid, and no CAP_SYS_PTRACE to see through it. */
+/* Whether /proc may hide processes from us: hidepid, and neither its gid= group nor CAP_SYS_PTRACE to see
+ * through it. */
 static bool proc_watch_hidden(void) {
         _cleanup_fclose_ FILE *f = NULL;
         unsigned long long caps = 0;
         char line[256];
+        gid_t gid;
 
-        if (!proc_scan_hidepid(PROC_ROOT "/self/mountinfo"))
+        if (!proc_scan_hidepid(PROC_ROOT "/self/mountinfo", &gid))
+                return false;
+        if (getegid() == gid || group_member(gid))
                 return false;
         f = fopen(PROC_ROOT "/self/status", "re");
         while (f && fgets(line, sizeof(line), f))
@@ -237,7 +241,8 @@ static int proc_watch_start(ProcWatch *w) {
         w->hidepid = proc_watch_hidden();
         if (w->hidepid)
                 log_warning("vrrp_track_process: " PROC_ROOT " hides other users' processes (hidepid) and vrrpd "
-                            "lacks CAP_SYS_PTRACE: a track without its quorum shows as unknown, not down");
+                            "lacks its group and CAP_SYS_PTRACE: a track without its quorum shows as unknown, "
+                            "not down");
         if (w->fd >= 0)
                 r = proc_events_listen(w->fd, true);
         if (r < 0)

@@ -133,12 +133,18 @@ TEST(hidepid_read_from_mountinfo) {
         _cleanup_free_ char *path = NULL;
         const char *plain = "22 1 0:21 / /proc rw,nosuid - proc proc rw\n";
         const char *hidden = "22 1 0:21 / /proc rw,nosuid shared:12 - proc proc rw,hidepid=invisible\n";
+        const char *with_gid = "22 1 0:21 / /proc rw - proc proc rw,gid=65533,hidepid=invisible\n";
+        gid_t gid = 7;
 
         ASSERT_TRUE(asprintf(&path, "%s/mountinfo", d) > 0);
         write_file(d, "mountinfo", plain, strlen(plain));
-        ASSERT_FALSE(proc_scan_hidepid(path));
+        ASSERT_FALSE(proc_scan_hidepid(path, &gid));
         write_file(d, "mountinfo", hidden, strlen(hidden));
-        ASSERT_TRUE(proc_scan_hidepid(path));
+        ASSERT_TRUE(proc_scan_hidepid(path, &gid));
+        ASSERT_EQ(gid, 0u);
+        write_file(d, "mountinfo", with_gid, strlen(with_gid));
+        ASSERT_TRUE(proc_scan_hidepid(path, &gid));
+        ASSERT_EQ(gid, 65533u);
 }
 
 /* One connector datagram carrying one proc_event, as the kernel builds it */

@@ -16,7 +16,7 @@ from test_bus import INSTANCE, MANAGER, Bus, path_of
 from test_failover import CASES, start, wait_master
 from test_netns import vrrpctl
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
-from vrrptopo.services import Vrrpd
+from vrrptopo.services import Vrrpd, vrrpd_binary
 from vrrptopo.timing import master_down_interval
 
 V3 = CASES["v3-ipv4"]
@@ -45,7 +45,7 @@ def sleeper(tmp_path):
     def spawn(router, tag="p"):
         return router.spawn([str(path), "1000"], name=f"{name}-{tag}")
 
-    spawn.name = name
+    spawn.name, spawn.path = name, path
     return spawn
 
 
@@ -173,3 +173,24 @@ def test_fast_failover_at_100ms_adverts(topology, sleeper):
     took = time.monotonic() - t0
     print(f"kill -> VIP on the backup: {took * 1000:.0f} ms")
     assert took < 0.25, f"the backup took {took * 1000:.0f} ms to hold {vip}"
+
+
+def test_hidepid_makes_the_track_unknown_not_down(topology, sleeper, tmp_path):
+    """/proc mounted hidepid=invisible for a vrrpd without CAP_SYS_PTRACE, tracking a process of another user:
+    it cannot tell, so the track is unknown (one warning), and weight 0 does not fault. (gid=: the group that
+    sees everything is root's unless told otherwise.)"""
+    r1, vip = topology["r1"], topology.vip4(0)
+    wrapper = tmp_path / "vrrpd-hidepid"
+    wrapper.write_text("#!/bin/sh\nexec unshare --mount --propagation private -- sh -c "
+                       "'mount -t proc -o hidepid=invisible,gid=65533 proc /proc && "
+                       f"exec setpriv --bounding-set -sys_ptrace --inh-caps -sys_ptrace {vrrpd_binary()} \"$@\"'"
+                       " vrrpd \"$@\"\n")
+    wrapper.chmod(0o755)
+    hidden = r1.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(sleeper.path), "1000"],
+                      name=f"{sleeper.name}-nobody")
+    text = keepalived_config([inst(150, vip, ["svc"])], [TrackProcess("svc", sleeper.name)])
+    daemon = r1.vrrpd(text, args=["-l", "-f", str(r1.dir / "vrrpd.conf")], binary=wrapper).wait_ready()
+    wait_until(f"{vip} on r1", lambda: vip in r1.addresses(), timeout=master_down_interval(V3, 150) + 3)
+    assert tracked(r1) == [("svc", "unknown", 0)]
+    assert daemon.log.count("hides other users' processes") == 1, daemon.log[-2000:]
+    assert hidden.alive()
