@@ -5,10 +5,12 @@ pidfds and /proc rescans and says so on the bus. Started in the initial namespac
 the connector before it enters the router's namespace. Every namespace sees every process, so each test tracks
 a copy of sleep under a name of its own, and ends only the processes it started."""
 
+import os
 import shutil
 import signal
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -100,8 +102,20 @@ def test_weights_move_the_priority(topology, sleeper):
     wait_until("priority 70", lambda: prop(r1, "EffectivePriority") == 70, timeout=1)
 
 
-def test_connector_opened_before_net_namespace(topology, sleeper):
-    """vrrpd started in the initial namespace with net_namespace: it keeps the connector it opened there."""
+FORKER = """
+import ctypes, os, signal
+def rename(*_):
+    ctypes.CDLL(None).prctl(15, b"renamed", 0, 0, 0)  # PR_SET_NAME: a new comm, a COMM event
+if os.fork() == 0:
+    signal.signal(signal.SIGUSR1, rename)
+while True:
+    signal.pause()
+"""
+
+
+def test_connector_opened_before_net_namespace(topology, sleeper, tmp_path):
+    """vrrpd started in the initial namespace with net_namespace keeps the connector it opened there: exit, exec,
+    fork (a child counts as its parent did) and comm changes all come from it."""
     topo, vip = topology, topology.vip4(0)
     r1 = topo["r1"]
 
@@ -115,9 +129,11 @@ def test_connector_opened_before_net_namespace(topology, sleeper):
             return topo.spawn(argv, ns=None, name=name, log=r1.dir / f"{name}.log", env=env, setsid=setsid,
                               cwd=cwd or r1.dir)
 
+    pair = f"tq{uuid.uuid4().hex[:10]}"  # a python under a name of its own: its comm
+    (tmp_path / pair).symlink_to("/usr/bin/python3")
     proc = sleeper(r1)
-    text = "\n".join([f"net_namespace {r1.ns}",
-                      keepalived_config([inst(150, vip, ["svc"])], [TrackProcess("svc", sleeper.name)])])
+    tracks = [TrackProcess("svc", sleeper.name), TrackProcess("pair", pair, ["quorum 2", "weight 10"])]
+    text = "\n".join([f"net_namespace {r1.ns}", keepalived_config([inst(150, vip, ["svc", "pair"])], tracks)])
     daemon = Vrrpd(FromRoot(), text, args=["-l", "-f", str(r1.dir / "vrrpd.conf")]).start().wait_ready()
     wait_until(f"{vip} on r1", lambda: vip in r1.addresses(), timeout=master_down_interval(V3, 150) + 3)
     assert str(prop(r1, "ProcessEvents", MANAGER, ROOT)) == "connector", daemon.log[-2000:]
@@ -127,6 +143,13 @@ def test_connector_opened_before_net_namespace(topology, sleeper):
     sleeper(r1, "again")
     wait_until("r1 out of FAULT", lambda: prop(r1, "State") != "fault", timeout=0.5)
 
+    forker = r1.spawn([str(tmp_path / pair), "-c", FORKER], name=pair)
+    wait_until("the forked pair counted", lambda: ("pair", "up", 2) in tracked(r1), timeout=2)
+    assert prop(r1, "EffectivePriority") == 160
+    child = int(Path(f"/proc/{forker.pid}/task/{forker.pid}/children").read_text().split()[0])
+    os.kill(child, signal.SIGUSR1)
+    wait_until("the renamed child dropped", lambda: ("pair", "down", 1) in tracked(r1), timeout=1)
+    assert prop(r1, "EffectivePriority") == 150
 
 class SyncGroup:
     """A vrrp_sync_group of VI_1 tracking processes, for keepalived_config()'s scripts."""
