@@ -1,6 +1,8 @@
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,10 +348,13 @@ static int tracking_add_files(Manager *m, Instance *i, const ConfTrack *list, si
 
 static void tracking_on_process(TrackProcess *t, VrrpTrackState state, void *userdata) {
         Manager *m = userdata;
+        const ConfTrackProcess *c = track_process_get_conf(t);
+        char max[16] = ""; /* none: no upper bound */
 
-        log_info("vrrp_track_process '%s' is now %s (%zu running, quorum %u..%u)", track_process_get_name(t),
-                 vrrp_track_state_to_string(state), track_process_get_count(t),
-                 track_process_get_conf(t)->quorum, track_process_get_conf(t)->quorum_max);
+        if (c->quorum_max != UINT_MAX)
+                snprintf(max, sizeof(max), "%u", c->quorum_max);
+        log_info("vrrp_track_process '%s' is now %s (%zu running, quorum %u..%s)", c->name,
+                 vrrp_track_state_to_string(state), track_process_get_count(t), c->quorum, max);
         for (size_t k = 0; k < m->n_instances; k++) {
                 Instance *i = m->instances[k];
                 bool mine = false, shown = false;
