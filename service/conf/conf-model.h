@@ -361,7 +361,7 @@ typedef enum ConfParamMatch {
 typedef struct ConfTrackProcess {
         char *name;
         char *process; /* comm (15 characters at most match) or, with full_command, argv[0] */
-        char *params;  /* the arguments, each followed by its NUL, as /proc/PID/cmdline has them; NULL: none */
+        char *params;  /* the arguments, each NUL-ended as in /proc/PID/cmdline; NULL: none */
         size_t params_len;
         ConfParamMatch param_match;
         bool full_command; /* match /proc/PID/cmdline, not comm */

@@ -10,7 +10,8 @@
 
 /* vrrp_track_process NAME { … }, as keepalived 2.2.7's vrrp_tprocess_*_handler()s read it */
 
-/* process PATH_OR_NAME [ARGS…]: arguments imply matching the command line, exactly unless param_match says */
+/* process PATH_OR_NAME [ARGS…]: arguments imply matching the command line, exactly unless param_match says
+ */
 static int process_process(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfTrackProcess *t = obj;
         size_t len = 0;
@@ -19,7 +20,8 @@ static int process_process(ConfParser *p, const ConfStmt *st, const ConfKeyword 
         if (!conf_parse_value_nargs(p, st, 1, SIZE_MAX, "a process name or path"))
                 return 0;
         if (t->process) {
-                conf_diag_error(p->d, &st->w[1].loc, "vrrp_track_process '%s' already has a process", t->name);
+                conf_diag_error(p->d, &st->w[1].loc, "vrrp_track_process '%s' already has a process",
+                                t->name);
                 return 0;
         }
         if (!(t->process = strdup(st->w[1].text)))

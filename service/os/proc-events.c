@@ -29,7 +29,8 @@ int proc_events_open(int *ret_fd) {
 int proc_events_listen(int fd, bool on) {
         uint8_t buf[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(uint32_t))] = {};
         struct nlmsghdr nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(uint32_t)),
-                               .nlmsg_type = NLMSG_DONE, .nlmsg_pid = 0 };
+                               .nlmsg_type = NLMSG_DONE,
+                               .nlmsg_pid = 0 };
         struct cn_msg cn = { .id = { .idx = CN_IDX_PROC, .val = CN_VAL_PROC }, .len = sizeof(uint32_t) };
         uint32_t op = on ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
         int group = CN_IDX_PROC;

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* The kernel's process-events connector (netlink NETLINK_CONNECTOR, CN_IDX_PROC): fork, exec, comm and exit of
- * every process on the host. It answers only in the initial network namespace: the socket is opened there
+/* The kernel's process-events connector (netlink NETLINK_CONNECTOR, CN_IDX_PROC): fork, exec, comm and exit
+ * of every process on the host. It answers only in the initial network namespace: the socket is opened there
  * (before net_namespace is entered, daemon.c) and keeps talking to it afterwards. Non-logging. */
 
 typedef enum ProcEventKind {

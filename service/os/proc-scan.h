@@ -22,7 +22,8 @@ typedef struct ProcInfo {
         bool has_cmdline;
 } ProcInfo;
 
-/* Whether a process with this comm and command line is one t tracks (cmdline may be NULL for a comm track). */
+/* Whether a process with this comm and command line is one t tracks (cmdline may be NULL for a comm track).
+ */
 bool proc_scan_match(const ConfTrackProcess *t, const char *comm, const char *cmdline, size_t cmdline_len);
 bool proc_scan_match_info(const ConfTrackProcess *t, const ProcInfo *p);
 

@@ -25,9 +25,9 @@ struct ProcWatch {
         sd_event_source *rescan_timer;
         usec_t rescan_interval;
         ProcWatchMode mode;
-        bool refused_said; /* the fallback is said once per run */
-        bool hidepid;      /* /proc may hide processes from us */
-        unsigned gen;      /* scan generation */
+        bool refused_said;       /* the fallback is said once per run */
+        bool hidepid;            /* /proc may hide processes from us */
+        unsigned gen;            /* scan generation */
         TrackProcess *scan_only; /* the scan in progress is for this new tracker alone */
         TrackProcess **tracks;
         size_t n_tracks;
@@ -55,7 +55,9 @@ int proc_watch_new(sd_event *e, int connector_fd, track_process_handler_t handle
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        *w = (ProcWatch){ .event = sd_event_ref(e), .fd = TAKE_FD(fd), .handler = handler, .userdata = userdata };
+        *w = (ProcWatch){
+                .event = sd_event_ref(e), .fd = TAKE_FD(fd), .handler = handler, .userdata = userdata
+        };
         *ret = w;
         return 0;
 }
@@ -121,7 +123,8 @@ static int proc_watch_scan_one(const ProcInfo *p, void *userdata) {
         for (size_t k = 0; k < w->n_tracks; k++) {
                 TrackProcess *t = w->tracks[k];
 
-                if ((!w->scan_only || t == w->scan_only) && proc_scan_match_info(track_process_get_conf(t), p))
+                if ((!w->scan_only || t == w->scan_only) &&
+                    proc_scan_match_info(track_process_get_conf(t), p))
                         (void) track_process_add(t, p->pid, w->mode == PROC_WATCH_FALLBACK, w->gen);
         }
         return 0;
@@ -143,7 +146,8 @@ static void proc_watch_rescan(ProcWatch *w, TrackProcess *only) {
         r = proc_scan_all(PROC_ROOT, proc_watch_needs_cmdline(w), proc_watch_scan_one, w, &hidden);
         w->scan_only = NULL;
         if (r < 0) {
-                log_warning_errno(r, "vrrp_track_process: failed to scan " PROC_ROOT ", keeping what was seen: %m");
+                log_warning_errno(r, "vrrp_track_process: failed to scan " PROC_ROOT
+                                     ", keeping what was seen: %m");
                 return;
         }
         for (size_t k = 0; k < w->n_tracks; k++)
@@ -223,7 +227,8 @@ static int proc_watch_start_fallback(ProcWatch *w, int refused) {
         if (!w->refused_said) {
                 w->refused_said = true;
                 log_warning("vrrp_track_process: the kernel's process-events connector is %s (%s): watching "
-                            "matching processes with pidfds and rescanning " PROC_ROOT " every %llu ms instead",
+                            "matching processes with pidfds and rescanning " PROC_ROOT
+                            " every %llu ms instead",
                             w->fd < 0 ? "not open" : "refused", strerror(-refused),
                             (unsigned long long) (w->rescan_interval / USEC_PER_MSEC));
         }
@@ -240,9 +245,10 @@ static int proc_watch_start(ProcWatch *w) {
 
         w->hidepid = proc_watch_hidden();
         if (w->hidepid)
-                log_warning("vrrp_track_process: " PROC_ROOT " hides other users' processes (hidepid) and vrrpd "
-                            "lacks its group and CAP_SYS_PTRACE: a track without its quorum shows as unknown, "
-                            "not down");
+                log_warning(
+                        "vrrp_track_process: " PROC_ROOT " hides other users' processes (hidepid) and vrrpd "
+                        "lacks its group and CAP_SYS_PTRACE: a track without its quorum shows as unknown, "
+                        "not down");
         if (w->fd >= 0)
                 r = proc_events_listen(w->fd, true);
         if (r < 0)

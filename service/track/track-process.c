@@ -29,8 +29,8 @@ struct TrackProcess {
         void *userdata;
 };
 
-int track_process_new(sd_event *e, const ConfTrackProcess *c, track_process_handler_t handler, void *userdata,
-                      TrackProcess **ret) {
+int track_process_new(sd_event *e, const ConfTrackProcess *c, track_process_handler_t handler,
+                      void *userdata, TrackProcess **ret) {
         TrackProcess *t;
 
         assert(e);
@@ -41,8 +41,9 @@ int track_process_new(sd_event *e, const ConfTrackProcess *c, track_process_hand
         t = calloc(1, sizeof(*t));
         if (!t)
                 return -ENOMEM;
-        *t = (TrackProcess){ .event = e, .conf = c, .state = VRRP_TRACK_INIT, .handler = handler,
-                             .userdata = userdata };
+        *t = (TrackProcess){
+                .event = e, .conf = c, .state = VRRP_TRACK_INIT, .handler = handler, .userdata = userdata
+        };
         *ret = t;
         return 0;
 }

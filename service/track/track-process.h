@@ -37,15 +37,16 @@ ProcWatch *proc_watch_free(ProcWatch *w);
 /* The tracker of c (by its name), created and scanned at first use; watching starts with the first. c must
  * live until proc_watch_clear(). */
 int proc_watch_track(ProcWatch *w, const ConfTrackProcess *c, usec_t rescan_interval, TrackProcess **ret);
-/* Drops every tracker (before a reload swaps the config); watching stops until the next proc_watch_track(). */
+/* Drops every tracker (before a reload swaps the config); watching stops until the next proc_watch_track().
+ */
 void proc_watch_clear(ProcWatch *w);
 ProcWatchMode proc_watch_get_mode(const ProcWatch *w);
 size_t proc_watch_get_tracks(const ProcWatch *w, TrackProcess *const **ret);
 const char *proc_watch_mode_to_string(ProcWatchMode m);
 
 /* track-process.c: one pattern's matching processes, its quorum and delays. For proc-watch.c. */
-int track_process_new(sd_event *e, const ConfTrackProcess *c, track_process_handler_t handler, void *userdata,
-                      TrackProcess **ret);
+int track_process_new(sd_event *e, const ConfTrackProcess *c, track_process_handler_t handler,
+                      void *userdata, TrackProcess **ret);
 TrackProcess *track_process_free(TrackProcess *t);
 bool track_process_has(const TrackProcess *t, pid_t pid);
 /* Counts pid (seen in scan generation gen); with_pidfd: its exit is watched with a pidfd. 0, or -ESRCH if it

@@ -22,9 +22,14 @@
 /* args: the words after the process, each NUL-ended, as conf-parse-process.c stores them */
 static ConfTrackProcess pattern(const char *process, const char *args, size_t args_len, ConfParamMatch m,
                                 bool full) {
-        return (ConfTrackProcess){ .name = (char *) "t", .process = (char *) process, .params = (char *) args,
-                                   .params_len = args_len, .param_match = m, .full_command = full,
-                                   .quorum = 1, .quorum_max = UINT32_MAX };
+        return (ConfTrackProcess){ .name = (char *) "t",
+                                   .process = (char *) process,
+                                   .params = (char *) args,
+                                   .params_len = args_len,
+                                   .param_match = m,
+                                   .full_command = full,
+                                   .quorum = 1,
+                                   .quorum_max = UINT32_MAX };
 }
 
 #define CMD(s) (s), sizeof(s) /* a string literal with its final NUL, as /proc/PID/cmdline has it */
@@ -150,7 +155,8 @@ TEST(hidepid_read_from_mountinfo) {
 /* One connector datagram carrying one proc_event, as the kernel builds it */
 static size_t datagram(uint8_t *buf, uint32_t what, const int32_t ids[4], const char *comm) {
         struct nlmsghdr nh = { .nlmsg_type = NLMSG_DONE };
-        struct cn_msg cn = { .id = { .idx = CN_IDX_PROC, .val = CN_VAL_PROC }, .len = sizeof(struct proc_event) };
+        struct cn_msg cn = { .id = { .idx = CN_IDX_PROC, .val = CN_VAL_PROC },
+                             .len = sizeof(struct proc_event) };
         const size_t at = NLMSG_HDRLEN + sizeof(cn), ed = offsetof(struct proc_event, event_data);
 
         nh.nlmsg_len = NLMSG_LENGTH(sizeof(cn) + sizeof(struct proc_event));
