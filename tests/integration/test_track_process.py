@@ -97,6 +97,11 @@ def test_weights_move_the_priority(topology, sleeper):
     second = sleeper(r1, "second")
     wait_until("priority 120", lambda: prop(r1, "EffectivePriority") == 120, timeout=3)
     assert sorted(tracked(r1)) == [("minus", "up", 2), ("plus", "up", 2)]
+    metrics = vrrpctl(r1, "metrics").stdout
+    for line in ('vrrpd_track_process_state{process="minus",state="up"} 1',
+                 'vrrpd_track_process_state{process="minus",state="down"} 0',
+                 'vrrpd_track_process_running{process="plus"} 2'):
+        assert line in metrics.splitlines(), metrics
     up.stop(sig=signal.SIGKILL)
     second.stop(sig=signal.SIGKILL)
     wait_until("priority 70", lambda: prop(r1, "EffectivePriority") == 70, timeout=1)
