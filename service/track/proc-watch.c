@@ -27,6 +27,7 @@ struct ProcWatch {
         ProcWatchMode mode;
         bool refused_said;       /* the fallback is said once per run */
         bool hidepid;            /* /proc may hide processes from us */
+        bool hidden;             /* ... or the last scan met some it could not read (hidepid=noaccess) */
         unsigned gen;            /* scan generation */
         TrackProcess *scan_only; /* the scan in progress is for this new tracker alone */
         TrackProcess **tracks;
@@ -153,10 +154,11 @@ static void proc_watch_rescan(ProcWatch *w, TrackProcess *only) {
         for (size_t k = 0; k < w->n_tracks; k++)
                 if (!only || w->tracks[k] == only)
                         track_process_sweep(w->tracks[k], w->gen);
+        w->hidden = w->hidepid || hidden > 0;
         if (only)
-                track_process_update(only, w->hidepid || hidden > 0);
+                track_process_update(only, w->hidden);
         else
-                proc_watch_update_all(w, w->hidepid || hidden > 0);
+                proc_watch_update_all(w, w->hidden);
 }
 
 static void proc_watch_on_event(ProcWatch *w, const ProcEvent *ev) {
@@ -208,7 +210,7 @@ static int proc_watch_on_connector(sd_event_source *s, int fd, uint32_t revents,
                 for (int k = 0; k < m; k++)
                         proc_watch_on_event(w, &evs[k]);
         }
-        proc_watch_update_all(w, w->hidepid);
+        proc_watch_update_all(w, w->hidden);
         return 0;
 }
 
