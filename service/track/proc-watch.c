@@ -17,11 +17,15 @@
 
 #define PROC_ROOT "/proc"
 #define CAP_SYS_PTRACE_BIT 19
+/* After each wakeup the connector rests this long, so a fork storm's events come in batches: a few
+ * wakeups per second less than one per event, for at most this much later news. */
+#define PROC_WATCH_REST_USEC (2 * USEC_PER_MSEC)
 
 struct ProcWatch {
         sd_event *event;
         int fd; /* the connector's socket, or -EBADF */
         sd_event_source *fd_source;
+        sd_event_source *rest_timer; /* the connector's rest after a wakeup */
         sd_event_source *rescan_timer;
         usec_t rescan_interval;
         ProcWatchMode mode;
@@ -190,6 +194,13 @@ static void proc_watch_on_event(ProcWatch *w, const ProcEvent *ev) {
         }
 }
 
+static int proc_watch_on_rest(sd_event_source *s, uint64_t usec, void *userdata) {
+        ProcWatch *w = userdata;
+
+        return sd_event_source_set_enabled(w->fd_source,
+                                           SD_EVENT_ON); /* level-triggered: what waits comes */
+}
+
 static int proc_watch_on_connector(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         ProcWatch *w = userdata;
         uint8_t buf[8192];
@@ -211,7 +222,17 @@ static int proc_watch_on_connector(sd_event_source *s, int fd, uint32_t revents,
                         proc_watch_on_event(w, &evs[k]);
         }
         proc_watch_update_all(w, w->hidden);
-        return 0;
+        if (sd_event_source_set_enabled(s, SD_EVENT_OFF) < 0)
+                return 0;
+        if (!w->rest_timer) {
+                if (sd_event_add_time_relative(w->event, &w->rest_timer, CLOCK_MONOTONIC,
+                                               PROC_WATCH_REST_USEC, USEC_PER_MSEC, proc_watch_on_rest,
+                                               w) < 0)
+                        return sd_event_source_set_enabled(s, SD_EVENT_ON);
+                return 0;
+        }
+        (void) sd_event_source_set_time_relative(w->rest_timer, PROC_WATCH_REST_USEC);
+        return sd_event_source_set_enabled(w->rest_timer, SD_EVENT_ONESHOT);
 }
 
 static int proc_watch_on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -302,6 +323,7 @@ void proc_watch_clear(ProcWatch *w) {
                 track_process_free(w->tracks[k]);
         w->n_tracks = 0;
         w->rescan_timer = sd_event_source_disable_unref(w->rescan_timer);
+        w->rest_timer = sd_event_source_disable_unref(w->rest_timer);
         if (w->fd_source) {
                 w->fd_source = sd_event_source_disable_unref(w->fd_source);
                 (void) proc_events_listen(w->fd, false);
