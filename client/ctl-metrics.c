@@ -125,6 +125,38 @@ static void ctl_metrics_counters(GVariantBuilder *families, GPtrArray *all) {
         }
 }
 
+static const char *const ctl_metrics_track_states[] = { "up", "down", "unknown" };
+
+/* vrrp_track_process, from the Manager's TrackedProcesses: each one's state as 0/1 gauges and how many
+ * processes match it now. Nothing when none is tracked. */
+static void ctl_metrics_processes(GVariantBuilder *families, GVariant *manager) {
+        g_autoptr(GVariant) v = manager ? g_variant_lookup_value(manager, "TrackedProcesses",
+                                                                 G_VARIANT_TYPE("a(ssuuu)"))
+                                        : NULL;
+        GVariantBuilder state, running;
+        GVariantIter iter;
+        const char *name, *current;
+        guint32 count;
+
+        if (!v || g_variant_n_children(v) == 0)
+                return;
+        g_variant_builder_init(&state, G_VARIANT_TYPE("aa{sv}"));
+        g_variant_builder_init(&running, G_VARIANT_TYPE("aa{sv}"));
+        g_variant_iter_init(&iter, v);
+        while (g_variant_iter_next(&iter, "(&s&suuu)", &name, &current, &count, NULL, NULL)) {
+                for (gsize s = 0; s < G_N_ELEMENTS(ctl_metrics_track_states); s++)
+                        ctl_metrics_sample(&state,
+                                           g_variant_new_parsed("{'process': %s, 'state': %s}", name,
+                                                                ctl_metrics_track_states[s]),
+                                           g_str_equal(current, ctl_metrics_track_states[s]));
+                ctl_metrics_sample(&running, g_variant_new_parsed("{'process': %s}", name), count);
+        }
+        ctl_metrics_family(families, "vrrpd_track_process_state", "gauge",
+                           "Whether the vrrp_track_process is in this state (1) or not (0).", &state);
+        ctl_metrics_family(families, "vrrpd_track_process_running", "gauge",
+                           "How many processes match the vrrp_track_process now.", &running);
+}
+
 static void ctl_metrics_label_value(GString *out, const char *s) {
         for (; *s; s++) {
                 if (*s == '\\' || *s == '"')
@@ -184,16 +216,18 @@ static char *ctl_metrics_text(GVariant *families) {
 int ctl_metrics(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) all = NULL;
-        g_autoptr(GVariant) families = NULL;
+        g_autoptr(GVariant) families = NULL, manager = NULL;
         g_autofree char *text = NULL;
         GVariantBuilder b;
 
         all = ctl_bus_get_all_instances(bus, &error);
         if (!all)
                 return ctl_bus_report(bus, error);
+        manager = ctl_bus_get_manager(bus, NULL); /* NULL from a daemon too old to have one: left out */
         g_variant_builder_init(&b, G_VARIANT_TYPE("aa{sv}"));
         ctl_metrics_gauges(&b, all);
         ctl_metrics_counters(&b, all);
+        ctl_metrics_processes(&b, manager);
         families = g_variant_ref_sink(g_variant_builder_end(&b));
         if (opts->json != CTL_JSON_OFF) {
                 ctl_json_print(families, opts->json);

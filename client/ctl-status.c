@@ -32,11 +32,35 @@ static void ctl_status_vmac(GVariant *props) {
         ctl_status_field("Virtual MAC", line);
 }
 
-static void ctl_status_tracks(GVariant *props, gboolean color) {
+/* A process track's state and count from the Manager's TrackedProcesses: "; 2 running, quorum 1..3" */
+static char *ctl_status_process(GVariant *manager, const char *name, gboolean *ret_unknown) {
+        g_autoptr(GVariant) v = manager ? g_variant_lookup_value(manager, "TrackedProcesses",
+                                                                 G_VARIANT_TYPE("a(ssuuu)"))
+                                        : NULL;
+        GVariantIter iter;
+        const char *n, *state;
+        guint32 count, quorum, quorum_max;
+
+        *ret_unknown = FALSE;
+        if (!v)
+                return g_strdup("");
+        g_variant_iter_init(&iter, v);
+        while (g_variant_iter_next(&iter, "(&s&suuu)", &n, &state, &count, &quorum, &quorum_max))
+                if (g_str_equal(n, name)) {
+                        g_autofree char *max = quorum_max == G_MAXUINT32 ? g_strdup("")
+                                                                         : g_strdup_printf("%u", quorum_max);
+
+                        *ret_unknown = g_str_equal(state, "unknown");
+                        return g_strdup_printf("; %u running, quorum %u..%s", count, quorum, max);
+                }
+        return g_strdup("");
+}
+
+static void ctl_status_tracks(GVariant *props, GVariant *manager, gboolean color) {
         g_autoptr(GVariant) v = g_variant_lookup_value(props, "Tracks", G_VARIANT_TYPE("a(ssbi)"));
         GVariantIter iter;
         const char *kind, *name;
-        gboolean up;
+        gboolean up, processes = FALSE;
         gint32 weight;
         gboolean first = TRUE;
 
@@ -44,12 +68,18 @@ static void ctl_status_tracks(GVariant *props, gboolean color) {
                 return;
         g_variant_iter_init(&iter, v);
         while (g_variant_iter_next(&iter, "(&s&sbi)", &kind, &name, &up, &weight)) {
-                g_autofree char *word = ctl_output_up(up, color);
+                gboolean unknown = FALSE;
+                g_autofree char *more = g_str_equal(kind, "process") ? ctl_status_process(manager, name, &unknown)
+                                                                     : g_strdup("");
+                g_autofree char *word = unknown ? g_strdup("unknown") : ctl_output_up(up, color);
 
-                g_print("%*s%s %s '%s' %s (weight %+d)\n", CTL_STATUS_LABEL_WIDTH, first ? "Tracks" : "",
-                        first ? ":" : " ", kind, name, word, weight);
+                processes |= g_str_equal(kind, "process");
+                g_print("%*s%s %s '%s' %s (weight %+d%s)\n", CTL_STATUS_LABEL_WIDTH, first ? "Tracks" : "",
+                        first ? ":" : " ", kind, name, word, weight, more);
                 first = FALSE;
         }
+        if (processes && manager && *ctl_bus_prop_str(manager, "ProcessEvents"))
+                ctl_status_field("Process Events", ctl_bus_prop_str(manager, "ProcessEvents"));
 }
 
 /* VirtualRoutes / VirtualRules a(sb): each as ip(8) writes it, and whether it is in the kernel */
@@ -87,7 +117,7 @@ static void ctl_status_counters(GVariant *props) {
         }
 }
 
-static void ctl_status_block(GVariant *props, const char *netns, gboolean color) {
+static void ctl_status_block(GVariant *props, GVariant *manager, const char *netns, gboolean color) {
         const char *state = ctl_bus_prop_str(props, "State");
         const char *master = ctl_bus_prop_str(props, "MasterAddress");
         const guint eff = ctl_bus_prop_byte(props, "EffectivePriority"),
@@ -122,7 +152,7 @@ static void ctl_status_block(GVariant *props, const char *netns, gboolean color)
         ctl_status_routes("Virtual Rules", props, "VirtualRules");
         if (*ctl_bus_prop_str(props, "SyncGroup"))
                 ctl_status_field("Sync Group", ctl_bus_prop_str(props, "SyncGroup"));
-        ctl_status_tracks(props, color);
+        ctl_status_tracks(props, manager, color);
         ctl_status_list("Faults", props, "Faults");
         ctl_status_field("Last Transition", trans);
         ctl_status_counters(props);
@@ -179,10 +209,8 @@ static GVariant *ctl_status_json_one(GVariant *props, const char *netns) {
 
 /* The daemon's net_namespace, where every instance's interface is; "" when it has none, or when the
  * daemon is too old to say. */
-static char *ctl_status_namespace(const CtlBus *bus) {
-        g_autoptr(GVariant) props = ctl_bus_get_manager(bus, NULL);
-
-        return g_strdup(props ? ctl_bus_prop_str(props, "NetworkNamespace") : "");
+static char *ctl_status_namespace(GVariant *manager) {
+        return g_strdup(manager ? ctl_bus_prop_str(manager, "NetworkNamespace") : "");
 }
 
 static GPtrArray *ctl_status_collect(const CtlBus *bus, char **names, gboolean *ret_failed) {
@@ -207,6 +235,7 @@ static GPtrArray *ctl_status_collect(const CtlBus *bus, char **names, gboolean *
 int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) all = NULL;
+        g_autoptr(GVariant) manager = NULL;
         g_autofree char *netns = NULL;
         gboolean failed = FALSE;
 
@@ -214,7 +243,8 @@ int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
                 all = ctl_status_collect(bus, args, &failed);
         else if (!(all = ctl_bus_get_all_instances(bus, &error)))
                 return ctl_bus_report(bus, error);
-        netns = ctl_status_namespace(bus);
+        manager = ctl_bus_get_manager(bus, NULL);
+        netns = ctl_status_namespace(manager);
 
         if (opts->json != CTL_JSON_OFF) {
                 GVariantBuilder b;
@@ -228,7 +258,7 @@ int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
                 for (guint i = 0; i < all->len; i++) {
                         if (i > 0)
                                 g_print("\n");
-                        ctl_status_block(g_ptr_array_index(all, i), netns, opts->color);
+                        ctl_status_block(g_ptr_array_index(all, i), manager, netns, opts->color);
                 }
         return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,9 +9,11 @@
 #include "daemon.h"
 #include "manager.h"
 #include "os/netns.h"
+#include "os/proc-events.h"
 #include "os/process-sched.h"
 #include "script/notify-listener.h"
 #include "script/script-startstop.h"
+#include "track/tracking.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -108,10 +110,15 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         _cleanup_(bus_freep) Bus *bus = NULL;
         _cleanup_(script_startstop_freep) ScriptStartStop *startup = NULL;
         DaemonStart d = {};
+        _cleanup_close_ int proc_events_fd = -EBADF;
         int r;
 
-        /* First: whatever works only in the namespace vrrpd was started in (the host's bus) goes here. */
+        /* First: whatever works only in the namespace vrrpd was started in (the host's bus, the process-events
+         * connector, which answers only in the initial network namespace) goes here. */
         (void) bus_open(&connection); /* logged; VRRP runs without the bus too */
+        r = proc_events_open(&proc_events_fd); /* only a socket: it listens once a process is tracked */
+        if (r < 0)
+                log_debug_errno(r, "failed to open the process-events connector, ignoring: %m");
         r = daemon_enter_namespace(config->global.net_namespace);
         if (r < 0) {
                 (void) sd_notifyf(0, "STATUS=failed to enter network namespace %s\nERRNO=%d",
@@ -122,6 +129,9 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         r = manager_new(config_path, o, &m);
         if (r < 0)
                 return EXIT_FAILURE;
+        r = tracking_set_connector(m, TAKE_FD(proc_events_fd));
+        if (r < 0)
+                return log_oom(), EXIT_FAILURE;
         r = notify_listener_new(m, &config->global, &notify);
         if (r < 0)
                 return EXIT_FAILURE;

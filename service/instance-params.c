@@ -96,6 +96,8 @@ static void instance_params_fsm(const ConfGlobal *g, const ConfInstance *c, Vrrp
                 .higher_prio_send_advert = c->higher_prio_send_advert > 0,
                 .garp_lower_prio = c->garp_lower_prio_repeat > 0,
                 .down_timer_adverts = c->down_timer_adverts > 0 ? (unsigned) c->down_timer_adverts : 0,
+                .owner_ignore_adverts = c->owner_ignore_adverts > 0,
+                .timer_expired_backup = (uint8_t) c->timer_expired_backup,
         };
 }
 

@@ -27,7 +27,7 @@ static void instance_count_drop(Instance *i, VrrpDrop d, const VrrpAddr *src) {
 /* keepalived's default (unicast_checksum_compat auto): a unicast peer sending the old VRRPv3 checksum gets
  * it back, since such a peer accepts nothing else. */
 static void instance_follow_checksum(Instance *i, const VrrpAdvert *adv) {
-        if (adv->checksum != VRRP_CHECKSUM_MCAST_DST || i->multicast || i->tx_checksum == VRRP_CHECKSUM_MCAST_DST ||
+        if (adv->checksum != VRRP_CHECKSUM_MCAST_DST || i->multicast || i->tx_checksum != VRRP_CHECKSUM_RFC ||
             i->conf->old_unicast_checksum != CONF_CHECKSUM_AUTO)
                 return;
         i->tx_checksum = VRRP_CHECKSUM_MCAST_DST;

@@ -66,11 +66,14 @@ static int instance_setup_addresses(Instance *i) {
         }
         i->params.fsm.primary = i->src;
         i->multicast = c->n_unicast_peers == 0 && !c->unicast_fault_no_peer; /* else FAULT, silent */
-        /* keepalived's old unicast checksum exists for VRRPv3 over IPv4 unicast only */
+        /* keepalived's old unicast checksum exists for VRRPv3 over IPv4 unicast only; v3_checksum_as_v2 (keepalived
+         * 2.2.8, for Cisco) leaves the pseudo-header out, as in VRRPv2, and wins over it as in vrrp.c */
         i->tx_checksum = !i->multicast && c->version == 3 && c->family == AF_INET &&
                                          c->old_unicast_checksum == CONF_CHECKSUM_ALWAYS
                                  ? VRRP_CHECKSUM_MCAST_DST
                                  : VRRP_CHECKSUM_RFC;
+        if (c->version == 3 && c->family == AF_INET && c->v3_checksum_as_v2 > 0)
+                i->tx_checksum = VRRP_CHECKSUM_V3_AS_V2;
         i->n_dsts = i->multicast ? 1 : c->n_unicast_peers;
         i->dsts = calloc(i->n_dsts ?: 1, sizeof(VrrpAddr));
         if (!i->dsts)
@@ -546,7 +549,8 @@ void instance_reconfigure(Instance *i, Instance *next) {
         endpoint_detach(i->endpoint, i);
         tick_leave(i); /* the interval may change: the next arming joins the right tick */
         instance_swap_config(i, next);
-        if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast)
+        if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast &&
+            learned == VRRP_CHECKSUM_MCAST_DST && i->tx_checksum == VRRP_CHECKSUM_RFC)
                 i->tx_checksum = learned; /* what the peer taught us (tx is not encoded yet) */
         vrrp_garp_set_addrs(&i->garp, i->n_announce);
         r = endpoint_attach(i->endpoint, i);

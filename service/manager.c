@@ -245,6 +245,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         sd_event_source_disable_unref(m->stop_deadline);
+        sd_event_source_disable_unref(m->hold_source);
         sd_event_source_disable_unref(m->flush_source);
         manager_index_done(m);
         for (size_t k = 0; k < m->n_groups; k++)

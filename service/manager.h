@@ -56,6 +56,8 @@ typedef struct Manager {
         size_t n_ticks;
         Tracking tracking;
         sd_event_source *stop_deadline;
+        sd_event_source *hold_source;  /* vrrp_startup_delay / vrrp_delay_after_boot running (manager-hold.c) */
+        usec_t started_usec;           /* CLOCK_MONOTONIC when the daemon started its instances */
         sd_event_source *flush_source; /* sends the queued adverts once per loop iteration */
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
@@ -106,6 +108,12 @@ void manager_vips_recover(Manager *m, const ConfGlobal *g);
  * runs there; put back to 0 after the last one if vrrpd set it. Logs its errors. */
 int manager_promote_hold(Manager *m, int ifindex);
 void manager_promote_release(Manager *m, int ifindex);
+/* vrrp_startup_delay and vrrp_delay_after_boot (manager-hold.c): the deadline on CLOCK_MONOTONIC, from when
+ * the daemon started, the time now and CLOCK_BOOTTIME now; begin (initial) or move the hold; while it runs,
+ * instances stay in INIT and start when it ends. */
+usec_t manager_hold_deadline(const ConfGlobal *g, usec_t started, usec_t now, usec_t boot_now);
+int manager_hold_update(Manager *m, const ConfGlobal *g, bool initial);
+bool manager_holding(const Manager *m);
 /* After a step of i that changed something: the listeners hear it, then its sync group follows. */
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 

@@ -44,7 +44,9 @@ static bool reload_params_changed(const Instance *old, const Instance *next) {
                a->accept != b->accept || a->init_master != b->init_master ||
                a->lower_prio_no_advert != b->lower_prio_no_advert ||
                a->higher_prio_send_advert != b->higher_prio_send_advert ||
-               a->garp_lower_prio != b->garp_lower_prio || a->down_timer_adverts != b->down_timer_adverts;
+               a->garp_lower_prio != b->garp_lower_prio || a->down_timer_adverts != b->down_timer_adverts ||
+               a->owner_ignore_adverts != b->owner_ignore_adverts ||
+               a->timer_expired_backup != b->timer_expired_backup;
 }
 
 static bool reload_wire_changed(const Instance *old, const Instance *next) {

@@ -369,8 +369,8 @@ static int reload_start(Reload *rl) {
                 Instance *i = rl->items[k].next;
                 int r;
 
-                if (!i || rl->items[k].old)
-                        continue;
+                if (!i || rl->items[k].old || manager_holding(rl->manager))
+                        continue; /* a held instance starts when the startup delay ends (manager-hold.c) */
                 r = instance_start(i);
                 if (r < 0 && ret == 0)
                         ret = log_error_errno(r, "%s: failed to start: %m", i->name);
@@ -458,6 +458,7 @@ int reload_apply(Manager *m, Config *next, ReloadResult *ret) {
                 m->n_failed = rl.n_failed;
         else
                 process_sched_apply(&m->config->global, &next->global);
+        (void) manager_hold_update(m, &next->global, rl.initial);
         r = reload_commit(&rl);
         if (ret) {
                 ret->added = TAKE_PTR(rl.diff.added);

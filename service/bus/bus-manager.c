@@ -20,6 +20,7 @@
 #include "reload.h"
 #include "route/static-set.h"
 #include "script/script-check.h"
+#include "track/track-process.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -172,6 +173,36 @@ BUS_GETTER(property_get_static_rules) {
         return s ? bus_append_rules(reply, &s->routes) : sd_bus_message_append(reply, "a(sb)", 0);
 }
 
+/* vrrp_track_process: how processes are watched ("connector", "fallback", or "" while none is tracked) */
+BUS_GETTER(property_get_process_events) {
+        const ProcWatch *w = ((Bus *) userdata)->manager->tracking.processes;
+
+        return sd_bus_message_append(reply, "s",
+                                     proc_watch_mode_to_string(w ? proc_watch_get_mode(w) : PROC_WATCH_OFF));
+}
+
+/* Each vrrp_track_process in use: name, state, how many match now, quorum, quorum_max */
+BUS_GETTER(property_get_tracked_processes) {
+        const ProcWatch *w = ((Bus *) userdata)->manager->tracking.processes;
+        TrackProcess *const *t = NULL;
+        size_t n = w ? proc_watch_get_tracks(w, &t) : 0;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "(ssuuu)");
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < n; k++) {
+                const ConfTrackProcess *c = track_process_get_conf(t[k]);
+
+                r = sd_bus_message_append(reply, "(ssuuu)", c->name,
+                                          vrrp_track_state_to_string(track_process_get_state(t[k])),
+                                          (uint32_t) track_process_get_count(t[k]), c->quorum, c->quorum_max);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}
+
 static int property_get_disabled_scripts(sd_bus *bus, const char *path, const char *interface,
                                          const char *property, sd_bus_message *reply, void *userdata,
                                          sd_bus_error *error) {
@@ -249,6 +280,8 @@ static const sd_bus_vtable manager_vtable[] = {
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("StaticRoutes", "a(sb)", property_get_static_routes, 0, 0),
         SD_BUS_PROPERTY("StaticRules", "a(sb)", property_get_static_rules, 0, 0),
+        SD_BUS_PROPERTY("ProcessEvents", "s", property_get_process_events, 0, 0),
+        SD_BUS_PROPERTY("TrackedProcesses", "a(ssuuu)", property_get_tracked_processes, 0, 0),
         SD_BUS_PROPERTY("DisabledScripts", "a(ss)", property_get_disabled_scripts, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),

@@ -26,9 +26,17 @@ static void check_scripts(Config *c, ConfDiags *d) {
                 if (!c->track_files[k].file)
                         conf_diag_error(d, &c->track_files[k].loc, "track_file '%s' has no file; expected 'file PATH'",
                                         c->track_files[k].name);
+        for (size_t k = 0; k < c->n_track_processes; k++)
+                if (!c->track_processes[k].process)
+                        conf_diag_error(d, &c->track_processes[k].loc,
+                                        "vrrp_track_process '%s' has no process; expected 'process NAME'",
+                                        c->track_processes[k].name);
 }
 
-/* Resolves a track_script / track_file entry against its definition; kind 0 is an interface (no definition). */
+static const char *const track_kinds[] = { "interface", "vrrp_script", "track_file", "vrrp_track_process" };
+
+/* Resolves a track_script / track_file / track_process entry (kind 1–3) against its definition; kind 0 is an
+ * interface (no definition). */
 static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
         const char *names[256];
         size_t n = 0;
@@ -40,10 +48,11 @@ static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
         }
         const ConfScript *s = kind == 1 ? conf_find_script(c, t->name) : NULL;
         const ConfTrackFile *f = kind == 2 ? conf_find_track_file(c, t->name) : NULL;
-        if (s || f) {
+        const ConfTrackProcess *tp = kind == 3 ? conf_find_track_process(c, t->name) : NULL;
+        if (s || f || tp) {
                 if (t->weight == CONF_UNSET) {
-                        t->weight = s ? s->weight : f->weight;
-                        t->reverse = s ? s->weight_reverse : f->weight_reverse;
+                        t->weight = s ? s->weight : f ? f->weight : tp->weight;
+                        t->reverse = s ? s->weight_reverse : f ? f->weight_reverse : tp->weight_reverse;
                 }
                 return;
         }
@@ -51,8 +60,10 @@ static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
                 names[n++] = c->scripts[k].name;
         for (size_t k = 0; kind == 2 && k < c->n_track_files && n < ELEMENTSOF(names); k++)
                 names[n++] = c->track_files[k].name;
+        for (size_t k = 0; kind == 3 && k < c->n_track_processes && n < ELEMENTSOF(names); k++)
+                names[n++] = c->track_processes[k].name;
         const char *hint = conf_util_suggest(t->name, names, n);
-        conf_diag_error(d, &t->loc, "unknown %s '%s'%s%s%s", kind == 1 ? "vrrp_script" : "track_file", t->name,
+        conf_diag_error(d, &t->loc, "unknown %s '%s'%s%s%s", track_kinds[kind], t->name,
                         hint ? "; did you mean '" : "", hint ?: "", hint ? "'?" : "");
         t->weight = 0;
 }
@@ -64,6 +75,8 @@ static void check_tracks(const Config *c, ConfTracks *t, ConfDiags *d) {
                 check_track(c, 1, &t->scripts[k], d);
         for (size_t k = 0; k < t->n_files; k++)
                 check_track(c, 2, &t->files[k], d);
+        for (size_t k = 0; k < t->n_processes; k++)
+                check_track(c, 3, &t->processes[k], d);
 }
 
 static bool same_addr(int family, const VrrpAddr *a, const VrrpAddr *b) {

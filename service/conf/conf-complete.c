@@ -184,6 +184,33 @@ static void complete_strict(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
                 i->higher_prio_send_advert = i->strict_mode ? false : g->higher_prio_send_advert;
 }
 
+/* keepalived 2.3's vrrp_complete_instance(): owner_ignore_adverts means something at priority 255 only, where
+ * strict mode turns it on unless global_defs did; timer_expired_backup needs nopreempt. keepalived 2.4.3 also
+ * forces an explicit "owner_ignore_adverts off" on an owner outside strict mode, with a message that names
+ * strict mode: vrrpd honours it there. */
+static void complete_owner_timers(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) {
+        bool owner = i->priority == PRIO_OWNER;
+
+        if (i->owner_ignore_adverts == CONF_UNSET)
+                i->owner_ignore_adverts = owner && (i->strict_mode || g->owner_ignore_adverts);
+        else if (i->owner_ignore_adverts && !owner) {
+                conf_diag_warning(d, &i->owner_ignore_adverts_loc, "owner_ignore_adverts needs priority 255; "
+                                  "ignored for '%s'", i->name);
+                i->owner_ignore_adverts = false;
+        } else if (!i->owner_ignore_adverts && owner && i->strict_mode) {
+                conf_diag_warning(d, &i->owner_ignore_adverts_loc, "strict mode: an address owner ignores "
+                                  "adverts; owner_ignore_adverts set for '%s'", i->name);
+                i->owner_ignore_adverts = true;
+        }
+        if (i->v3_checksum_as_v2 == CONF_UNSET) /* keepalived 2.2.8: global_defs' sets the default */
+                i->v3_checksum_as_v2 = g->v3_checksum_as_v2;
+        if (i->timer_expired_backup > 0 && !i->nopreempt) {
+                conf_diag_warning(d, &i->timer_expired_backup_loc, "timer_expired_backup needs nopreempt; "
+                                  "cleared for '%s'", i->name);
+                i->timer_expired_backup = 0;
+        }
+}
+
 /* keepalived 2.2.7 checks either the global setting or the instance's (vrrp.c): either one turns it on */
 static void complete_checks(const ConfGlobal *g, ConfInstance *i) {
         i->skip_check_adv_addr |= g->skip_check_adv_addr;
@@ -293,6 +320,7 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         complete_priority_state(i, d);
         complete_auth(i, d);
         complete_strict(g, i, d);
+        complete_owner_timers(g, i, d);
         complete_garp(g, i);
         complete_checks(g, i);
         complete_unicast(i, d);

@@ -5,13 +5,13 @@
 #include "conf-parse.h"
 #include "conf-util.h"
 
-/* Keywords keepalived 2.2.7 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
+/* Keywords keepalived 2.2.7 to 2.4.3 knows (its install_keyword*() calls) that vrrpd does not act on: they load with a
  * warning, and their blocks are skipped. Whole sections for LVS and BFD are here too. */
 
 static const char *const root_unsupported[] = {
         "linkbeat_use_polling", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
         "child_wait_time", "track_group",
-        "garp_group", "linkbeat_interfaces", "vrrp_track_process", "interface_up_down_delays", "SSL",
+        "garp_group", "linkbeat_interfaces", "interface_up_down_delays", "SSL",
         "virtual_server_group", "virtual_server", "bfd_instance",
 };
 
@@ -36,16 +36,20 @@ static const char *const global_unsupported[] = {
         "no_checker_emails", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "log_unknown_vrids",
         "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
         "reload_file", "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
+        /* keepalived 2.3-2.4: its own bus paths, its signal-driven dump files, its script path resolution,
+         * and SNMP's */
+        "dbus_no_interface_name", "json_version", "json_dump_file", "state_dump_file", "stats_dump_file",
+        "use_symlink_paths", "snmp_vs_stats_update_interval", "snmp_rs_stats_update_interval",
 };
 
 static const char *const instance_unsupported[] = {
-        "native_ipv6", "track_process", "track_bfd",
+        "native_ipv6", "track_bfd",
         "linkbeat_use_polling", "debug", "lvs_sync_daemon_interface",
         "kernel_rx_buf_size",
 };
 
 static const char *const sync_unsupported[] = {
-        "track_process", "track_bfd",
+        "track_bfd",
 };
 
 typedef struct Unsupported {
@@ -93,6 +97,8 @@ static const ConfKeywordTable *table_of(ConfSection section) {
                 return &conf_parse_track_file_table;
         case CONF_SECTION_SYNC_GROUP:
                 return &conf_parse_track_sync_table;
+        case CONF_SECTION_TRACK_PROCESS:
+                return &conf_parse_process_table;
         default:
                 return NULL;
         }
@@ -102,13 +108,13 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
         [CONF_SECTION_ROOT] = "the top level",      [CONF_SECTION_GLOBAL] = "global_defs",
         [CONF_SECTION_INSTANCE] = "vrrp_instance",  [CONF_SECTION_AUTH] = "authentication",
         [CONF_SECTION_SCRIPT] = "vrrp_script",      [CONF_SECTION_TRACK_FILE] = "track_file",
-        [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group",
+        [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group", [CONF_SECTION_TRACK_PROCESS] = "vrrp_track_process",
 };
 
 /* Top-level blocks and keywords vrrpd reads, named when they are written inside another block */
 static const char *const root_blocks[] = {
         "global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group", "static_ipaddress", "static_routes",
-        "static_rules", "net_namespace", "instance",
+        "static_rules", "net_namespace", "instance", "vrrp_track_process",
 };
 
 /* The section a keyword belongs to (the top level, global_defs and vrrp_instance first), or NULL. */

@@ -121,8 +121,18 @@ int conf_macro_continue(ConfMacros *m, const ConfLine *line) {
         return cont;
 }
 
+static bool is_named(const char *s, size_t len, const char *name) {
+        return len == strlen(name) && memcmp(s, name, len) == 0;
+}
+
+/* keepalived's predefined names that take blank-separated words inside the braces: ${_RANDOM MIN MAX},
+ * ${_ENV NAME}. */
+static bool takes_params(const char *s, size_t len) {
+        return is_named(s, len, CONF_MACRO_RANDOM) || is_named(s, len, CONF_MACRO_ENV);
+}
+
 /* Recognises a use at in->s[i]: returns its length and the definition (NULL if undefined), or 0 if none.
- * "${_RANDOM MIN MAX}" carries numbers, which *ret_params points at. */
+ * "${_RANDOM MIN MAX}" and "${_ENV NAME}" carry words, which *ret_params points at (up to the '}'). */
 static size_t macro_use(const ConfMacros *m, const ConfLine *in, size_t i, const ConfMacro **ret,
                         const char **ret_params) {
         size_t start = i + 1, end, name_end;
@@ -137,9 +147,8 @@ static size_t macro_use(const ConfMacros *m, const ConfLine *in, size_t i, const
         for (end = start; end < in->n && is_name_char(in->s[end]); end++)
                 ;
         name_end = end;
-        if (braced && end - start == strlen(CONF_MACRO_RANDOM) &&
-            memcmp(in->s + start, CONF_MACRO_RANDOM, end - start) == 0) {
-                while (end < in->n && (in->s[end] == ' ' || isdigit((unsigned char) in->s[end])))
+        if (braced && takes_params(in->s + start, end - start)) {
+                while (end < in->n && (in->s[end] == ' ' || is_name_char(in->s[end])))
                         end++;
                 if (end > name_end && end < in->n && in->s[end] == '}' && in->s[end - 1] != ' ')
                         *ret_params = in->s + name_end;
@@ -173,6 +182,37 @@ static const char *macro_random(const char *params, char *buf, size_t size) {
         return buf;
 }
 
+/* keepalived's ${_ENV NAME}: the daemon's environment variable NAME, empty when it is unset (systemd's
+ * LoadCredential= sets CREDENTIALS_DIRECTORY). NULL when the braces do not hold exactly one name. */
+static const char *macro_env(const char *params, char *buf, size_t size) {
+        size_t n = params ? strspn(params, " ") : 0;
+        size_t len = params ? strcspn(params + n, " }") : 0;
+
+        if (len == 0 || len >= size || params[n + len] != '}')
+                return NULL;
+        memcpy(buf, params + n, len);
+        buf[len] = '\0';
+        return getenv(buf) ?: "";
+}
+
+/* The value of a predefined name computed at each use (value NULL), or NULL with the use's error in *ret_why. */
+static const char *macro_computed(const ConfMacro *def, const char *params, char *buf, size_t size,
+                                  const char **ret_why) {
+        const char *v;
+
+        if (strcmp(def->name, CONF_MACRO_ENV) != 0) {
+                if (params && params[strspn(params, " 0123456789")] != '}') {
+                        *ret_why = "expected numbers, as in ${_RANDOM MIN MAX}";
+                        return NULL;
+                }
+                return macro_random(params, buf, size);
+        }
+        v = macro_env(params, buf, size);
+        if (!v)
+                *ret_why = "expected one variable name, as in ${_ENV CREDENTIALS_DIRECTORY}";
+        return v;
+}
+
 /* keepalived stops substituting after a value that starts a "~SEQ" line, leaving the rest for the sequence.
  */
 static bool value_starts_sequence(const char *v) {
@@ -189,11 +229,16 @@ static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, co
                 const ConfMacro *def;
                 const char *params;
                 size_t len = in->s[i] == '$' && !*ret_stop ? macro_use(m, in, i, &def, &params) : 0;
-                char random_value[24];
+                char buf[256];
 
                 if (len > 0 && def) {
-                        const char *value =
-                                def->value ?: macro_random(params, random_value, sizeof(random_value));
+                        const char *why = NULL, *value =
+                                def->value ?: macro_computed(def, params, buf, sizeof(buf), &why);
+                        if (!value) {
+                                ConfLoc at = { loc->file, loc->line, in->col[i] };
+                                conf_diag_error(d, &at, "'%.*s': %s", (int) len, in->s + i, why);
+                                return -EINVAL;
+                        }
                         for (const char *v = value; *v && r >= 0; v++)
                                 r = conf_line_push(out, *v, in->col[i]);
                         *ret_stop = value_starts_sequence(value);
@@ -322,6 +367,8 @@ int conf_macro_builtins(ConfMacros *m, const char *config_id) {
                 r = conf_macro_set(m, "_BANG", "!");
         if (r >= 0)
                 r = conf_macro_set(m, CONF_MACRO_RANDOM, NULL);
+        if (r >= 0)
+                r = conf_macro_set(m, CONF_MACRO_ENV, NULL);
         return r;
 }
 

@@ -16,10 +16,11 @@ typedef struct ConfLine ConfLine;
 #define CONF_MACRO_COUNT_MAX 4096
 
 #define CONF_MACRO_RANDOM "_RANDOM"
+#define CONF_MACRO_ENV "_ENV"
 
 typedef struct ConfMacro {
         char *name;
-        char *value; /* NULL: a new number for each use (${_RANDOM}) */
+        char *value; /* NULL: computed at each use (${_RANDOM}, ${_ENV NAME}) */
 } ConfMacro;
 
 typedef struct ConfMacros {
@@ -44,7 +45,8 @@ int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, Co
 int conf_macro_set(ConfMacros *m, const char *name, const char *value);
 const char *conf_macro_get(const ConfMacros *m, const char *name);
 /* keepalived's predefined names: ${_INSTANCE} (the config id), ${_HASH} '#', ${_BANG} '!', ${_RANDOM [MIN
- * [MAX]]}; the lexer keeps ${_PWD}, the directory of the file being read. */
+ * [MAX]]}, ${_ENV NAME} (keepalived 2.4: the environment variable, empty if unset); the lexer keeps ${_PWD},
+ * the directory of the file being read. */
 int conf_macro_builtins(ConfMacros *m, const char *config_id);
 /* A "~SEQ(VAR, START, STEP, END) TEXT" line: TEXT is read once for each number, with $VAR defined as it. */
 typedef struct ConfSeq {

@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <assert.h>
+#include <limits.h>
 #include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -25,6 +26,7 @@ void conf_model_global_init(ConfGlobal *g) {
                 .smtp_alert_vrrp = CONF_UNSET,
                 .startup_script_timeout = 10 * USEC_PER_SEC,
                 .shutdown_script_timeout = 10 * USEC_PER_SEC,
+                .process_rescan_interval = USEC_PER_SEC,
         };
         inet_pton(AF_INET, "224.0.0.18", &g->mcast_group4.in);
         inet_pton(AF_INET6, "ff02::12", &g->mcast_group6.in6);
@@ -52,6 +54,8 @@ void conf_model_instance_init(ConfInstance *i) {
                 .down_timer_adverts = CONF_UNSET,
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,
+                .owner_ignore_adverts = CONF_UNSET,
+                .v3_checksum_as_v2 = CONF_UNSET,
                 .smtp_alert = CONF_UNSET,
                 .notify_priority_changes = CONF_UNSET,
         };
@@ -67,6 +71,12 @@ void conf_model_script_init(ConfScript *s) {
 void conf_model_track_file_init(ConfTrackFile *f) {
         assert(f);
         *f = (ConfTrackFile){ .weight = 1 };
+}
+
+/* vrrp_data.c alloc_vrrp_process(): one process is a quorum, no upper bound; weight 0 (fault when down) */
+void conf_model_track_process_init(ConfTrackProcess *t) {
+        assert(t);
+        *t = (ConfTrackProcess){ .quorum = 1, .quorum_max = UINT_MAX };
 }
 
 void conf_model_notify_done(ConfNotify *n) {
@@ -127,6 +137,7 @@ static void tracks_done(ConfTracks *t) {
         track_list_free(t->interfaces, t->n_interfaces);
         track_list_free(t->scripts, t->n_scripts);
         track_list_free(t->files, t->n_files);
+        track_list_free(t->processes, t->n_processes);
 }
 
 static void notifies_done(ConfNotifies *n) {
@@ -192,6 +203,8 @@ static void global_done(ConfGlobal *g) {
         free(g->privileged_group);
         free(g->vmac_prefix);
         free(g->default_interface);
+        free(g->iproute_etc_dir);
+        free(g->iproute_usr_dir);
         free(g->vmac_addr_prefix);
         free(g->net_namespace);
         free(g->instance);
@@ -217,6 +230,12 @@ Config *conf_model_free(Config *c) {
                 free(c->track_files[i].file);
         }
         free(c->track_files);
+        for (size_t i = 0; i < c->n_track_processes; i++) {
+                free(c->track_processes[i].name);
+                free(c->track_processes[i].process);
+                free(c->track_processes[i].params);
+        }
+        free(c->track_processes);
         for (size_t i = 0; i < c->n_sync_groups; i++)
                 sync_group_done(&c->sync_groups[i]);
         free(c->sync_groups);
@@ -278,6 +297,9 @@ const ConfLoc *conf_model_loc(const Config *c, ConfObject kind, size_t pos) {
         case CONF_OBJECT_SYNC_GROUP:
                 assert(pos < c->n_sync_groups);
                 return &c->sync_groups[pos].loc;
+        case CONF_OBJECT_TRACK_PROCESS:
+                assert(pos < c->n_track_processes);
+                return &c->track_processes[pos].loc;
         default:
                 assert(!"unknown kind of object");
                 return NULL;

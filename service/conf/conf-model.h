@@ -49,7 +49,7 @@ typedef struct ConfNotify {
         ConfLoc loc;
 } ConfNotify;
 
-/* An entry of track_interface, track_script or track_file, in an instance or a sync group. */
+/* An entry of track_interface, track_script, track_file or track_process, in an instance or a sync group. */
 typedef struct ConfTrack {
         char *name;
         int weight;      /* CONF_UNSET: the script's / file's own weight (interfaces: 0, fault on down) */
@@ -68,6 +68,9 @@ typedef struct ConfTracks {
         ConfTrack *files;
         size_t n_files;
         size_t n_files_alloc;
+        ConfTrack *processes;
+        size_t n_processes;
+        size_t n_processes_alloc;
 } ConfTracks;
 
 /* Its notify scripts: "notify" runs on every transition, the others on entering their state */
@@ -287,6 +290,9 @@ typedef struct ConfGlobal {
         bool strict;
         bool check_unicast_src;
         usec_t startup_delay;
+        usec_t delay_after_boot;  /* vrrp_delay_after_boot: no VRRP before this much uptime; 0 off */
+        bool owner_ignore_adverts; /* vrrp_owner_ignore_adverts */
+        bool v3_checksum_as_v2;    /* the instances' default */
         char *script_user;
         char *script_group;
         bool enable_script_security;
@@ -309,6 +315,8 @@ typedef struct ConfGlobal {
         char *vmac_prefix;      /* NULL: "vrrp" */
         char *vmac_addr_prefix; /* NULL: vmac_prefix */
         char *default_interface; /* static_ipaddress without dev; NULL: "eth0", as keepalived */
+        char *iproute_etc_dir;   /* keepalived 2.3.2: where iproute2's name files are; NULL: /etc/iproute2 */
+        char *iproute_usr_dir;   /* ... and their defaults; NULL: /usr/share/iproute2 */
         bool dynamic_interfaces; /* an instance whose interface is missing waits for it in FAULT */
         bool allow_if_changes;   /* dynamic_interfaces allow_if_changes */
         /* Where the daemon lives (top level in keepalived; they change only with a restart). */
@@ -318,6 +326,7 @@ typedef struct ConfGlobal {
         ConfLoc instance_loc;
         char *dbus_service_name; /* global_defs: the bus name to own; NULL: org.vrrpd.Vrrp1 */
         ConfLoc dbus_service_name_loc;
+        usec_t process_rescan_interval; /* vrrpd only: /proc rescans without the process-events connector */
 } ConfGlobal;
 
 typedef struct ConfScript {
@@ -345,6 +354,31 @@ typedef struct ConfTrackFile {
         bool init_overwrite;
         ConfLoc loc;
 } ConfTrackFile;
+
+/* param_match: how a process's arguments compare with those after 'process PATH' (track_process.c) */
+typedef enum ConfParamMatch {
+        CONF_PARAM_MATCH_NONE,    /* arguments not compared */
+        CONF_PARAM_MATCH_EXACT,   /* the same arguments, no more */
+        CONF_PARAM_MATCH_PARTIAL, /* the given arguments first, maybe more after */
+        CONF_PARAM_MATCH_INITIAL, /* as partial, but the last given one may be the start of a longer one */
+} ConfParamMatch;
+
+/* vrrp_track_process: up while quorum <= matching processes <= quorum_max */
+typedef struct ConfTrackProcess {
+        char *name;
+        char *process; /* comm (15 characters at most match) or, with full_command, argv[0] */
+        char *params;  /* the arguments, each NUL-ended as in /proc/PID/cmdline; NULL: none */
+        size_t params_len;
+        ConfParamMatch param_match;
+        bool full_command; /* match /proc/PID/cmdline, not comm */
+        unsigned quorum;
+        unsigned quorum_max;
+        int weight;
+        bool weight_reverse;
+        usec_t terminate_delay; /* lost quorum counts only after this long; 0: at once */
+        usec_t fork_delay;      /* gained quorum counts only after this long */
+        ConfLoc loc;
+} ConfTrackProcess;
 
 typedef struct ConfInstance {
         char *name;
@@ -395,6 +429,7 @@ typedef struct ConfInstance {
         ConfTracks tracks;
         bool dont_track_primary;
         int old_unicast_checksum; /* ConfChecksum */
+        int v3_checksum_as_v2;    /* VRRPv3 over IPv4 sent without the pseudo-header (Cisco); unset: global_defs' */
         ConfNotifies notify;
         bool notify_deleted;         /* a removal notifies DELETED, not FAULT (keepalived) */
         int notify_priority_changes; /* its own, else its sync group's, else global_defs' */
@@ -417,6 +452,10 @@ typedef struct ConfInstance {
         int down_timer_adverts;
         int lower_prio_no_advert;
         int higher_prio_send_advert;
+        int owner_ignore_adverts;  /* keepalived 2.3; unset: on for an owner in strict mode, else global_defs' */
+        ConfLoc owner_ignore_adverts_loc;
+        int timer_expired_backup;  /* keepalived 2.3: highest priority of the others (1..254), 0 off */
+        ConfLoc timer_expired_backup_loc;
         int smtp_alert;
         ConfRoute *routes;      /* virtual_routes: added after the VIPs when master, removed before them */
         size_t n_routes;
@@ -446,6 +485,7 @@ typedef enum ConfObject {
         CONF_OBJECT_SCRIPT,
         CONF_OBJECT_TRACK_FILE,
         CONF_OBJECT_SYNC_GROUP,
+        CONF_OBJECT_TRACK_PROCESS,
         _CONF_OBJECT_MAX,
 } ConfObject;
 
@@ -460,6 +500,9 @@ typedef struct Config {
         ConfTrackFile *track_files;
         size_t n_track_files;
         size_t n_track_files_alloc;
+        ConfTrackProcess *track_processes;
+        size_t n_track_processes;
+        size_t n_track_processes_alloc;
         ConfSyncGroup *sync_groups;
         size_t n_sync_groups;
         size_t n_sync_groups_alloc;
@@ -497,6 +540,7 @@ void conf_model_global_init(ConfGlobal *g);
 void conf_model_instance_init(ConfInstance *i);
 void conf_model_script_init(ConfScript *s);
 void conf_model_track_file_init(ConfTrackFile *f);
+void conf_model_track_process_init(ConfTrackProcess *t);
 void conf_model_notify_done(ConfNotify *n);
 /* A route or rule as the parser starts one (keepalived's defaults), and what frees its strings. */
 void conf_model_route_init(ConfRoute *r);

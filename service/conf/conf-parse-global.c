@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf-parse.h"
@@ -141,6 +142,35 @@ static int parse_dbus_service_name(ConfParser *p, const ConfStmt *st, const Conf
         return conf_parse_value_dup(p, st->w[1].text, &g->dbus_service_name);
 }
 
+/* iproute_etc_dir DIR, iproute_usr_dir DIR (keepalived 2.3.2): where the names of tables, protocols, scopes,
+ * realms, dsfields and groups are read from instead of /etc/iproute2 and /usr/share/iproute2. Each file is
+ * read on its first use, so names used before the keyword came from the default place: said, not hidden. */
+static int parse_iproute_dir(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfGlobal *g = obj;
+        char **field = kw->min ? &g->iproute_usr_dir : &g->iproute_etc_dir;
+        int r;
+
+        if (!conf_parse_value_nargs(p, st, 1, 1, "a directory"))
+                return 0;
+        for (size_t f = 0; f < _CONF_RT_FILE_MAX; f++)
+                if (p->rt->lists[f].loaded) {
+                        conf_diag_warning(p->d, &st->w[0].loc, "%s comes after a name from iproute2's %s; "
+                                          "those names were read from the default place", kw->name,
+                                          conf_rttables_file(f));
+                        break;
+                }
+        free(*field);
+        *field = NULL;
+        r = conf_parse_value_dup(p, st->w[1].text, field);
+        if (r < 0)
+                return r;
+        if (kw->min)
+                p->rt->usr_dir = *field;
+        else
+                p->rt->etc_dir = *field;
+        return 0;
+}
+
 /* net_namespace NAME, instance NAME (top level): each becomes one path component (/run/netns/NAME,
  * /run/vrrpd/NAME); a second one is ignored with a warning, as keepalived does. */
 static int parse_place(ConfParser *p, const ConfStmt *st, char **field, ConfLoc *loc) {
@@ -198,6 +228,11 @@ static const ConfKeyword global_keywords[] = {
         { "vrrp_strict", conf_parse_value_set_flag, 0, G(strict) },
         { "vrrp_check_unicast_src", conf_parse_value_set_flag, 0, G(check_unicast_src) },
         { "vrrp_startup_delay", conf_parse_value_set_usec, 0, G(startup_delay), 0, TIME_MAX },
+        { "vrrp_delay_after_boot", conf_parse_value_set_usec, 0, G(delay_after_boot), 0, TIME_MAX },
+        { "vrrp_owner_ignore_adverts", conf_parse_value_set_flag, 0, G(owner_ignore_adverts) },
+        { "v3_checksum_as_v2", conf_parse_value_set_flag, 0, G(v3_checksum_as_v2) },
+        { "iproute_etc_dir", parse_iproute_dir, 0, 0, 0 },
+        { "iproute_usr_dir", parse_iproute_dir, 0, 0, 1 },
         { "script_user", parse_script_user },
         { "enable_script_security", conf_parse_value_set_flag, 0, G(enable_script_security) },
         { "notify_fifo", parse_fifo, 0, 0, 0, 0 },
@@ -222,6 +257,8 @@ static const ConfKeyword global_keywords[] = {
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
         { "smtp_alert_vrrp", conf_parse_value_set_smtp_alert, 0, G(smtp_alert_vrrp) },
         { "vrrpd_privileged_group", conf_parse_value_set_string, 0, G(privileged_group) },
+        { "vrrp_track_process_rescan_interval", conf_parse_value_set_usec, 0, G(process_rescan_interval),
+          10 * USEC_PER_MSEC, 3600 * USEC_PER_SEC },
         { "vmac_prefix", conf_parse_vmac_prefix, 0, G(vmac_prefix) },
         { "vrrp_garp_extra_if", conf_parse_vmac_global_garp_extra_if },
         { "vrrp_vmac_garp_intvl", conf_parse_vmac_global_garp_extra_if },

@@ -89,6 +89,35 @@ static int parse_preempt(ConfParser *p, const ConfStmt *st, const ConfKeyword *k
         return 0;
 }
 
+static int parse_owner_ignore_adverts(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *inst = obj;
+        bool on;
+
+        if (!conf_parse_value_flag(p, st, &on))
+                return 0;
+        inst->owner_ignore_adverts = on;
+        inst->owner_ignore_adverts_loc = st->w[0].loc;
+        return 0;
+}
+
+/* timer_expired_backup [PRIORITY]: the highest priority of the other routers, 254 unless given. keepalived 2.3.0's
+ * release notes called it thread_timer_expired, which 2.3.2 reads too, asking for the new name. */
+static int parse_timer_expired_backup(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *inst = obj;
+        int v = 254;
+
+        if (!conf_parse_value_nargs(p, st, 0, 1, "the highest priority of the other routers (1 to 254)"))
+                return 0;
+        if (st->n > 1 && !conf_parse_value_int(p, &st->w[1], kw->name, 1, 254, &v))
+                return 0;
+        if (strcmp(kw->name, "thread_timer_expired") == 0)
+                conf_diag_warning(p->d, &st->w[0].loc, "'thread_timer_expired' is keepalived's old name; "
+                                  "write 'timer_expired_backup'");
+        inst->timer_expired_backup = v;
+        inst->timer_expired_backup_loc = st->w[0].loc;
+        return 0;
+}
+
 static int parse_accept(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfInstance *inst = obj;
 
@@ -249,6 +278,7 @@ static const ConfKeyword instance_keywords[] = {
         { "track_interface", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 0 },
         { "track_script", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 1 },
         { "track_file", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 2 },
+        { "track_process", conf_parse_track_lists, CONF_KW_BLOCK, I(tracks), 3 },
         { "dont_track_primary", conf_parse_value_set_flag, 0, I(dont_track_primary) },
         { "old_unicast_checksum", parse_old_unicast_checksum },
         { "notify", conf_parse_value_set_notify, 0, I(notify.any) },
@@ -279,6 +309,10 @@ static const ConfKeyword instance_keywords[] = {
         { "down_timer_adverts", conf_parse_value_set_int, 0, I(down_timer_adverts), 1, 100 },
         { "lower_prio_no_advert", conf_parse_value_set_tristate, 0, I(lower_prio_no_advert) },
         { "higher_prio_send_advert", conf_parse_value_set_tristate, 0, I(higher_prio_send_advert) },
+        { "owner_ignore_adverts", parse_owner_ignore_adverts },
+        { "v3_checksum_as_v2", conf_parse_value_set_tristate, 0, I(v3_checksum_as_v2) },
+        { "timer_expired_backup", parse_timer_expired_backup },
+        { "thread_timer_expired", parse_timer_expired_backup },
         { "smtp_alert", conf_parse_value_set_smtp_alert, 0, I(smtp_alert) },
         { "virtual_routes", conf_parse_route_virtual, CONF_KW_BLOCK },
         { "virtual_rules", conf_parse_rule_virtual, CONF_KW_BLOCK },

@@ -12,7 +12,7 @@
 #define TIME_MAX ((long long) (UINT32_MAX / 100) * (long long) USEC_PER_SEC)
 
 /* "weight W [reverse]" at st->w[from] */
-static bool parse_weight(ConfParser *p, const ConfStmt *st, size_t from, long limit, int *ret_w, bool *ret_rev) {
+bool conf_parse_track_weight(ConfParser *p, const ConfStmt *st, size_t from, long limit, int *ret_w, bool *ret_rev) {
         if (from + 1 >= st->n) {
                 conf_diag_error(p->d, &st->w[st->n - 1].loc, "missing value after '%s'; expected a weight",
                                 st->w[st->n - 1].text);
@@ -73,7 +73,7 @@ static int script_weight(ConfParser *p, const ConfStmt *st, const ConfKeyword *k
         int w;
         bool rev;
 
-        if (parse_weight(p, st, 0, kw->max, &w, &rev)) {
+        if (conf_parse_track_weight(p, st, 0, kw->max, &w, &rev)) {
                 s->weight = w;
                 s->weight_reverse = rev;
         }
@@ -111,7 +111,7 @@ static int file_weight(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw,
         int w;
         bool rev;
 
-        if (parse_weight(p, st, 0, 254, &w, &rev)) {
+        if (conf_parse_track_weight(p, st, 0, 254, &w, &rev)) {
                 f->weight = w;
                 f->weight_reverse = rev;
         }
@@ -212,7 +212,7 @@ static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
                                         st->w[1].text, st->w[0].text);
                         return 0;
                 }
-                if (!parse_weight(p, st, 1, 254, &t.weight, &t.reverse))
+                if (!conf_parse_track_weight(p, st, 1, 254, &t.weight, &t.reverse))
                         return 0;
         }
         if (ARRAY_GROW(*l->tracks, *l->n_alloc, *l->n + 1) < 0 || !(t.name = strdup(st->w[0].text)))
@@ -221,12 +221,14 @@ static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
         return 0;
 }
 
-/* track_interface, track_script, track_file blocks (kw->min: which) of the ConfTracks at obj + kw->offset */
+/* track_interface, track_script, track_file, track_process blocks (kw->min: which, 0–3) of the ConfTracks at
+ * obj + kw->offset */
 int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         ConfTracks *t = (ConfTracks *) ((char *) obj + kw->offset);
         TrackList l = kw->min == 0 ? (TrackList){ &t->interfaces, &t->n_interfaces, &t->n_interfaces_alloc }
                       : kw->min == 1 ? (TrackList){ &t->scripts, &t->n_scripts, &t->n_scripts_alloc }
-                                     : (TrackList){ &t->files, &t->n_files, &t->n_files_alloc };
+                      : kw->min == 2 ? (TrackList){ &t->files, &t->n_files, &t->n_files_alloc }
+                                     : (TrackList){ &t->processes, &t->n_processes, &t->n_processes_alloc };
 
         return conf_parse_lines(p, st, parse_track_line, &l);
 }
@@ -268,6 +270,7 @@ static const ConfKeyword sync_keywords[] = {
         { "track_interface", conf_parse_track_lists, CONF_KW_BLOCK, G(tracks), 0 },
         { "track_script", conf_parse_track_lists, CONF_KW_BLOCK, G(tracks), 1 },
         { "track_file", conf_parse_track_lists, CONF_KW_BLOCK, G(tracks), 2 },
+        { "track_process", conf_parse_track_lists, CONF_KW_BLOCK, G(tracks), 3 },
         { "notify", conf_parse_value_set_notify, 0, G(notify.any) },
         { "notify_master", conf_parse_value_set_notify, 0, G(notify.master) },
         { "notify_backup", conf_parse_value_set_notify, 0, G(notify.backup) },

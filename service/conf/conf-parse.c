@@ -171,6 +171,7 @@ static const ConfKeyword root_keywords[] = {
         { "track_file", conf_parse_track_file, CONF_KW_BLOCK },
         { "vrrp_track_file", conf_parse_track_file, CONF_KW_BLOCK }, /* keepalived's older name */
         { "vrrp_sync_group", conf_parse_track_sync_group, CONF_KW_BLOCK },
+        { "vrrp_track_process", conf_parse_process, CONF_KW_BLOCK },
         { "static_ipaddress", conf_parse_addr_static, CONF_KW_BLOCK },
         { "static_routes", conf_parse_route_static, CONF_KW_BLOCK },
         { "static_rules", conf_parse_rule_static, CONF_KW_BLOCK },
@@ -217,6 +218,7 @@ static const char *const object_keywords[_CONF_OBJECT_MAX] = {
         [CONF_OBJECT_SCRIPT] = "vrrp_script",
         [CONF_OBJECT_TRACK_FILE] = "track_file",
         [CONF_OBJECT_SYNC_GROUP] = "vrrp_sync_group",
+        [CONF_OBJECT_TRACK_PROCESS] = "vrrp_track_process",
 };
 
 const char *conf_parse_object_name(ConfParser *p, const ConfStmt *st, ConfObject kind, const char *expected) {

@@ -35,6 +35,7 @@ typedef enum ConfSection {
         CONF_SECTION_SCRIPT,
         CONF_SECTION_TRACK_FILE,
         CONF_SECTION_SYNC_GROUP,
+        CONF_SECTION_TRACK_PROCESS,
         _CONF_SECTION_MAX,
 } ConfSection;
 
@@ -104,6 +105,12 @@ int conf_parse_track_script(ConfParser *p, const ConfStmt *st, const ConfKeyword
 int conf_parse_track_file(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_track_sync_group(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+/* "weight W [reverse]" at st->w[from], W within ±limit */
+bool conf_parse_track_weight(ConfParser *p, const ConfStmt *st, size_t from, long limit, int *ret_w, bool *ret_rev);
+
+/* conf-parse-process.c: vrrp_track_process */
+extern const ConfKeywordTable conf_parse_process_table;
+int conf_parse_process(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 
 /* conf-parse-global.c, conf-parse-instance.c, conf-parse-addr.c */
 extern const ConfKeywordTable conf_parse_global_table;

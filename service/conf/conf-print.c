@@ -102,6 +102,11 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "vrrp_strict", g->strict);
         print_bool(j, "vrrp_check_unicast_src", g->check_unicast_src);
         print_int(j, "vrrp_startup_delay_usec", (int64_t) g->startup_delay);
+        print_int(j, "vrrp_delay_after_boot_usec", (int64_t) g->delay_after_boot);
+        print_bool(j, "vrrp_owner_ignore_adverts", g->owner_ignore_adverts);
+        print_bool(j, "v3_checksum_as_v2", g->v3_checksum_as_v2);
+        print_str(j, "iproute_etc_dir", g->iproute_etc_dir);
+        print_str(j, "iproute_usr_dir", g->iproute_usr_dir);
         print_str(j, "script_user", g->script_user);
         print_str(j, "script_group", g->script_group);
         print_bool(j, "enable_script_security", g->enable_script_security);
@@ -125,6 +130,7 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "allow_if_changes", g->allow_if_changes);
         print_str(j, "vmac_addr_prefix", g->vmac_addr_prefix);
         print_str(j, "dbus_service_name", g->dbus_service_name);
+        print_int(j, "vrrp_track_process_rescan_interval_usec", (int64_t) g->process_rescan_interval);
         print_str(j, "net_namespace", g->net_namespace); /* these two are top-level keywords in the file */
         print_str(j, "instance", g->instance);
         conf_json_end_object(j);
@@ -206,6 +212,9 @@ static void print_instance_garp(ConfJson *j, const ConfInstance *i) {
         print_int(j, "down_timer_adverts", i->down_timer_adverts);
         print_bool(j, "lower_prio_no_advert", i->lower_prio_no_advert);
         print_bool(j, "higher_prio_send_advert", i->higher_prio_send_advert);
+        print_bool(j, "owner_ignore_adverts", i->owner_ignore_adverts);
+        print_int(j, "timer_expired_backup", i->timer_expired_backup);
+        print_bool(j, "v3_checksum_as_v2", i->v3_checksum_as_v2 > 0);
 }
 
 /* The keys keepalived's words name; the MAC as it will be, the VRID filled in when given with five octets. */
@@ -248,6 +257,7 @@ static void print_tracks(ConfJson *j, const ConfTracks *t) {
         print_track_list(j, "track_interface", t->interfaces, t->n_interfaces);
         print_track_list(j, "track_script", t->scripts, t->n_scripts);
         print_track_list(j, "track_file", t->files, t->n_files);
+        print_track_list(j, "track_process", t->processes, t->n_processes);
 }
 
 static void print_notifies(ConfJson *j, const ConfNotifies *n) {
@@ -341,6 +351,29 @@ static void print_track_file(ConfJson *j, const ConfTrackFile *f) {
         conf_json_end_object(j);
 }
 
+static void print_track_process(ConfJson *j, const ConfTrackProcess *t) {
+        static const char *const matches[] = { NULL, "exact", "partial", "initial" };
+
+        conf_json_begin_object(j);
+        print_str(j, "name", t->name);
+        print_str(j, "process", t->process);
+        conf_json_key(j, "params");
+        conf_json_begin_array(j);
+        for (size_t k = 0; k < t->params_len; k += strlen(t->params + k) + 1)
+                conf_json_string(j, t->params + k);
+        conf_json_end_array(j);
+        print_str(j, "param_match", matches[t->param_match]);
+        print_bool(j, "full_command", t->full_command);
+        print_int(j, "quorum", t->quorum);
+        print_int(j, "quorum_max", t->quorum_max);
+        print_int(j, "weight", t->weight);
+        print_bool(j, "weight_reverse", t->weight_reverse);
+        print_int(j, "terminate_delay_usec", (int64_t) t->terminate_delay);
+        print_int(j, "fork_delay_usec", (int64_t) t->fork_delay);
+        print_loc(j, &t->loc);
+        conf_json_end_object(j);
+}
+
 static void print_sync_group(ConfJson *j, const ConfSyncGroup *g) {
         conf_json_begin_object(j);
         print_str(j, "name", g->name);
@@ -375,6 +408,11 @@ void conf_print_json(const Config *c, FILE *f) {
         conf_json_begin_array(&j);
         for (size_t k = 0; k < c->n_track_files; k++)
                 print_track_file(&j, &c->track_files[k]);
+        conf_json_end_array(&j);
+        conf_json_key(&j, "vrrp_track_processes");
+        conf_json_begin_array(&j);
+        for (size_t k = 0; k < c->n_track_processes; k++)
+                print_track_process(&j, &c->track_processes[k]);
         conf_json_end_array(&j);
         conf_json_key(&j, "vrrp_instances");
         conf_json_begin_array(&j);

@@ -122,6 +122,11 @@ const ConfTrackFile *conf_find_track_file(const Config *c, const char *name) {
         return k < 0 ? NULL : &c->track_files[k];
 }
 
+const ConfTrackProcess *conf_find_track_process(const Config *c, const char *name) {
+        ssize_t k = conf_model_find(c, CONF_OBJECT_TRACK_PROCESS, name);
+        return k < 0 ? NULL : &c->track_processes[k];
+}
+
 const ConfSyncGroup *conf_find_sync_group(const Config *c, const char *name) {
         ssize_t k = conf_model_find(c, CONF_OBJECT_SYNC_GROUP, name);
         return k < 0 ? NULL : &c->sync_groups[k];

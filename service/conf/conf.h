@@ -32,4 +32,5 @@ void conf_freep(Config **c);
 const ConfInstance *conf_find_instance(const Config *c, const char *name);
 const ConfScript *conf_find_script(const Config *c, const char *name);
 const ConfTrackFile *conf_find_track_file(const Config *c, const char *name);
+const ConfTrackProcess *conf_find_track_process(const Config *c, const char *name);
 const ConfSyncGroup *conf_find_sync_group(const Config *c, const char *name);

@@ -244,8 +244,24 @@ static int on_startup(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions
         return 0;
 }
 
+/* keepalived's timer_expired_backup (vrrp_thread_timeout_handler()): a master woken so late that a backup of
+ * the highest other priority has had 3 intervals and its Skew_Time of silence since our last advert
+ * (Adver_Timer minus one interval) assumes that backup took over, and steps down without a priority-0
+ * advert. keepalived allows it with nopreempt only, so that the other master stays. */
+static bool overslept(const VrrpFsm *fsm, const VrrpParams *p, usec_t now) {
+        usec_t base = p->version == 3 ? p->interval_usec : USEC_PER_SEC, waited;
+
+        if (p->timer_expired_backup == 0 || fsm->adver_at == USEC_INFINITY)
+                return false;
+        waited = 3 * p->interval_usec + (256 - (usec_t) p->timer_expired_backup) * base / 256;
+        return now >= fsm->adver_at - p->interval_usec + waited;
+}
+
 static void on_timer(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions *ret) {
-        if (fsm->state == VRRP_STATE_MASTER && now >= fsm->adver_at) {
+        if (fsm->state == VRRP_STATE_MASTER && overslept(fsm, p, now))
+                /* the reason a backup of that priority gave when it took over */
+                enter_backup(fsm, p, now, VRRP_REASON_MASTER_DOWN_TIMER, ret);
+        else if (fsm->state == VRRP_STATE_MASTER && now >= fsm->adver_at) {
                 send_advert(effective_priority(fsm, p), ret);
                 /* periodic on the deadline, not on the wakeup, so late wakeups do not drift the adverts */
                 fsm->adver_at += p->interval_usec;
@@ -269,6 +285,10 @@ static void on_timer(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions 
 static void on_adver_tick(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpActions *ret) {
         if (fsm->state != VRRP_STATE_MASTER)
                 return;
+        if (overslept(fsm, p, now)) {
+                enter_backup(fsm, p, now, VRRP_REASON_MASTER_DOWN_TIMER, ret);
+                return;
+        }
         send_advert(effective_priority(fsm, p), ret);
         fsm->adver_at = now + p->interval_usec;
 }
@@ -357,7 +377,13 @@ static void master_rx(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpE
 static int on_advert(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEvent *ev, VrrpActions *ret) {
         if (ev->advert.version != 0 && ev->advert.version != p->version)
                 return -EINVAL; /* the check layer drops these */
+        /* RFC 9568 §6.4.3 drops them all at 255; keepalived does so only with owner_ignore_adverts (vrrp.c,
+         * vrrp_check_packet()), else a second owner on the link would never step down */
+        if (p->owner_ignore_adverts && is_owner(p))
+                return 0;
 
+        if (fsm->state == VRRP_STATE_MASTER && overslept(fsm, p, now)) /* keepalived checks before reading */
+                enter_backup(fsm, p, now, VRRP_REASON_MASTER_DOWN_TIMER, ret);
         if (fsm->state == VRRP_STATE_BACKUP)
                 backup_rx(fsm, p, now, ev, ret);
         else if (fsm->state == VRRP_STATE_MASTER)

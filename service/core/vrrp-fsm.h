@@ -107,6 +107,9 @@ typedef struct VrrpParams {
         bool higher_prio_send_advert; /* a master answers a higher-priority advert before it steps down */
         bool garp_lower_prio;         /* a master re-announces the VIPs on a lower-priority advert */
         unsigned down_timer_adverts;  /* Master_Down_Interval in adverts; 0 means 3 (RFC) */
+        bool owner_ignore_adverts;    /* an address owner drops every advert (RFC 9568 §6.4.3; keepalived 2.3) */
+        uint8_t timer_expired_backup; /* 1..254: highest priority of the other routers; a master that was not
+                                       * scheduled for longer than they wait steps down (keepalived 2.3). 0 off */
 } VrrpParams;
 
 /* Runtime state, owned by the instance. Start from VRRP_FSM_INIT. */

@@ -11,7 +11,7 @@ int vrrp_track_contribution(const VrrpTrack *t) {
 
         assert(t);
 
-        if (t->weight == 0 || t->state == VRRP_TRACK_INIT)
+        if (t->weight == 0 || t->state == VRRP_TRACK_INIT || t->state == VRRP_TRACK_UNKNOWN)
                 return 0;
         /* keepalived: up adds a positive weight, down adds a negative one; reverse negates the result
          * (its weight_multiplier of -1). */
@@ -25,7 +25,7 @@ int vrrp_track_contribution(const VrrpTrack *t) {
 bool vrrp_track_is_fault(const VrrpTrack *t) {
         assert(t);
 
-        if (t->weight != 0 || t->state == VRRP_TRACK_INIT)
+        if (t->weight != 0 || t->state == VRRP_TRACK_INIT || t->state == VRRP_TRACK_UNKNOWN)
                 return false;
         /* keepalived: "if (script_ok != (multiplier == 1)) down_instance(vrrp)" */
         return (t->state == VRRP_TRACK_UP) == t->reverse;
@@ -111,6 +111,7 @@ const char *vrrp_track_state_to_string(VrrpTrackState s) {
                 [VRRP_TRACK_INIT] = "init",
                 [VRRP_TRACK_UP] = "up",
                 [VRRP_TRACK_DOWN] = "down",
+                [VRRP_TRACK_UNKNOWN] = "unknown",
         };
 
         return (unsigned) s < _VRRP_TRACK_STATE_MAX ? table[s] : NULL;

@@ -24,6 +24,7 @@ typedef enum VrrpTrackState {
         VRRP_TRACK_INIT, /* no result yet */
         VRRP_TRACK_UP,
         VRRP_TRACK_DOWN,
+        VRRP_TRACK_UNKNOWN, /* cannot be told (a process /proc hides from us): neither weight nor fault */
         _VRRP_TRACK_STATE_MAX,
 } VrrpTrackState;
 

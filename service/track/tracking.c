@@ -1,6 +1,8 @@
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include "os/nl-monitor.h"
 #include "script/script-config.h"
 #include "track/track-file.h"
+#include "track/track-process.h"
 #include "track/track-script.h"
 #include "track/tracking.h"
 #include "util/log.h"
@@ -24,6 +27,7 @@ static const char *const track_kind_table[_TRACK_KIND_MAX] = {
         [TRACK_KIND_SCRIPT] = "script",
         [TRACK_KIND_INTERFACE] = "interface",
         [TRACK_KIND_FILE] = "file",
+        [TRACK_KIND_PROCESS] = "process",
 };
 
 DEFINE_STRING_TABLE_TO_STRING(track_kind, TrackKind);
@@ -342,6 +346,65 @@ static int tracking_add_files(Manager *m, Instance *i, const ConfTrack *list, si
         return 0;
 }
 
+static void tracking_on_process(TrackProcess *t, VrrpTrackState state, void *userdata) {
+        Manager *m = userdata;
+        const ConfTrackProcess *c = track_process_get_conf(t);
+        char max[16] = ""; /* none: no upper bound */
+
+        if (c->quorum_max != UINT_MAX)
+                snprintf(max, sizeof(max), "%u", c->quorum_max);
+        log_info("vrrp_track_process '%s' is now %s (%zu running, quorum %u..%s)", c->name,
+                 vrrp_track_state_to_string(state), track_process_get_count(t), c->quorum, max);
+        for (size_t k = 0; k < m->n_instances; k++) {
+                Instance *i = m->instances[k];
+                bool mine = false, shown = false;
+
+                for (size_t n = 0; n < i->n_tracks; n++)
+                        if (i->tracks[n].process == t) {
+                                shown |= tracking_set_state(i, n, state);
+                                mine = true;
+                        }
+                tracking_changed(i, mine, shown);
+        }
+}
+
+int tracking_set_connector(Manager *m, int fd) {
+        assert(m);
+        assert(!m->tracking.processes);
+
+        return proc_watch_new(m->event, fd, tracking_on_process, m, &m->tracking.processes);
+}
+
+/* track_process lines: the line's weight, else the vrrp_track_process's. */
+static int tracking_add_processes(Manager *m, Instance *i, const ConfTrack *list, size_t n) {
+        for (size_t k = 0; k < n; k++) {
+                const ConfTrackProcess *cp = conf_find_track_process(m->config, list[k].name);
+                TrackProcess *t;
+                int r;
+
+                if (!cp || !cp->process)
+                        continue; /* the config check said so */
+                if (!m->tracking.processes) {
+                        r = tracking_set_connector(m, -1);
+                        if (r < 0)
+                                return log_oom();
+                }
+                r = proc_watch_track(m->tracking.processes, cp, m->config->global.process_rescan_interval, &t);
+                if (r < 0)
+                        return log_error_errno(r, "%s: failed to track vrrp_track_process '%s': %m", i->name,
+                                               cp->name);
+                r = tracking_add(i, TRACK_KIND_PROCESS, list[k].name, NULL, 0,
+                                 (VrrpTrack){ .state = track_process_get_state(t),
+                                              .weight = list[k].weight != CONF_UNSET ? list[k].weight : cp->weight,
+                                              .reverse = list[k].reverse ||
+                                                         (list[k].weight == CONF_UNSET && cp->weight_reverse) });
+                if (r < 0)
+                        return r;
+                i->tracks[i->n_tracks - 1].process = t;
+        }
+        return 0;
+}
+
 static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
         int r;
 
@@ -351,7 +414,10 @@ static int tracking_add_all(Manager *m, Instance *i, const ConfTracks *t) {
         r = tracking_add_interfaces(m, i, t->interfaces, t->n_interfaces);
         if (r < 0)
                 return r;
-        return tracking_add_files(m, i, t->files, t->n_files);
+        r = tracking_add_files(m, i, t->files, t->n_files);
+        if (r < 0)
+                return r;
+        return tracking_add_processes(m, i, t->processes, t->n_processes);
 }
 
 /* An instance tracks its own objects and those of its sync group (keepalived applies a group's tracks to every
@@ -399,6 +465,7 @@ void tracking_done(Manager *m) {
         free(m->tracking.scripts);
         index_done(&m->tracking.scripts_by_name);
         tracking_files_done(m);
+        proc_watch_free(m->tracking.processes);
         m->tracking = (Tracking){};
 }
 
@@ -491,4 +558,6 @@ void tracking_reload(Manager *m, const Config *next) {
         }
         t->n_scripts = kept;
         tracking_files_done(m);
+        if (t->processes) /* rebuilt with a fresh scan; the connector's socket stays */
+                proc_watch_clear(t->processes);
 }

@@ -11,13 +11,16 @@
 typedef struct Config Config;
 typedef struct Instance Instance;
 typedef struct Manager Manager;
+typedef struct ProcWatch ProcWatch;
 typedef struct TrackFile TrackFile;
+typedef struct TrackProcess TrackProcess;
 typedef struct TrackScript TrackScript;
 
 typedef enum TrackKind {
         TRACK_KIND_SCRIPT,
         TRACK_KIND_INTERFACE,
         TRACK_KIND_FILE,
+        TRACK_KIND_PROCESS,
         _TRACK_KIND_MAX,
 } TrackKind;
 
@@ -30,6 +33,7 @@ typedef struct InstanceTrack {
         TrackFile *file;     /* TRACK_KIND_FILE: shared, owned by the manager */
         int file_weight;     /* the value read is multiplied by it */
         bool file_reverse;
+        TrackProcess *process; /* TRACK_KIND_PROCESS: shared, owned by the manager's ProcWatch */
 } InstanceTrack;
 
 /* The vrrp_scripts that some instance tracks, each run once however many instances track it. */
@@ -46,11 +50,15 @@ typedef struct Tracking {
         TrackFile **files; /* track_file blocks some instance tracks */
         size_t n_files;
         Index files_by_name;
+        ProcWatch *processes; /* vrrp_track_process: created with the connector's socket, else at first use */
 } Tracking;
 
 void tracking_init(Manager *m);
 int tracking_setup(Manager *m);
 void tracking_done(Manager *m);
+/* Hands over the process-events connector's socket (proc_events_open(), opened before net_namespace is
+ * entered; -1 if it could not be opened): taken. */
+int tracking_set_connector(Manager *m, int fd);
 int tracking_apply(Instance *i);
 /* Sets or clears one of i's own faults (InstanceFault, instance.h): the listeners hear it as a change of
  * what its tracks show, then the FSM as a weight-0 track's fault. */

@@ -323,6 +323,22 @@ def test_names_from_iproute2_files(vrrpd, tmp_path):
         f"{tmp_path}/r.conf:3:32: error: unknown table 'gone'; expected a number or a name from iproute2's rt_tables"]
 
 
+def test_iproute_dirs(vrrpd, tmp_path):
+    """keepalived 2.3.2's iproute_etc_dir / iproute_usr_dir: the names come from there; a name read before the
+    keyword came from the default place, which a warning says."""
+    for name, path, text in (("etc", "rt_tables", "100 web\n"), ("usr", "rt_scopes", "7 scope7\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / path).write_text(text)
+    dirs = f"global_defs {{\n iproute_etc_dir {tmp_path}/etc\n iproute_usr_dir {tmp_path}/usr\n}}\n"
+    c, err = load(vrrpd, tmp_path, dirs + static("static_routes", ["10.1.0.0/16 dev eth0 table web scope scope7"]))
+    r = c["static_routes"][0]
+    assert (r["table"], r["scope"]) == (100, 7) and not any("warning" in line for line in err)
+    assert c["global_defs"]["iproute_etc_dir"] == f"{tmp_path}/etc"
+    c, err = load(vrrpd, tmp_path, static("static_routes", ["10.1.0.0/16 dev eth0 table main"]) + dirs)
+    assert err[0] == ("r.conf:5:2: warning: iproute_etc_dir comes after a name from iproute2's rt_tables; those names "
+                      "were read from the default place")
+
+
 def test_rule_options(vrrpd, tmp_path):
     """Every option of a rule line, by the values netlink will carry (action: FR_ACT_*)."""
     c, err = load(vrrpd, tmp_path, static("static_rules", [

@@ -1,7 +1,9 @@
 """Real-world keepalived.conf files load with the values keepalived 2.2.7 would use (checked against its
 `keepalived -d` dump where noted), asserted through `vrrpd --print-config --json`."""
 
+import json
 import shlex
+import subprocess
 
 from conftest import VALID, instance, print_config, run, text
 
@@ -159,6 +161,117 @@ def test_predefined_names(vrrpd, tmp_path):
     assert i["auth_pass"] == "e"
     assert i["notify_master"]["command"] == "/usr/local/sbin/edge-up #1"
     assert "error" not in err
+
+
+def test_env_names(vrrpd, tmp_path):
+    """keepalived 2.4's ${_ENV NAME}: the variable's value, empty when unset, so a secret can come from systemd's
+    LoadCredential= directory; anything but one name in the braces is an error."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n router_id ${_ENV VRRPD_TEST_RID}\n}\nvrrp_instance A {\n interface eth0\n"
+        " virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1/24\n }\n authentication {\n auth_type PASS\n"
+        " auth_pass x${_ENV VRRPD_TEST_UNSET}y\n }\n notify_master \"${_ENV CREDENTIALS_DIRECTORY}/up\"\n}\n")
+    env = {"PATH": "/usr/bin:/bin", "VRRPD_TEST_RID": "lb7", "CREDENTIALS_DIRECTORY": "/run/credentials/vrrpd.service"}
+    proc = subprocess.run([str(vrrpd), "--print-config", "--json", "-f", "a.conf"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr.decode()
+    c = json.loads(proc.stdout)
+    assert c["global_defs"]["router_id"] == "lb7"
+    i = instance(c, "A")
+    assert i["auth_pass"] == "xy"
+    assert i["notify_master"]["command"] == "/run/credentials/vrrpd.service/up"
+    (tmp_path / "cred").mkdir()
+    (tmp_path / "cred" / "vrrp.conf").write_text("global_defs {\n router_id from-credential\n}\n")
+    (tmp_path / "c.conf").write_text("include ${_ENV CREDENTIALS_DIRECTORY}/vrrp.conf\n")
+    env["CREDENTIALS_DIRECTORY"] = str(tmp_path / "cred")
+    proc = subprocess.run([str(vrrpd), "--print-config", "--json", "-f", "c.conf"], cwd=tmp_path, env=env,
+                          capture_output=True, timeout=30)
+    assert json.loads(proc.stdout)["global_defs"]["router_id"] == "from-credential"
+    for bad in ("${_ENV}", "${_ENV A B}"):
+        (tmp_path / "b.conf").write_text(f"global_defs {{\n router_id {bad}\n}}\n")
+        proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+        assert proc.returncode == 1 and "b.conf:2:12: error: " in text(proc)[1] and "one variable name" in text(proc)[1]
+
+
+def _inst(name, prio, extra="", vrid=None):
+    vrid = vrid or prio
+    return (f"vrrp_instance {name} {{\n interface eth0\n virtual_router_id {vrid}\n priority {prio}\n{extra}"
+            f" virtual_ipaddress {{\n 192.0.2.{vrid}/24\n }}\n}}\n")
+
+
+def test_owner_ignore_adverts(vrrpd, tmp_path):
+    """keepalived 2.3: on for an owner with the instance keyword, global_defs' vrrp_owner_ignore_adverts or strict
+    mode; below 255 it means nothing and says so; strict mode overrides an owner's "off" (vrrp_complete_instance)."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n vrrp_owner_ignore_adverts\n}\n" + _inst("G", 255) + _inst("O", 255, " owner_ignore_adverts off\n", vrid=8)
+        + _inst("L", 100, " owner_ignore_adverts\n") + _inst("S", 254, " strict_mode\n")
+        + "vrrp_instance T {\n interface eth0\n virtual_router_id 9\n priority 255\n strict_mode\n"
+        " owner_ignore_adverts no\n virtual_ipaddress {\n 192.0.2.9/24\n }\n}\n")
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert c["global_defs"]["vrrp_owner_ignore_adverts"] is True
+    got = {n: instance(c, n)["owner_ignore_adverts"] for n in "GOLST"}
+    assert got == {"G": True, "O": False, "L": False, "S": False, "T": True}
+    assert "a.conf:25:2: warning: owner_ignore_adverts needs priority 255; ignored for 'L'" in err
+    assert "warning: strict mode: an address owner ignores adverts; owner_ignore_adverts set for 'T'" in err
+    (tmp_path / "b.conf").write_text(_inst("P", 255))
+    c, err = print_config(vrrpd, "b.conf", cwd=tmp_path)
+    assert instance(c, "P")["owner_ignore_adverts"] is False and "warning" not in err
+
+
+def test_timer_expired_backup(vrrpd, tmp_path):
+    """keepalived 2.3: the highest priority of the others, 254 unless given; thread_timer_expired is its old name;
+    without nopreempt it is cleared."""
+    (tmp_path / "a.conf").write_text(
+        _inst("A", 100, " nopreempt\n timer_expired_backup\n") + _inst("B", 101, " nopreempt\n timer_expired_backup 200\n")
+        + _inst("C", 102, " nopreempt\n thread_timer_expired 150\n") + _inst("D", 103, " timer_expired_backup\n"))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    got = {n: instance(c, n)["timer_expired_backup"] for n in "ABCD"}
+    assert got == {"A": 254, "B": 200, "C": 150, "D": 0}
+    assert "a.conf:26:2: warning: 'thread_timer_expired' is keepalived's old name; write 'timer_expired_backup'" in err
+    assert "warning: timer_expired_backup needs nopreempt; cleared for 'D'" in err
+    for bad in ("0", "255", "x"):
+        (tmp_path / "b.conf").write_text(_inst("E", 100, f" nopreempt\n timer_expired_backup {bad}\n"))
+        proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+        assert proc.returncode == 1 and "b.conf:6:23: error:" in text(proc)[1], text(proc)[1]
+
+
+def test_v3_checksum_as_v2(vrrpd, tmp_path):
+    """keepalived 2.2.8: global_defs' v3_checksum_as_v2 is every instance's default, an instance's own wins."""
+    (tmp_path / "a.conf").write_text("global_defs {\n v3_checksum_as_v2\n}\n" + _inst("A", 100)
+                                     + _inst("B", 101, " v3_checksum_as_v2 off\n"))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert c["global_defs"]["v3_checksum_as_v2"] is True
+    assert (instance(c, "A")["v3_checksum_as_v2"], instance(c, "B")["v3_checksum_as_v2"]) == (True, False)
+    (tmp_path / "b.conf").write_text(_inst("A", 100, " v3_checksum_as_v2\n"))
+    c, err = print_config(vrrpd, "b.conf", cwd=tmp_path)
+    assert c["global_defs"]["v3_checksum_as_v2"] is False and instance(c, "A")["v3_checksum_as_v2"] is True
+
+
+def test_keepalived_24_keywords_vrrpd_skips(vrrpd, tmp_path):
+    """keepalived 2.3-2.4's global keywords vrrpd does not act on load with one warning each, not an error."""
+    skipped = ["dbus_no_interface_name none", "json_version 2", "json_dump_file /tmp/j", "state_dump_file /tmp/s",
+               "stats_dump_file /tmp/t", "use_symlink_paths", "snmp_vs_stats_update_interval 5",
+               "snmp_rs_stats_update_interval 5"]
+    (tmp_path / "a.conf").write_text("global_defs {\n" + "".join(f" {k}\n" for k in skipped) + "}\n" + _inst("A", 100))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    assert err.splitlines() == [f"a.conf:{n + 2}:2: warning: '{k.split()[0]}' is not supported by vrrpd, ignored"
+                                for n, k in enumerate(skipped)]
+
+
+def test_delay_after_boot_and_millisecond_script_timers(vrrpd, tmp_path):
+    """vrrp_delay_after_boot is an uptime in seconds (keepalived 2.4, milliseconds allowed); vrrp_script's interval
+    and timeout take milliseconds as keepalived 2.3 reads them ("0.25"), and no finer."""
+    (tmp_path / "a.conf").write_text(
+        "global_defs {\n vrrp_delay_after_boot 120.5\n vrrp_startup_delay 3\n}\n"
+        "vrrp_script chk {\n script /bin/true\n interval 0.25\n timeout 0.125\n}\n" + _inst("A", 100))
+    c, err = print_config(vrrpd, "a.conf", cwd=tmp_path)
+    g = c["global_defs"]
+    assert (g["vrrp_delay_after_boot_usec"], g["vrrp_startup_delay_usec"]) == (120_500_000, 3 * SEC)
+    s = c["vrrp_scripts"][0]
+    assert (s["interval_usec"], s["timeout_usec"]) == (250_000, 125_000)
+    assert "warning" not in err
+    (tmp_path / "b.conf").write_text("vrrp_script chk {\n script /bin/true\n interval 0.0005\n}\n" + _inst("A", 100))
+    proc = run(vrrpd, "-t", "-f", "b.conf", cwd=tmp_path)
+    assert proc.returncode == 1 and "b.conf:3:11: error: invalid interval '0.0005'" in text(proc)[1]
 
 
 def test_strict_state_master_below_owner_becomes_backup(vrrpd, tmp_path):

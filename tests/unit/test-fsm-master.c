@@ -186,3 +186,108 @@ TEST(tick_grid_keeps_phases_whenever_ticks_start) {
         }
         ASSERT_EQ(vrrp_time_next_on_grid(5, iv, iv + 7), 7); /* a phase past the period wraps */
 }
+
+/* keepalived 2.3's owner_ignore_adverts: a second owner's advert from a higher address no longer sends us to
+ * backup, and a lower-priority one gets no answer; without it the owner steps down as before. */
+TEST(owner_ignore_adverts_drops_every_advert) {
+        VrrpParams p = params(3, 255);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now;
+
+        p.owner_ignore_adverts = true;
+        fsm = started_master(&p, &now);
+        a = step(&fsm, &p, now + 100000, advert(255, 100, "192.0.2.9"));
+        ASSERT_EQ(a.new_state, VRRP_STATE_MASTER);
+        ASSERT_FALSE(a.send_advert || a.remove_vips || a.master_changed);
+        a = step(&fsm, &p, now + 200000, advert(100, 100, "192.0.2.9"));
+        ASSERT_FALSE(a.send_advert);
+        ASSERT_EQ(a.timer_at, now + USEC_PER_SEC);
+
+        p.owner_ignore_adverts = false;
+        a = step(&fsm, &p, now + 300000, advert(255, 100, "192.0.2.9"));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+        ASSERT_EQ(a.reason, VRRP_REASON_HIGHER_PRIORITY);
+}
+
+/* ... and it means nothing below 255 (the configuration clears it there, as keepalived does). */
+TEST(owner_ignore_adverts_needs_an_owner) {
+        VrrpParams p = params(3, 100);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now;
+
+        p.owner_ignore_adverts = true;
+        fsm = started_master(&p, &now);
+        a = step(&fsm, &p, now + 100000, advert(200, 100, "192.0.2.9"));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+}
+
+/* keepalived 2.3's timer_expired_backup 200, v3 at 1 s: a backup at 200 takes over 3 s + (256 - 200) / 256 s =
+ * 3218750 us after our last advert. Woken later than that, the master steps down without a priority-0 advert;
+ * woken a little late, it just sends. */
+TEST(timer_expired_backup_steps_down_after_a_long_stall) {
+        VrrpParams p = params(3, 100);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now, sent;
+
+        p.preempt = false;
+        p.timer_expired_backup = 200;
+        fsm = started_master(&p, &now);
+        sent = now;
+        a = step(&fsm, &p, sent + 3218749, ev(VRRP_EVENT_TIMER));
+        ASSERT_EQ(a.new_state, VRRP_STATE_MASTER);
+        ASSERT_TRUE(a.send_advert);
+        sent += 3218749;
+        a = step(&fsm, &p, sent + 3218750, ev(VRRP_EVENT_ADVER_TICK));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+        ASSERT_EQ(a.reason, VRRP_REASON_MASTER_DOWN_TIMER);
+        ASSERT_FALSE(a.send_advert);
+        ASSERT_TRUE(a.remove_vips);
+        ASSERT_EQ(a.timer_at, sent + 3218750 + 3 * USEC_PER_SEC + 156 * USEC_PER_SEC / 256);
+
+        /* without it, the same stall only sends */
+        p.timer_expired_backup = 0;
+        fsm = started_master(&p, &now);
+        a = step(&fsm, &p, now + 10 * USEC_PER_SEC, ev(VRRP_EVENT_TIMER));
+        ASSERT_EQ(a.new_state, VRRP_STATE_MASTER);
+        ASSERT_TRUE(a.send_advert);
+}
+
+/* v2 counts Skew_Time in seconds whatever the interval: 3 × 2 s + (256 - 254) / 256 s at the default 254. */
+TEST(timer_expired_backup_v2_skew_in_seconds) {
+        VrrpParams p = params(2, 100);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now;
+
+        p.preempt = false;
+        p.interval_usec = 2 * USEC_PER_SEC;
+        p.timer_expired_backup = 254;
+        fsm = started_master(&p, &now);
+        now += 6 * USEC_PER_SEC + 7811;
+        a = step(&fsm, &p, now, ev(VRRP_EVENT_TIMER));
+        ASSERT_EQ(a.new_state, VRRP_STATE_MASTER);
+        a = step(&fsm, &p, now + 6 * USEC_PER_SEC + 7812, ev(VRRP_EVENT_TIMER));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+}
+
+/* Woken by the new master's advert rather than by its own timer, a stalled master steps down all the same
+ * (keepalived's timeout handler runs before any packet is read), and follows that master as a backup. */
+TEST(timer_expired_backup_checked_before_an_advert) {
+        VrrpParams p = params(3, 150);
+        VrrpFsm fsm;
+        VrrpActions a;
+        usec_t now;
+
+        p.preempt = false;
+        p.timer_expired_backup = 100;
+        fsm = started_master(&p, &now);
+        now += 3 * USEC_PER_SEC + 156 * USEC_PER_SEC / 256;
+        a = step(&fsm, &p, now, advert(100, 100, "192.0.2.9"));
+        ASSERT_EQ(a.new_state, VRRP_STATE_BACKUP);
+        ASSERT_FALSE(a.send_advert);
+        ASSERT_TRUE(a.remove_vips && a.master_changed);
+        ASSERT_EQ(a.timer_at, now + 3 * USEC_PER_SEC + 106 * USEC_PER_SEC / 256);
+}

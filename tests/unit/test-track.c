@@ -183,3 +183,16 @@ TEST(counter_zero_rise_fall_mean_one) {
         ASSERT_TRUE(vrrp_track_counter_step(&c, true));
         ASSERT_TRUE(vrrp_track_counter_step(&c, false));
 }
+
+TEST(unknown_state_neither_weighs_nor_faults) {
+        /* a tracked process /proc hides from us (hidepid): not down, so no fault and no weight */
+        VrrpTrack t = { .state = VRRP_TRACK_UNKNOWN, .weight = -30 };
+        VrrpTrackResult r = compute(100, &t, 1);
+
+        ASSERT_EQ(r.priority, 100);
+        t.weight = 0;
+        r = compute(100, &t, 1);
+        ASSERT_FALSE(r.fault);
+        ASSERT_FALSE(r.pending);
+        ASSERT_FALSE(vrrp_track_is_fault(&t));
+}
