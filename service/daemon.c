@@ -101,6 +101,22 @@ static void daemon_shutdown_script(ScriptStartStop *s) {
  * (notify scripts first, then the bus: the order they hear in), runs the startup script, builds the running
  * set, then puts the bus up, and runs the loop; once it ends and everything is torn down, the shutdown
  * script. The listeners are declared after the manager, so they go first. */
+/* First: whatever works only in the namespace vrrpd was started in (the host's bus, the process-events
+ * connector, which answers only in the initial network namespace), then net_namespace. */
+static int daemon_open_outside(const Config *config, sd_bus **ret_bus, int *ret_proc_events_fd) {
+        int r;
+
+        (void) bus_open(ret_bus); /* logged; VRRP runs without the bus too */
+        r = proc_events_open(ret_proc_events_fd); /* only a socket: it listens once a process is tracked */
+        if (r < 0)
+                log_debug_errno(r, "failed to open the process-events connector, ignoring: %m");
+        r = daemon_enter_namespace(config->global.net_namespace);
+        if (r < 0)
+                (void) sd_notifyf(0, "STATUS=failed to enter network namespace %s\nERRNO=%d",
+                                  config->global.net_namespace, -r);
+        return r;
+}
+
 int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o) {
         _cleanup_(conf_freep) Config *owned = config;
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *connection = NULL;
@@ -113,18 +129,9 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         _cleanup_close_ int proc_events_fd = -EBADF;
         int r;
 
-        /* First: whatever works only in the namespace vrrpd was started in (the host's bus, the process-events
-         * connector, which answers only in the initial network namespace) goes here. */
-        (void) bus_open(&connection); /* logged; VRRP runs without the bus too */
-        r = proc_events_open(&proc_events_fd); /* only a socket: it listens once a process is tracked */
+        r = daemon_open_outside(config, &connection, &proc_events_fd);
         if (r < 0)
-                log_debug_errno(r, "failed to open the process-events connector, ignoring: %m");
-        r = daemon_enter_namespace(config->global.net_namespace);
-        if (r < 0) {
-                (void) sd_notifyf(0, "STATUS=failed to enter network namespace %s\nERRNO=%d",
-                                  config->global.net_namespace, -r);
                 return EXIT_FAILURE;
-        }
         process_sched_apply(NULL, &config->global); /* before any socket opens, as keepalived's VRRP process */
         r = manager_new(config_path, o, &m);
         if (r < 0)
