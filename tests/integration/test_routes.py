@@ -191,6 +191,17 @@ def test_a_crashed_masters_routes_do_not_stay_on_a_backup(topology, vrrpd_path):
     wait_until("r1 without the crashed run's routes and rules", lambda: holds_none(r1), timeout=2)
 
 
+def monitor_listens(router, mon):
+    """Adds and deletes a marker route: true once ip monitor shows it (it may not have subscribed yet)."""
+    router.sh("ip", "route", "replace", "198.51.100.128/25", "dev", "eth0")
+    router.sh("ip", "route", "del", "198.51.100.128/25", "dev", "eth0")
+    try:
+        wait_until("the marker", lambda: "Deleted 198.51.100.128/25" in mon.log_text(), timeout=0.2)
+        return True
+    except AssertionError:
+        return False
+
+
 def test_a_reload_swaps_the_static_configuration(topology, vrrpd_path):
     """What a reload drops goes, what it adds comes, what it keeps stays (never removed in between)."""
     topo = topology
@@ -200,8 +211,7 @@ def test_a_reload_swaps_the_static_configuration(topology, vrrpd_path):
     d = start_conf(r2, STATIC + keepalived_config([inst(topo, 100)]))
     wait_until("the static route", lambda: old_route in routes(r2), timeout=2)
     mon = r2.spawn(["ip", "-o", "monitor", "address", "route", "rule"], name="ipmon-reload")
-    r2.sh("ip", "route", "add", "198.51.100.128/25", "dev", "eth0")  # a marker: the monitor listens once it shows
-    wait_until("ip monitor to listen", lambda: "198.51.100.128/25" in mon.log_text(), timeout=3)
+    wait_until("ip monitor to listen", lambda: monitor_listens(r2, mon), timeout=5, step=0)
     d.reload(STATIC.replace("203.0.113.192/26", "203.0.113.64/26") + keepalived_config([inst(topo, 100)]))
     wait_until("the new static route, and the old one gone",
                lambda: new_route in routes(r2) and old_route not in routes(r2), timeout=3)
