@@ -31,28 +31,27 @@ static int netns_same(int fd) {
         return here.st_dev == there.st_dev && here.st_ino == there.st_ino;
 }
 
-int netns_is_current(const char *name) {
-        _cleanup_close_ int fd = -EBADF;
+/* Opens /run/netns/NAME into *ret_fd; 1 if the process is in that namespace already, 0 if not. */
+static int netns_open_same(const char *name, int *ret_fd) {
         int r;
 
         assert(name);
 
-        r = netns_open(name, &fd);
-        if (r < 0)
-                return r;
-        return netns_same(fd);
+        r = netns_open(name, ret_fd);
+        return r < 0 ? r : netns_same(*ret_fd);
+}
+
+int netns_is_current(const char *name) {
+        _cleanup_close_ int fd = -EBADF;
+
+        return netns_open_same(name, &fd);
 }
 
 int netns_enter(const char *name) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
-        assert(name);
-
-        r = netns_open(name, &fd);
-        if (r < 0)
-                return r;
-        r = netns_same(fd);
+        r = netns_open_same(name, &fd);
         if (r != 0)
                 return r;
         if (setns(fd, CLONE_NEWNET) < 0)
