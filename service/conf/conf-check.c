@@ -170,8 +170,7 @@ static void check_sync_group(Config *c, ConfSyncGroup *g, ConfDiags *d) {
                 conf_diag_error(d, &g->loc, "vrrp_sync_group '%s' has no members; expected 'group { INSTANCE ... }'",
                                 g->name);
         check_tracks(c, &g->tracks, d);
-        if (g->smtp_alert == CONF_UNSET)
-                g->smtp_alert = false;
+        g->smtp_alert = conf_complete_smtp_alert(&c->global, g->smtp_alert);
 }
 
 /* keepalived starts a sync group in MASTER only if every member is an address owner wanting MASTER;
@@ -251,5 +250,6 @@ int conf_check_run(Config *c, const char *hostname, ConfDiags *d) {
                 sync_group_start_state(c, &c->sync_groups[k], d);
         for (size_t k = 0; k < c->n_sync_groups; k++)
                 conf_check_sync_weights(c, &c->sync_groups[k], d);
+        conf_complete_mail(c, d);
         return 0;
 }

@@ -24,6 +24,34 @@ int conf_complete_global(ConfGlobal *g, const char *hostname) {
         return 0;
 }
 
+int conf_complete_smtp_alert(const ConfGlobal *g, int smtp_alert) {
+        assert(g);
+
+        return smtp_alert != CONF_UNSET       ? smtp_alert
+               : g->smtp_alert_vrrp != CONF_UNSET ? g->smtp_alert_vrrp
+               : g->smtp_alert != CONF_UNSET      ? g->smtp_alert
+                                                  : false;
+}
+
+/* keepalived mails nothing, and says nothing, when alerts are on but no server or no address is set. */
+void conf_complete_mail(const Config *c, ConfDiags *d) {
+        const ConfMail *m = &c->global.mail;
+        const char *kind = "vrrp_instance", *name = NULL;
+        const ConfLoc *on = NULL;
+
+        if (m->server && m->to)
+                return;
+        for (size_t k = 0; k < c->n_instances && !on; k++)
+                if (c->instances[k].smtp_alert)
+                        on = &c->instances[k].loc, name = c->instances[k].name;
+        for (size_t k = 0; k < c->n_sync_groups && !on; k++)
+                if (c->sync_groups[k].smtp_alert)
+                        on = &c->sync_groups[k].loc, name = c->sync_groups[k].name, kind = "vrrp_sync_group";
+        if (on)
+                conf_diag_warning(d, on, "%s '%s' has smtp_alert on, but global_defs has no %s: no alert will be "
+                                  "mailed", kind, name, !m->server ? "smtp_server" : "notification_email");
+}
+
 static const char *family_name(int family) {
         return family == AF_INET6 ? "IPv6" : "IPv4";
 }
@@ -249,10 +277,7 @@ static void complete_garp(const ConfGlobal *g, ConfInstance *i) {
         }
         if (i->garp_extra_all == CONF_UNSET)
                 i->garp_extra_all = false;
-        if (i->smtp_alert == CONF_UNSET)
-                i->smtp_alert = g->smtp_alert_vrrp != CONF_UNSET ? g->smtp_alert_vrrp
-                                : g->smtp_alert != CONF_UNSET   ? g->smtp_alert
-                                                                : false;
+        i->smtp_alert = conf_complete_smtp_alert(g, i->smtp_alert);
 }
 
 /* keepalived runs a unicast instance without interface when it has a unicast_src_ip (not IPv6 link-local):

@@ -17,9 +17,8 @@ static const char *const root_unsupported[] = {
 
 static const char *const global_unsupported[] = {
         "process_names", "process_name", "vrrp_process_name", "checker_process_name", "lvs_process_name",
-        "bfd_process_name", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
-        "notification_email", "min_auto_priority_delay", "smtp_alert_checker", "checker_log_all_failures",
-        "no_email_faults", "disable_local_igmp", "lvs_timeouts",
+        "bfd_process_name", "min_auto_priority_delay", "smtp_alert_checker", "checker_log_all_failures",
+        "disable_local_igmp", "lvs_timeouts",
         "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon",
         "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex",
         "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/strv.h"
 #include "conf-model.h"
 
 /* keepalived 2.2.7's global defaults (global_data.c set_vrrp_defaults(), vrrp.h) */
@@ -27,6 +28,7 @@ void conf_model_global_init(ConfGlobal *g) {
                 .startup_script_timeout = 10 * USEC_PER_SEC,
                 .shutdown_script_timeout = 10 * USEC_PER_SEC,
                 .process_rescan_interval = USEC_PER_SEC,
+                .mail = { .port = 25, .timeout = 30 * USEC_PER_SEC },
         };
         inet_pton(AF_INET, "224.0.0.18", &g->mcast_group4.in);
         inet_pton(AF_INET6, "ff02::12", &g->mcast_group6.in6);
@@ -209,6 +211,10 @@ static void global_done(ConfGlobal *g) {
         free(g->net_namespace);
         free(g->instance);
         free(g->dbus_service_name);
+        strv_free(g->mail.to);
+        free(g->mail.from);
+        free(g->mail.server);
+        free(g->mail.helo);
 }
 
 Config *conf_model_free(Config *c) {

@@ -267,6 +267,18 @@ typedef struct ConfFifo {
         char *group;
 } ConfFifo;
 
+/* SMTP alerts (keepalived's global_defs): sent only with a server and at least one address. */
+typedef struct ConfMail {
+        char **to;          /* notification_email: "addr" or "Name <addr>", NULL-terminated; NULL: none */
+        char *from;         /* notification_email_from; NULL: USER@hostname, as keepalived */
+        char *server;       /* smtp_server: an address or a host name (resolved at each send); NULL: none */
+        uint16_t port;      /* 25 unless given */
+        char *helo;         /* smtp_helo_name; NULL: the host name */
+        usec_t timeout;     /* smtp_connect_timeout: 30 s unless set */
+        bool no_faults;     /* no_email_faults */
+        ConfLoc server_loc;
+} ConfMail;
+
 typedef struct ConfGlobal {
         char *router_id;
         int vrrp_version;
@@ -311,6 +323,7 @@ typedef struct ConfGlobal {
         bool enable_dbus;
         int smtp_alert;         /* CONF_UNSET, 0 or 1 */
         int smtp_alert_vrrp;
+        ConfMail mail;
         char *privileged_group; /* vrrpd only: who may call the control methods */
         char *vmac_prefix;      /* NULL: "vrrp" */
         char *vmac_addr_prefix; /* NULL: vmac_prefix */

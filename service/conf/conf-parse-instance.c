@@ -313,7 +313,7 @@ static const ConfKeyword instance_keywords[] = {
         { "v3_checksum_as_v2", conf_parse_value_set_tristate, 0, I(v3_checksum_as_v2) },
         { "timer_expired_backup", parse_timer_expired_backup },
         { "thread_timer_expired", parse_timer_expired_backup },
-        { "smtp_alert", conf_parse_value_set_smtp_alert, 0, I(smtp_alert) },
+        { "smtp_alert", conf_parse_value_set_tristate, 0, I(smtp_alert) },
         { "virtual_routes", conf_parse_route_virtual, CONF_KW_BLOCK },
         { "virtual_rules", conf_parse_rule_virtual, CONF_KW_BLOCK },
 };

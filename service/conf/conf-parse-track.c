@@ -276,7 +276,7 @@ static const ConfKeyword sync_keywords[] = {
         { "notify_backup", conf_parse_value_set_notify, 0, G(notify.backup) },
         { "notify_fault", conf_parse_value_set_notify, 0, G(notify.fault) },
         { "notify_stop", conf_parse_value_set_notify, 0, G(notify.stop) },
-        { "smtp_alert", conf_parse_value_set_smtp_alert, 0, G(smtp_alert) },
+        { "smtp_alert", conf_parse_value_set_tristate, 0, G(smtp_alert) },
         { "notify_priority_changes", conf_parse_value_set_tristate, 0, G(notify_priority_changes) },
         { "sync_group_tracking_weight", parse_tracking_weight, 0, G(tracking_weight) },
         { "global_tracking", parse_tracking_weight, 0, G(tracking_weight) },

@@ -283,17 +283,6 @@ int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfK
         return 0;
 }
 
-/* smtp_alert is kept in the model (keepalived's defaults follow it) but vrrpd has no mailer */
-int conf_parse_value_set_smtp_alert(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
-        assert(p);
-        assert(st);
-        assert(kw);
-        assert(obj);
-
-        conf_diag_warning(p->d, &st->w[0].loc, "'%s' accepted, but vrrpd sends no mail", kw->name);
-        return conf_parse_value_set_tristate(p, st, kw, obj);
-}
-
 int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
         char expected[64];
         int v;

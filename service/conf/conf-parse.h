@@ -89,7 +89,7 @@ int conf_parse_value_dup(ConfParser *p, const char *s, char **ret);
 int conf_parse_value_user_group(ConfParser *p, const ConfStmt *st, char **user, char **group);
 int conf_parse_value_set_flag(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
-int conf_parse_value_set_smtp_alert(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_value_set_tristate(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_int(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_usec(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_value_set_string(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
@@ -108,6 +108,13 @@ int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword 
 /* "weight W [reverse]" at st->w[from], W within ±limit */
 bool conf_parse_track_weight(ConfParser *p, const ConfStmt *st, size_t from, long limit, int *ret_w, bool *ret_rev);
 
+/* conf-parse-mail.c: global_defs' SMTP alert settings (obj: the ConfGlobal) */
+int conf_parse_mail_email(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_mail_from(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_mail_helo(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_mail_server(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_mail_timeout(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
+int conf_parse_mail_no_faults(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* conf-parse-process.c: vrrp_track_process */
 extern const ConfKeywordTable conf_parse_process_table;
 int conf_parse_process(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);

@@ -90,6 +90,22 @@ static void print_global_garp(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "vrrp_higher_prio_send_advert", g->higher_prio_send_advert);
 }
 
+static void print_global_mail(ConfJson *j, const ConfGlobal *g) {
+        conf_json_key(j, "notification_email");
+        conf_json_begin_array(j);
+        for (char **a = g->mail.to; a && *a; a++)
+                conf_json_string(j, *a);
+        conf_json_end_array(j);
+        print_str(j, "notification_email_from", g->mail.from);
+        print_str(j, "smtp_server", g->mail.server);
+        print_int(j, "smtp_server_port", g->mail.port);
+        print_str(j, "smtp_helo_name", g->mail.helo);
+        print_int(j, "smtp_connect_timeout_usec", (int64_t) g->mail.timeout);
+        print_bool(j, "no_email_faults", g->mail.no_faults);
+        print_bool(j, "smtp_alert", g->smtp_alert > 0);
+        print_bool(j, "smtp_alert_vrrp", g->smtp_alert_vrrp > 0);
+}
+
 static void print_global(ConfJson *j, const ConfGlobal *g) {
         conf_json_key(j, "global_defs");
         conf_json_begin_object(j);
@@ -123,6 +139,7 @@ static void print_global(ConfJson *j, const ConfGlobal *g) {
         print_int(j, "vrrp_rt_priority", g->vrrp_rt_priority);
         print_int(j, "vrrp_rlimit_rttime_usec", (int64_t) g->vrrp_rlimit_rttime);
         print_bool(j, "enable_dbus", g->enable_dbus);
+        print_global_mail(j, g);
         print_str(j, "vrrpd_privileged_group", g->privileged_group);
         print_str(j, "vmac_prefix", g->vmac_prefix);
         print_str(j, "default_interface", g->default_interface);

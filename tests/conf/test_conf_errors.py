@@ -91,7 +91,6 @@ def test_warnings_load(vrrpd):
         "from 0.000001, ignored",
         "warnings.conf:3:5: warning: 'lvs_sync_daemon' is not supported by vrrpd, ignored",
         "warnings.conf:16:19: warning: auth_pass is longer than 8 characters; only '12345678' is used",
-        "warnings.conf:21:5: warning: 'smtp_alert' accepted, but vrrpd sends no mail",
         "warnings.conf:22:5: warning: 'debug' is not supported by vrrpd, ignored",
         "warnings.conf:36:5: warning: the route to 192.0.2.0/24 has no dev, so it cannot be tracked; not tracked, as "
         "keepalived does",
@@ -101,6 +100,8 @@ def test_warnings_load(vrrpd):
         "warnings.conf:14:5: warning: VRRP version 3 has no authentication; authentication of 'VI_1' ignored",
         "warnings.conf:28:16: warning: advert_int of 'VI_2' must be a multiple of 0.01 s for VRRP version 3; "
         "rounded to 0.33 s",
+        "warnings.conf:6:15: warning: vrrp_instance 'VI_1' has smtp_alert on, but global_defs has no smtp_server: "
+        "no alert will be mailed",
     ]
     assert "warnings.conf: configuration OK: 2 instances" in out
 
