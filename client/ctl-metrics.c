@@ -157,6 +157,63 @@ static void ctl_metrics_processes(GVariantBuilder *families, GVariant *manager) 
                            "How many processes match the vrrp_track_process now.", &running);
 }
 
+static const char *const ctl_metrics_process_modes[] = { "connector", "fallback" };
+
+/* How processes are watched (ProcessEvents), as 0/1 gauges; nothing while no process is tracked. */
+static void ctl_metrics_process_events(GVariantBuilder *families, GVariant *manager) {
+        const char *mode = manager ? ctl_bus_prop_str(manager, "ProcessEvents") : "";
+        GVariantBuilder samples;
+
+        if (!*mode)
+                return;
+        g_variant_builder_init(&samples, G_VARIANT_TYPE("aa{sv}"));
+        for (gsize m = 0; m < G_N_ELEMENTS(ctl_metrics_process_modes); m++)
+                ctl_metrics_sample(&samples, g_variant_new_parsed("{'mode': %s}", ctl_metrics_process_modes[m]),
+                                   g_str_equal(mode, ctl_metrics_process_modes[m]));
+        ctl_metrics_family(families, "vrrpd_process_events", "gauge",
+                           "How vrrp_track_process watches processes: the kernel's connector, or the fallback "
+                           "(pidfds and /proc rescans).", &samples);
+}
+
+/* SMTP alerts (SmtpAlerts) and the scripts left out (DisabledScripts): daemon-wide, without labels but the
+ * alerts' result. The alerts only when some are configured or were ever counted. */
+static void ctl_metrics_daemon(GVariantBuilder *families, GVariant *manager) {
+        g_autoptr(GVariant) smtp = manager ? g_variant_lookup_value(manager, "SmtpAlerts",
+                                                                    G_VARIANT_TYPE("(stttus)"))
+                                           : NULL;
+        g_autoptr(GVariant) disabled = manager ? g_variant_lookup_value(manager, "DisabledScripts",
+                                                                        G_VARIANT_TYPE("a(ss)"))
+                                               : NULL;
+        const char *server = "", *results[] = { "sent", "failed", "dropped" };
+        guint64 counts[3] = {};
+        guint32 queued = 0;
+        GVariantBuilder samples;
+
+        ctl_metrics_process_events(families, manager);
+        if (disabled) {
+                g_variant_builder_init(&samples, G_VARIANT_TYPE("aa{sv}"));
+                ctl_metrics_sample(&samples, g_variant_new_parsed("@a{ss} {}"), g_variant_n_children(disabled));
+                ctl_metrics_family(families, "vrrpd_disabled_scripts", "gauge",
+                                   "Scripts and notify FIFOs the last start or reload left out (DisabledScripts).",
+                                   &samples);
+        }
+        if (!smtp)
+                return;
+        g_variant_get(smtp, "(&stttu&s)", &server, &counts[0], &counts[1], &counts[2], &queued, NULL);
+        if (!*server && counts[0] + counts[1] + counts[2] == 0)
+                return;
+        g_variant_builder_init(&samples, G_VARIANT_TYPE("aa{sv}"));
+        for (gsize k = 0; k < G_N_ELEMENTS(results); k++)
+                ctl_metrics_sample(&samples, g_variant_new_parsed("{'result': %s}", results[k]), counts[k]);
+        ctl_metrics_family(families, "vrrpd_smtp_alerts_total", "counter",
+                           "SMTP alerts sent, failed, or dropped from a full queue, since the daemon started.",
+                           &samples);
+        g_variant_builder_init(&samples, G_VARIANT_TYPE("aa{sv}"));
+        ctl_metrics_sample(&samples, g_variant_new_parsed("@a{ss} {}"), queued);
+        ctl_metrics_family(families, "vrrpd_smtp_alerts_queued", "gauge", "SMTP alerts waiting or being sent now.",
+                           &samples);
+}
+
 static void ctl_metrics_label_value(GString *out, const char *s) {
         for (; *s; s++) {
                 if (*s == '\\' || *s == '"')
@@ -176,6 +233,10 @@ static void ctl_metrics_text_sample(GString *out, const char *name, GVariant *sa
         gboolean first = TRUE;
 
         g_variant_lookup(sample, "value", "t", &v);
+        if (g_variant_n_children(labels) == 0) {
+                g_string_append_printf(out, "%s %" G_GUINT64_FORMAT "\n", name, v);
+                return;
+        }
         g_string_append_printf(out, "%s{", name);
         g_variant_iter_init(&iter, labels);
         while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
@@ -228,6 +289,7 @@ int ctl_metrics(const CtlBus *bus, const CtlOptions *opts, char **args) {
         ctl_metrics_gauges(&b, all);
         ctl_metrics_counters(&b, all);
         ctl_metrics_processes(&b, manager);
+        ctl_metrics_daemon(&b, manager);
         families = g_variant_ref_sink(g_variant_builder_end(&b));
         if (opts->json != CTL_JSON_OFF) {
                 ctl_json_print(families, opts->json);

@@ -158,6 +158,54 @@ static void ctl_status_block(GVariant *props, GVariant *manager, const char *net
         ctl_status_counters(props);
 }
 
+/* SmtpAlerts: "192.0.2.25:25, 3 sent, 1 failed (last: could not connect)"; NULL when none is configured. */
+static char *ctl_status_smtp(GVariant *manager) {
+        g_autoptr(GVariant) v = g_variant_lookup_value(manager, "SmtpAlerts", G_VARIANT_TYPE("(stttus)"));
+        const char *server, *error;
+        guint64 sent, failed, dropped;
+        guint32 queued;
+        GString *out;
+
+        if (!v)
+                return NULL;
+        g_variant_get(v, "(&stttu&s)", &server, &sent, &failed, &dropped, &queued, &error);
+        if (!*server && sent + failed + dropped == 0)
+                return NULL;
+        out = g_string_new(NULL);
+        g_string_printf(out, "%s, %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " failed",
+                        *server ? server : "none configured", sent, failed);
+        if (dropped)
+                g_string_append_printf(out, ", %" G_GUINT64_FORMAT " dropped", dropped);
+        if (queued)
+                g_string_append_printf(out, ", %u queued", queued);
+        if (*error)
+                g_string_append_printf(out, " (last: %s)", error);
+        return g_string_free(out, FALSE);
+}
+
+/* What concerns the whole daemon, after the instances: SMTP alerts and the scripts left out. */
+static void ctl_status_daemon(GVariant *manager) {
+        g_autoptr(GVariant) disabled = g_variant_lookup_value(manager, "DisabledScripts", G_VARIANT_TYPE("a(ss)"));
+        g_autofree char *smtp = ctl_status_smtp(manager);
+        GVariantIter iter;
+        const char *what, *problem;
+        gboolean first = TRUE;
+
+        if (!smtp && (!disabled || g_variant_n_children(disabled) == 0))
+                return;
+        g_print("\nvrrpd\n");
+        if (smtp)
+                ctl_status_field("SMTP Alerts", smtp);
+        if (!disabled)
+                return;
+        g_variant_iter_init(&iter, disabled);
+        while (g_variant_iter_next(&iter, "(&s&s)", &what, &problem)) {
+                g_print("%*s%s %s (%s)\n", CTL_STATUS_LABEL_WIDTH, first ? "Disabled Scripts" : "", first ? ":" : " ",
+                        what, problem);
+                first = FALSE;
+        }
+}
+
 /* a(sb) (VirtualRoutes, VirtualRules) as [{"route": ..., "installed": ...}] */
 static GVariant *ctl_status_json_routes(GVariant *value) {
         GVariantBuilder b;
@@ -260,5 +308,7 @@ int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
                                 g_print("\n");
                         ctl_status_block(g_ptr_array_index(all, i), manager, netns, opts->color);
                 }
+        if (opts->json == CTL_JSON_OFF && !args[0] && manager)
+                ctl_status_daemon(manager);
         return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

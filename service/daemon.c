@@ -11,6 +11,7 @@
 #include "os/netns.h"
 #include "os/proc-events.h"
 #include "os/process-sched.h"
+#include "mail/mail-listener.h"
 #include "script/notify-listener.h"
 #include "script/script-startstop.h"
 #include "track/tracking.h"
@@ -123,6 +124,7 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         _cleanup_(script_startstop_freep) ScriptStartStop *shutdown = NULL;
         _cleanup_(manager_freep) Manager *m = NULL;
         _cleanup_(notify_listener_freep) NotifyListener *notify = NULL;
+        _cleanup_(mail_listener_freep) MailListener *mail = NULL;
         _cleanup_(bus_freep) Bus *bus = NULL;
         _cleanup_(script_startstop_freep) ScriptStartStop *startup = NULL;
         DaemonStart d = {};
@@ -140,6 +142,9 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
         if (r < 0)
                 return log_oom(), EXIT_FAILURE;
         r = notify_listener_new(m, &config->global, &notify);
+        if (r < 0)
+                return EXIT_FAILURE;
+        r = mail_listener_new(m, &mail);
         if (r < 0)
                 return EXIT_FAILURE;
         r = bus_new(m, &bus);
@@ -163,6 +168,7 @@ int daemon_run(Config *config, const char *config_path, const ConfLoadOptions *o
                                                          &shutdown);
         bus = bus_free(bus);
         notify = notify_listener_free(notify);
+        mail = mail_listener_free(mail);
         m = manager_free(m);
         if (r < 0)
                 return log_error_errno(r, "failed to run: %m"), EXIT_FAILURE;

@@ -7,6 +7,7 @@
 
 #include "core/vrrp-fsm.h"
 #include "listener.h"
+#include "mail/mail-stats.h"
 #include "os/garp.h"
 #include "track/tracking.h"
 #include "util/index.h"
@@ -67,6 +68,7 @@ typedef struct Manager {
         struct PromoteHold *promotes; /* promote_secondaries held per interface (manager-vips.c) */
         size_t n_promotes;
         size_t n_failed;         /* instances of the config that could not start */
+        MailStats mail;          /* SMTP alerts (mail-listener.h), for the bus */
         bool watching_routes;    /* the monitor hears of routes and rules (some instance or static has them) */
         bool watch_local_table;  /* ... in the local table too */
         bool stopping;

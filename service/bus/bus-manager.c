@@ -1,5 +1,6 @@
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,21 @@ BUS_GETTER(property_get_process_events) {
                                      proc_watch_mode_to_string(w ? proc_watch_get_mode(w) : PROC_WATCH_OFF));
 }
 
+/* SMTP alerts: server (HOST:PORT, "" when none can be mailed), sent, failed, dropped, queued, last error */
+BUS_GETTER(property_get_smtp_alerts) {
+        const Manager *m = ((Bus *) userdata)->manager;
+        const ConfMail *c = m->config ? &m->config->global.mail : NULL;
+        const MailStats *st = &m->mail;
+        _cleanup_free_ char *server = NULL;
+        bool v6 = c && c->server && strchr(c->server, ':');
+
+        if (c && c->server && c->to &&
+            asprintf(&server, "%s%s%s:%u", v6 ? "[" : "", c->server, v6 ? "]" : "", c->port) < 0)
+                return -ENOMEM;
+        return sd_bus_message_append(reply, "(stttus)", server ?: "", st->sent, st->failed, st->dropped,
+                                     (uint32_t) st->queued, mail_error_to_string(st->last_error));
+}
+
 /* Each vrrp_track_process in use: name, state, how many match now, quorum, quorum_max */
 BUS_GETTER(property_get_tracked_processes) {
         const ProcWatch *w = ((Bus *) userdata)->manager->tracking.processes;
@@ -282,6 +298,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("StaticRules", "a(sb)", property_get_static_rules, 0, 0),
         SD_BUS_PROPERTY("ProcessEvents", "s", property_get_process_events, 0, 0),
         SD_BUS_PROPERTY("TrackedProcesses", "a(ssuuu)", property_get_tracked_processes, 0, 0),
+        SD_BUS_PROPERTY("SmtpAlerts", "(stttus)", property_get_smtp_alerts, 0, 0),
         SD_BUS_PROPERTY("DisabledScripts", "a(ss)", property_get_disabled_scripts, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),

@@ -26,6 +26,7 @@ def expected_files(inst, unit_path, template_path):
     d = inst.dir
     return {str(p) for p in (
         d("sbindir", "vrrpd"),
+        d("libexecdir", "vrrpd", "vrrpd-mail"),
         d("bindir", "vrrpctl"),
         d("mandir", "man8", "vrrpd.8"),
         d("mandir", "man5", "vrrpd.conf.5"),
@@ -69,8 +70,12 @@ def test_every_file_lands_in_place(installed, unit, template):
     assert os.path.dirname(template_path) == os.path.dirname(unit_path), "the template is not beside the unit"
     want, have = expected_files(installed, unit_path, template_path), installed.files()
     assert have == want, f"missing: {sorted(want - have)}; unexpected: {sorted(have - want)}"
-    for binary in (installed.dir("sbindir", "vrrpd"), installed.dir("bindir", "vrrpctl")):
+    helper = installed.dir("libexecdir", "vrrpd", "vrrpd-mail")
+    for binary in (installed.dir("sbindir", "vrrpd"), installed.dir("bindir", "vrrpctl"), helper):
         assert os.access(installed.staged(binary), os.X_OK), f"{binary} is not executable"
+    # vrrpd runs the SMTP helper from where it is installed (not found beside /usr/sbin/vrrpd)
+    daemon = installed.staged(installed.dir("sbindir", "vrrpd")).read_bytes()
+    assert os.path.dirname(str(helper)).encode() + b"\0" in daemon, f"vrrpd does not look for {helper}"
 
 
 def test_unit_is_in_systemds_search_path(installed, unit):
