@@ -72,8 +72,12 @@ VrrpState sync_group_state(const SyncGroup *g) {
         return g->n_members > 0 ? vrrp_sync_state(&g->sync) : VRRP_STATE_FAULT;
 }
 
-/* What the group decided: the listeners hear if its state moved from `before`, then each forced step. */
+/* What the group decided: the listeners hear if its state moved from `before` (from INIT the first time: a
+ * group that starts BACKUP or FAULT says so, as keepalived's vrrp_init_state() does), then each forced step. */
 static void sync_group_force(SyncGroup *g, VrrpState before, const VrrpSyncForce *force) {
+        if (!g->announced)
+                before = VRRP_STATE_INIT;
+        g->announced = true;
         if (vrrp_sync_state(&g->sync) != before)
                 LISTENERS_EMIT(&g->manager->listeners, sync_group_changed, g, before);
         for (size_t k = 0; k < force->n; k++) {

@@ -21,6 +21,7 @@ typedef struct SyncGroup {
         VrrpSync sync;
         Instance **members;
         size_t n_members;
+        bool announced; /* its listeners heard its first state (from INIT), as keepalived's vrrp_init_state() */
 } SyncGroup;
 
 int sync_group_new(Manager *m, const ConfSyncGroup *conf, SyncGroup **ret);
