@@ -350,6 +350,9 @@ ScriptExec *script_exec_free(ScriptExec *s) {
                 return NULL;
         s->child_source = sd_event_source_disable_unref(s->child_source);
         if (s->pid > 0 && s->phase != SCRIPT_EXEC_DONE) {
+                /* the child itself first: freed right after the fork, it may not have made its process
+                 * group yet, and whatever it forked since it did is in that group */
+                (void) kill(s->pid, SIGKILL);
                 (void) kill(-s->pid, SIGKILL);
                 while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
                         ;

@@ -349,6 +349,29 @@ TEST(free_cancels_a_running_script) {
         sd_event_unref(e);
 }
 
+/* Freed at once, before the child could make its own process group: it must still die at once, not be
+ * waited for (the group kill alone found no group, and the free waited the minute out). */
+TEST(free_right_after_start_kills_the_child) {
+        sd_event *e = st_event_new();
+        char *dir = st_tmpdir(), *path;
+        ScriptCommand cmd = { .uid = SCRIPT_EXEC_UID_INVALID, .gid = SCRIPT_EXEC_GID_INVALID };
+        ScriptExecParams p = { .name = "t", .command = &cmd };
+        Run run = {};
+        usec_t start;
+
+        path = st_write(dir, "s.sh", "#!/bin/sh\nsleep 60\n", 0755);
+        cmd.argv = (char *[]){ path, NULL };
+        for (int k = 0; k < 20; k++) {
+                start = st_now();
+                ASSERT_OK(script_exec_start(e, &p, on_exit_cb, &run, &run.exec));
+                run.exec = script_exec_free(run.exec);
+                ASSERT_TRUE(st_now() - start < 5 * USEC_PER_SEC);
+        }
+        free(path);
+        st_rmrf(dir);
+        sd_event_unref(e);
+}
+
 static ScriptSecurityVerdict check(const char *path, uid_t uid, bool enforce, char **ret_reason) {
         ScriptSecurityVerdict v;
         char *reason = NULL;
