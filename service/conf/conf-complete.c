@@ -353,4 +353,5 @@ void conf_complete_instance(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
         if (i->unicast_ttl == CONF_UNSET && i->family == AF_INET)
                 i->unicast_ttl = 255;
         complete_mcast_dst(g, i, d);
+        conf_parse_hmac_complete(i, d); /* after advert_int: its time_window follows it */
 }

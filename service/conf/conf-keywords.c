@@ -98,6 +98,8 @@ static const ConfKeywordTable *table_of(ConfSection section) {
                 return &conf_parse_track_sync_table;
         case CONF_SECTION_TRACK_PROCESS:
                 return &conf_parse_process_table;
+        case CONF_SECTION_AUTH_HMAC:
+                return &conf_parse_hmac_table;
         default:
                 return NULL;
         }
@@ -108,6 +110,7 @@ static const char *const section_titles[_CONF_SECTION_MAX] = {
         [CONF_SECTION_INSTANCE] = "vrrp_instance",  [CONF_SECTION_AUTH] = "authentication",
         [CONF_SECTION_SCRIPT] = "vrrp_script",      [CONF_SECTION_TRACK_FILE] = "track_file",
         [CONF_SECTION_SYNC_GROUP] = "vrrp_sync_group", [CONF_SECTION_TRACK_PROCESS] = "vrrp_track_process",
+        [CONF_SECTION_AUTH_HMAC] = "auth_hmac",
 };
 
 /* Top-level blocks and keywords vrrpd reads, named when they are written inside another block */

@@ -162,11 +162,25 @@ static void vips_free(ConfVip *v, size_t n) {
         free(v);
 }
 
+/* Secrets are wiped before their memory goes back. */
+static void secret_free(char *s) {
+        if (s)
+                explicit_bzero(s, strlen(s));
+        free(s);
+}
+
+static void auth_hmac_done(ConfAuthHmac *h) {
+        if (h->keys)
+                explicit_bzero(h->keys, h->n_keys * sizeof(*h->keys));
+        free(h->keys);
+}
+
 static void instance_done(ConfInstance *i) {
         free(i->name);
         free(i->interface);
         free(i->vrf);
-        free(i->auth_pass);
+        secret_free(i->auth_pass);
+        auth_hmac_done(&i->auth_hmac);
         vips_free(i->vips, i->n_vips);
         vips_free(i->excluded_vips, i->n_excluded_vips);
         free(i->unicast_peers);

@@ -148,9 +148,10 @@ static int parse_auth_pass(ConfParser *p, const ConfStmt *st, const ConfKeyword 
                 return 0;
         r = conf_parse_value_dup(p, st->w[1].text, &inst->auth_pass);
         if (r >= 0 && strlen(inst->auth_pass) > AUTH_PASS_MAX) {
-                conf_diag_warning(p->d, &st->w[1].loc, "auth_pass is longer than %d characters; only '%.*s' is used",
-                                  AUTH_PASS_MAX, AUTH_PASS_MAX, inst->auth_pass);
-                inst->auth_pass[AUTH_PASS_MAX] = '\0';
+                /* no message quotes a secret */
+                conf_diag_warning(p->d, &st->w[1].loc, "auth_pass is longer than %d characters; only its first %d "
+                                  "are used", AUTH_PASS_MAX, AUTH_PASS_MAX);
+                explicit_bzero(inst->auth_pass + AUTH_PASS_MAX, strlen(inst->auth_pass + AUTH_PASS_MAX));
         }
         return r;
 }
@@ -267,6 +268,7 @@ static const ConfKeyword instance_keywords[] = {
         { "no_accept", parse_accept, 0, 0, 0 },
         { "strict_mode", conf_parse_value_set_tristate, 0, I(strict_mode) },
         { "authentication", parse_authentication, CONF_KW_BLOCK },
+        { "auth_hmac", conf_parse_hmac, CONF_KW_BLOCK },
         { "virtual_ipaddress", parse_vips, CONF_KW_BLOCK, 0, 0 },
         { "virtual_ipaddress_excluded", parse_vips, CONF_KW_BLOCK, 0, 1 },
         { "no_virtual_ipaddress", conf_parse_value_set_flag, 0, I(no_virtual_ipaddress) },

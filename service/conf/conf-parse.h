@@ -36,6 +36,7 @@ typedef enum ConfSection {
         CONF_SECTION_TRACK_FILE,
         CONF_SECTION_SYNC_GROUP,
         CONF_SECTION_TRACK_PROCESS,
+        CONF_SECTION_AUTH_HMAC,
         _CONF_SECTION_MAX,
 } ConfSection;
 
@@ -108,6 +109,9 @@ int conf_parse_track_lists(ConfParser *p, const ConfStmt *st, const ConfKeyword 
 /* "weight W [reverse]" at st->w[from], W within ±limit */
 bool conf_parse_track_weight(ConfParser *p, const ConfStmt *st, size_t from, long limit, int *ret_w, bool *ret_rev);
 
+/* conf-parse-hmac.c: auth_hmac in a vrrp_instance (obj: the ConfInstance) */
+extern const ConfKeywordTable conf_parse_hmac_table;
+int conf_parse_hmac(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 /* conf-parse-mail.c: global_defs' SMTP alert settings (obj: the ConfGlobal) */
 int conf_parse_mail_email(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);
 int conf_parse_mail_from(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj);

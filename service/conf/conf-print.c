@@ -293,8 +293,37 @@ static void print_instance_notifies(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "notify_priority_changes", i->notify_priority_changes > 0);
 }
 
-static void print_instance(ConfJson *j, const ConfInstance *i) {
+/* Secrets are never printed: auth_pass by its length, auth_hmac's keys by id and length. */
+static void print_auth(ConfJson *j, const ConfInstance *i) {
         static const char *const auth[] = { "none", "PASS", "AH" };
+        static const char *const modes[] = { "enforce", "permissive", "receive-only" };
+        const ConfAuthHmac *h = &i->auth_hmac;
+
+        print_str(j, "auth_type", auth[i->auth_type]);
+        print_int(j, "auth_pass_length",
+                  i->auth_type == CONF_AUTH_NONE || !i->auth_pass ? 0 : (int64_t) strlen(i->auth_pass));
+        conf_json_key(j, "auth_hmac");
+        if (!h->on)
+                return conf_json_null(j);
+        conf_json_begin_object(j);
+        conf_json_key(j, "keys");
+        conf_json_begin_array(j);
+        for (size_t k = 0; k < h->n_keys; k++) {
+                conf_json_begin_object(j);
+                print_int(j, "id", h->keys[k].id);
+                print_int(j, "length", h->keys[k].len);
+                conf_json_end_object(j);
+        }
+        conf_json_end_array(j);
+        print_int(j, "active_key", h->active_key);
+        print_str(j, "anti_replay", h->anti_replay_time ? "time" : "monotonic");
+        print_int(j, "time_window", h->time_window);
+        print_str(j, "mode", modes[h->mode]);
+        print_loc(j, &h->loc);
+        conf_json_end_object(j);
+}
+
+static void print_instance(ConfJson *j, const ConfInstance *i) {
 
         conf_json_begin_object(j);
         print_str(j, "name", i->name);
@@ -310,8 +339,7 @@ static void print_instance(ConfJson *j, const ConfInstance *i) {
         print_int(j, "preempt_delay_usec", (int64_t) i->preempt_delay);
         print_bool(j, "accept", i->accept);
         print_bool(j, "strict_mode", i->strict_mode);
-        print_str(j, "auth_type", auth[i->auth_type]);
-        print_str(j, "auth_pass", i->auth_type == CONF_AUTH_NONE ? NULL : i->auth_pass);
+        print_auth(j, i);
         print_vips(j, "virtual_ipaddress", i->vips, i->n_vips);
         print_vips(j, "virtual_ipaddress_excluded", i->excluded_vips, i->n_excluded_vips);
         print_bool(j, "no_virtual_ipaddress", i->no_virtual_ipaddress);

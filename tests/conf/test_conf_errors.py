@@ -90,7 +90,7 @@ def test_warnings_load(vrrpd):
         "warnings.conf:2:24: warning: 'vrrp_garp_interval 0' is invalid (keepalived ignores it too); expected seconds "
         "from 0.000001, ignored",
         "warnings.conf:3:5: warning: 'lvs_sync_daemon' is not supported by vrrpd, ignored",
-        "warnings.conf:16:19: warning: auth_pass is longer than 8 characters; only '12345678' is used",
+        "warnings.conf:16:19: warning: auth_pass is longer than 8 characters; only its first 8 are used",
         "warnings.conf:22:5: warning: 'debug' is not supported by vrrpd, ignored",
         "warnings.conf:36:5: warning: the route to 192.0.2.0/24 has no dev, so it cannot be tracked; not tracked, as "
         "keepalived does",

@@ -197,3 +197,21 @@ TEST(json_escapes_strings) {
         ASSERT_STREQ(buf, "[\n  \"a\\\"b\\\\c\\nd\\te\\u0001 \xc3\xa9 \\ufffd\",\n  null,\n  -5,\n  {}\n]\n");
         free(buf);
 }
+
+/* --print-config shows only auth_pass's length (a secret); the value itself is checked here. */
+TEST(auth_pass_value_with_env_and_truncation) {
+        Config *c;
+        ConfDiags d;
+
+        ASSERT_OK(unsetenv("VRRPD_UNIT_UNSET"));
+        ASSERT_OK(load("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 192.0.2.1 }\n"
+                       " authentication {\n  auth_type PASS\n  auth_pass x${_ENV VRRPD_UNIT_UNSET}y\n }\n}\n"
+                       "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress { 192.0.2.2 }\n"
+                       " authentication {\n  auth_type PASS\n  auth_pass 1234567890\n }\n}\n",
+                       &c, &d));
+        ASSERT_STREQ(conf_find_instance(c, "A")->auth_pass, "xy");
+        ASSERT_STREQ(conf_find_instance(c, "B")->auth_pass, "12345678");
+        ASSERT_EQ(d.n_items, 1); /* the truncation, which does not quote it */
+        conf_free(c);
+        conf_diag_done(&d);
+}
