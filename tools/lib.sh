@@ -6,7 +6,7 @@ VRRPD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything the build, the tests and the demo use, from Debian 12's archive.
 VRRPD_PACKAGES=(
         meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-        libsystemd-dev libnl-3-dev libnl-route-3-dev libnftables-dev libglib2.0-dev libcurl4-openssl-dev
+        libsystemd-dev libnl-3-dev libnl-route-3-dev libnftables-dev libglib2.0-dev libcurl4-openssl-dev libgcrypt20-dev
         python3 python3-pytest python3-scapy python3-dbus python3-gi python3-aiosmtpd
         iproute2 nftables procps psmisc keepalived frr tshark tcpdump nginx-light curl dbus systemd
         dunst xvfb x11-apps
