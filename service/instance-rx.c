@@ -1,7 +1,9 @@
 #include <arpa/inet.h>
 #include <assert.h>
+#include <errno.h>
 
 #include "conf/conf-model.h"
+#include "instance-hmac.h"
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
@@ -52,17 +54,43 @@ static void instance_seen(Instance *i, const VrrpAddr *src, const VrrpAdvert *ad
 
 /* A datagram for our VRID: decode, run the RFC's receive checks, count, tell the listeners, and only then
  * step the FSM. */
+/* The unicast peer src is, or -1. */
+static int instance_peer_index(const Instance *i, const VrrpAddr *src) {
+        for (size_t k = 0; !i->multicast && k < i->n_dsts; k++)
+                if (vrrp_addr_cmp(i->params.fsm.family, &i->dsts[k], src) == 0)
+                        return (int) k;
+        return -1;
+}
+
+/* auth_hmac: the trailer verified before anything of the advert is believed (keepalived's order). The length
+ * of the VRRP message without its trailer in *ret_len. */
+static int instance_authenticate(Instance *i, const SockVrrpPacket *p, size_t *ret_len, VrrpDrop *ret_drop) {
+        int peer = instance_peer_index(i, &p->src);
+
+        *ret_len = p->len;
+        if (!i->hmac)
+                return 0;
+        if (!i->multicast && peer < 0) { /* a replay mark needs a peer to belong to */
+                *ret_drop = VRRP_DROP_UNICAST_SOURCE;
+                return -EBADMSG;
+        }
+        return instance_hmac_verify(i->hmac, i->params.fsm.family, &p->src, peer, p->payload, p->len, ret_len,
+                                    ret_drop);
+}
+
 void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
         const int family = i->params.fsm.family;
         VrrpRxResult res;
         VrrpAdvert adv;
         VrrpDrop drop;
+        size_t len;
         int r;
 
         assert(i);
         assert(p);
 
-        if (vrrp_packet_parse(p->payload, p->len, family, &p->src, &p->dst, &adv, &drop) < 0) {
+        if (instance_authenticate(i, p, &len, &drop) < 0 ||
+            vrrp_packet_parse_signed(p->payload, p->len, p->len - len, family, &p->src, &p->dst, &adv, &drop) < 0) {
                 instance_seen(i, &p->src, NULL, false, drop);
                 return instance_count_drop(i, drop, &p->src);
         }

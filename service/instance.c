@@ -12,6 +12,7 @@
 #include "endpoint.h"
 #include "instance-restore.h"
 #include "instance-vips.h"
+#include "instance-hmac.h"
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
@@ -89,7 +90,7 @@ static int instance_setup_tx(Instance *i) {
         if (len == 0)
                 return log_inst(i, LOG_ERR, EINVAL, "VRRPv%u cannot run over %s", i->params.fsm.version,
                                 i->params.fsm.family == AF_INET ? "IPv4" : "IPv6");
-        i->tx_len = VRRP_IP_HEADER_MAX + len;
+        i->tx_len = VRRP_IP_HEADER_MAX + len + instance_hmac_trailer_len(i->hmac);
         i->tx = calloc(i->n_dsts ?: 1, i->tx_len);
         i->vip_preexisting = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(bool));
         return i->tx && i->vip_preexisting ? 0 : log_oom();
@@ -200,6 +201,9 @@ int instance_new(Manager *m, const Config *config, const ConfInstance *c, Instan
         r = instance_setup_addresses(i);
         if (r < 0)
                 return r;
+        r = instance_hmac_new(c, &i->hmac); /* before the tx buffers: they make room for its trailer */
+        if (r < 0)
+                return log_oom();
         r = instance_setup_tx(i);
         if (r < 0)
                 return r;
@@ -253,6 +257,7 @@ Instance *instance_free(Instance *i) {
                 manager_promote_release(i->manager, i->ifindex);
         free(i->vip_vmacs);
         instance_params_done(&i->params);
+        instance_hmac_free(i->hmac);
         route_set_done(&i->routes);
         free(i->dsts);
         free(i->tx);
@@ -297,13 +302,36 @@ static int instance_encode_adverts(Instance *i, uint8_t priority) {
                 if (i->multicast && i->tx_encoded_len <= INSTANCE_FRAME_PAYLOAD_MAX(p->fsm.family)) {
                         uint8_t hdr[VRRP_IP_HEADER_MAX];
 
-                        i->tx_header_len = vrrp_ip_header_build(p->fsm.family, &i->src, &i->dsts[k],
-                                                                i->tx_encoded_len, hdr);
+                        i->tx_header_len = vrrp_ip_header_build(
+                                p->fsm.family, &i->src, &i->dsts[k],
+                                i->tx_encoded_len + instance_hmac_trailer_len(i->hmac), hdr);
                         memcpy(slot + VRRP_IP_HEADER_MAX - i->tx_header_len, hdr, i->tx_header_len);
                 }
         }
         i->tx_priority = priority;
         return 0;
+}
+
+/* auth_hmac: every advert a new sequence and MAC (one for all destinations: the MAC leaves the destination
+ * out, as keepalived's), after the message in each slot; IPv6's checksum covers the trailer, so it is sealed
+ * again per destination. */
+static int instance_sign_adverts(Instance *i) {
+        const size_t trailer = instance_hmac_trailer_len(i->hmac), len = i->tx_encoded_len;
+        uint8_t *first = i->tx + VRRP_IP_HEADER_MAX;
+        int r;
+
+        if (trailer == 0)
+                return 0;
+        r = instance_hmac_sign(i->hmac, i->params.fsm.family, &i->src, first, len);
+        for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
+                uint8_t *msg = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
+
+                if (k > 0)
+                        memcpy(msg + len, first + len, trailer);
+                if (i->params.fsm.family == AF_INET6)
+                        r = vrrp_packet_seal(msg, len, trailer, AF_INET6, &i->src, &i->dsts[k], i->tx_checksum);
+        }
+        return r;
 }
 
 static void instance_flush(Instance *i) {
@@ -319,20 +347,24 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
 
         if (!i->endpoint)
                 return; /* waiting for its interface (dynamic_interfaces): in FAULT, it says nothing */
-        if (i->tx_priority != priority) {
+        if (i->tx_priority != priority || instance_hmac_trailer_len(i->hmac) > 0) {
                 /* Adverts still queued from this wakeup point into tx: send them before it changes. */
                 if (i->tx_batch == endpoint_batch(i->endpoint))
                         instance_flush(i);
-                r = instance_encode_adverts(i, priority);
+                if (i->tx_priority != priority)
+                        r = instance_encode_adverts(i, priority);
+                if (r >= 0)
+                        r = instance_sign_adverts(i);
         }
         for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
                 const uint8_t *payload = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
+                const size_t len = i->tx_encoded_len + instance_hmac_trailer_len(i->hmac);
 
                 r = endpoint_queue(i->endpoint, &(SockVrrpSend){
-                        .src = i->src, .dst = i->dsts[k], .payload = payload, .len = i->tx_encoded_len,
+                        .src = i->src, .dst = i->dsts[k], .payload = payload, .len = len,
                         .ifindex = i->tx_ifindex,
                         .packet = i->tx_header_len ? payload - i->tx_header_len : NULL,
-                        .packet_len = i->tx_header_len + i->tx_encoded_len,
+                        .packet_len = i->tx_header_len + len,
                         .dropped = &i->stats.counters[INSTANCE_ADVERTS_DROPPED],
                 });
                 if (r < 0)
@@ -512,6 +544,7 @@ static void instance_swap_config(Instance *a, Instance *b) {
         SWAP(a->n_vip_vmacs, b->n_vip_vmacs);
         SWAP(a->promote_held, b->promote_held);
         SWAP(a->params, b->params);
+        SWAP(a->hmac, b->hmac);
         SWAP(a->routes, b->routes);
         SWAP(a->src, b->src);
         SWAP(a->dsts, b->dsts);
@@ -549,6 +582,7 @@ void instance_reconfigure(Instance *i, Instance *next) {
         endpoint_detach(i->endpoint, i);
         tick_leave(i); /* the interval may change: the next arming joins the right tick */
         instance_swap_config(i, next);
+        instance_hmac_carry(i->hmac, next->hmac); /* no sequence sent or accepted before comes again */
         if (i->conf->old_unicast_checksum == CONF_CHECKSUM_AUTO && !i->multicast &&
             learned == VRRP_CHECKSUM_MCAST_DST && i->tx_checksum == VRRP_CHECKSUM_RFC)
                 i->tx_checksum = learned; /* what the peer taught us (tx is not encoded yet) */

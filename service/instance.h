@@ -18,6 +18,7 @@
 typedef struct Config Config;
 typedef struct ConfInstance ConfInstance;
 typedef struct Endpoint Endpoint;
+typedef struct InstanceHmac InstanceHmac;
 typedef struct Manager Manager;
 typedef struct SyncGroup SyncGroup;
 typedef struct Tick Tick;
@@ -65,6 +66,7 @@ typedef struct Instance {
         bool promote_held;        /* promote_secondaries held on ifindex (manager_promote_hold()) */
         size_t n_vip_vmacs;
         InstanceParams params;
+        InstanceHmac *hmac;       /* auth_hmac: keys, policy, sequence and replay marks; NULL: none */
         RouteSet routes;          /* virtual_routes and virtual_rules, held with the VIPs */
         VrrpAddr src;             /* what our adverts come from: also the tie-break's primary address */
         VrrpAddr *dsts;           /* the multicast group, or the unicast peers */

@@ -249,8 +249,4 @@ void conf_parse_hmac_complete(ConfInstance *i, ConfDiags *d) {
 
                 h->time_window = (int) (w < 5 ? 5 : w > CONF_HMAC_WINDOW_MAX ? CONF_HMAC_WINDOW_MAX : w);
         }
-        /* Until the daemon signs and verifies (issue 13), an instance that asks for it must not run unsigned. */
-        conf_diag_error(d, &h->loc, "auth_hmac of '%s' is understood, but vrrpd does not sign or verify adverts "
-                        "yet: it refuses to run the instance without the authentication the file asks for",
-                        i->name);
 }

@@ -41,6 +41,12 @@ static const char *const drop_table[_VRRP_DROP_MAX] = {
         [VRRP_DROP_INTERVAL] = "interval",
         [VRRP_DROP_DESTINATION] = "destination",
         [VRRP_DROP_UNICAST_SOURCE] = "unicast-source",
+        [VRRP_DROP_HMAC_MISSING] = "hmac-missing",
+        [VRRP_DROP_HMAC_MALFORMED] = "hmac-malformed",
+        [VRRP_DROP_HMAC_STALE] = "hmac-stale",
+        [VRRP_DROP_HMAC_UNKNOWN_KEY] = "hmac-unknown-key",
+        [VRRP_DROP_HMAC_BAD] = "hmac-bad",
+        [VRRP_DROP_HMAC_REPLAYED] = "hmac-replayed",
 };
 
 static const char *const checksum_table[_VRRP_CHECKSUM_MAX] = {
@@ -163,8 +169,14 @@ static int parse_auth_type(uint8_t auth_type, VrrpDrop *reterr_drop) {
         return 0;
 }
 
-int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr *src, const VrrpAddr *dst,
-                      VrrpAdvert *ret, VrrpDrop *reterr_drop) {
+/* The checksummed span of a message of len bytes followed by trailer_len: IPv6's covers the payload */
+static size_t checksum_span(int family, size_t len, size_t trailer_len) {
+        return family == AF_INET6 ? len + trailer_len : len;
+}
+
+/* A message of len bytes, then trailer_len bytes of trailer (signed adverts), in buf. */
+static int packet_parse(const uint8_t *buf, size_t len, size_t trailer_len, int family, const VrrpAddr *src,
+                        const VrrpAddr *dst, VrrpAdvert *ret, VrrpDrop *reterr_drop) {
         uint8_t version = 0;
         uint16_t raw;
         size_t alen;
@@ -177,7 +189,7 @@ int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr
         r = parse_header(buf, len, family, &version, reterr_drop);
         if (r < 0)
                 return r;
-        c = checksum_verify(family, src, dst, version, buf, len);
+        c = checksum_verify(family, src, dst, version, buf, checksum_span(family, len, trailer_len));
         if (c < 0)
                 return vrrp_drop(reterr_drop, VRRP_DROP_CHECKSUM);
         if (version == 2) {
@@ -204,6 +216,38 @@ int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr
         alen = vrrp_addr_len(family);
         for (size_t i = 0; i < ret->n_addrs; i++)
                 memcpy(ret->addrs[i].bytes, buf + VRRP_HEADER_LEN + i * alen, alen);
+        return 0;
+}
+
+int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr *src, const VrrpAddr *dst,
+                      VrrpAdvert *ret, VrrpDrop *reterr_drop) {
+        return packet_parse(buf, len, 0, family, src, dst, ret, reterr_drop);
+}
+
+size_t vrrp_packet_message_len(const uint8_t *buf, size_t len, int family) {
+        if (!buf || len < VRRP_HEADER_LEN)
+                return 0;
+        return vrrp_packet_len(buf[OFF_VERSION_TYPE] >> 4, family, buf[OFF_COUNT]);
+}
+
+int vrrp_packet_parse_signed(const uint8_t *buf, size_t len, size_t trailer_len, int family, const VrrpAddr *src,
+                             const VrrpAddr *dst, VrrpAdvert *ret, VrrpDrop *reterr_drop) {
+        if (trailer_len > len)
+                return vrrp_drop(reterr_drop, VRRP_DROP_LENGTH);
+        return packet_parse(buf, len - trailer_len, trailer_len, family, src, dst, ret, reterr_drop);
+}
+
+int vrrp_packet_seal(uint8_t *buf, size_t len, size_t trailer_len, int family, const VrrpAddr *src,
+                     const VrrpAddr *dst, VrrpChecksum checksum) {
+        uint16_t raw = 0;
+
+        if (!buf || !src || !dst || len < VRRP_HEADER_LEN || (family != AF_INET && family != AF_INET6) ||
+            (unsigned) checksum >= _VRRP_CHECKSUM_MAX)
+                return -EINVAL;
+        memcpy(buf + OFF_CHECKSUM, &raw, sizeof(raw));
+        raw = htobe16(checksum_compute(checksum, family, src, dst, buf[OFF_VERSION_TYPE] >> 4, buf,
+                                       checksum_span(family, len, trailer_len)));
+        memcpy(buf + OFF_CHECKSUM, &raw, sizeof(raw));
         return 0;
 }
 

@@ -57,6 +57,13 @@ typedef enum VrrpDrop {
         VRRP_DROP_INTERVAL,    /* "interval": v2 Adver Int differs from ours */
         VRRP_DROP_DESTINATION, /* "destination": multicast advert for a unicast instance, or the reverse */
         VRRP_DROP_UNICAST_SOURCE, /* "unicast-source": source is not a configured unicast peer */
+        /* signed adverts (auth_hmac, vrrp-hmac.h), checked before anything of the advert is believed */
+        VRRP_DROP_HMAC_MISSING,     /* "hmac-missing": no trailer, in enforce mode */
+        VRRP_DROP_HMAC_MALFORMED,   /* "hmac-malformed": unknown scheme, reserved bits set */
+        VRRP_DROP_HMAC_STALE,       /* "hmac-stale": its time is outside the window */
+        VRRP_DROP_HMAC_UNKNOWN_KEY, /* "hmac-unknown-key": a key id we do not have */
+        VRRP_DROP_HMAC_BAD,         /* "hmac-bad": the MAC does not verify */
+        VRRP_DROP_HMAC_REPLAYED,    /* "hmac-replayed": not newer than the last from its sender */
         _VRRP_DROP_MAX,
 } VrrpDrop;
 
@@ -84,6 +91,18 @@ size_t vrrp_packet_len(uint8_t version, int family, size_t n_addrs);
  * is one of the legacy forms is accepted, ret->checksum saying which. v3's reserved bits are ignored. */
 int vrrp_packet_parse(const uint8_t *buf, size_t len, int family, const VrrpAddr *src, const VrrpAddr *dst,
                       VrrpAdvert *ret, VrrpDrop *reterr_drop);
+
+/* Signed adverts (vrrp-hmac.h) carry a trailer after the message. keepalived 2.4 checksums the message alone
+ * over IPv4 (with a pseudo-header length of the message's) and the whole payload, trailer included, over IPv6
+ * (the kernel's IPV6_CHECKSUM, on send and on receive); these do the same. */
+/* The message length buf's header announces (version, address count), or 0 when buf cannot say. */
+size_t vrrp_packet_message_len(const uint8_t *buf, size_t len, int family);
+/* vrrp_packet_parse() of buf[0..len) whose last trailer_len bytes are a trailer. */
+int vrrp_packet_parse_signed(const uint8_t *buf, size_t len, size_t trailer_len, int family, const VrrpAddr *src,
+                             const VrrpAddr *dst, VrrpAdvert *ret, VrrpDrop *reterr_drop);
+/* Sets the checksum of the message buf[0..len) followed by trailer_len bytes of trailer, in form checksum. */
+int vrrp_packet_seal(uint8_t *buf, size_t len, size_t trailer_len, int family, const VrrpAddr *src,
+                     const VrrpAddr *dst, VrrpChecksum checksum);
 
 /* Encodes adv for family from src to dst into buf with the given checksum form. Returns 0 with *ret_len set,
  * -ENOBUFS if size is too small, -EINVAL for an advert that cannot be sent (version, v2 over IPv6, an

@@ -1,8 +1,8 @@
 """auth_hmac (issue 13, keepalived 2.4's signed adverts): every option keepalived 2.4.3 reads is understood,
 and every value keepalived would log and then run *without* authentication is a located error here (fail
-closed). No message ever quotes a key. Until the daemon signs and verifies, an instance with auth_hmac is
-refused with one clear error rather than run unauthenticated."""
+closed). No message ever quotes a key, and --print-config shows key ids and lengths only."""
 
+import json
 import os
 
 import pytest
@@ -11,7 +11,6 @@ from conftest import run, text
 
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 ASCII_KEY = "Correct-Horse-Battery-Staple-2026"  # 33 characters
-NOT_YET = "vrrpd does not sign or verify adverts yet"
 
 
 def conf(tmp_path, lines, extra=""):
@@ -22,22 +21,42 @@ def conf(tmp_path, lines, extra=""):
     return path
 
 
-def check(vrrpd, path):
+def check(vrrpd, path, rc=1):
     proc = run(vrrpd, "-t", "-f", path)
     out, err = text(proc)
-    assert proc.returncode == 1
+    assert proc.returncode == rc, err
     return err.splitlines()
 
 
 def errors(lines):
-    return [line.split(": ", 1)[1] for line in lines if ": error: " in line and NOT_YET not in line]
+    return [line.split(": ", 1)[1] for line in lines if ": error: " in line]
+
+
+def printed(vrrpd, path):
+    proc = run(vrrpd, "--print-config", "--json", "-f", path)
+    assert proc.returncode == 0, text(proc)[1]
+    raw = proc.stdout.decode()
+    return json.loads(raw)["vrrp_instances"][0], raw
 
 
 def test_every_option_is_understood(vrrpd, tmp_path):
-    lines = check(vrrpd, conf(tmp_path, [f"key 1 hex:{KEY}", f'key 2 "{ASCII_KEY}"', "active_key 2",
-                                         "anti_replay monotonic", "time_window 30", "mode permissive"]))
-    assert errors(lines) == [] and "warning:" not in "\n".join(lines), lines
-    assert any(f"k.conf:6:2: error: auth_hmac of 'A' is understood, but {NOT_YET}" in l for l in lines), lines
+    path = conf(tmp_path, [f"key 1 hex:{KEY}", f'key 2 "{ASCII_KEY}"', "active_key 2", "anti_replay monotonic",
+                           "time_window 30", "mode permissive"])
+    lines = check(vrrpd, path, rc=0)
+    assert "warning:" not in "\n".join(lines) and "ignored" not in "\n".join(lines), lines
+    i, raw = printed(vrrpd, path)
+    h = i["auth_hmac"]
+    assert h["keys"] == [{"id": 1, "length": 32}, {"id": 2, "length": len(ASCII_KEY)}]
+    assert (h["active_key"], h["anti_replay"], h["time_window"], h["mode"]) == (2, "monotonic", 30, "permissive")
+    assert KEY not in raw and ASCII_KEY not in raw and "Horse" not in raw
+
+
+@pytest.mark.parametrize("advert_int,window", [("1", 5), ("3", 9), ("0.5", 5), ("200", 300)])
+def test_the_window_follows_the_interval(vrrpd, tmp_path, advert_int, window):
+    path = conf(tmp_path, [f"key 1 hex:{KEY}", "active_key 1"], extra=f" advert_int {advert_int}\n")
+    i, _ = printed(vrrpd, path)
+    assert (i["auth_hmac"]["time_window"], i["auth_hmac"]["anti_replay"], i["auth_hmac"]["mode"]) == (
+        window, "time", "enforce")
 
 
 @pytest.mark.parametrize("line,where,message", [
@@ -77,6 +96,8 @@ def test_key_files(vrrpd, tmp_path):
         path.write_text(body)
         os.chmod(path, 0o600)
     os.chmod(loose, 0o640)
+    good_only = check(vrrpd, conf(tmp_path, [f"key 1 file:{good}", "active_key 1"]), rc=0)
+    assert errors(good_only) == [], good_only
     lines = check(vrrpd, conf(tmp_path, [f"key 1 file:{good}", f"key 2 file:{loose}", f"key 3 file:{big}",
                                          f"key 4 file:{tmp_path}/missing.key", "active_key 1"]))
     assert errors(lines) == [
@@ -89,10 +110,10 @@ def test_key_files(vrrpd, tmp_path):
 
 def test_legacy_authentication_and_strict_mode(vrrpd, tmp_path):
     legacy = " authentication {\n  auth_type PASS\n  auth_pass s3cr3t\n }\n"
-    text_ = "\n".join(check(vrrpd, conf(tmp_path, [f"key 1 hex:{KEY}", "active_key 1"], extra=legacy)))
+    text_ = "\n".join(check(vrrpd, conf(tmp_path, [f"key 1 hex:{KEY}", "active_key 1"], extra=legacy), rc=0))
     assert "k.conf:6:2: warning: auth_hmac replaces authentication; that of 'A' is dropped, as keepalived does" \
         in text_, text_
     assert "s3cr3t" not in text_
     text_ = "\n".join(check(vrrpd, conf(tmp_path, [f"key 1 hex:{KEY}", "active_key 1", "mode receive-only"],
-                                        extra=" strict_mode on\n")))
+                                        extra=" strict_mode on\n"), rc=0))
     assert "warning: strict mode needs auth_hmac mode enforce; 'A' enforces" in text_, text_

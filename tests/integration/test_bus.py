@@ -30,7 +30,8 @@ EMITS = "org.freedesktop.DBus.Property.EmitsChangedSignal"
 COUNTERS = ["adverts-sent", "adverts-received", "became-master", "released-master", "priority-zero-sent",
             "priority-zero-received", "adverts-dropped", "reinstated"]
 DROPS = ["length", "version", "type", "family", "address-count", "checksum", "auth-ah", "auth-type", "own-packet",
-         "ttl", "vrid", "auth", "interval", "destination", "unicast-source"]
+         "ttl", "vrid", "auth", "interval", "destination", "unicast-source", "hmac-missing", "hmac-malformed",
+         "hmac-stale", "hmac-unknown-key", "hmac-bad", "hmac-replayed"]
 NOTES = ["address-list", "checksum-legacy", "interval-mismatch"]
 CONTROL = [  # (method, dbus-send arguments)
     ("SetPriority", ["byte:120"]),

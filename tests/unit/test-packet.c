@@ -518,6 +518,9 @@ TEST(drop_words_are_stable_and_distinct) {
                 [VRRP_DROP_VRID] = "vrid",               [VRRP_DROP_AUTH] = "auth",
                 [VRRP_DROP_INTERVAL] = "interval",       [VRRP_DROP_DESTINATION] = "destination",
                 [VRRP_DROP_UNICAST_SOURCE] = "unicast-source",
+                [VRRP_DROP_HMAC_MISSING] = "hmac-missing", [VRRP_DROP_HMAC_MALFORMED] = "hmac-malformed",
+                [VRRP_DROP_HMAC_STALE] = "hmac-stale",     [VRRP_DROP_HMAC_UNKNOWN_KEY] = "hmac-unknown-key",
+                [VRRP_DROP_HMAC_BAD] = "hmac-bad",         [VRRP_DROP_HMAC_REPLAYED] = "hmac-replayed",
         };
 
         for (int d = 0; d < _VRRP_DROP_MAX; d++) {
@@ -573,4 +576,44 @@ TEST(multicast_macs) {
         ASSERT_EQ(inet_pton(AF_INET6, "ff02::12", &g6.in6), 1);
         vrrp_multicast_mac(AF_INET6, &g6, mac);
         ASSERT_MEMEQ(mac, ((const uint8_t[]){ 0x33, 0x33, 0x00, 0x00, 0x00, 0x12 }), 6);
+}
+
+/* Signed adverts: a trailer after the message. Over IPv4 the checksum covers the message alone, over IPv6 the
+ * whole payload (keepalived 2.4 and the kernel's IPV6_CHECKSUM); a seal after the trailer is written makes it
+ * so, and the signed parse checks it so. */
+TEST(signed_message_checksum_span) {
+        const int families[] = { AF_INET, AF_INET6 };
+
+        for (size_t f = 0; f < 2; f++) {
+                const int family = families[f];
+                VrrpAdvert adv = { .version = 3, .vrid = 51, .priority = 150, .n_addrs = 1, .adver_int_cs = 100 };
+                VrrpAddr src = {}, dst = {};
+                uint8_t buf[VRRP_PACKET_MAX_LEN + 28];
+                VrrpAdvert out;
+                VrrpDrop drop;
+                size_t len;
+
+                inet_pton(family, family == AF_INET ? "192.0.2.1" : "fe80::1", &src);
+                inet_pton(family, family == AF_INET ? "224.0.0.18" : "ff02::12", &dst);
+                inet_pton(family, family == AF_INET ? "192.0.2.100" : "2001:db8::100", &adv.addrs[0]);
+                ASSERT_OK(vrrp_packet_build(&adv, family, &src, &dst, VRRP_CHECKSUM_RFC, buf, sizeof(buf), &len));
+                ASSERT_EQ(vrrp_packet_message_len(buf, len + 28, family), len);
+                memset(buf + len, 0xa5, 28); /* a trailer */
+                ASSERT_OK(vrrp_packet_seal(buf, len, 28, family, &src, &dst, VRRP_CHECKSUM_RFC));
+                ASSERT_OK(vrrp_packet_parse_signed(buf, len + 28, 28, family, &src, &dst, &out, &drop));
+                ASSERT_EQ(out.priority, 150);
+                /* the span: a byte of the trailer is covered over IPv6 only */
+                buf[len + 27] ^= 1;
+                if (family == AF_INET)
+                        ASSERT_OK(vrrp_packet_parse_signed(buf, len + 28, 28, family, &src, &dst, &out, &drop));
+                else {
+                        ASSERT_ERROR(vrrp_packet_parse_signed(buf, len + 28, 28, family, &src, &dst, &out, &drop),
+                                     EBADMSG);
+                        ASSERT_EQ(drop, VRRP_DROP_CHECKSUM);
+                }
+                /* without a trailer expected, the extra bytes do not match the address count */
+                ASSERT_ERROR(vrrp_packet_parse(buf, len + 28, family, &src, &dst, &out, &drop), EBADMSG);
+                ASSERT_EQ(drop, VRRP_DROP_ADDRESS_COUNT);
+                ASSERT_EQ(vrrp_packet_message_len(buf, 4, family), 0);
+        }
 }
