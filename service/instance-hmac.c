@@ -153,11 +153,10 @@ int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int p
         *ret_msg_len = len;
         if (msg_len == 0)
                 return 0; /* too short to say: the parse drops it */
-        if (len != msg_len + VRRP_HMAC_TRAILER_LEN) { /* no trailer: keepalived's test, by the length */
-                if (h->policy.mode == VRRP_HMAC_ENFORCE)
-                        return hmac_drop(ret_drop, VRRP_DROP_HMAC_MISSING);
-                return 0;
-        }
+        if (len != msg_len + VRRP_HMAC_TRAILER_LEN) /* no trailer: keepalived's test, by the length */
+                return vrrp_hmac_unsigned(&h->policy) == VRRP_HMAC_MISSING
+                               ? hmac_drop(ret_drop, VRRP_DROP_HMAC_MISSING)
+                               : 0;
         *ret_msg_len = msg_len;
         return hmac_check(h, family, src, peer, payload, msg_len, realtime_now(), ret_drop);
 }

@@ -118,6 +118,11 @@ static bool outside_window(uint32_t sec, usec_t realtime, uint32_t window_sec) {
         return age > (int64_t) window_sec || age < -(int64_t) window_sec;
 }
 
+VrrpHmacVerdict vrrp_hmac_unsigned(const VrrpHmacPolicy *p) {
+        assert(p);
+        return p->mode == VRRP_HMAC_ENFORCE ? VRRP_HMAC_MISSING : VRRP_HMAC_UNSIGNED_OK;
+}
+
 VrrpHmacVerdict vrrp_hmac_precheck(const VrrpHmacPolicy *p, const VrrpHmacTrailer *t, usec_t realtime) {
         assert(p);
         assert(t);

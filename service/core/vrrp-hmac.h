@@ -97,6 +97,9 @@ size_t vrrp_hmac_message(int family, uint8_t version, uint8_t vrid, const VrrpAd
  * ahead of the clock (the clock was stepped back) gives way to the clock. */
 uint64_t vrrp_hmac_next_seq(uint64_t *last, usec_t realtime, bool time_mode, uint32_t window_sec);
 
+/* An advert without a trailer: UNSIGNED_OK in the migration modes (permissive, receive-only), else MISSING. */
+VrrpHmacVerdict vrrp_hmac_unsigned(const VrrpHmacPolicy *p);
+
 /* Before the MAC: the trailer's form, and in time mode its freshness. VRRP_HMAC_OK, MALFORMED or STALE. */
 VrrpHmacVerdict vrrp_hmac_precheck(const VrrpHmacPolicy *p, const VrrpHmacTrailer *t, usec_t realtime);
 

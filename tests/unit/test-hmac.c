@@ -138,6 +138,16 @@ TEST(multicast_senders_least_recently_used) {
         ASSERT_FALSE(vrrp_hmac_sender(&s, AF_INET, &a[1])->valid);
 }
 
+TEST(unsigned_adverts_by_mode) {
+        VrrpHmacPolicy p = TIME5;
+
+        ASSERT_EQ(vrrp_hmac_unsigned(&p), VRRP_HMAC_MISSING);
+        p.mode = VRRP_HMAC_PERMISSIVE;
+        ASSERT_EQ(vrrp_hmac_unsigned(&p), VRRP_HMAC_UNSIGNED_OK);
+        p.mode = VRRP_HMAC_RECEIVE_ONLY;
+        ASSERT_EQ(vrrp_hmac_unsigned(&p), VRRP_HMAC_UNSIGNED_OK);
+}
+
 TEST(verdict_words) {
         ASSERT_STREQ(vrrp_hmac_verdict_to_string(VRRP_HMAC_BAD_MAC), "bad-hmac");
         ASSERT_STREQ(vrrp_hmac_verdict_to_string(VRRP_HMAC_REPLAYED), "replayed");
