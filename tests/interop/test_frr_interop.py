@@ -37,6 +37,10 @@ HIGH, LOW = 200, 100
 VRID = 51
 VRRPD_VMAC = "vrrp.51"  # vrrpd's name for VRID 51's macvlan (use_vmac)
 TOLERANCE, FLOOR = 0.05, 0.005  # a takeover within max(5 ms, 5 %) of its figure
+# FRR's own takeovers are FRR's event loop, not vrrpd: on a loaded 2-core CI machine one took 341.5 ms for a
+# figure of 320 (+6.7 %) once in some twenty runs. They get 10 %, which still tells Skew_Time from a whole
+# Master_Down_Interval by far; vrrpd's keep 5 %.
+FRR_TOLERANCE = 0.10
 
 CASES = {
     "v3-ipv4": dict(version=3, family=4, advert_int=0.2),
@@ -162,8 +166,8 @@ def adverts(packets, peer, since=0.0):
     return [p for p in packets if p.src == src and p.time >= since]
 
 
-def assert_took(what, took, bound):
-    slack = max(FLOOR, TOLERANCE * bound)
+def assert_took(what, took, bound, by):
+    slack = max(FLOOR, (TOLERANCE if by.kind == "vrrpd" else FRR_TOLERANCE) * bound)
     assert abs(took - bound) <= slack, (
         f"{what} took {took * 1000:.1f} ms; it should take {bound * 1000:.1f} ms (± {slack * 1000:.1f} ms)")
 
@@ -221,7 +225,7 @@ def test_election_crash_and_failover(topology, case, pair):
     assert not resigned, f"the crashed {high.name} sent priority 0: {resigned}"
     took = adverts(packets, low)[0].time - from_high[-1].time
     assert_took(f"{low.name}'s takeover after {high.name}'s crash", took,
-                low.master_down_interval(LOW) + low.first_advert_delay())
+                low.master_down_interval(LOW) + low.first_advert_delay(), low)
     assert_clean(packets)
     assert_no_rejects(high, low)
 
@@ -243,7 +247,7 @@ def test_election_priority_zero_handover_and_preemption(topology, case, pair):
     assert resign, f"{high.name} stopped without a priority-0 advert"
     took = adverts(packets, low)[0].time - resign[0].time
     assert_took(f"{low.name}'s takeover after {high.name}'s priority 0", took,
-                low.skew_time(LOW) + low.first_advert_delay())
+                low.skew_time(LOW) + low.first_advert_delay(), low)
     fresh_neighbours(topo)
     answers(topo, vip, low)
 
@@ -287,7 +291,7 @@ def test_vrrpd_with_use_vmac_election_crash_and_failover(topology, case, vmac_pa
     packets = capture.packets()
     took = adverts(packets, low)[0].time - adverts(packets, high)[-1].time
     assert_took(f"{low.name}'s takeover after {high.name}'s crash", took,
-                low.master_down_interval(LOW) + low.first_advert_delay())
+                low.master_down_interval(LOW) + low.first_advert_delay(), low)
     vmac = frr.virtual_mac(VRID, case["family"])
     for peer in (high, low):
         macs = {p.eth_src for p in adverts(packets, peer)}
