@@ -76,9 +76,7 @@ def test_alerts_match_keepalived_and_carry_its_headers(topology):
     out = sink(topo)
     daemon = start(r1, keepalived_config([instance(topo, V3, 150, extra=["smtp_alert"])], router_id="r1-vrrpd",
                                          global_extra=mail_globals(topo)))
-    keepalived = r2.keepalived([instance(topo, V3, 100, extra=["smtp_alert"])],
-                               global_extra=mail_globals(topo, names=False))
-    keepalived.start()
+    r2.keepalived([instance(topo, V3, 100, extra=["smtp_alert"])], global_extra=mail_globals(topo, names=False))
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
     wait_until("vrrpd's BACKUP and MASTER alerts, keepalived's BACKUP alert",
                lambda: subjects(out, "r1-vrrpd") == ["VRRP Instance VI_1 - Entering BACKUP state",

@@ -93,18 +93,19 @@ class Keepalived:
     topology before reusing it). Killing the parent alone is NOT a crash: the child gets SIGTERM as its
     parent-death signal and resigns."""
 
-    def __init__(self, node, instances, scripts=(), global_extra=(), name="keepalived"):
-        self.node, self.name = node, name
+    def __init__(self, node, instances, scripts=(), global_extra=(), name="keepalived", binary=None):
+        """binary: another keepalived than Debian's, built VRRP-only (--disable-lvs): it has no -P, -c, -b."""
+        self.node, self.name, self.binary = node, name, binary
         self.dir = node.dir / name
         self.config = self.dir / "keepalived.conf"
         self.config_text = keepalived_config(instances, scripts, router_id=f"{node.name}-{name}",
                                              global_extra=global_extra)
-        pidfiles = (("-p", "keepalived"), ("-r", "vrrp"), ("-c", "checkers"), ("-b", "bfd"))
+        pidfiles = (("-p", "keepalived"), ("-r", "vrrp")) + (() if binary else (("-c", "checkers"), ("-b", "bfd")))
         self.pidfiles = {flag: self.dir / f"{what}.pid" for flag, what in pidfiles}
         self.process = None
 
     def argv(self):
-        argv = [KEEPALIVED, "-n", "-l", "-D", "-P", "-f", self.config]
+        argv = [self.binary or KEEPALIVED, "-n", "-l", "-D", *([] if self.binary else ["-P"]), "-f", self.config]
         if not os.path.exists("/dev/log"):
             argv.append("-G")
         for flag, path in self.pidfiles.items():

@@ -158,9 +158,9 @@ class Router(Node):
     def bus_env(self):
         return self.bus.env if self.bus else {}
 
-    def keepalived(self, instances, scripts=(), global_extra=(), name="keepalived"):
+    def keepalived(self, instances, scripts=(), global_extra=(), name="keepalived", binary=None):
         """Starts keepalived here (see Keepalived); the topology stops it on close."""
-        return Keepalived(self, instances, scripts, global_extra, name).start()
+        return Keepalived(self, instances, scripts, global_extra, name, binary).start()
 
     def frr(self, instances, name="frr"):
         """Starts FRR's zebra and vrrpd here for these VrrpInstance objects (see Frr); the topology stops them
