@@ -21,7 +21,7 @@ struct InstanceHmac {
         size_t n_peers;
 };
 
-static usec_t realtime_now(void) {
+usec_t instance_hmac_realtime(void) {
         struct timespec ts;
 
         (void) clock_gettime(CLOCK_REALTIME, &ts);
@@ -85,7 +85,7 @@ static const ConfHmacKey *hmac_key(const InstanceHmac *h, uint8_t id) {
         return NULL;
 }
 
-int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t *msg, size_t len) {
+int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t *msg, size_t len, usec_t realtime) {
         VrrpHmacTrailer t = { .type = VRRP_HMAC_TYPE_SHA256, .key_id = h->active_key };
         const ConfHmacKey *key = hmac_key(h, h->active_key);
         uint8_t input[VRRP_HMAC_MESSAGE_MAX];
@@ -95,7 +95,7 @@ int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t
         assert(msg);
         if (!key)
                 return -ENOKEY; /* the config check makes this impossible */
-        t.seq = vrrp_hmac_next_seq(&h->send_seq, realtime_now(), h->policy.time_mode, h->policy.window_sec);
+        t.seq = vrrp_hmac_next_seq(&h->send_seq, realtime, h->policy.time_mode, h->policy.window_sec);
         vrrp_hmac_trailer_write(&t, msg + len); /* the MAC field zero */
         n = vrrp_hmac_message(family, h->version, h->vrid, src, msg, len, msg + len, input);
         if (n == 0)
@@ -144,7 +144,7 @@ static int hmac_check(InstanceHmac *h, int family, const VrrpAddr *src, int peer
 }
 
 int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int peer, const uint8_t *payload,
-                         size_t len, size_t *ret_msg_len, VrrpDrop *ret_drop) {
+                         size_t len, usec_t realtime, size_t *ret_msg_len, VrrpDrop *ret_drop) {
         size_t msg_len = vrrp_packet_message_len(payload, len, family);
 
         assert(h);
@@ -158,5 +158,5 @@ int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int p
                                ? hmac_drop(ret_drop, VRRP_DROP_HMAC_MISSING)
                                : 0;
         *ret_msg_len = msg_len;
-        return hmac_check(h, family, src, peer, payload, msg_len, realtime_now(), ret_drop);
+        return hmac_check(h, family, src, peer, payload, msg_len, realtime, ret_drop);
 }

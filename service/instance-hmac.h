@@ -24,11 +24,15 @@ void instance_hmac_carry(InstanceHmac *next, const InstanceHmac *h);
 /* How many bytes of trailer its adverts carry: 0 without auth_hmac or in receive-only mode. */
 size_t instance_hmac_trailer_len(const InstanceHmac *h);
 
-/* Writes the trailer after the message msg[0..len): a new sequence, the MAC under the active key. */
-int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t *msg, size_t len);
+/* Writes the trailer after the message msg[0..len): a new sequence from the wall clock (µs since the epoch),
+the MAC under the active key. */
+int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t *msg, size_t len, usec_t realtime);
 
 /* The advert payload[0..len) from src: the length of its VRRP message in *ret_msg_len (without the trailer),
  * 0 when it may go on to the receive checks, or -EBADMSG with *ret_drop set. peer: the index of src among the
  * unicast peers, or -1 for a multicast advert (a unicast one from no peer is dropped before). */
 int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int peer, const uint8_t *payload,
-                         size_t len, size_t *ret_msg_len, VrrpDrop *ret_drop);
+                         size_t len, usec_t realtime, size_t *ret_msg_len, VrrpDrop *ret_drop);
+
+/* CLOCK_REALTIME in µs, for the two above. */
+usec_t instance_hmac_realtime(void);

@@ -74,8 +74,8 @@ static int instance_authenticate(Instance *i, const SockVrrpPacket *p, size_t *r
                 *ret_drop = VRRP_DROP_UNICAST_SOURCE;
                 return -EBADMSG;
         }
-        return instance_hmac_verify(i->hmac, i->params.fsm.family, &p->src, peer, p->payload, p->len, ret_len,
-                                    ret_drop);
+        return instance_hmac_verify(i->hmac, i->params.fsm.family, &p->src, peer, p->payload, p->len,
+                                    instance_hmac_realtime(), ret_len, ret_drop);
 }
 
 void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {

@@ -322,7 +322,7 @@ static int instance_sign_adverts(Instance *i) {
 
         if (trailer == 0)
                 return 0;
-        r = instance_hmac_sign(i->hmac, i->params.fsm.family, &i->src, first, len);
+        r = instance_hmac_sign(i->hmac, i->params.fsm.family, &i->src, first, len, instance_hmac_realtime());
         for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
                 uint8_t *msg = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
 
