@@ -21,7 +21,7 @@ static void sync_weights_scripts(const Config *c, ConfInstance *i, const char *g
         for (size_t k = 0; k < i->tracks.n_scripts;) {
                 ConfTrack *t = &i->tracks.scripts[k];
                 const ConfScript *s = conf_find_script(c, t->name);
-                int weight = t->weight != CONF_UNSET ? t->weight : s ? s->weight : 0;
+                int weight = t->weight != CONF_WEIGHT_UNSET ? t->weight : s ? s->weight : 0;
 
                 if (weight == 0) {
                         k++;
@@ -39,7 +39,7 @@ static void sync_weights_files(const Config *c, ConfInstance *i, const char *gro
         for (size_t k = 0; k < i->tracks.n_files;) {
                 ConfTrack *t = &i->tracks.files[k];
                 const ConfTrackFile *f = conf_find_track_file(c, t->name);
-                int weight = t->weight != CONF_UNSET ? t->weight : f ? f->weight : 0;
+                int weight = t->weight != CONF_WEIGHT_UNSET ? t->weight : f ? f->weight : 0;
 
                 if (weight == 0) {
                         k++;
@@ -75,7 +75,7 @@ void conf_check_sync_weights(Config *c, const ConfSyncGroup *g, ConfDiags *d) {
                         continue;
                 for (size_t k = 0; k < i->tracks.n_interfaces; k++) {
                         ConfTrack *t = &i->tracks.interfaces[k];
-                        if (t->weight == CONF_UNSET || t->weight == 0)
+                        if (t->weight == CONF_WEIGHT_UNSET || t->weight == 0)
                                 continue;
                         conf_diag_warning(
                                 d, &t->loc,

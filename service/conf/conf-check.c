@@ -42,7 +42,7 @@ static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
         size_t n = 0;
 
         if (kind == 0) {
-                if (t->weight == CONF_UNSET)
+                if (t->weight == CONF_WEIGHT_UNSET)
                         t->weight = 0;
                 return;
         }
@@ -50,7 +50,7 @@ static void check_track(const Config *c, int kind, ConfTrack *t, ConfDiags *d) {
         const ConfTrackFile *f = kind == 2 ? conf_find_track_file(c, t->name) : NULL;
         const ConfTrackProcess *tp = kind == 3 ? conf_find_track_process(c, t->name) : NULL;
         if (s || f || tp) {
-                if (t->weight == CONF_UNSET) {
+                if (t->weight == CONF_WEIGHT_UNSET) {
                         t->weight = s ? s->weight : f ? f->weight : tp->weight;
                         t->reverse = s ? s->weight_reverse : f ? f->weight_reverse : tp->weight_reverse;
                 }

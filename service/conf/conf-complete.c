@@ -210,6 +210,13 @@ static void complete_strict(const ConfGlobal *g, ConfInstance *i, ConfDiags *d) 
                 i->lower_prio_no_advert = i->strict_mode ? true : g->lower_prio_no_advert;
         if (i->higher_prio_send_advert == CONF_UNSET)
                 i->higher_prio_send_advert = i->strict_mode ? false : g->higher_prio_send_advert;
+        if (i->fast_preempt == CONF_UNSET)
+                i->fast_preempt = g->fast_preempt && !i->strict_mode;
+        else if (i->fast_preempt && i->strict_mode) { /* RFC 9568 discards a lower-priority advert */
+                conf_diag_warning(d, &i->fast_preempt_loc, "fast_preempt goes beyond the RFC, which strict mode "
+                                  "keeps to; cleared for '%s'", i->name);
+                i->fast_preempt = false;
+        }
 }
 
 /* keepalived 2.3's vrrp_complete_instance(): owner_ignore_adverts means something at priority 255 only, where

@@ -57,6 +57,7 @@ void conf_model_instance_init(ConfInstance *i) {
                 .lower_prio_no_advert = CONF_UNSET,
                 .higher_prio_send_advert = CONF_UNSET,
                 .owner_ignore_adverts = CONF_UNSET,
+                .fast_preempt = CONF_UNSET,
                 .v3_checksum_as_v2 = CONF_UNSET,
                 .smtp_alert = CONF_UNSET,
                 .notify_priority_changes = CONF_UNSET,

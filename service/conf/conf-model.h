@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,6 +18,8 @@
  * so that a block of thousands of lines costs linear copying. */
 
 #define CONF_UNSET (-1)
+/* A track line's weight not given: -1 is a weight (track_script chk weight -1), so not CONF_UNSET. */
+#define CONF_WEIGHT_UNSET INT_MIN
 
 typedef enum ConfState {
         CONF_STATE_BACKUP,
@@ -52,7 +55,7 @@ typedef struct ConfNotify {
 /* An entry of track_interface, track_script, track_file or track_process, in an instance or a sync group. */
 typedef struct ConfTrack {
         char *name;
-        int weight;      /* CONF_UNSET: the script's / file's own weight (interfaces: 0, fault on down) */
+        int weight;      /* CONF_WEIGHT_UNSET: the script's / file's own weight (interfaces: 0, fault on down) */
         bool reverse;
         ConfLoc loc;
 } ConfTrack;
@@ -304,6 +307,7 @@ typedef struct ConfGlobal {
         usec_t startup_delay;
         usec_t delay_after_boot;  /* vrrp_delay_after_boot: no VRRP before this much uptime; 0 off */
         bool owner_ignore_adverts; /* vrrp_owner_ignore_adverts */
+        bool fast_preempt;         /* vrrp_fast_preempt: the instances' default (vrrpd only) */
         bool v3_checksum_as_v2;    /* the instances' default */
         char *script_user;
         char *script_group;
@@ -498,6 +502,8 @@ typedef struct ConfInstance {
         int lower_prio_no_advert;
         int higher_prio_send_advert;
         int owner_ignore_adverts;  /* keepalived 2.3; unset: on for an owner in strict mode, else global_defs' */
+        int fast_preempt;          /* vrrpd only: Skew_Time takeover from a worse master; unset: global_defs' */
+        ConfLoc fast_preempt_loc;
         ConfLoc owner_ignore_adverts_loc;
         int timer_expired_backup;  /* keepalived 2.3: highest priority of the others (1..254), 0 off */
         ConfLoc timer_expired_backup_loc;

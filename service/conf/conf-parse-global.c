@@ -223,6 +223,7 @@ static const ConfKeyword global_keywords[] = {
         { "vrrp_min_garp", parse_min_garp },
         { "vrrp_down_timer_adverts", conf_parse_value_set_int, 0, G(down_timer_adverts), 1, 100 },
         { "vrrp_lower_prio_no_advert", conf_parse_value_set_flag, 0, G(lower_prio_no_advert) },
+        { "vrrp_fast_preempt", conf_parse_value_set_flag, 0, G(fast_preempt) },
         { "vrrp_higher_prio_send_advert", conf_parse_value_set_flag, 0, G(higher_prio_send_advert) },
         { "vrrp_skip_check_adv_addr", conf_parse_value_set_flag, 0, G(skip_check_adv_addr) },
         { "vrrp_strict", conf_parse_value_set_flag, 0, G(strict) },

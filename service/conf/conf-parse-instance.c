@@ -100,6 +100,18 @@ static int parse_owner_ignore_adverts(ConfParser *p, const ConfStmt *st, const C
         return 0;
 }
 
+/* fast_preempt [on|off] (vrrpd's extension; keepalived does not know it) */
+static int parse_fast_preempt(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
+        ConfInstance *inst = obj;
+        bool on;
+
+        if (!conf_parse_value_flag(p, st, &on))
+                return 0;
+        inst->fast_preempt = on;
+        inst->fast_preempt_loc = st->w[0].loc;
+        return 0;
+}
+
 /* timer_expired_backup [PRIORITY]: the highest priority of the other routers, 254 unless given. keepalived 2.3.0's
  * release notes called it thread_timer_expired, which 2.3.2 reads too, asking for the new name. */
 static int parse_timer_expired_backup(ConfParser *p, const ConfStmt *st, const ConfKeyword *kw, void *obj) {
@@ -312,6 +324,7 @@ static const ConfKeyword instance_keywords[] = {
         { "lower_prio_no_advert", conf_parse_value_set_tristate, 0, I(lower_prio_no_advert) },
         { "higher_prio_send_advert", conf_parse_value_set_tristate, 0, I(higher_prio_send_advert) },
         { "owner_ignore_adverts", parse_owner_ignore_adverts },
+        { "fast_preempt", parse_fast_preempt },
         { "v3_checksum_as_v2", conf_parse_value_set_tristate, 0, I(v3_checksum_as_v2) },
         { "timer_expired_backup", parse_timer_expired_backup },
         { "thread_timer_expired", parse_timer_expired_backup },

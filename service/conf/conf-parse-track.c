@@ -204,7 +204,7 @@ typedef struct TrackList {
 
 static int parse_track_line(ConfParser *p, const ConfStmt *st, void *obj) {
         const TrackList *l = obj;
-        ConfTrack t = { .weight = CONF_UNSET, .loc = st->w[0].loc };
+        ConfTrack t = { .weight = CONF_WEIGHT_UNSET, .loc = st->w[0].loc };
 
         if (st->n > 1) {
                 if (strcmp(st->w[1].text, "weight") != 0) {

@@ -87,6 +87,7 @@ static void print_global_garp(ConfJson *j, const ConfGlobal *g) {
         print_bool(j, "vrrp_min_garp", g->min_garp);
         print_int(j, "vrrp_down_timer_adverts", g->down_timer_adverts);
         print_bool(j, "vrrp_lower_prio_no_advert", g->lower_prio_no_advert);
+        print_bool(j, "vrrp_fast_preempt", g->fast_preempt);
         print_bool(j, "vrrp_higher_prio_send_advert", g->higher_prio_send_advert);
 }
 
@@ -228,6 +229,7 @@ static void print_instance_garp(ConfJson *j, const ConfInstance *i) {
         print_bool(j, "garp_extra_if_all", i->garp_extra_all);
         print_int(j, "down_timer_adverts", i->down_timer_adverts);
         print_bool(j, "lower_prio_no_advert", i->lower_prio_no_advert);
+        print_bool(j, "fast_preempt", i->fast_preempt > 0);
         print_bool(j, "higher_prio_send_advert", i->higher_prio_send_advert);
         print_bool(j, "owner_ignore_adverts", i->owner_ignore_adverts);
         print_int(j, "timer_expired_backup", i->timer_expired_backup);

@@ -228,8 +228,8 @@ static int tracking_add_scripts(Manager *m, Instance *i, const ConfTrack *list, 
         for (size_t k = 0; k < n; k++) {
                 const ConfScript *cs = conf_find_script(m->config, list[k].name);
                 TrackScript *t = tracking_script(m, list[k].name);
-                int weight = list[k].weight != CONF_UNSET ? list[k].weight : cs ? cs->weight : 0;
-                bool reverse = list[k].reverse || (list[k].weight == CONF_UNSET && cs && cs->weight_reverse);
+                int weight = list[k].weight != CONF_WEIGHT_UNSET ? list[k].weight : cs ? cs->weight : 0;
+                bool reverse = list[k].reverse || (list[k].weight == CONF_WEIGHT_UNSET && cs && cs->weight_reverse);
                 int r;
 
                 if (!t) {
@@ -260,7 +260,7 @@ static int tracking_add_interfaces(Manager *m, Instance *i, const ConfTrack *lis
                                     list[k].name);
                 r = tracking_add(i, TRACK_KIND_INTERFACE, list[k].name, NULL, ifindex,
                                  (VrrpTrack){ .state = state,
-                                              .weight = list[k].weight == CONF_UNSET ? 0 : list[k].weight,
+                                              .weight = list[k].weight == CONF_WEIGHT_UNSET ? 0 : list[k].weight,
                                               .reverse = list[k].reverse });
                 if (r < 0)
                         return r;
@@ -333,8 +333,8 @@ static int tracking_add_files(Manager *m, Instance *i, const ConfTrack *list, si
                         log_warning("%s: not tracking track_file '%s': it cannot be watched", i->name, list[k].name);
                         continue;
                 }
-                weight = list[k].weight != CONF_UNSET ? list[k].weight : cf->weight;
-                reverse = list[k].reverse || (list[k].weight == CONF_UNSET && cf->weight_reverse);
+                weight = list[k].weight != CONF_WEIGHT_UNSET ? list[k].weight : cf->weight;
+                reverse = list[k].reverse || (list[k].weight == CONF_WEIGHT_UNSET && cf->weight_reverse);
                 r = tracking_add(i, TRACK_KIND_FILE, list[k].name, NULL, 0,
                                  tracking_file_vtrack(track_file_get_value(f), weight, reverse));
                 if (r < 0)
@@ -395,9 +395,9 @@ static int tracking_add_processes(Manager *m, Instance *i, const ConfTrack *list
                                                cp->name);
                 r = tracking_add(i, TRACK_KIND_PROCESS, list[k].name, NULL, 0,
                                  (VrrpTrack){ .state = track_process_get_state(t),
-                                              .weight = list[k].weight != CONF_UNSET ? list[k].weight : cp->weight,
+                                              .weight = list[k].weight != CONF_WEIGHT_UNSET ? list[k].weight : cp->weight,
                                               .reverse = list[k].reverse ||
-                                                         (list[k].weight == CONF_UNSET && cp->weight_reverse) });
+                                                         (list[k].weight == CONF_WEIGHT_UNSET && cp->weight_reverse) });
                 if (r < 0)
                         return r;
                 i->tracks[i->n_tracks - 1].process = t;

@@ -442,3 +442,16 @@ def test_instance_check_keywords_and_their_global_defaults(vrrpd, tmp_path):
     assert (a["skip_check_adv_addr"], a["check_unicast_src"]) == (True, True)
     assert (b["skip_check_adv_addr"], b["check_unicast_src"]) == (False, True)
     assert "not supported" not in err
+
+
+def test_a_weight_of_minus_one_is_a_weight(vrrpd, tmp_path):
+    """-1 is what the model once used for "not given": a track line's weight -1 fell back to the script's or
+    file's own weight, and its reverse was lost."""
+    (tmp_path / "a.conf").write_text(
+        'vrrp_script chk {\n script "/bin/true"\n weight 10\n}\ntrack_file tf {\n file "/tmp/vrrpd-t-w"\n}\n'
+        "vrrp_instance A {\n interface lo\n virtual_router_id 1\n virtual_ipaddress { 192.0.2.1 }\n"
+        " track_script {\n  chk weight -1\n }\n track_file {\n  tf weight -1 reverse\n }\n}\n")
+    c, _ = print_config(vrrpd, str(tmp_path / "a.conf"))
+    i = instance(c, "A")
+    assert i["track_script"] == [{"name": "chk", "weight": -1, "reverse": False}]
+    assert i["track_file"] == [{"name": "tf", "weight": -1, "reverse": True}]
