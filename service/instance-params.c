@@ -98,6 +98,7 @@ static void instance_params_fsm(const ConfGlobal *g, const ConfInstance *c, Vrrp
                 .down_timer_adverts = c->down_timer_adverts > 0 ? (unsigned) c->down_timer_adverts : 0,
                 .owner_ignore_adverts = c->owner_ignore_adverts > 0,
                 .timer_expired_backup = (uint8_t) c->timer_expired_backup,
+                .fast_preempt = c->fast_preempt > 0,
         };
 }
 

@@ -305,7 +305,7 @@ static void learn_interval(VrrpFsm *fsm, const VrrpParams *p, const VrrpEvent *e
  * delay. */
 static void backup_rx(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEvent *ev, VrrpActions *ret) {
         uint8_t prio = effective_priority(fsm, p);
-        bool lower = ev->advert.priority < prio, accept;
+        bool lower = ev->advert.priority < prio, accept, from_master;
 
         if (ev->advert.priority == VRRP_PRIORITY_STOP) {
                 if (!fsm->maintenance)
@@ -320,10 +320,15 @@ static void backup_rx(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpE
                 fsm->preempt_at = now + preempt_delay(p);
         accept = !preempt_mode(p) || !lower || (preempt_delay(p) > 0 && now < fsm->preempt_at);
 
+        from_master = !fsm->master_known || vrrp_addr_cmp(p->family, &fsm->master, &ev->advert.src) == 0;
         set_master(fsm, p, &ev->advert.src, ret); /* keepalived records it either way */
         if (!accept) {
-                /* discarded: the Master_Down_Timer keeps running and we preempt when it fires */
+                /* discarded: the Master_Down_Timer keeps running and we preempt when it fires; with fast_preempt
+                 * the master said it is worse, so no later than Skew_Time from now, as for priority 0 */
                 fsm->takeover_reason = VRRP_REASON_PREEMPTED;
+                if (p->fast_preempt && from_master && !fsm->maintenance &&
+                    fsm->down_at > now + vrrp_fsm_skew_time(fsm, p))
+                        fsm->down_at = now + vrrp_fsm_skew_time(fsm, p);
                 return;
         }
         learn_interval(fsm, p, ev);
@@ -430,8 +435,9 @@ static int on_fault(VrrpFsm *fsm, const VrrpParams *p, usec_t now, VrrpEventType
 
 /* keepalived's vrrp_set_effective_priority(): clamped to 1..254, never for the owner. The next advert
  * carries it; a backup's pending Master_Down_Timer moves by the change in Skew_Time. */
-static int on_priority(VrrpFsm *fsm, const VrrpParams *p, const VrrpEvent *ev, VrrpActions *ret) {
+static int on_priority(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEvent *ev, VrrpActions *ret) {
         int v = ev->priority < 1 ? 1 : ev->priority;
+        uint8_t old = effective_priority(fsm, p);
         usec_t old_skew, new_skew;
 
         if (is_owner(p))
@@ -448,6 +454,12 @@ static int on_priority(VrrpFsm *fsm, const VrrpParams *p, const VrrpEvent *ev, V
 
         if (fsm->state == VRRP_STATE_BACKUP && fsm->down_at != USEC_INFINITY)
                 fsm->down_at = fsm->down_at - old_skew + new_skew;
+        /* fast_preempt: a master that got worse says so now, not at its next interval (a backup with
+         * fast_preempt then takes over after its Skew_Time) */
+        if (p->fast_preempt && fsm->state == VRRP_STATE_MASTER && v < old && !fsm->maintenance) {
+                send_advert((uint8_t) v, ret);
+                fsm->adver_at = now + p->interval_usec;
+        }
         return 0;
 }
 
@@ -531,7 +543,7 @@ static int dispatch(VrrpFsm *fsm, const VrrpParams *p, usec_t now, const VrrpEve
         case VRRP_EVENT_FAULT_CLEAR:
                 return on_fault(fsm, p, now, ev->type, ret);
         case VRRP_EVENT_PRIORITY:
-                return on_priority(fsm, p, ev, ret);
+                return on_priority(fsm, p, now, ev, ret);
         case VRRP_EVENT_MAINTENANCE:
                 on_maintenance(fsm, p, now, ev->maintenance, ret);
                 return 0;

@@ -110,6 +110,10 @@ typedef struct VrrpParams {
         bool owner_ignore_adverts;    /* an address owner drops every advert (RFC 9568 §6.4.3; keepalived 2.3) */
         uint8_t timer_expired_backup; /* 1..254: highest priority of the other routers; a master that was not
                                        * scheduled for longer than they wait steps down (keepalived 2.3). 0 off */
+        /* vrrpd's extension (fast_preempt): a backup that would preempt takes over Skew_Time after its master's
+         * lower-priority advert, as after a priority-0 one, instead of a whole Master_Down_Interval; a master
+         * whose priority falls advertises it at once. */
+        bool fast_preempt;
 } VrrpParams;
 
 /* Runtime state, owned by the instance. Start from VRRP_FSM_INIT. */

@@ -1,0 +1,64 @@
+"""fast_preempt (issue 14, vrrpd's extension): when the master's priority falls below a backup's, the master
+advertises it at once and the backup takes over Skew_Time later, instead of a whole Master_Down_Interval;
+timings measured between capture timestamps, within max(5 ms, 5 %) of the RFC figure."""
+
+import pytest
+
+from test_failover import CASES, start, wait_master
+from vrrptopo import VrrpInstance, wait_until
+from vrrptopo.timing import master_down_interval, skew_time
+
+V3 = CASES["v3-ipv4"]  # 0.5 s adverts
+TOLERANCE, FLOOR = 0.05, 0.005
+
+
+def inst(vip, priority, fast, extra=()):
+    return VrrpInstance(name="VI_1", vrid=61, priority=priority, vips=[f"{vip}/24"], advert_int=V3["advert_int"],
+                        extra=[*(["fast_preempt"] if fast else []), *extra])
+
+
+def assert_near(what, took, want):
+    slack = max(FLOOR, TOLERANCE * want)
+    assert abs(took - want) <= slack, f"{what} took {took * 1000:.1f} ms; want {want * 1000:.1f} ± {slack * 1000:.1f}"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast_preempt", "rfc"])
+def test_a_master_that_gets_worse_is_preempted(topology, fast):
+    topo, vip = topology, topology.vip4(0)
+    r1, r2 = topo["r1"], topo["r2"]
+    weight = r1.dir / "weight"
+    weight.write_text("0\n")
+    tf = f'track_file tf {{\n    file "{weight}"\n}}\n'
+    capture = topo.capture()
+    start(r1, [inst(vip, 150, fast, ["track_file {", "    tf weight -1", "}"])], scripts=[_Raw(tf)])
+    start(r2, [inst(vip, 120, fast)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
+    wait_until("r1's adverts on the wire", lambda: len([p for p in capture.packets() if p.src == r1.ipv4()]) >= 3,
+               timeout=5)
+    weight.write_text("50\n")  # 150 - 50 = 100, below r2's 120
+    wait_master(topo, "r2", vip, timeout=master_down_interval(V3, 120) + 2)
+    packets = capture.wait_for("r2's first advert", lambda p: [x for x in p if x.src == r2.ipv4()] and p)
+    ours = [p for p in packets if p.src == r1.ipv4()]
+    lowered = [p for p in ours if p.prio == 100]
+    first = [p for p in packets if p.src == r2.ipv4()][0]
+    if fast:
+        assert lowered, "r1 never advertised its lower priority"
+        # at once, not on its interval: less than one interval after its last advert at 150
+        before = [p for p in ours if p.prio == 150 and p.time < lowered[0].time][-1]
+        assert lowered[0].time - before.time < V3["advert_int"] - 0.05, (before, lowered[0])
+        assert_near("r2's takeover after r1's lower advert", first.time - lowered[0].time, skew_time(V3, 120))
+    else:
+        last_high = [p for p in ours if p.prio == 150][-1]
+        assert_near("r2's takeover after r1's last advert at 150", first.time - last_high.time,
+                    master_down_interval(V3, 120))
+    assert not [p for p in packets if p.src == r1.ipv4() and p.time > first.time + 0.010], "r1 kept advertising"
+
+
+class _Raw:
+    """A block of config text for keepalived_config()'s scripts."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def render(self):
+        return self.text
