@@ -2,6 +2,8 @@
 advertises it at once and the backup takes over Skew_Time later, instead of a whole Master_Down_Interval;
 timings measured between capture timestamps, within max(5 ms, 5 %) of the RFC figure."""
 
+import time
+
 import pytest
 
 from test_failover import CASES, start, wait_master
@@ -62,3 +64,45 @@ class _Raw:
 
     def render(self):
         return self.text
+
+
+@pytest.mark.parametrize("variant,expected", [("rfc", 0), ("fast_preempt", 6), ("fast_preempt+preempt_delay", 0)])
+def test_a_flapping_check(topology, variant, expected):
+    """r1's check fails for 200 ms once a second, six times, at 100 ms adverts. The RFC backup never notices
+    (Master_Down_Interval is 353 ms); with fast_preempt each failure hands the VIP over and back; preempt_delay
+    is the damper that keeps it still."""
+    topo, vip = topology, topology.vip4(0)
+    r1, r2 = topo["r1"], topo["r2"]
+    fast = variant != "rfc"
+    delay = ["preempt_delay 1"] if "delay" in variant else []
+    weight = r1.dir / "weight"
+    weight.write_text("0\n")
+    tf = f'track_file tf {{\n    file "{weight}"\n}}\n'
+
+    def quick(priority, extra):
+        return VrrpInstance(name="VI_1", vrid=62, priority=priority, vips=[f"{vip}/24"], advert_int=0.1,
+                            extra=[*(["fast_preempt"] if fast else []), *extra])
+
+    start(r1, [quick(150, ["track_file {", "    tf weight -1", "}"])], scripts=[_Raw(tf)])
+    start(r2, [quick(120, delay)])
+    wait_master(topo, "r1", vip, timeout=3)
+    t0 = time.monotonic()
+    for n in range(6):  # the stimulus' own schedule: 200 ms down, 800 ms up
+        _at(t0 + n)
+        weight.write_text("50\n")
+        _at(t0 + n + 0.2)
+        weight.write_text("0\n")
+    _at(t0 + 6.5)
+    wait_master(topo, "r1", vip, timeout=2)
+    assert _became_master(r2) == expected
+
+
+def _at(t):
+    """Waits for the stimulus' next moment (not for a condition): its schedule is the test's input."""
+    time.sleep(max(0.0, t - time.monotonic()))
+
+
+def _became_master(router):
+    from test_bus import INSTANCE, Bus, path_of
+
+    return int(Bus(router).get(path_of("VI_1"), INSTANCE, "Statistics")["became-master"])
