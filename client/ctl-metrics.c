@@ -38,11 +38,12 @@ static void ctl_metrics_family(GVariantBuilder *families, const char *name, cons
 }
 
 static void ctl_metrics_gauges(GVariantBuilder *families, GPtrArray *all) {
-        GVariantBuilder state, prio, conf;
+        GVariantBuilder state, prio, conf, split;
 
         g_variant_builder_init(&state, G_VARIANT_TYPE("aa{sv}"));
         g_variant_builder_init(&prio, G_VARIANT_TYPE("aa{sv}"));
         g_variant_builder_init(&conf, G_VARIANT_TYPE("aa{sv}"));
+        g_variant_builder_init(&split, G_VARIANT_TYPE("aa{sv}"));
         for (guint i = 0; i < all->len; i++) {
                 GVariant *props = g_ptr_array_index(all, i);
                 const char *current = ctl_bus_prop_str(props, "State");
@@ -54,6 +55,8 @@ static void ctl_metrics_gauges(GVariantBuilder *families, GPtrArray *all) {
                                    ctl_bus_prop_byte(props, "EffectivePriority"));
                 ctl_metrics_sample(&conf, ctl_metrics_labels(props, NULL, NULL),
                                    ctl_bus_prop_byte(props, "Priority"));
+                ctl_metrics_sample(&split, ctl_metrics_labels(props, NULL, NULL),
+                                   ctl_bus_prop_bool(props, "SplitBrain"));
         }
         ctl_metrics_family(families, "vrrpd_instance_state", "gauge",
                            "Whether the VRRP instance is in this state (1) or not (0).", &state);
@@ -61,6 +64,9 @@ static void ctl_metrics_gauges(GVariantBuilder *families, GPtrArray *all) {
                            "Effective priority: configured, adjusted by tracking, or overridden.", &prio);
         ctl_metrics_family(families, "vrrpd_instance_configured_priority", "gauge",
                            "Priority from the configuration.", &conf);
+        ctl_metrics_family(families, "vrrpd_instance_split_brain", "gauge",
+                           "1 while this router is master and another router keeps advertising as master too.",
+                           &split);
 }
 
 /* A counter name from a Statistics key: "drop-ttl" → "vrrpd_drop_ttl_total". */

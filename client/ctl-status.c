@@ -100,6 +100,30 @@ static void ctl_status_routes(const char *label, GVariant *props, const char *ke
         }
 }
 
+/* Peers a(sytt): "192.0.2.1 (priority 150, last heard 14:02:03)"; SplitBrain in red. */
+static void ctl_status_peers(GVariant *props, gboolean color) {
+        g_autoptr(GVariant) v = g_variant_lookup_value(props, "Peers", G_VARIANT_TYPE("a(sytt)"));
+        GVariantIter iter;
+        const char *addr;
+        guint8 prio;
+        guint64 last;
+        gboolean first = TRUE;
+
+        if (v) {
+                g_variant_iter_init(&iter, v);
+                while (g_variant_iter_next(&iter, "(&sytt)", &addr, &prio, NULL, &last)) {
+                        g_autofree char *when = ctl_output_timestamp(last);
+
+                        g_print("%*s%s %s (priority %u, last heard %s)\n", CTL_STATUS_LABEL_WIDTH,
+                                first ? "Peers" : "", first ? ":" : " ", addr, prio, when);
+                        first = FALSE;
+                }
+        }
+        if (ctl_bus_prop_bool(props, "SplitBrain"))
+                g_print("%*s: %sYES: another router is master too%s\n", CTL_STATUS_LABEL_WIDTH, "Split Brain",
+                        color ? ctl_output_state_color("fault") : "", color ? ctl_output_color_off() : "");
+}
+
 static void ctl_status_counters(GVariant *props) {
         g_autoptr(GVariant) v = g_variant_lookup_value(props, "Statistics", G_VARIANT_TYPE("a{st}"));
         GVariantIter iter;
@@ -146,6 +170,7 @@ static void ctl_status_block(GVariant *props, GVariant *manager, const char *net
         ctl_status_field("VRID", vrid);
         ctl_status_field("Priority", prio);
         ctl_status_field("Master Address", *master ? master : "n/a");
+        ctl_status_peers(props, color);
         ctl_status_list("Virtual Addresses", props, "VirtualAddresses");
         ctl_status_list("Unicast Peers", props, "UnicastPeers");
         ctl_status_routes("Virtual Routes", props, "VirtualRoutes");

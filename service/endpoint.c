@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "conf/conf-model.h"
 #include "endpoint.h"
@@ -53,6 +54,17 @@ static Instance *endpoint_pick(const Endpoint *e, const SockVrrpPacket *p, bool 
         return NULL;
 }
 
+/* Someone advertises a VRID nobody here runs: the Manager's ForeignRouters. */
+static void endpoint_foreign(Endpoint *e, const SockVrrpPacket *p) {
+        struct timespec ts;
+        uint64_t now = 0;
+
+        (void) sd_event_now(e->manager->event, CLOCK_MONOTONIC, &now);
+        (void) clock_gettime(CLOCK_REALTIME, &ts);
+        foreign_heard(&e->manager->foreign, e->ifindex, e->family, p->payload[1], &p->src, now,
+                      (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000);
+}
+
 void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p) {
         bool multicast;
         Instance *i;
@@ -65,6 +77,8 @@ void endpoint_dispatch(Endpoint *e, const SockVrrpPacket *p) {
         i = p->len >= 2 ? endpoint_pick(e, p, multicast) : NULL;
         if (!i) {
                 e->drops_no_instance++;
+                if (p->len >= 2 && !e->by_vrid[p->payload[1]])
+                        endpoint_foreign(e, p);
                 if (log_get_max_level() >= LOG_DEBUG && p->len >= 2)
                         log_debug("ifindex %d: dropped an advert for VRID %u: no instance here", e->ifindex,
                                   p->payload[1]);

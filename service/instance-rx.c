@@ -4,6 +4,7 @@
 
 #include "conf/conf-model.h"
 #include "instance-hmac.h"
+#include "instance-peers.h"
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
@@ -118,6 +119,8 @@ void instance_receive(Instance *i, const SockVrrpPacket *p, bool multicast) {
                                                        .max_adver_int_cs = adv.adver_int_cs, .src = p->src } });
         if (r < 0)
                 log_inst(i, LOG_WARNING, r, "state machine refused an advert, ignoring: %m");
+        if (!meta.own) /* after the step: whether we yielded to it */
+                instance_peers_heard(i, &p->src, adv.priority, adv.adver_int_cs);
 }
 
 /* The link's state goes in before STARTUP, so an instance on a dead link starts in FAULT. */

@@ -13,6 +13,7 @@
 #include "instance-restore.h"
 #include "instance-vips.h"
 #include "instance-hmac.h"
+#include "instance-peers.h"
 #include "instance.h"
 #include "listener.h"
 #include "manager.h"
@@ -257,6 +258,7 @@ Instance *instance_free(Instance *i) {
                 manager_promote_release(i->manager, i->ifindex);
         free(i->vip_vmacs);
         instance_params_done(&i->params);
+        instance_peers_free(i);
         instance_hmac_free(i->hmac);
         route_set_done(&i->routes);
         free(i->dsts);
@@ -444,8 +446,10 @@ static void instance_apply(Instance *i, const VrrpActions *a) {
         if (a->filter_on)
                 manager_accept_filter(i->manager, i, true);
         announce_on_actions(i, a);
-        if (a->state_changed)
+        if (a->state_changed) {
                 instance_note_transition(i, a);
+                instance_peers_state_changed(i);
+        }
         instance_arm_timer(i, a->timer_at);
         if (a->state_changed || a->want_master || a->fault_recovered || a->priority_changed ||
             a->master_changed)

@@ -109,6 +109,8 @@ typedef struct Instance {
         VrrpRestore restore;      /* putting back what another program deleted (instance-restore.c) */
         sd_event_source *restore_timer;
         unsigned faults;          /* a bit per InstanceFault (tracking_set_fault()) */
+        struct VrrpPeers *peers;  /* the other routers heard (instance-peers.c); NULL until one is */
+        sd_event_source *peers_timer;
         SyncGroup *sync_group;    /* set by the group (sync-group.c) */
         size_t sync_index;        /* position in sync_group */
 } Instance;

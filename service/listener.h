@@ -17,6 +17,8 @@
  *  - sync_group_changed: a group's state moved from old_state (before it forces its members);
  *  - advert_seen: an advert reached an instance's socket, with the receive verdict (every advert, dropped ones
  *    too: keep it cheap);
+ *  - peers_changed: the routers an instance hears (instance-peers.h) appeared, changed priority or fell
+ *    silent, or its split brain started or ended;
  *  - busy: asked when the daemon stops; a listener still finishing something (a notify stop script) says so,
  *    and calls manager_listener_idle() once it is done. */
 
@@ -56,6 +58,7 @@ typedef struct ListenerOps {
         void (*tracks_changed)(void *userdata, Instance *i);
         void (*sync_group_changed)(void *userdata, SyncGroup *g, VrrpState old_state);
         void (*advert_seen)(void *userdata, Instance *i, const AdvertSeen *adv);
+        void (*peers_changed)(void *userdata, Instance *i);
         bool (*busy)(void *userdata);
 } ListenerOps;
 

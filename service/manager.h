@@ -6,6 +6,7 @@
 #include <systemd/sd-event.h>
 
 #include "core/vrrp-fsm.h"
+#include "foreign.h"
 #include "listener.h"
 #include "mail/mail-stats.h"
 #include "os/garp.h"
@@ -69,6 +70,7 @@ typedef struct Manager {
         size_t n_promotes;
         size_t n_failed;         /* instances of the config that could not start */
         MailStats mail;          /* SMTP alerts (mail-listener.h), for the bus */
+        ForeignTable foreign;    /* adverts for VRIDs no instance here runs (foreign.h) */
         bool watching_routes;    /* the monitor hears of routes and rules (some instance or static has them) */
         bool watch_local_table;  /* ... in the local table too */
         bool stopping;

@@ -12,6 +12,7 @@
 #include "bus/bus-auth.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
+#include "bus/bus-peers.h"
 #include "bus/bus-route.h"
 #include "bus/bus-util.h"
 #include "bus/bus.h"
@@ -398,6 +399,8 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_PROPERTY("LastTransitionReason", "s", property_get_last_transition_reason, 0, EMITS),
         SD_BUS_PROPERTY("Tracks", "a(ssbi)", property_get_tracks, 0, EMITS),
         SD_BUS_PROPERTY("Faults", "as", property_get_faults, 0, EMITS),
+        SD_BUS_PROPERTY("Peers", "a(sytt)", bus_peers_get_peers, 0, EMITS),
+        SD_BUS_PROPERTY("SplitBrain", "b", bus_peers_get_split_brain, 0, EMITS),
         SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Interface", "s", property_get_interface, 0, 0),
         SD_BUS_PROPERTY("VirtualMacInterface", "s", property_get_vmac_interface, 0, 0),

@@ -10,6 +10,7 @@
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-manager.h"
+#include "bus/bus-peers.h"
 #include "bus/bus-route.h"
 #include "bus/bus-shown.h"
 #include "bus/bus-sync-group.h"
@@ -299,6 +300,8 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("ProcessEvents", "s", property_get_process_events, 0, 0),
         SD_BUS_PROPERTY("TrackedProcesses", "a(ssuuu)", property_get_tracked_processes, 0, 0),
         SD_BUS_PROPERTY("SmtpAlerts", "(stttus)", property_get_smtp_alerts, 0, 0),
+        SD_BUS_PROPERTY("ForeignRouters", "a(ssyst)", bus_peers_get_foreign, 0, 0),
+        SD_BUS_PROPERTY("SocketCounters", "a(sstt)", bus_peers_get_sockets, 0, 0),
         SD_BUS_PROPERTY("DisabledScripts", "a(ss)", property_get_disabled_scripts, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),

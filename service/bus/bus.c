@@ -9,6 +9,7 @@
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-manager.h"
+#include "bus/bus-peers.h"
 #include "bus/bus-shown.h"
 #include "bus/bus-sync-group.h"
 #include "bus/bus.h"
@@ -56,6 +57,10 @@ static void bus_on_instance_changed(void *userdata, Instance *i, const VrrpActio
         bus_instance_emit_changed(b, i, a);
 }
 
+static void bus_on_peers_changed(void *userdata, Instance *i) {
+        bus_peers_emit(userdata, i);
+}
+
 static void bus_on_tracks_changed(void *userdata, Instance *i) {
         Bus *b = userdata;
 
@@ -100,6 +105,7 @@ static const ListenerOps bus_listener = {
         .reload_end = bus_on_reload_end,
         .instance_changed = bus_on_instance_changed,
         .tracks_changed = bus_on_tracks_changed,
+        .peers_changed = bus_on_peers_changed,
 };
 
 int bus_new(Manager *m, Bus **ret) {
