@@ -6,6 +6,7 @@
 
 #include "conf/conf-model.h"
 #include "instance-hmac.h"
+#include "instance.h"
 #include "os/hmac.h"
 
 struct InstanceHmac {
@@ -159,4 +160,26 @@ int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int p
                                : 0;
         *ret_msg_len = msg_len;
         return hmac_check(h, family, src, peer, payload, msg_len, realtime, ret_drop);
+}
+
+/* auth_hmac: every advert a new sequence and MAC (one for all destinations: the MAC leaves the destination
+ * out, as keepalived's), after the message in each slot; IPv6's checksum covers the trailer, so it is sealed
+ * again per destination. */
+int instance_hmac_sign_adverts(Instance *i) {
+        const size_t trailer = instance_hmac_trailer_len(i->hmac), len = i->tx_encoded_len;
+        uint8_t *first = i->tx + VRRP_IP_HEADER_MAX;
+        int r;
+
+        if (trailer == 0)
+                return 0;
+        r = instance_hmac_sign(i->hmac, i->params.fsm.family, &i->src, first, len, instance_hmac_realtime());
+        for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
+                uint8_t *msg = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
+
+                if (k > 0)
+                        memcpy(msg + len, first + len, trailer);
+                if (i->params.fsm.family == AF_INET6)
+                        r = vrrp_packet_seal(msg, len, trailer, AF_INET6, &i->src, &i->dsts[k], i->tx_checksum);
+        }
+        return r;
 }

@@ -12,6 +12,7 @@
 #include "core/vrrp-packet.h"
 
 typedef struct ConfInstance ConfInstance;
+typedef struct Instance Instance;
 typedef struct InstanceHmac InstanceHmac;
 
 /* NULL in *ret when c has no auth_hmac. The keys are copied (and wiped when freed). */
@@ -33,6 +34,10 @@ int instance_hmac_sign(InstanceHmac *h, int family, const VrrpAddr *src, uint8_t
  * unicast peers, or -1 for a multicast advert (a unicast one from no peer is dropped before). */
 int instance_hmac_verify(InstanceHmac *h, int family, const VrrpAddr *src, int peer, const uint8_t *payload,
                          size_t len, usec_t realtime, size_t *ret_msg_len, VrrpDrop *ret_drop);
+
+/* i's adverts in i->tx, one per destination, signed for their next send (see instance.c). 0 without a trailer
+ * to write. */
+int instance_hmac_sign_adverts(Instance *i);
 
 /* CLOCK_REALTIME in µs, for the two above. */
 usec_t instance_hmac_realtime(void);

@@ -314,28 +314,6 @@ static int instance_encode_adverts(Instance *i, uint8_t priority) {
         return 0;
 }
 
-/* auth_hmac: every advert a new sequence and MAC (one for all destinations: the MAC leaves the destination
- * out, as keepalived's), after the message in each slot; IPv6's checksum covers the trailer, so it is sealed
- * again per destination. */
-static int instance_sign_adverts(Instance *i) {
-        const size_t trailer = instance_hmac_trailer_len(i->hmac), len = i->tx_encoded_len;
-        uint8_t *first = i->tx + VRRP_IP_HEADER_MAX;
-        int r;
-
-        if (trailer == 0)
-                return 0;
-        r = instance_hmac_sign(i->hmac, i->params.fsm.family, &i->src, first, len, instance_hmac_realtime());
-        for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
-                uint8_t *msg = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
-
-                if (k > 0)
-                        memcpy(msg + len, first + len, trailer);
-                if (i->params.fsm.family == AF_INET6)
-                        r = vrrp_packet_seal(msg, len, trailer, AF_INET6, &i->src, &i->dsts[k], i->tx_checksum);
-        }
-        return r;
-}
-
 static void instance_flush(Instance *i) {
         int r = i->endpoint ? endpoint_flush(i->endpoint) : 0;
 
@@ -356,7 +334,7 @@ static void instance_send_advert(Instance *i, uint8_t priority) {
                 if (i->tx_priority != priority)
                         r = instance_encode_adverts(i, priority);
                 if (r >= 0)
-                        r = instance_sign_adverts(i);
+                        r = instance_hmac_sign_adverts(i);
         }
         for (size_t k = 0; k < i->n_dsts && r >= 0; k++) {
                 const uint8_t *payload = i->tx + k * i->tx_len + VRRP_IP_HEADER_MAX;
