@@ -133,7 +133,12 @@ def test_forged_adverts_move_nothing(topology):
     stamps = [p.time for p in capture.packets() if p.src == r1.ipv4()]
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     assert len(gaps) >= 25 and time.time() - t0 >= 2.9, gaps
-    assert all(abs(g - 0.1) <= 0.005 for g in gaps), f"advert gaps during the flood: {gaps}"
+    # A forged advert that pushed the master's timer back would silence it (keepalived 2.4.3 sends nothing at
+    # 20/s): no gap may stretch, and the adverts keep their grid, so their mean spacing is the interval. One
+    # advert late by a few ms on a loaded machine is the scheduler's, and the next one is early by as much.
+    assert max(gaps) <= 0.125, f"advert gaps during the flood: {gaps}"
+    mean = (stamps[-1] - stamps[0]) / (len(stamps) - 1)
+    assert abs(mean - 0.1) <= 0.001, f"mean advert spacing {mean * 1000:.2f} ms during the flood: {gaps}"
 
 
 def test_replayed_stale_unsigned_malformed_and_unknown_key_adverts(topology):
