@@ -124,7 +124,9 @@ static void ctl_status_peers(GVariant *props, gboolean color) {
                         color ? ctl_output_state_color("fault") : "", color ? ctl_output_color_off() : "");
 }
 
-static void ctl_status_counters(GVariant *props) {
+/* The totals, then only the counters that counted something (networkctl keeps to what matters); all: every
+ * one. */
+static void ctl_status_counters(GVariant *props, gboolean all) {
         g_autoptr(GVariant) v = g_variant_lookup_value(props, "Statistics", G_VARIANT_TYPE("a{st}"));
         GVariantIter iter;
         const char *key;
@@ -135,13 +137,16 @@ static void ctl_status_counters(GVariant *props) {
                 return;
         g_variant_iter_init(&iter, v);
         while (g_variant_iter_next(&iter, "{&st}", &key, &value)) {
+                if (!all && value == 0 && !g_str_equal(key, "adverts-sent") && !g_str_equal(key, "adverts-received"))
+                        continue;
                 g_print("%*s%s %s: %" G_GUINT64_FORMAT "\n", CTL_STATUS_LABEL_WIDTH, first ? "Counters" : "",
                         first ? ":" : " ", key, value);
                 first = FALSE;
         }
 }
 
-static void ctl_status_block(GVariant *props, GVariant *manager, const char *netns, gboolean color) {
+static void ctl_status_block(GVariant *props, GVariant *manager, const char *netns, gboolean color,
+                             gboolean all) {
         const char *state = ctl_bus_prop_str(props, "State");
         const char *master = ctl_bus_prop_str(props, "MasterAddress");
         const guint eff = ctl_bus_prop_byte(props, "EffectivePriority"),
@@ -180,7 +185,7 @@ static void ctl_status_block(GVariant *props, GVariant *manager, const char *net
         ctl_status_tracks(props, manager, color);
         ctl_status_list("Faults", props, "Faults");
         ctl_status_field("Last Transition", trans);
-        ctl_status_counters(props);
+        ctl_status_counters(props, all);
 }
 
 /* SmtpAlerts: "192.0.2.25:25, 3 sent, 1 failed (last: could not connect)"; NULL when none is configured. */
@@ -331,7 +336,7 @@ int ctl_status(const CtlBus *bus, const CtlOptions *opts, char **args) {
                 for (guint i = 0; i < all->len; i++) {
                         if (i > 0)
                                 g_print("\n");
-                        ctl_status_block(g_ptr_array_index(all, i), manager, netns, opts->color);
+                        ctl_status_block(g_ptr_array_index(all, i), manager, netns, opts->color, opts->all);
                 }
         if (opts->json == CTL_JSON_OFF && !args[0] && manager)
                 ctl_status_daemon(manager);

@@ -15,6 +15,7 @@ typedef struct CtlOptions {
         gboolean color; /* stdout is a tty, TERM is not dumb and NO_COLOR is unset */
         gboolean quiet;
         gboolean notify;
+        gboolean all; /* status: every counter, zeros too */
 } CtlOptions;
 
 /* The system bus and the name the daemon owns there (--bus-name; default org.vrrpd.Vrrp1): every call and

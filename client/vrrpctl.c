@@ -53,6 +53,7 @@ static gboolean arg_no_legend = FALSE;
 static gboolean arg_no_pager = FALSE;
 static gboolean arg_quiet = FALSE;
 static gboolean arg_notify = FALSE;
+static gboolean arg_all = FALSE;
 static gboolean arg_version = FALSE;
 static char *arg_bus_name = NULL;
 
@@ -79,6 +80,7 @@ static const GOptionEntry ctl_entries[] = {
           NULL },
         { "notify", 0, 0, G_OPTION_ARG_NONE, &arg_notify,
           "monitor: also post a desktop notification per change", NULL },
+        { "all", 'a', 0, G_OPTION_ARG_NONE, &arg_all, "status: every counter, the zeros too", NULL },
         { "bus-name", 0, 0, G_OPTION_ARG_STRING, &arg_bus_name,
           "Talk to the vrrpd owning NAME (its dbus_service_name; default " VRRPD_BUS_NAME ")", "NAME" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &arg_version, "Show the version", NULL },
@@ -151,7 +153,8 @@ int main(int argc, char *argv[]) {
                              .legend = !arg_no_legend,
                              .color = ctl_output_want_color(),
                              .quiet = arg_quiet,
-                             .notify = arg_notify };
+                             .notify = arg_notify,
+                             .all = arg_all };
 
         connection = ctl_bus_open(&error);
         if (!connection) {

@@ -15,7 +15,7 @@ __vrrpctl_bus_names() {
 _vrrpctl() {
         local cur=${COMP_WORDS[COMP_CWORD]}
         local commands='list status set-priority reset-priority maintenance garp reload monitor is-master metrics'
-        local options='--json= --json=short --json=pretty --no-legend --no-pager --quiet --notify --bus-name=
+        local options='--json= --json=short --json=pretty --no-legend --all --no-pager --quiet --notify --bus-name=
                        --version --help'
         local i verb='' nargs=0 bus_name=''
 

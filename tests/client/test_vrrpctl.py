@@ -178,7 +178,9 @@ def test_status_fields(vrrpctl, fake):
                     field(out, "Last Transition")), out
     assert re.search(r"Counters: adverts-sent: 12\n\s+adverts-received: 34\n", out), out
     assert "drop-ttl: 3" in out
+    assert "drop-auth" not in out  # a zero: only with --all
     assert "Virtual MAC" not in out  # no use_vmac, no line
+    assert "drop-auth: 0" in vrrpctl("status", "--all", "VI_1").stdout
 
 
 def test_status_virtual_mac(vrrpctl, fake):
