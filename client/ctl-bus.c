@@ -26,6 +26,13 @@ GVariant *ctl_bus_call_manager(const CtlBus *bus, const char *method, GVariant *
                                            G_DBUS_CALL_FLAGS_NONE, CTL_BUS_TIMEOUT_MSEC, NULL, error);
 }
 
+GVariant *ctl_bus_get_managed_objects(const CtlBus *bus, GError **error) {
+        return g_dbus_connection_call_sync(bus->connection, bus->name, VRRPD_BUS_PATH,
+                                           "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
+                                           G_VARIANT_TYPE("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE,
+                                           CTL_BUS_TIMEOUT_MSEC, NULL, error);
+}
+
 char *ctl_bus_instance_path(const CtlBus *bus, const char *name, GError **error) {
         g_autoptr(GVariant) reply = NULL;
         char *path = NULL;

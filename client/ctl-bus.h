@@ -11,6 +11,8 @@ GDBusConnection *ctl_bus_open(GError **error);
 gboolean ctl_bus_name_check(const char *name, GError **error);
 GVariant *ctl_bus_call_manager(const CtlBus *bus, const char *method, GVariant *params,
                                const char *reply_type, GError **error);
+/* Every object with its properties, in one call: (a{oa{sa{sv}}}). */
+GVariant *ctl_bus_get_managed_objects(const CtlBus *bus, GError **error);
 char *ctl_bus_instance_path(const CtlBus *bus, const char *name, GError **error);
 GVariant *ctl_bus_get_all(const CtlBus *bus, const char *path, GError **error);
 /* The manager's properties (a{sv}). */

@@ -63,7 +63,8 @@ CANNED = [
                    "master-down-timer"),
     instance_props("VI_2", "eth1", "backup", 52, 100, 100, ["198.51.100.10/24"], master="198.51.100.2",
                    vmac=("vrrp.52", "00:00:5e:00:01:34")),
-    instance_props("OWNER", "eth2", "fault", 53, 255, 255, ["203.0.113.1/24"], reason="link-down"),
+    dict(instance_props("OWNER", "eth2", "fault", 53, 255, 255, ["203.0.113.1/24"], reason="link-down"),
+         SplitBrain=dbus.Boolean(True), Faults=dbus.Array(["no-interface"], signature="s")),
 ]
 
 

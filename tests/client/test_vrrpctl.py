@@ -71,17 +71,18 @@ def test_no_system_bus_says_so_in_one_line(vrrpctl, ctl_env, tmp_path):
 
 # ---- list --------------------------------------------------------------------------------------------
 
-TABLE_ROW = re.compile(r"^(\S+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\d+)$")
+TABLE_ROW = re.compile(r"^(\S+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\S+)$")
 
 
 def test_list_is_the_default_with_legend(vrrpctl, fake):
     r = vrrpctl()
     assert r.returncode == 0, r
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "INTERFACE", "STATE", "VRID", "PRIORITY"], lines
+    assert lines[0].split() == ["NAME", "INTERFACE", "STATE", "VRID", "PRIORITY", "PROBLEMS"], lines
     rows = [TABLE_ROW.match(line).groups() for line in lines[1:4]]
-    assert rows == [("VI_1", "eth0", "master", "51", "150"), ("VI_2", "eth1", "backup", "52", "100"),
-                    ("OWNER", "eth2", "fault", "53", "255")], rows
+    assert rows == [("VI_1", "eth0", "master", "51", "150", "tracks-down"),
+                    ("VI_2", "eth1", "backup", "52", "100", "-"),
+                    ("OWNER", "eth2", "fault", "53", "255", "split-brain,no-interface")], rows
     assert lines[4:] == ["", "3 instances listed."], lines
     assert vrrpctl("list").stdout == r.stdout
     assert ESC not in r.stdout, "colour codes without a tty"
@@ -105,7 +106,8 @@ def test_list_json(vrrpctl, fake, mode):
     assert r.returncode == 0, r
     data = json.loads(r.stdout)
     assert data[0] == {"name": "VI_1", "path": "/org/vrrpd/Vrrp1/instance/VI_5f1", "interface": "eth0",
-                       "state": "master", "vrid": 51, "priority": 150}, data
+                       "state": "master", "vrid": 51, "priority": 150, "problems": ["tracks-down"]}, data
+    assert data[1]["problems"] == [] and data[2]["problems"] == ["split-brain", "no-interface"]
     assert [d["name"] for d in data] == ["VI_1", "VI_2", "OWNER"]
     assert (r.stdout.count("\n") == 1) == (mode == "short"), r.stdout
 
