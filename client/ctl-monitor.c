@@ -15,6 +15,7 @@ typedef struct CtlMonitor {
         GMainLoop *loop;
         GHashTable *interfaces; /* instance name → interface, from ListInstances; asked again on a miss */
         int exit_code;
+        guint props_sub; /* PropertiesChanged of the instances: SplitBrain */
 } CtlMonitor;
 
 static void ctl_monitor_fill_interfaces(CtlMonitor *m, GVariant *list) {
@@ -88,6 +89,38 @@ static void ctl_monitor_on_state_changed(GDBusConnection *bus, const char *sende
                                 reason);
 }
 
+/* An instance's SplitBrain changed (PropertiesChanged): a line, and a critical notification when it rose. */
+static void ctl_monitor_on_properties(GDBusConnection *bus, const char *sender, const char *object_path,
+                                      const char *interface, const char *signal, GVariant *params,
+                                      gpointer userdata) {
+        CtlMonitor *m = userdata;
+        g_autoptr(GVariant) changed = NULL;
+        g_autoptr(GVariant) props = NULL;
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *when = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+        gboolean on;
+        const char *name;
+
+        if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(sa{sv}as)")))
+                return;
+        changed = g_variant_get_child_value(params, 1);
+        if (!g_variant_lookup(changed, "SplitBrain", "b", &on))
+                return;
+        props = ctl_bus_get_all(m->bus, object_path, NULL);
+        name = props ? ctl_bus_prop_str(props, "Name") : object_path;
+        if (m->opts->json != CTL_JSON_OFF)
+                ctl_json_print(g_variant_new_parsed("{'time': <%s>, 'instance': <%s>, 'path': <%o>, "
+                                                    "'split_brain': <%b>}",
+                                                    when, name, object_path, on),
+                               CTL_JSON_SHORT);
+        else
+                g_print("%s.%06d %s: %s\n", when, g_date_time_get_microsecond(now), name,
+                        on ? "SPLIT BRAIN: another router is master too" : "split brain over");
+        fflush(stdout);
+        if (m->session)
+                ctl_notify_split_brain(m->session, name, props ? ctl_bus_prop_str(props, "Interface") : "", on);
+}
+
 static gboolean ctl_monitor_on_signal(gpointer userdata) {
         CtlMonitor *m = userdata;
 
@@ -112,6 +145,9 @@ static gboolean ctl_monitor_start(CtlMonitor *m, guint *ret_sub, GError **error)
         *ret_sub = g_dbus_connection_signal_subscribe(
                 m->bus->connection, m->bus->name, VRRPD_BUS_MANAGER_INTERFACE, "StateChanged",
                 VRRPD_BUS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, ctl_monitor_on_state_changed, m, NULL);
+        m->props_sub = g_dbus_connection_signal_subscribe(
+                m->bus->connection, m->bus->name, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
+                VRRPD_BUS_INSTANCE_INTERFACE, G_DBUS_SIGNAL_FLAGS_NONE, ctl_monitor_on_properties, m, NULL);
         list = ctl_bus_call_manager(m->bus, "ListInstances", NULL, "(a(sossyy))", error);
         if (!list)
                 return FALSE;
@@ -136,6 +172,7 @@ int ctl_monitor(const CtlBus *bus, const CtlOptions *opts, char **args) {
 
         if (!ctl_monitor_start(&m, &sub, &error)) {
                 g_dbus_connection_signal_unsubscribe(bus->connection, sub);
+                g_dbus_connection_signal_unsubscribe(bus->connection, m.props_sub);
                 return ctl_bus_report(bus, error);
         }
         if (opts->legend && opts->json == CTL_JSON_OFF)
@@ -150,6 +187,7 @@ int ctl_monitor(const CtlBus *bus, const CtlOptions *opts, char **args) {
         g_source_remove(sigint);
         g_source_remove(sigterm);
         g_dbus_connection_signal_unsubscribe(bus->connection, sub);
+        g_dbus_connection_signal_unsubscribe(bus->connection, m.props_sub);
         if (m.session) {
                 g_dbus_connection_flush_sync(m.session, NULL, NULL);
                 g_object_unref(m.session);

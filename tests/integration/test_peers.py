@@ -8,7 +8,7 @@ import time
 
 from test_auth_hmac import hmac_block
 from test_bus import INSTANCE, MANAGER, Bus, path_of
-from test_netns import vrrpctl
+from test_netns import vrrpctl, vrrpctl_path
 from test_failover import CASES, instance, master_down_interval, start, vip_of, wait_master
 from vrrptopo import wait_until
 from vrrptopo.inject import advert, send
@@ -63,6 +63,8 @@ def test_an_asymmetric_partition_is_a_split_brain_until_it_heals(topology):
     start(r2, [instance(topo, V3, 100)])
     wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 150) + 3)
     assert not split_brain(r1)
+    monitor = r1.spawn([str(vrrpctl_path()), "monitor"], name="vrrpctl-monitor", env={**os.environ, **r1.bus_env()})
+    wait_until("vrrpctl monitor listening", lambda: "Monitoring state changes" in monitor.log_text(), timeout=5)
     one_way(topo, r1, r2, True)
     wait_until("r2 master too", lambda: vip in r2.addresses(), timeout=master_down_interval(V3, 100) + 2)
     t0 = time.monotonic()
@@ -77,6 +79,8 @@ def test_an_asymmetric_partition_is_a_split_brain_until_it_heals(topology):
     one_way(topo, r1, r2, False)
     wait_master(topo, "r1", vip, timeout=2)
     wait_until("split brain over", lambda: not split_brain(r1), timeout=master_down_interval(V3, 150) + 1)
+    wait_until("vrrpctl monitor told both", lambda: "VI_1: split brain over" in monitor.log_text(), timeout=3)
+    assert "VI_1: SPLIT BRAIN: another router is master too" in monitor.log_text()
 
 
 def test_forged_adverts_do_not_raise_it(topology):
