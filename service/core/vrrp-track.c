@@ -36,6 +36,24 @@ static bool vrrp_track_valid(const VrrpTrack *t) {
                (unsigned) t->state < _VRRP_TRACK_STATE_MAX;
 }
 
+uint8_t vrrp_track_clamp(uint8_t configured, int total) {
+        if (configured == VRRP_TRACK_PRIORITY_OWNER)
+                return VRRP_TRACK_PRIORITY_OWNER; /* "Don't change effective priority if address owner" */
+        if (total < 1)
+                return 1;
+        if (total > VRRP_TRACK_PRIORITY_MAX)
+                return VRRP_TRACK_PRIORITY_MAX;
+        return (uint8_t) total;
+}
+
+void vrrp_track_demote(VrrpTrackResult *r, uint8_t configured, unsigned amount) {
+        assert(r);
+        assert(amount <= 1u << 20); /* DEMOTIONS_MAX × 255 at most: no overflow */
+
+        r->total -= (int) amount;
+        r->priority = vrrp_track_clamp(configured, r->total);
+}
+
 int vrrp_track_compute(uint8_t configured, const VrrpTrack *tracks, size_t n_tracks, VrrpTrackResult *ret) {
         VrrpTrackResult r = { .total = configured };
 
@@ -57,15 +75,7 @@ int vrrp_track_compute(uint8_t configured, const VrrpTrack *tracks, size_t n_tra
                 r.total += vrrp_track_contribution(t);
         }
 
-        if (configured == VRRP_TRACK_PRIORITY_OWNER)
-                r.priority =
-                        VRRP_TRACK_PRIORITY_OWNER; /* "Don't change effective priority if address owner" */
-        else if (r.total < 1)
-                r.priority = 1;
-        else if (r.total > VRRP_TRACK_PRIORITY_MAX)
-                r.priority = VRRP_TRACK_PRIORITY_MAX;
-        else
-                r.priority = (uint8_t) r.total;
+        r.priority = vrrp_track_clamp(configured, r.total);
         r.fault = r.n_fault > 0;
         r.pending = r.n_init > 0;
         *ret = r;

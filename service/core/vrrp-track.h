@@ -11,8 +11,8 @@
  *   w = 0:  no priority change; down puts the instance in FAULT; with reverse, UP puts it in FAULT.
  * A track without a result yet (VRRP_TRACK_INIT) adds nothing; with weight 0 it holds the instance out of
  * BACKUP/MASTER until it has one (keepalived keeps such an instance in FAULT without notifying).
- * The effective priority is configured + the sum, clamped to 1..254; an address owner (255) stays 255, but
- * weight-0 faults still apply to it. */
+ * The effective priority is configured + the sum (less named demotions: vrrp_track_demote()), clamped to
+ * 1..254; an address owner (255) stays 255, but weight-0 faults still apply to it. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,5 +70,10 @@ bool vrrp_track_is_fault(const VrrpTrack *t);
 
 /* configured: 1..255. -EINVAL on a configured priority of 0, a weight out of range or an unknown state. */
 int vrrp_track_compute(uint8_t configured, const VrrpTrack *tracks, size_t n_tracks, VrrpTrackResult *ret);
+
+/* total (configured + contributions), clamped to 1..254; 255 for an owner (configured 255), whatever it is. */
+uint8_t vrrp_track_clamp(uint8_t configured, int total);
+/* Named demotions (track/demotion.h) lower a computed result by amount, clamped again: an owner stays 255. */
+void vrrp_track_demote(VrrpTrackResult *r, uint8_t configured, unsigned amount);
 
 const char *vrrp_track_state_to_string(VrrpTrackState s);

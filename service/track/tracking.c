@@ -466,15 +466,17 @@ void tracking_done(Manager *m) {
         index_done(&m->tracking.scripts_by_name);
         tracking_files_done(m);
         proc_watch_free(m->tracking.processes);
+        demotions_done(&m->tracking.demotions);
         m->tracking = (Tracking){};
 }
 
-/* Recomputes the instance's effective priority and weight-0 faults, and tells its FSM what changed: one
- * FAULT_SET or FAULT_CLEAR per fault (the FSM counts them), one PRIORITY when the priority moved. A weight-0
- * track without a result yet holds the instance in FAULT, as keepalived does. */
+/* Recomputes the instance's effective priority (tracks' weights, less the named demotions that target it)
+ * and weight-0 faults, and tells its FSM what changed: one FAULT_SET or FAULT_CLEAR per fault (the FSM counts
+ * them), one PRIORITY when the priority moved. A weight-0 track without a result yet holds the instance in
+ * FAULT, as keepalived does. */
 int tracking_apply(Instance *i) {
         VrrpTrackResult res;
-        unsigned faults;
+        unsigned faults, demoted;
         int r;
 
         assert(i);
@@ -482,6 +484,8 @@ int tracking_apply(Instance *i) {
         r = vrrp_track_compute(i->params.fsm.priority, i->vtracks, i->n_tracks, &res);
         if (r < 0)
                 return log_warning_errno(r, "%s: invalid tracking weights: %m", i->name);
+        demoted = demotions_sum(&i->manager->tracking.demotions, i->name, i->conf->sync_group);
+        vrrp_track_demote(&res, i->params.fsm.priority, demoted);
         faults = res.n_fault + res.n_init + (unsigned) __builtin_popcount(i->faults);
         while (i->n_track_faults < faults) {
                 r = instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_FAULT_SET });
@@ -499,8 +503,9 @@ int tracking_apply(Instance *i) {
         if (i->params.fsm.priority == VRRP_PRIORITY_OWNER || i->priority_override > 0 ||
             res.priority == vrrp_fsm_priority(&i->fsm, &i->params.fsm))
                 return 0;
-        log_instance(LOG_INFO, 0, i->name, i->params.fsm.vrid, "effective priority %u (configured %u, tracking %+d)",
-                     res.priority, i->params.fsm.priority, res.total - i->params.fsm.priority);
+        log_instance(LOG_INFO, 0, i->name, i->params.fsm.vrid,
+                     "effective priority %u (configured %u, tracking %+d, demoted %u)", res.priority,
+                     i->params.fsm.priority, res.total + (int) demoted - i->params.fsm.priority, demoted);
         return instance_step(i, &(VrrpEvent){ .type = VRRP_EVENT_PRIORITY, .priority = res.priority });
 }
 

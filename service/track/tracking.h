@@ -5,6 +5,7 @@
 
 #include "core/vrrp-addr.h"
 #include "core/vrrp-track.h"
+#include "track/demotion.h"
 #include "script/script-exec.h"
 #include "util/index.h"
 
@@ -51,6 +52,7 @@ typedef struct Tracking {
         size_t n_files;
         Index files_by_name;
         ProcWatch *processes; /* vrrp_track_process: created with the connector's socket, else at first use */
+        Demotions demotions;  /* named demotions (bus SetDemotion): kept across reloads, gone at exit */
 } Tracking;
 
 void tracking_init(Manager *m);
@@ -59,7 +61,13 @@ void tracking_done(Manager *m);
 /* Hands over the process-events connector's socket (proc_events_open(), opened before net_namespace is
  * entered; -1 if it could not be opened): taken. */
 int tracking_set_connector(Manager *m, int fd);
+/* The effective priority from the configured one, the tracks' weights and the named demotions that target
+ * i; and the weight-0 faults. */
 int tracking_apply(Instance *i);
+/* Named demotions (tracking-demotion.c): set (replacing the tag's) or clear one, logged, then every instance
+ * applies its tracking again. The target is checked by the caller; 0 or 1 as demotions_set() / clear. */
+int tracking_set_demotion(Manager *m, const char *tag, const char *target, uint8_t amount);
+bool tracking_clear_demotion(Manager *m, const char *tag);
 /* Sets or clears one of i's own faults (InstanceFault, instance.h): the listeners hear it as a change of
  * what its tracks show, then the FSM as a weight-0 track's fault. */
 int tracking_set_fault(Instance *i, unsigned f, bool on);

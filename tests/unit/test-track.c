@@ -196,3 +196,24 @@ TEST(unknown_state_neither_weighs_nor_faults) {
         ASSERT_FALSE(r.pending);
         ASSERT_FALSE(vrrp_track_is_fault(&t));
 }
+
+TEST(a_demotion_lowers_the_tracked_priority_and_clamps) {
+        VrrpTrack t = { .state = VRRP_TRACK_UP, .weight = 20 };
+        VrrpTrackResult r = compute(100, &t, 1);
+
+        vrrp_track_demote(&r, 100, 50);
+        ASSERT_EQ(r.priority, 70);
+        ASSERT_EQ(r.total, 70);
+        vrrp_track_demote(&r, 100, 255);
+        ASSERT_EQ(r.priority, 1);
+        r = compute(100, NULL, 0);
+        vrrp_track_demote(&r, 100, 0);
+        ASSERT_EQ(r.priority, 100);
+}
+
+TEST(a_demotion_leaves_an_owner_at_255) {
+        VrrpTrackResult r = compute(255, NULL, 0);
+
+        vrrp_track_demote(&r, 255, 100);
+        ASSERT_EQ(r.priority, 255);
+}
