@@ -20,3 +20,4 @@
 #define VRRPD_ERROR_NO_SUCH_INSTANCE "org.vrrpd.Vrrp1.Error.NoSuchInstance"
 #define VRRPD_ERROR_INVALID_CONFIG "org.vrrpd.Vrrp1.Error.InvalidConfig"
 #define VRRPD_ERROR_NOT_PERMITTED "org.vrrpd.Vrrp1.Error.NotPermitted"
+#define VRRPD_ERROR_NO_SUCH_SYNC_GROUP "org.vrrpd.Vrrp1.Error.NoSuchSyncGroup"

@@ -7,6 +7,7 @@
 #include <systemd/sd-bus.h>
 
 #include "bus/bus-auth.h"
+#include "bus/bus-demotion.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-manager.h"
@@ -304,6 +305,12 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("SocketCounters", "a(sstt)", bus_peers_get_sockets, 0, 0),
         SD_BUS_PROPERTY("DisabledScripts", "a(ss)", property_get_disabled_scripts, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Demotions", "a(ssy)", bus_demotion_property_get, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_METHOD_WITH_ARGS("SetDemotion", SD_BUS_ARGS("s", tag, "s", target, "y", amount),
+                                SD_BUS_NO_RESULT, bus_demotion_method_set, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ClearDemotion", SD_BUS_ARGS("s", tag), SD_BUS_NO_RESULT,
+                                bus_demotion_method_clear, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListInstances", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sossyy)", instances),
                                 method_list_instances, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetInstance", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", instance),
