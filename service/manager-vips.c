@@ -13,6 +13,7 @@
 #include "os/nl-ifaddr.h"
 #include "os/nl-link.h"
 #include "os/nl-vip.h"
+#include "os/runtime-file.h"
 #include "os/vip-record.h"
 #include "os/vmac-record.h"
 #include "util/cleanup.h"
@@ -61,20 +62,11 @@ int manager_vip_del(Manager *m, const NlVip *vip) {
         return r;
 }
 
-/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=; the first of a colon-separated list), else /run/vrrpd,
- * or below it for a daemon that net_namespace or instance sets apart: /run/vrrpd/NAMESPACE,
- * /run/vrrpd/INSTANCE, /run/vrrpd/NAMESPACE/INSTANCE (keepalived keeps its pid files apart the same way).
- * Two daemons on one host must not share it: each removes at startup what the records there say. */
+/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=), else /run/vrrpd, or below it for a daemon that
+ * net_namespace or instance sets apart (runtime_dir_path()). Two daemons on one host must not share it: each
+ * removes at startup what the records there say. */
 static char *manager_runtime_dir(const ConfGlobal *g) {
-        const char *env = getenv("RUNTIME_DIRECTORY");
-        char *dir;
-
-        if (env)
-                return strndup(env, strcspn(env, ":"));
-        if (asprintf(&dir, VIP_RECORD_RUNTIME_DIR "%s%s%s%s", g->net_namespace ? "/" : "",
-                     g->net_namespace ?: "", g->instance ? "/" : "", g->instance ?: "") < 0)
-                return NULL;
-        return dir;
+        return runtime_dir_path("RUNTIME_DIRECTORY", VIP_RECORD_RUNTIME_DIR, g->net_namespace, g->instance);
 }
 
 static int manager_open_runtime_dir(Manager *m, const ConfGlobal *g) {

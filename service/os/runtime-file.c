@@ -29,12 +29,26 @@ static int runtime_dir_make(const char *path) {
         }
 }
 
+char *runtime_dir_path(const char *env_name, const char *base, const char *net_namespace, const char *instance) {
+        const char *env = getenv(env_name);
+        char *dir;
+
+        assert(env_name);
+        assert(base);
+
+        if (env && env[0])
+                return strndup(env, strcspn(env, ":"));
+        if (asprintf(&dir, "%s%s%s%s%s", base, net_namespace ? "/" : "", net_namespace ?: "", instance ? "/" : "",
+                     instance ?: "") < 0)
+                return NULL;
+        return dir;
+}
+
 int runtime_dir_open(const char *runtime_dir, const char *sub, int *ret_dirfd) {
         _cleanup_close_ int top = -EBADF, fd = -EBADF;
         int r;
 
         assert(runtime_dir && runtime_dir[0]);
-        assert(sub);
         assert(ret_dirfd);
 
         r = runtime_dir_make(runtime_dir);
@@ -43,6 +57,10 @@ int runtime_dir_open(const char *runtime_dir, const char *sub, int *ret_dirfd) {
         top = open(runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (top < 0)
                 return -errno;
+        if (!sub) {
+                *ret_dirfd = TAKE_FD(top);
+                return 0;
+        }
         if (mkdirat(top, sub, 0755) < 0 && errno != EEXIST)
                 return -errno;
         fd = openat(top, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -66,7 +84,7 @@ static int write_all(int fd, const char *p, size_t len) {
         return 0;
 }
 
-static int runtime_file_write_tmp(int dirfd, const char *tmp, const char *text, size_t len) {
+static int runtime_file_write_tmp(int dirfd, const char *tmp, const char *text, size_t len, bool synced) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
@@ -76,6 +94,8 @@ static int runtime_file_write_tmp(int dirfd, const char *tmp, const char *text, 
         r = write_all(fd, text, len);
         if (r < 0)
                 return r;
+        if (synced && fsync(fd) < 0)
+                return -errno;
         return close(TAKE_FD(fd)) < 0 ? -errno : 0;
 }
 
@@ -89,7 +109,7 @@ static bool runtime_file_name_ok(const char *name) {
         return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-int runtime_file_write(int dirfd, const char *name, const char *text, size_t len) {
+static int runtime_file_write_full(int dirfd, const char *name, const char *text, size_t len, bool synced) {
         char tmp[NAME_MAX + 1];
         int r;
 
@@ -101,12 +121,20 @@ int runtime_file_write(int dirfd, const char *name, const char *text, size_t len
         snprintf(tmp, sizeof(tmp), RUNTIME_FILE_TMP_PREFIX "%s", name);
         /* One daemon writes here (it holds the bus name), so a fixed temporary name is enough; one left by a
          * crash is simply overwritten. */
-        r = runtime_file_write_tmp(dirfd, tmp, text, len);
+        r = runtime_file_write_tmp(dirfd, tmp, text, len, synced);
         if (r < 0)
                 return runtime_file_drop_tmp(dirfd, tmp, r);
         if (renameat(dirfd, tmp, dirfd, name) < 0)
                 return runtime_file_drop_tmp(dirfd, tmp, -errno);
-        return 0;
+        return synced && fsync(dirfd) < 0 ? -errno : 0;
+}
+
+int runtime_file_write(int dirfd, const char *name, const char *text, size_t len) {
+        return runtime_file_write_full(dirfd, name, text, len, false);
+}
+
+int runtime_file_write_synced(int dirfd, const char *name, const char *text, size_t len) {
+        return runtime_file_write_full(dirfd, name, text, len, true);
 }
 
 int runtime_file_discard(int dirfd, const char *name) {
