@@ -256,6 +256,7 @@ Manager *manager_free(Manager *m) {
         free(m->instances);
         static_set_free(m->statics);
         tracking_done(m);
+        manager_maintenance_done(m);
         for (size_t k = 0; k < m->n_ticks; k++)
                 tick_free(m->ticks[k]);
         free(m->ticks);
@@ -359,6 +360,7 @@ int manager_start(Manager *m, Config *config) {
         assert(!m->config);
 
         manager_vips_recover(m, &config->global);
+        manager_maintenance_load(m, &config->global);
         manager_accept_close(m); /* a crashed run's table would still drop traffic */
         r = reload_apply(m, config, NULL);
         vmac_recover_done(m); /* the macvlans a crashed run left and this config does not take over */

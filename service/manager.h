@@ -73,6 +73,9 @@ typedef struct Manager {
         ForeignTable foreign;    /* adverts for VRIDs no instance here runs (foreign.h) */
         bool watching_routes;    /* the monitor hears of routes and rules (some instance or static has them) */
         bool watch_local_table;  /* ... in the local table too */
+        char *state_dir;         /* StateDirectory=: what outlives a reboot (manager-maintenance.c); NULL: none */
+        char **maintained;       /* the instances in persistent maintenance, by name, as saved there */
+        size_t n_maintained;
         bool stopping;
         bool rebuilding;         /* reload.c is swapping the running set: no sync group logic meanwhile */
 } Manager;
@@ -118,6 +121,17 @@ void manager_promote_release(Manager *m, int ifindex);
 usec_t manager_hold_deadline(const ConfGlobal *g, usec_t started, usec_t now, usec_t boot_now);
 int manager_hold_update(Manager *m, const ConfGlobal *g, bool initial);
 bool manager_holding(const Manager *m);
+/* Persistent maintenance (manager-maintenance.c), kept by instance name under the state directory. _load:
+ * at startup, before the first reload reads it (logs its errors). _set: maintenance on or off, and, if
+ * persistent, saved first (nothing changes when that fails); off also forgets a saved one. _keep: a reload
+ * drops (logged, saved) the names kept() says it does not keep. _restore: an instance about to start goes
+ * into the maintenance saved for its name. */
+void manager_maintenance_load(Manager *m, const ConfGlobal *g);
+bool manager_maintenance_persistent(const Manager *m, const char *name);
+int manager_set_maintenance(Manager *m, Instance *i, bool on, bool persistent);
+void manager_maintenance_keep(Manager *m, bool (*kept)(const char *name, void *userdata), void *userdata);
+int manager_maintenance_restore(Manager *m, Instance *i);
+void manager_maintenance_done(Manager *m);
 /* After a step of i that changed something: the listeners hear it, then its sync group follows. */
 void manager_on_instance_changed(Manager *m, Instance *i, const VrrpActions *a);
 

@@ -358,9 +358,15 @@ static int reload_start(Reload *rl) {
         int ret = 0;
 
         for (size_t k = 0; k < rl->next->n_instances; k++) {
+                int r;
+
                 if (!rl->items[k].next || rl->items[k].old)
                         continue;
                 instance_vips_cleanup(rl->items[k].next);
+                r = manager_maintenance_restore(rl->manager, rl->items[k].next);
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to go into its persistent maintenance: %m",
+                                          rl->items[k].next->name);
                 /* a run that crashed as master left its routes and rules: a backup must not hold them */
                 if (rl->initial)
                         route_set_remove(&rl->items[k].next->routes, rl->manager->nl);
@@ -397,12 +403,25 @@ static void reload_free_removed(Reload *rl, Config *old) {
         conf_free(old);
 }
 
+/* Persistent maintenance is kept by name: by an instance the reload keeps under its name (at startup, by
+ * one the config names), not by one it removes, renames or adds in its place. */
+static bool reload_keeps_name(const char *name, void *userdata) {
+        Reload *rl = userdata;
+        Instance *old = manager_find_instance(rl->manager, name); /* the running set's: not swapped yet */
+
+        for (size_t k = 0; k < rl->next->n_instances; k++)
+                if (rl->items[k].old == old && strcmp(rl->next->instances[k].name, name) == 0)
+                        return true;
+        return false;
+}
+
 static int reload_commit(Reload *rl) {
         Manager *m = rl->manager;
         Config *old = NULL;
         int r;
 
         rl->committed = true;
+        manager_maintenance_keep(m, reload_keeps_name, rl);
         LISTENERS_EMIT(&m->listeners, reload_begin, &rl->diff);
         static_set_replace(&m->statics, TAKE_PTR(rl->statics)); /* first: what the instances' may lean on */
         m->rebuilding = true; /* sync groups are rebuilt below; none of their logic runs meanwhile */

@@ -12,6 +12,7 @@
 #include "bus/bus-auth.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
+#include "bus/bus-maintenance.h"
 #include "bus/bus-peers.h"
 #include "bus/bus-route.h"
 #include "bus/bus-util.h"
@@ -283,7 +284,7 @@ BUS_GETTER(property_get_statistics) {
         return sd_bus_message_close_container(reply);
 }
 
-static void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names) {
+void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names) {
         _cleanup_free_ char *path = NULL;
         int r;
 
@@ -342,23 +343,7 @@ static int method_reset_priority(sd_bus_message *m, void *userdata, sd_bus_error
 }
 
 static int method_set_maintenance(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Instance *i = userdata;
-        int on, r;
-
-        r = bus_auth_check_operator(i->manager, m, error);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(m, "b", &on);
-        if (r < 0)
-                return r;
-        if ((bool) on != i->fsm.maintenance) {
-                log_info("%s: maintenance %s over the bus", i->name, on ? "on" : "off");
-                r = instance_set_maintenance(i, on);
-                if (r < 0)
-                        return bus_instance_refused(error, i, r);
-                bus_instance_emit(sd_bus_message_get_bus(m), i, (const char *const[]){ "Maintenance", NULL });
-        }
-        return sd_bus_reply_method_return(m, NULL);
+        return bus_maintenance_set(m, userdata, false, error); /* shared with SetPersistentMaintenance */
 }
 
 static int method_send_gratuitous_arp(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -395,6 +380,7 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_PROPERTY("EffectivePriority", "y", property_get_effective_priority, 0, EMITS),
         SD_BUS_PROPERTY("MasterAddress", "s", property_get_master_address, 0, EMITS),
         SD_BUS_PROPERTY("Maintenance", "b", property_get_maintenance, 0, EMITS),
+        SD_BUS_PROPERTY("MaintenancePersistent", "b", bus_maintenance_property_get_persistent, 0, EMITS),
         SD_BUS_PROPERTY("LastTransitionUSec", "t", property_get_last_transition_usec, 0, EMITS),
         SD_BUS_PROPERTY("LastTransitionReason", "s", property_get_last_transition_reason, 0, EMITS),
         SD_BUS_PROPERTY("Tracks", "a(ssbi)", property_get_tracks, 0, EMITS),
@@ -425,6 +411,8 @@ static const sd_bus_vtable instance_vtable[] = {
         SD_BUS_METHOD("ResetPriority", NULL, NULL, method_reset_priority, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetMaintenance", SD_BUS_ARGS("b", maintenance), SD_BUS_NO_RESULT,
                                 method_set_maintenance, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetPersistentMaintenance", SD_BUS_ARGS("b", maintenance), SD_BUS_NO_RESULT,
+                                bus_maintenance_method_set_persistent, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("SendGratuitousArp", NULL, NULL, method_send_gratuitous_arp,
                       SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("ResetStatistics", NULL, NULL, method_reset_statistics, SD_BUS_VTABLE_UNPRIVILEGED),

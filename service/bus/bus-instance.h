@@ -1,5 +1,7 @@
 #pragma once
 
+#include <systemd/sd-bus.h>
+
 #include "core/vrrp-fsm.h"
 
 typedef struct Bus Bus;
@@ -9,6 +11,8 @@ typedef struct Instance Instance;
  * manager, as networkd serves its links. */
 int bus_instance_add_objects(Bus *b);
 int bus_instance_path(const Instance *i, char **ret);
+/* PropertiesChanged for the properties of i named (NULL-terminated); failures are logged at debug. */
+void bus_instance_emit(sd_bus *bus, Instance *i, const char *const *names);
 /* PropertiesChanged for what a step changed. */
 void bus_instance_emit_changed(Bus *b, Instance *i, const VrrpActions *a);
 /* PropertiesChanged for Tracks, after a track's result changed what it shows (whether or not the effective

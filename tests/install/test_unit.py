@@ -52,7 +52,7 @@ def test_template_verifies_as_an_instance(installed, template, tmp_path):
 # What the template sets apart from vrrpd.service, and only that (its comments say why).
 TEMPLATE_OWN = {("Unit", "Description"), ("Unit", "ConditionFileNotEmpty"), ("Service", "BusName"),
                 ("Service", "ExecStart"), ("Service", "NetworkNamespacePath"), ("Service", "RuntimeDirectory"),
-                ("Install", "Alias")}
+                ("Service", "StateDirectory"), ("Install", "Alias")}
 
 
 def test_template_keeps_the_units_sandbox(unit, template):
@@ -66,6 +66,8 @@ def test_template_keeps_the_units_sandbox(unit, template):
     assert s[("Service", "NetworkNamespacePath")] == "/run/netns/%i"
     assert s[("Service", "RuntimeDirectory")] == "vrrpd/%i" and s[("Service", "RuntimeDirectoryPreserve")] == "yes"
     assert s[("Service", "BusName")] == "org.vrrpd.Vrrp1.%i"
+    assert s[("Service", "StateDirectory")] == "vrrpd/%i"  # persistent maintenance, per namespace
+    assert dict(((sec, k), v) for sec, k, v in ours)[("Service", "StateDirectory")] == "vrrpd"
 
 
 def test_template_exposure(template, tmp_path):

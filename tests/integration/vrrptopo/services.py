@@ -207,6 +207,8 @@ class Vrrpd:
         self.config = node.dir / f"{name}.conf"
         self.config_text = config
         self.runtime_dir = (node.dir / ("run" if name == "vrrpd" else f"run-{name}")) if runtime_dir else None
+        # what outlives a restart (persistent maintenance): per router and daemon, as systemd's StateDirectory=
+        self.state_dir = node.dir / ("state" if name == "vrrpd" else f"state-{name}")
         self.args = list(args) if args is not None else ["-f", self.config]
         self.extra_env = env or {}
         self.process = None
@@ -225,6 +227,7 @@ class Vrrpd:
             env["RUNTIME_DIRECTORY"] = str(self.runtime_dir)
         elif "RUNTIME_DIRECTORY" in os.environ:
             raise RuntimeError("runtime_dir=False, but this process has RUNTIME_DIRECTORY, which vrrpd would inherit")
+        env.setdefault("STATE_DIRECTORY", str(self.state_dir))  # never the host's /var/lib/vrrpd
         self.process = self.node.spawn([self.binary, *self.args], name=self.name, env=env)
         return self
 
