@@ -74,7 +74,8 @@ int ctl_control_maintenance(const CtlBus *bus, const CtlOptions *opts, char **ar
                 g_printerr("vrrpctl: %s\n", error->message);
                 return CTL_EXIT_USAGE;
         }
-        return ctl_control_call(bus, args[0], "SetMaintenance", g_variant_new("(b)", on));
+        return ctl_control_call(bus, args[0], opts->persistent ? "SetPersistentMaintenance" : "SetMaintenance",
+                                g_variant_new("(b)", on));
 }
 
 int ctl_control_garp(const CtlBus *bus, const CtlOptions *opts, char **args) {

@@ -46,6 +46,11 @@ static void ctl_output_table_widths(const CtlTable *t, gboolean legend, gsize *w
 }
 
 void ctl_output_table_print(const CtlTable *t, gboolean legend, int state_column, gboolean color) {
+        ctl_output_table_print_rows(t, legend, state_column, color, "instance");
+}
+
+void ctl_output_table_print_rows(const CtlTable *t, gboolean legend, int state_column, gboolean color,
+                                 const char *noun) {
         g_autofree gsize *widths = g_new0(gsize, t->n_columns);
         const guint n_rows = t->cells->len / t->n_columns;
         g_autoptr(GString) line = g_string_new(NULL);
@@ -67,7 +72,7 @@ void ctl_output_table_print(const CtlTable *t, gboolean legend, int state_column
                 g_print("%s\n", line->str);
         }
         if (legend)
-                g_print("\n%u instance%s listed.\n", n_rows - 1, n_rows == 2 ? "" : "s");
+                g_print("\n%u %s%s listed.\n", n_rows - 1, noun, n_rows == 2 ? "" : "s");
 }
 
 gboolean ctl_output_want_color(void) {

@@ -7,6 +7,9 @@ typedef struct CtlTable CtlTable;
 CtlTable *ctl_output_table_new(guint n_columns, const char *const *headers);
 void ctl_output_table_add(CtlTable *t, const char *const *cells);
 void ctl_output_table_print(const CtlTable *t, gboolean legend, int state_column, gboolean color);
+/* The same, the footer counting rows as noun ("N nouns listed."): state_column -1 colours nothing. */
+void ctl_output_table_print_rows(const CtlTable *t, gboolean legend, int state_column, gboolean color,
+                                 const char *noun);
 void ctl_output_table_free(CtlTable *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlTable, ctl_output_table_free)
 

@@ -12,6 +12,7 @@ typedef gboolean (*CtlCheck)(char **args, GError **error);
 
 gboolean ctl_control_check_set_priority(char **args, GError **error);
 gboolean ctl_control_check_maintenance(char **args, GError **error);
+gboolean ctl_demote_check(char **args, GError **error);
 
 int ctl_list(const CtlBus *bus, const CtlOptions *opts, char **args);
 int ctl_list_is_master(const CtlBus *bus, const CtlOptions *opts, char **args);
@@ -21,5 +22,7 @@ int ctl_control_reset_priority(const CtlBus *bus, const CtlOptions *opts, char *
 int ctl_control_maintenance(const CtlBus *bus, const CtlOptions *opts, char **args);
 int ctl_control_garp(const CtlBus *bus, const CtlOptions *opts, char **args);
 int ctl_control_reload(const CtlBus *bus, const CtlOptions *opts, char **args);
+int ctl_demote(const CtlBus *bus, const CtlOptions *opts, char **args);
+int ctl_demote_list(const CtlBus *bus, const CtlOptions *opts, char **args);
 int ctl_monitor(const CtlBus *bus, const CtlOptions *opts, char **args);
 int ctl_metrics(const CtlBus *bus, const CtlOptions *opts, char **args);

@@ -15,7 +15,11 @@ typedef struct CtlOptions {
         gboolean color; /* stdout is a tty, TERM is not dumb and NO_COLOR is unset */
         gboolean quiet;
         gboolean notify;
-        gboolean all; /* status: every counter, zeros too */
+        gboolean all;           /* status: every counter, zeros too */
+        gboolean persistent;    /* maintenance --persistent */
+        gboolean clear;         /* demote --clear */
+        const char *instance;   /* demote --instance NAME */
+        const char *sync_group; /* demote --sync-group NAME */
 } CtlOptions;
 
 /* The system bus and the name the daemon owns there (--bus-name; default org.vrrpd.Vrrp1): every call and

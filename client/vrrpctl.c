@@ -22,8 +22,11 @@ static const CtlCommand ctl_commands[] = {
         { "status", "[NAME...]", 0, G_MAXUINT, TRUE, ctl_status },
         { "set-priority", "NAME N", 2, 2, FALSE, ctl_control_set_priority, ctl_control_check_set_priority },
         { "reset-priority", "NAME", 1, 1, FALSE, ctl_control_reset_priority },
-        { "maintenance", "NAME on|off", 2, 2, FALSE, ctl_control_maintenance,
+        { "maintenance", "NAME on|off [--persistent]", 2, 2, FALSE, ctl_control_maintenance,
           ctl_control_check_maintenance },
+        { "demote", "TAG AMOUNT [--instance NAME|--sync-group NAME] | TAG --clear", 1, 2, FALSE, ctl_demote,
+          ctl_demote_check },
+        { "demotions", "", 0, 0, TRUE, ctl_demote_list },
         { "garp", "NAME", 1, 1, FALSE, ctl_control_garp },
         { "reload", "", 0, 0, TRUE, ctl_control_reload },
         { "monitor", "", 0, 0, TRUE, ctl_monitor },
@@ -41,6 +44,11 @@ static const char ctl_summary[] =
         "  set-priority NAME N        Override the priority (1-254) until reset or restart\n"
         "  reset-priority NAME        Drop a priority override\n"
         "  maintenance NAME on|off    Give up mastership and stay backup, or resume\n"
+        "                             (--persistent: also after a restart or reboot)\n"
+        "  demote TAG AMOUNT          Lower every instance's priority (or --instance NAME's or\n"
+        "                             --sync-group NAME's) by AMOUNT under TAG; again replaces\n"
+        "  demote TAG --clear         Drop the demotion TAG\n"
+        "  demotions                  List the demotions: tag, target, amount\n"
         "  garp NAME                  Re-announce the virtual addresses (when master)\n"
         "  reload                     Reload the configuration atomically\n"
         "  monitor                    Print state changes until interrupted\n"
@@ -56,6 +64,10 @@ static gboolean arg_notify = FALSE;
 static gboolean arg_all = FALSE;
 static gboolean arg_version = FALSE;
 static char *arg_bus_name = NULL;
+static gboolean arg_persistent = FALSE;
+static gboolean arg_clear = FALSE;
+static char *arg_instance = NULL;
+static char *arg_sync_group = NULL;
 
 static gboolean ctl_parse_json(const char *option, const char *value, gpointer data, GError **error) {
         if (!value || g_str_equal(value, "short"))
@@ -83,6 +95,12 @@ static const GOptionEntry ctl_entries[] = {
         { "all", 'a', 0, G_OPTION_ARG_NONE, &arg_all, "status: every counter, the zeros too", NULL },
         { "bus-name", 0, 0, G_OPTION_ARG_STRING, &arg_bus_name,
           "Talk to the vrrpd owning NAME (its dbus_service_name; default " VRRPD_BUS_NAME ")", "NAME" },
+        { "persistent", 0, 0, G_OPTION_ARG_NONE, &arg_persistent,
+          "maintenance: keep it across restarts and reboots (off forgets it)", NULL },
+        { "instance", 0, 0, G_OPTION_ARG_STRING, &arg_instance, "demote: only this instance", "NAME" },
+        { "sync-group", 0, 0, G_OPTION_ARG_STRING, &arg_sync_group, "demote: only this sync group's members",
+          "NAME" },
+        { "clear", 0, 0, G_OPTION_ARG_NONE, &arg_clear, "demote: drop the demotion TAG", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &arg_version, "Show the version", NULL },
         {},
 };
@@ -94,11 +112,30 @@ static const CtlCommand *ctl_find_command(const char *name) {
         return NULL;
 }
 
+/* The options that belong to one verb (maintenance --persistent; demote --clear, --instance, --sync-group),
+ * and demote's two forms: the reason it is a usage error, or NULL. */
+static const char *ctl_check_verb_options(const CtlCommand *c, guint n) {
+        const gboolean demote = c->verb == ctl_demote;
+
+        if (arg_persistent && c->verb != ctl_control_maintenance)
+                return "--persistent only applies to maintenance";
+        if ((arg_clear || arg_instance || arg_sync_group) && !demote)
+                return "--clear, --instance and --sync-group only apply to demote";
+        if (arg_instance && arg_sync_group)
+                return "demote takes --instance or --sync-group, not both";
+        if (demote && arg_clear && (n != 1 || arg_instance || arg_sync_group))
+                return "usage: vrrpctl demote TAG --clear";
+        if (demote && !arg_clear && n != 2)
+                return "usage: vrrpctl demote TAG AMOUNT [--instance NAME|--sync-group NAME]";
+        return NULL;
+}
+
 /* Usage errors say what was wrong in one line and exit 2; nothing has touched the bus yet. */
 static const CtlCommand *ctl_check_usage(int argc, char **argv) {
         const CtlCommand *c = ctl_find_command(argc > 1 ? argv[1] : "list");
         const guint n = argc > 2 ? (guint) argc - 2 : 0;
         g_autoptr(GError) error = NULL;
+        const char *wrong;
 
         if (!c) {
                 g_printerr("vrrpctl: unknown command '%s'; see 'vrrpctl --help'\n", argv[1]);
@@ -115,6 +152,10 @@ static const CtlCommand *ctl_check_usage(int argc, char **argv) {
         if ((arg_notify && c->verb != ctl_monitor) || (arg_quiet && c->verb != ctl_list_is_master)) {
                 g_printerr("vrrpctl: %s only applies to %s\n", arg_notify ? "--notify" : "--quiet",
                            arg_notify ? "monitor" : "is-master");
+                return NULL;
+        }
+        if ((wrong = ctl_check_verb_options(c, n))) {
+                g_printerr("vrrpctl: %s\n", wrong);
                 return NULL;
         }
         if (arg_bus_name && !ctl_bus_name_check(arg_bus_name, &error)) {
@@ -154,7 +195,11 @@ int main(int argc, char *argv[]) {
                              .color = ctl_output_want_color(),
                              .quiet = arg_quiet,
                              .notify = arg_notify,
-                             .all = arg_all };
+                             .all = arg_all,
+                             .persistent = arg_persistent,
+                             .clear = arg_clear,
+                             .instance = arg_instance,
+                             .sync_group = arg_sync_group };
 
         connection = ctl_bus_open(&error);
         if (!connection) {

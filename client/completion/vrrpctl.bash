@@ -14,9 +14,10 @@ __vrrpctl_bus_names() {
 
 _vrrpctl() {
         local cur=${COMP_WORDS[COMP_CWORD]}
-        local commands='list status set-priority reset-priority maintenance garp reload monitor is-master metrics'
+        local commands='list status set-priority reset-priority maintenance demote demotions garp reload monitor
+                        is-master metrics'
         local options='--json= --json=short --json=pretty --no-legend --all --no-pager --quiet --notify --bus-name=
-                       --version --help'
+                       --persistent --instance= --sync-group= --clear --version --help'
         local i verb='' nargs=0 bus_name=''
 
         # "--bus-name NAME", or "--bus-name=NAME", which readline splits at '=' into three words
@@ -25,12 +26,22 @@ _vrrpctl() {
                 COMPREPLY=($(compgen -W "$(__vrrpctl_bus_names)" -- "$cur"))
                 return
         fi
+        # demote's "--instance NAME" (or "--instance=NAME"); sync group names have no listing to read
+        if [[ ${COMP_WORDS[COMP_CWORD - 1]} == --instance ||
+              (${COMP_WORDS[COMP_CWORD - 1]} == = && ${COMP_WORDS[COMP_CWORD - 2]} == --instance) ]]; then
+                COMPREPLY=($(compgen -W "$(__vrrpctl_instances)" -- "$cur"))
+                return
+        fi
         for ((i = 1; i < COMP_CWORD; i++)); do
                 case ${COMP_WORDS[i]} in
                 --bus-name)
                         i=$((i + 1))
                         [[ ${COMP_WORDS[i]} == = ]] && i=$((i + 1))
                         bus_name=${COMP_WORDS[i]}
+                        ;;
+                --instance | --sync-group) # their value is no argument of the verb
+                        i=$((i + 1))
+                        [[ ${COMP_WORDS[i]} == = ]] && i=$((i + 1))
                         ;;
                 -*) ;;
                 *)
@@ -60,6 +71,9 @@ _vrrpctl() {
                 elif [ "$nargs" -eq 1 ]; then
                         COMPREPLY=($(compgen -W 'on off' -- "$cur"))
                 fi
+                ;;
+        demote)
+                [ "$nargs" -eq 1 ] && COMPREPLY=($(compgen -W '--clear' -- "$cur"))
                 ;;
         esac
 }

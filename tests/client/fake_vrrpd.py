@@ -44,7 +44,8 @@ def stats(sent, received):
 def instance_props(name, ifname, state, vrid, prio, eff, vips, tracks=(), master="", reason="startup", vmac=("", "")):
     return {
         "State": dbus.String(state), "EffectivePriority": dbus.Byte(eff), "MasterAddress": dbus.String(master),
-        "Maintenance": dbus.Boolean(False), "LastTransitionUSec": dbus.UInt64(T0),
+        "Maintenance": dbus.Boolean(False), "MaintenancePersistent": dbus.Boolean(False),
+        "LastTransitionUSec": dbus.UInt64(T0),
         "LastTransitionReason": dbus.String(reason),
         "Tracks": dbus.Array([dbus.Struct(t, signature="ssbi") for t in tracks], signature="(ssbi)"),
         "Name": dbus.String(name), "Interface": dbus.String(ifname), "VirtualRouterId": dbus.Byte(vrid),
@@ -109,6 +110,11 @@ class Instance(dbus.service.Object):
         self.fake.log("SetMaintenance", f"{self.props['Name']} {bool(on)}")
         self.props["Maintenance"] = dbus.Boolean(on)
 
+    @dbus.service.method(INSTANCE, in_signature="b", out_signature="")
+    def SetPersistentMaintenance(self, on):
+        self.fake.log("SetPersistentMaintenance", f"{self.props['Name']} {bool(on)}")
+        self.props["Maintenance"] = self.props["MaintenancePersistent"] = dbus.Boolean(on)
+
     @dbus.service.method(INSTANCE, in_signature="", out_signature="")
     def SendGratuitousArp(self):
         self.fake.log("SendGratuitousArp", str(self.props["Name"]))
@@ -124,7 +130,7 @@ class Instance(dbus.service.Object):
 class Manager(dbus.service.Object):
     def __init__(self, conn, netns=""):
         super().__init__(conn, MANAGER_PATH)
-        self.calls, self.reload_error, self.netns = [], "", netns
+        self.calls, self.reload_error, self.netns, self.demotions = [], "", netns, {}
         self.instances = {str(p["Name"]): Instance(conn, self, dict(p)) for p in CANNED}
 
     def log(self, method, arg=""):
@@ -150,6 +156,18 @@ class Manager(dbus.service.Object):
             raise DBusError(ERR + "InvalidConfig", self.reload_error)
         return (["VI_3"], ["VI_OLD"], ["VI_1", "VI_2"])
 
+    @dbus.service.method(MANAGER, in_signature="ssy", out_signature="")
+    def SetDemotion(self, tag, target, amount):
+        self.log("SetDemotion", f"{tag} {target} {int(amount)}")
+        if target and not target.startswith("sync_group/") and target not in self.instances:
+            raise DBusError(ERR + "NoSuchInstance", f"no instance named '{target}'")
+        self.demotions[str(tag)] = (str(target), int(amount))
+
+    @dbus.service.method(MANAGER, in_signature="s", out_signature="")
+    def ClearDemotion(self, tag):
+        self.log("ClearDemotion", str(tag))
+        self.demotions.pop(str(tag), None)
+
     @dbus.service.signal(MANAGER, signature="ossss")
     def StateChanged(self, path, name, old, new, reason):
         pass
@@ -162,7 +180,10 @@ class Manager(dbus.service.Object):
     def GetAll(self, iface):
         return dbus.Dictionary({"Version": "0.1.0-fake", "ConfigFile": "/etc/vrrpd/vrrpd.conf",
                                 "RouterId": "fake", "StartedUSec": dbus.UInt64(T0),
-                                "LastReloadUSec": dbus.UInt64(0), "NetworkNamespace": self.netns}
+                                "LastReloadUSec": dbus.UInt64(0), "NetworkNamespace": self.netns,
+                                "Demotions": dbus.Array([dbus.Struct((t, g, dbus.Byte(a)), signature="ssy")
+                                                         for t, (g, a) in self.demotions.items()],
+                                                        signature="(ssy)")}
                                if iface == MANAGER else {}, signature="sv")
 
     # org.vrrpd.Test: the test's handle on the fake.

@@ -31,7 +31,8 @@ def test_help_lists_every_command(vrrpctl):
     r = vrrpctl("--help")
     assert r.returncode == 0, r
     for cmd in ("list", "status", "set-priority", "reset-priority", "maintenance", "garp", "reload", "monitor",
-                "is-master", "metrics", "--json", "--no-legend", "--no-pager", "--bus-name"):
+                "is-master", "metrics", "--json", "--no-legend", "--no-pager", "--bus-name", "demote", "demotions",
+                "--persistent", "--instance", "--sync-group", "--clear"):
         assert cmd in r.stdout, f"{cmd} missing from --help: {r.stdout}"
 
 
@@ -41,6 +42,10 @@ def test_help_lists_every_command(vrrpctl):
     ["maintenance", "VI_1"], ["garp"], ["is-master"], ["is-master", "a", "b"], ["--json=xml"], ["--bogus"],
     ["set-priority", "VI_1", "5", "--json"], ["list", "--notify"], ["status", "-q"],
     ["--bus-name=:1.5", "list"], ["--bus-name", "vrrpd", "list"], ["--bus-name=org.vrrpd.1x", "status"],
+    ["demote", "t"], ["demote", "t", "0"], ["demote", "t", "256"], ["demote", "t", "5", "--clear"],
+    ["demote", "t", "--clear", "--instance", "VI_1"], ["demote", "t", "5", "--instance=VI_1", "--sync-group=SG"],
+    ["demote", "t", "5", "6"], ["demotions", "x"], ["list", "--persistent"], ["maintenance", "VI_1", "on", "--clear"],
+    ["status", "--instance=VI_1"],
 ])
 def test_usage_errors_exit_2_with_one_line(vrrpctl, ctl_env, tmp_path, args):
     # No bus at all: a usage error must be found before vrrpctl touches it.
@@ -242,6 +247,34 @@ def test_maintenance(vrrpctl, fake, word, value):
     r = vrrpctl("maintenance", "VI_1", word)
     assert r.returncode == 0, r
     assert fake.calls("SetMaintenance") == [("SetMaintenance", f"VI_1 {value}")]
+
+
+@pytest.mark.parametrize("word,value", [("on", "True"), ("off", "False")])
+def test_maintenance_persistent(vrrpctl, fake, word, value):
+    r = vrrpctl("maintenance", "VI_1", word, "--persistent")
+    assert r.returncode == 0, r
+    assert fake.calls("SetPersistentMaintenance") == [("SetPersistentMaintenance", f"VI_1 {value}")]
+    assert fake.calls("SetMaintenance") == []
+
+
+def test_demote_and_demotions(vrrpctl, fake):
+    r = vrrpctl("demotions")
+    assert (r.returncode, r.stdout) == (0, "TAG TARGET AMOUNT\n\n0 demotions listed.\n"), r
+    for args in (["deploy", "20"], ["bgp", "5", "--instance", "VI_1"], ["db", "7", "--sync-group=SG_1"]):
+        assert vrrpctl("demote", *args).returncode == 0, args
+    assert fake.calls("SetDemotion") == [("SetDemotion", "deploy  20"), ("SetDemotion", "bgp VI_1 5"),
+                                         ("SetDemotion", "db sync_group/SG_1 7")]
+    r = vrrpctl("demotions")
+    assert r.returncode == 0, r
+    assert r.stdout.splitlines() == ["TAG    TARGET          AMOUNT", "deploy all             20",
+                                     "bgp    VI_1            5", "db     sync-group SG_1 7", "",
+                                     "3 demotions listed."], r.stdout
+    assert json.loads(vrrpctl("demotions", "--json").stdout)[1] == {"tag": "bgp", "target": "VI_1", "amount": 5}
+    assert vrrpctl("demote", "deploy", "--clear").returncode == 0
+    assert fake.calls("ClearDemotion") == [("ClearDemotion", "deploy")]
+    assert [d["tag"] for d in json.loads(vrrpctl("demotions", "--json").stdout)] == ["bgp", "db"]
+    r = vrrpctl("demote", "x", "5", "--instance", "NOPE")
+    assert r.returncode == 1 and "(org.vrrpd.Vrrp1.Error.NoSuchInstance)" in one_line(r.stderr), r
 
 
 def test_garp(vrrpctl, fake):
@@ -496,5 +529,8 @@ def test_completion_commands_and_instances(ctl_env, fake):
     assert complete(ctl_env, "s") == ["status", "set-priority"]
     assert complete(ctl_env, "status", "VI") == ["VI_1", "VI_2"]
     assert complete(ctl_env, "maintenance", "VI_1", "o") == ["on", "off"]
+    assert complete(ctl_env, "dem") == ["demote", "demotions"]
+    assert complete(ctl_env, "demote", "--instance", "VI") == ["VI_1", "VI_2"]
+    assert complete(ctl_env, "demote", "--instance", "=", "VI_2", "t", "") == ["--clear"]
     assert complete(ctl_env, "set-priority", "VI_1", "") == []
     assert "--no-legend" in complete(ctl_env, "--no")
