@@ -37,6 +37,7 @@ CONTROL = [  # (method, dbus-send arguments)
     ("SetPriority", ["byte:120"]),
     ("ResetPriority", []),
     ("SetMaintenance", ["boolean:false"]),
+    ("SetPersistentMaintenance", ["boolean:true"]),
     ("SendGratuitousArp", []),
     ("ResetStatistics", []),
 ]
@@ -717,6 +718,9 @@ def dbus_send(router, path, method, *args, user):
 def control_errors(router, user):
     out = {m: dbus_send(router, path_of("VI_1"), f"{INSTANCE}.{m}", *args, user=user) for m, args in CONTROL}
     out["Reload"] = dbus_send(router, ROOT, f"{MANAGER}.Reload", user=user)
+    out["SetDemotion"] = dbus_send(router, ROOT, f"{MANAGER}.SetDemotion", "string:t", "string:", "byte:200",
+                                   user=user)
+    out["ClearDemotion"] = dbus_send(router, ROOT, f"{MANAGER}.ClearDemotion", "string:t", user=user)
     return out
 
 
@@ -747,6 +751,7 @@ def test_unprivileged_callers_read_but_control_nothing(topology, vrrpd_path, tes
     wait_until("the daemon itself to answer AccessDenied to every control method", daemon_refuses, timeout=5)
     p = Bus(r1).all(path_of("VI_1"))
     assert p["State"] == "master" and p["EffectivePriority"] == 150 and not p["Maintenance"], p
+    assert not p["MaintenancePersistent"] and not Bus(r1).get(ROOT, MANAGER, "Demotions"), p
 
 
 def test_members_of_the_configured_group_may_control(topology, vrrpd_path, make_user, searchable):
