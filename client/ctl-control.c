@@ -13,19 +13,24 @@ static int ctl_control_call(const CtlBus *bus, const char *name, const char *met
         return EXIT_SUCCESS;
 }
 
-/* set-priority NAME N: 1–254 as the daemon takes (255 is an owner's, 0 means "resign"); checked before the
- * bus is touched, so a typo is a usage error rather than a round trip. */
-static gboolean ctl_control_parse_priority(const char *s, guchar *ret, GError **error) {
-        guint64 prio;
+gboolean ctl_control_parse_byte(const char *s, guint min, guint max, const char *what, guchar *ret,
+                                GError **error) {
+        guint64 v;
 
-        if (!g_ascii_string_to_unsigned(s, 10, 1, 254, &prio, NULL)) {
+        if (!g_ascii_string_to_unsigned(s, 10, min, max, &v, NULL)) {
                 g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                            "priority must be a number from 1 to 254, not '%s'", s);
+                            "%s must be a number from %u to %u, not '%s'", what, min, max, s);
                 return FALSE;
         }
         if (ret)
-                *ret = (guchar) prio;
+                *ret = (guchar) v;
         return TRUE;
+}
+
+/* set-priority NAME N: 1–254 as the daemon takes (255 is an owner's, 0 means "resign"); checked before the
+ * bus is touched, so a typo is a usage error rather than a round trip. */
+static gboolean ctl_control_parse_priority(const char *s, guchar *ret, GError **error) {
+        return ctl_control_parse_byte(s, 1, 254, "priority", ret, error);
 }
 
 gboolean ctl_control_check_set_priority(char **args, GError **error) {

@@ -12,16 +12,7 @@
 #define CTL_DEMOTE_SYNC_GROUP_PREFIX "sync_group/"
 
 static gboolean ctl_demote_parse_amount(const char *s, guchar *ret, GError **error) {
-        guint64 amount;
-
-        if (!g_ascii_string_to_unsigned(s, 10, 1, 255, &amount, NULL)) {
-                g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                            "a demotion amount is a number from 1 to 255, not '%s'", s);
-                return FALSE;
-        }
-        if (ret)
-                *ret = (guchar) amount;
-        return TRUE;
+        return ctl_control_parse_byte(s, 1, 255, "the demotion amount", ret, error);
 }
 
 gboolean ctl_demote_check(char **args, GError **error) {

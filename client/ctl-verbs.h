@@ -10,6 +10,9 @@ typedef int (*CtlVerb)(const CtlBus *bus, const CtlOptions *opts, char **args);
 /* Checks a verb's words before the bus is opened; a failure is a usage error. */
 typedef gboolean (*CtlCheck)(char **args, GError **error);
 
+/* A number from min to max (at most 255), else a usage error saying "WHAT must be a number from …". */
+gboolean ctl_control_parse_byte(const char *s, guint min, guint max, const char *what, guchar *ret,
+                                GError **error);
 gboolean ctl_control_check_set_priority(char **args, GError **error);
 gboolean ctl_control_check_maintenance(char **args, GError **error);
 gboolean ctl_demote_check(char **args, GError **error);
