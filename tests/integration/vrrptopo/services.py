@@ -148,10 +148,12 @@ http {{
 class Nginx:
     """nginx in a router's namespace with its own pid, logs and temp paths, in the foreground; it serves
     www/index.html, "<router name>\\n" by default, on port 80 over IPv4 and IPv6. A health check inside the
-    namespace must ask this nginx (healthy(): curl http://127.0.0.1/), never pidof: pidof sees every namespace."""
+    namespace must ask this nginx (healthy(): curl http://127.0.0.1/), never pidof: pidof sees every namespace.
+    binary: another path to run, e.g. a copy of nginx under a name of its own, so that its processes' comm tells
+    them from every other nginx on the machine (vrrp_track_process matches by comm)."""
 
-    def __init__(self, node, page=None):
-        self.node = node
+    def __init__(self, node, page=None, binary="nginx"):
+        self.node, self.binary = node, binary
         self.dir = node.dir / "nginx"
         self.config = self.dir / "nginx.conf"
         self.page = page if page is not None else f"{node.name}\n"
@@ -162,7 +164,7 @@ class Nginx:
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
         (self.dir / "www" / "index.html").write_text(self.page)
         self.config.write_text(NGINX_CONFIG.format(dir=self.dir))
-        self.process = self.node.spawn(["nginx", "-p", self.dir, "-c", self.config, "-e", self.dir / "error.log"],
+        self.process = self.node.spawn([self.binary, "-p", self.dir, "-c", self.config, "-e", self.dir / "error.log"],
                                        name="nginx")
         wait_until(f"nginx in {self.node.name} to answer on 127.0.0.1 and ::1", self._answers, timeout=timeout)
         return self
