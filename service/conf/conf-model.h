@@ -10,6 +10,7 @@
 #include "../core/vrrp-time.h"
 #include "../util/index.h"
 #include "conf-diag.h"
+#include "conf-model-hmac.h"
 
 /* The configuration model: plain structs, filled by the parser, completed with keepalived 2.2.7's defaults and
  * checked by conf_load_*(); const from then on. Every item remembers where it was written (ConfLoc) so the daemon
@@ -396,37 +397,6 @@ typedef struct ConfTrackProcess {
         usec_t fork_delay;      /* gained quorum counts only after this long */
         ConfLoc loc;
 } ConfTrackProcess;
-
-/* auth_hmac (keepalived 2.4): signed adverts. Keys are secrets: never printed, logged or put on the bus, and
- * wiped when the model is freed. */
-#define CONF_HMAC_KEY_MIN 32
-#define CONF_HMAC_KEY_MAX 64
-#define CONF_HMAC_WINDOW_MAX 300
-
-typedef enum ConfHmacMode {
-        CONF_HMAC_ENFORCE,      /* every advert must carry a valid trailer */
-        CONF_HMAC_PERMISSIVE,   /* sign; also take adverts without a trailer */
-        CONF_HMAC_RECEIVE_ONLY, /* verify a trailer that is there; sign nothing */
-} ConfHmacMode;
-
-typedef struct ConfHmacKey {
-        uint8_t id;
-        uint8_t len;
-        uint8_t data[CONF_HMAC_KEY_MAX];
-        ConfLoc loc;
-} ConfHmacKey;
-
-typedef struct ConfAuthHmac {
-        bool on;
-        ConfHmacKey *keys;
-        size_t n_keys;
-        int active_key;        /* 0: not set */
-        ConfLoc active_key_loc;
-        bool anti_replay_time; /* time (the default): a freshness window; else monotonic: growth only */
-        int time_window;       /* seconds, 1..300; 0 until completed: max(3 x advert_int in s, 5) */
-        int mode;              /* ConfHmacMode */
-        ConfLoc loc;
-} ConfAuthHmac;
 
 typedef struct ConfInstance {
         char *name;
