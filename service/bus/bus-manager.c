@@ -22,6 +22,7 @@
 #include "manager.h"
 #include "reload.h"
 #include "route/static-set.h"
+#include "sync-group.h"
 #include "script/script-check.h"
 #include "track/track-process.h"
 #include "util/cleanup.h"
@@ -383,6 +384,23 @@ static int bus_manager_emit_reload_signal(Bus *b, const ReloadDiff *diff) {
         if (r < 0)
                 return r;
         return sd_bus_send(b->bus, signal, NULL);
+}
+
+void bus_manager_emit_all_added(Bus *b) {
+        assert(b);
+
+        for (size_t k = 0; k < b->manager->n_instances; k++) {
+                int r = bus_manager_emit_object(b, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                b->manager->instances[k]->name, true);
+                if (r < 0)
+                        log_debug_errno(r, "failed to emit InterfacesAdded, ignoring: %m");
+        }
+        for (size_t k = 0; k < b->manager->n_groups; k++) {
+                int r = bus_manager_emit_object(b, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                                                b->manager->groups[k]->name, true);
+                if (r < 0)
+                        log_debug_errno(r, "failed to emit InterfacesAdded, ignoring: %m");
+        }
 }
 
 void bus_manager_emit_reloaded(Bus *b, const ReloadDiff *diff) {

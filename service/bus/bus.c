@@ -6,6 +6,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "bus/bus-connection.h"
 #include "bus/bus-errors.h"
 #include "bus/bus-instance.h"
 #include "bus/bus-manager.h"
@@ -132,7 +133,7 @@ Bus *bus_free(Bus *b) {
         manager_remove_listener(b->manager, &bus_listener, b);
         bus_shown_free(b->shown);
         strv_free(b->disabled_scripts);
-        sd_bus_flush_close_unref(b->bus);
+        bus_connection_free(b);
         free(b->name);
         free(b);
         return NULL;
@@ -158,42 +159,6 @@ int bus_open(sd_bus **ret) {
         return 0;
 }
 
-/* The name, once the objects are there. The shipped policy (dbus/org.vrrpd.Vrrp1.conf) lets root own
- * org.vrrpd.Vrrp1 and the names under it: say so when the bus refuses another. */
-static int bus_request_name(Bus *b) {
-        int r;
-
-        r = sd_bus_request_name(b->bus, b->name, 0);
-        if (r == -EACCES)
-                return log_error_errno(r, "the bus policy does not let vrrpd own '%s': the shipped policy "
-                                          "allows " VRRPD_BUS_NAME " and names under it (" VRRPD_BUS_NAME
-                                          ".NAME); choose such a dbus_service_name, or add a policy for "
-                                          "this one: %m", b->name);
-        if (r == -EEXIST)
-                return log_error_errno(r, "another process owns the bus name '%s' (another vrrpd? give each "
-                                          "its own dbus_service_name): %m", b->name);
-        if (r < 0)
-                return log_error_errno(r, "failed to take the bus name '%s': %m", b->name);
-        log_info("serving the bus as '%s'", b->name);
-        return 0;
-}
-
-/* With b->bus connected: the objects, the name, the loop. */
-static int bus_serve(Bus *b) {
-        int r;
-
-        r = bus_manager_add_objects(b);
-        if (r < 0)
-                return r;
-        r = bus_request_name(b);
-        if (r < 0)
-                return r;
-        r = sd_bus_attach_event(b->bus, b->manager->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r < 0)
-                return log_error_errno(r, "failed to attach the bus to the event loop: %m");
-        return 0;
-}
-
 int bus_start(Bus *b, sd_bus *connection) {
         const ConfGlobal *g;
         int r;
@@ -202,16 +167,18 @@ int bus_start(Bus *b, sd_bus *connection) {
         assert(!b->bus);
         assert(b->manager->config);
 
-        if (!connection)
-                return -ENOTCONN; /* bus_open() said why */
         g = &b->manager->config->global;
         b->name = strdup(g->dbus_service_name ?: VRRPD_BUS_NAME);
         if (!b->name) {
                 sd_bus_flush_close_unref(connection);
                 return log_oom();
         }
+        if (!connection) { /* bus_open() said why */
+                log_warning("VRRP runs, and vrrpd connects to the system bus once it is there");
+                return bus_connection_retry(b);
+        }
         b->bus = connection;
-        r = bus_serve(b);
+        r = bus_connection_serve(b);
         if (r < 0)
                 b->bus = sd_bus_flush_close_unref(b->bus); /* and every object registered on it */
         return r;

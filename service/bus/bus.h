@@ -14,7 +14,10 @@ typedef struct Manager Manager;
 
 typedef struct Bus {
         Manager *manager;
-        sd_bus *bus;             /* NULL until bus_start() succeeds: until then nothing is said */
+        sd_bus *bus;             /* NULL until bus_start() succeeds, or while the bus is away: nothing is said */
+        sd_bus *lost;            /* the connection that closed, until the next attempt frees it */
+        sd_event_source *retry;  /* the next attempt to connect (bus-connection.h) */
+        usec_t lost_usec;        /* monotonic, when the bus went */
         char *name;              /* the name it owns (dbus_service_name), for the daemon's lifetime */
         usec_t started_usec;     /* realtime, for StartedUSec */
         usec_t last_reload_usec; /* realtime, for LastReloadUSec */
@@ -29,9 +32,10 @@ Bus *bus_free(Bus *b);
  * if it cannot. First thing at startup: a connection made before net_namespace's setns() stays on the host's
  * bus. */
 int bus_open(sd_bus **ret);
-/* Takes over connection (from bus_open(); NULL: -ENOTCONN, nothing more said), serves the objects and takes
- * the config's dbus_service_name (default org.vrrpd.Vrrp1), attached to the manager's loop: owning the name
- * means the objects are there, so call it once the instances are up. */
+/* Takes over connection (from bus_open()), serves the objects and takes the config's dbus_service_name
+ * (default org.vrrpd.Vrrp1), attached to the manager's loop: owning the name means the objects are there, so
+ * call it once the instances are up. Without a connection, or once it closes, vrrpd connects again from the
+ * loop (bus-connection.h); a name the bus refuses at startup is an error, and no bus from then on. */
 int bus_start(Bus *b, sd_bus *connection);
 
 static inline void bus_freep(Bus **p) {
