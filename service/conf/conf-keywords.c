@@ -77,7 +77,7 @@ bool conf_keywords_unsupported(ConfSection section, const char *name) {
         assert(name);
 
         for (size_t i = 0; i < u.n; i++)
-                if (strcmp(u.names[i], name) == 0)
+                if (conf_util_name_eq(u.names[i], name))
                         return true;
         return false;
 }
@@ -126,13 +126,13 @@ const char *conf_keywords_home(const char *name) {
         for (ConfSection s = 0; s < _CONF_SECTION_MAX; s++) {
                 const ConfKeywordTable *t = table_of(s);
                 for (size_t i = 0; t && i < t->n_items; i++)
-                        if (strcmp(t->items[i].name, name) == 0)
+                        if (conf_util_name_eq(t->items[i].name, name))
                                 return section_titles[s];
                 if (conf_keywords_unsupported(s, name))
                         return section_titles[s];
         }
         for (size_t i = 0; i < ELEMENTSOF(root_blocks); i++)
-                if (strcmp(name, root_blocks[i]) == 0)
+                if (conf_util_name_eq(name, root_blocks[i]))
                         return section_titles[CONF_SECTION_ROOT];
         return NULL;
 }

@@ -246,17 +246,24 @@ static int lexer_rest(Lexer *lx, const ConfLine *rest, const ConfLoc *loc, unsig
         _cleanup_(conf_line_done) ConfLine seg = {};
         int r = 0;
 
-        if (rest->n == 0)
-                return 0;
-        for (size_t i = 0; i <= rest->n && r >= 0; i++) {
-                if (i < rest->n && rest->s[i] != '\n') {
-                        r = conf_line_push(&seg, rest->s[i], rest->col[i]);
-                        continue;
-                }
+        for (size_t i = 0; i < rest->n && r >= 0;) {
+                const char *nl = memchr(rest->s + i, '\n', rest->n - i);
+                size_t len = nl ? (size_t) (nl - rest->s) - i : rest->n - i;
+
+                seg.n = 0;
+                r = conf_line_append(&seg, rest->s + i, rest->col + i, 0, len);
+                if (r < 0)
+                        break;
                 if (!lexer_generate(lx, loc))
                         return 0;
                 r = lexer_logical(lx, &seg, loc, depth + 1);
-                seg.n = 0;
+                i += len + 1;
+                if (nl && i == rest->n && r >= 0) { /* a last '\n': an empty last line, as before */
+                        if (!lexer_generate(lx, loc))
+                                return 0;
+                        seg.n = 0;
+                        r = lexer_logical(lx, &seg, loc, depth + 1);
+                }
         }
         return r;
 }
@@ -279,8 +286,7 @@ static int lexer_repeat(Lexer *lx, const ConfLine *l, size_t from, const ConfLoc
 
         if (!lexer_generate(lx, loc))
                 return 0;
-        for (size_t i = from; i < l->n && r >= 0; i++)
-                r = conf_line_push(&text, l->s[i], l->col[i]);
+        r = conf_line_append(&text, l->s + from, l->col + from, 0, from < l->n ? l->n - from : 0);
         if (r >= 0)
                 r = lexer_logical(lx, &text, loc, depth + 1);
         return r < 0 ? r : 1;

@@ -5,26 +5,65 @@
 
 #include "conf-line.h"
 
+/* Room for n more bytes (and their columns), up to CONF_LINE_MAX in all. */
+static int conf_line_reserve(ConfLine *l, size_t n) {
+        size_t want = l->n + n, size = l->n_alloc ? l->n_alloc : 128;
+
+        if (want > CONF_LINE_MAX)
+                return -E2BIG;
+        if (want <= l->n_alloc)
+                return 0;
+        while (size < want)
+                size *= 2;
+        char *s = realloc(l->s, size);
+        if (!s)
+                return -ENOMEM;
+        l->s = s;
+        unsigned *cols = realloc(l->col, size * sizeof(unsigned));
+        if (!cols)
+                return -ENOMEM;
+        l->col = cols;
+        l->n_alloc = size;
+        return 0;
+}
+
 int conf_line_push(ConfLine *l, char c, unsigned col) {
+        int r;
+
         assert(l);
 
-        if (l->n >= CONF_LINE_MAX)
-                return -E2BIG;
-        if (l->n + 1 > l->n_alloc) {
-                size_t n = l->n_alloc ? l->n_alloc * 2 : 128;
-                char *s = realloc(l->s, n);
-                if (!s)
-                        return -ENOMEM;
-                l->s = s;
-                unsigned *cols = realloc(l->col, n * sizeof(unsigned));
-                if (!cols)
-                        return -ENOMEM;
-                l->col = cols;
-                l->n_alloc = n;
-        }
+        r = conf_line_reserve(l, 1);
+        if (r < 0)
+                return r;
         l->s[l->n] = c;
         l->col[l->n] = col;
         l->n++;
+        return 0;
+}
+
+int conf_line_append(ConfLine *l, const char *s, const unsigned *cols, unsigned col, size_t n) {
+        int r;
+
+        assert(l);
+        assert(s || n == 0);
+
+        if (n == 0)
+                return 0;
+        r = conf_line_reserve(l, n);
+        if (r < 0) {
+                /* what fits, as pushing byte by byte would have left it */
+                size_t room = l->n < CONF_LINE_MAX ? CONF_LINE_MAX - l->n : 0;
+                if (r == -E2BIG && room > 0 && conf_line_append(l, s, cols, col, room) < 0)
+                        return -ENOMEM;
+                return r;
+        }
+        memcpy(l->s + l->n, s, n);
+        if (cols)
+                memcpy(l->col + l->n, cols, n * sizeof(unsigned));
+        else
+                for (size_t k = 0; k < n; k++)
+                        l->col[l->n + k] = col;
+        l->n += n;
         return 0;
 }
 

@@ -15,6 +15,9 @@ typedef struct ConfLine {
 #define CONF_LINE_MAX (64 * 1024) /* bytes, before and after expansion */
 
 int conf_line_push(ConfLine *l, char c, unsigned col);
+/* Appends s[0..n), byte k from column cols[k] (cols NULL: all from col); -E2BIG past CONF_LINE_MAX, with what
+ * fitted appended, as byte by byte. */
+int conf_line_append(ConfLine *l, const char *s, const unsigned *cols, unsigned col, size_t n);
 void conf_line_done(ConfLine *l);
 
 /* Blanks as keepalived's lexer sees them (a newline is not one: it ends a line). */

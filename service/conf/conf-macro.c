@@ -239,8 +239,7 @@ static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, co
                                 conf_diag_error(d, &at, "'%.*s': %s", (int) len, in->s + i, why);
                                 return -EINVAL;
                         }
-                        for (const char *v = value; *v && r >= 0; v++)
-                                r = conf_line_push(out, *v, in->col[i]);
+                        r = conf_line_append(out, value, NULL, in->col[i], strlen(value));
                         *ret_stop = value_starts_sequence(value);
                         i += len;
                         changed = 1;
@@ -254,8 +253,11 @@ static int macro_pass(const ConfMacros *m, const ConfLine *in, ConfLine *out, co
                 }
                 if (in->s[i] == '"')
                         quoted = !quoted;
-                r = conf_line_push(out, in->s[i], in->col[i]);
-                i++;
+                size_t run = 1; /* up to the next '$' or '"', copied at once */
+                while (i + run < in->n && in->s[i + run] != '$' && in->s[i + run] != '"')
+                        run++;
+                r = conf_line_append(out, in->s + i, in->col + i, 0, run);
+                i += run;
         }
         return r < 0 ? r : changed;
 }
@@ -270,12 +272,11 @@ static int macro_split(ConfLine *line, ConfLine *rest) {
         if (!nl)
                 return 0;
         size_t k = (size_t) (nl - line->s);
-        for (size_t i = k + 1; i < line->n && r >= 0; i++)
-                r = conf_line_push(&tail, line->s[i], line->col[i]);
+        r = conf_line_append(&tail, line->s + k + 1, line->col + k + 1, 0, line->n - k - 1);
         if (rest->n > 0 && r >= 0)
                 r = conf_line_push(&tail, '\n', rest->col[0]);
-        for (size_t i = 0; i < rest->n && r >= 0; i++)
-                r = conf_line_push(&tail, rest->s[i], rest->col[i]);
+        if (r >= 0)
+                r = conf_line_append(&tail, rest->s, rest->col, 0, rest->n);
         if (r < 0)
                 return r;
         line->n = k;
@@ -286,12 +287,8 @@ static int macro_split(ConfLine *line, ConfLine *rest) {
 }
 
 static int line_copy(ConfLine *dst, const ConfLine *src) {
-        int r = 0;
-
         dst->n = 0;
-        for (size_t i = 0; i < src->n && r >= 0; i++)
-                r = conf_line_push(dst, src->s[i], src->col[i]);
-        return r;
+        return conf_line_append(dst, src->s, src->col, 0, src->n);
 }
 
 int conf_macro_expand(const ConfMacros *m, const ConfLine *in, ConfLine *out, ConfLine *rest,

@@ -4,6 +4,7 @@
 
 #include "../util/cleanup.h"
 #include "conf-parse.h"
+#include "conf-util.h"
 
 static const ConfToken *tok_at(const ConfParser *p, size_t i) {
         return i < p->t->n_items ? &p->t->items[i] : NULL;
@@ -70,7 +71,7 @@ void conf_parse_skip_block(ConfParser *p, const ConfToken *open) {
 
 static const ConfKeyword *table_find(const ConfKeywordTable *table, const char *name) {
         for (size_t i = 0; i < table->n_items; i++)
-                if (strcmp(table->items[i].name, name) == 0)
+                if (conf_util_name_eq(table->items[i].name, name))
                         return &table->items[i];
         return NULL;
 }

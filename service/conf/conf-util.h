@@ -2,9 +2,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Small helpers shared by the conf/ modules (and the command line's checks): keyword suggestions, and the
  * syntax of the names the top level and global_defs give the daemon. */
+
+/* Keyword tables are searched linearly: most names differ in their first byte, which is cheaper to compare
+ * than calling strcmp() (and the fuzzing build traces every strcmp()). */
+static inline bool conf_util_name_eq(const char *a, const char *b) {
+        return a[0] == b[0] && strcmp(a, b) == 0;
+}
 
 /* Levenshtein distance, or SIZE_MAX when either word is too long to be a keyword. */
 size_t conf_util_edit_distance(const char *a, const char *b);

@@ -13,6 +13,15 @@
 #include "conf/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* where conf_print_json() writes: opened once, not at each input */
+static FILE *devnull;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+        devnull = fopen("/dev/null", "we");
+        return devnull ? 0 : -errno;
+}
 
 typedef struct Input {
         const uint8_t *data;
@@ -59,11 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size > 256 * 1024)
                 return 0;
         if (conf_load_buffer("fuzz.conf", (const char *) data, size, &o, &c, &d) >= 0) {
-                FILE *f = fopen("/dev/null", "we");
-                if (f) {
-                        conf_print_json(c, f);
-                        fclose(f);
-                }
+                conf_print_json(c, devnull);
+                fflush(devnull);
         }
         for (size_t i = 0; i < d.n_items; i++) { /* formatting is part of what must not crash */
                 char *line = NULL;
