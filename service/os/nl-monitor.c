@@ -69,7 +69,8 @@ static void nl_monitor_on_link(struct nlmsghdr *h, const NlMonitorHandlers *hd) 
 
         if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
                 return;
-        if (tb[IFLA_IFNAME])
+        /* the kernel ends it with a NUL; a name without one is left out, not read past its attribute */
+        if (tb[IFLA_IFNAME] && memchr(nla_data(tb[IFLA_IFNAME]), '\0', (size_t) nla_len(tb[IFLA_IFNAME])))
                 name = nla_get_string(tb[IFLA_IFNAME]);
         up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_LOWER_UP);
         if (hd->link)
@@ -113,31 +114,36 @@ static void nl_monitor_on_rule(struct nlmsghdr *h, const NlMonitorHandlers *hd) 
                 hd->rule(hd->userdata, &e, h->nlmsg_type == RTM_NEWRULE);
 }
 
-static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
-        struct nlmsghdr *h = nlmsg_hdr(msg);
+void nl_monitor_handle(struct nlmsghdr *h, const NlMonitorHandlers *hd) {
+        assert(h);
+        assert(hd);
 
         switch (h->nlmsg_type) {
         case RTM_NEWLINK:
         case RTM_DELLINK:
                 if (nlmsg_valid_hdr(h, sizeof(struct ifinfomsg)))
-                        nl_monitor_on_link(h, arg);
+                        nl_monitor_on_link(h, hd);
                 break;
         case RTM_NEWADDR:
         case RTM_DELADDR:
                 if (nlmsg_valid_hdr(h, sizeof(struct ifaddrmsg)))
-                        nl_monitor_on_addr(h, arg);
+                        nl_monitor_on_addr(h, hd);
                 break;
         case RTM_NEWROUTE:
         case RTM_DELROUTE:
-                nl_monitor_on_route(h, arg);
+                nl_monitor_on_route(h, hd);
                 break;
         case RTM_NEWRULE:
         case RTM_DELRULE:
-                nl_monitor_on_rule(h, arg);
+                nl_monitor_on_rule(h, hd);
                 break;
         default:
                 break;
         }
+}
+
+static int nl_monitor_on_msg(struct nl_msg *msg, void *arg) {
+        nl_monitor_handle(nlmsg_hdr(msg), arg);
         return NL_OK;
 }
 

@@ -32,4 +32,8 @@ int nl_monitor_fd(struct nl_sock *sk);
 /* Reads what is pending. Returns 0, or -ENOBUFS when the kernel dropped events: the caller resyncs links,
  * and, with routes watched, re-adds its routes and rules (those still there answer 1). */
 int nl_monitor_dispatch(struct nl_sock *sk, const NlMonitorHandlers *h);
+/* One message as nl_monitor_dispatch() hands it over (libnl checked that its length fits the datagram):
+ * what it says goes to the handlers; anything malformed or of another type is dropped. */
+struct nlmsghdr;
+void nl_monitor_handle(struct nlmsghdr *h, const NlMonitorHandlers *hd);
 int nl_monitor_link_state(struct nl_sock *sk, int ifindex, bool *ret_up);
