@@ -1,0 +1,380 @@
+"""Faults on the network (issue 15, the Network section's tests): a partition that heals with every link up, a
+deterministic loss of the master's adverts, five routers losing their masters one by one, and links flapping.
+
+Faults are made in the switch with an nftables bridge table (DESIGN.md §5): frames are dropped by switch port
+(`iifname "r1-0" oifname "r2-0" drop`), every k-th one with `numgen inc`, so every run drops the same adverts.
+Protocol times are read between capture timestamps (frame.time_epoch, so captures on two interfaces of the same
+machine compare), never from polling; polls only wait for a state, up to a deadline. VRRPv3 over IPv4 with 100 ms
+adverts keeps the whole file within about 30 s."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from test_bus import INSTANCE, Bus, path_of
+from test_failover import instance, start, wait_master
+from vrrptopo import wait_until
+from vrrptopo.run import IP, sh
+from vrrptopo.timing import master_down_interval, vip_of
+
+V3 = dict(version=3, family=4, advert_int=0.1, auth_pass=None)
+INTERVAL = V3["advert_int"]
+TABLE = "vrrpd_fault"
+
+
+def tolerance(expected):
+    """The issue's bound on a protocol time read from captures: ± max(5 ms, 5 %)."""
+    return max(0.005, 0.05 * expected)
+
+
+# Captures with absolute timestamps
+
+
+@dataclass(frozen=True)
+class Advert:
+    time: float  # frame.time_epoch: the kernel's receive (or send) stamp, comparable across interfaces
+    src: str
+    dst: str
+    prio: int
+
+
+def read_adverts(capture):
+    """Every VRRP advert of a capture so far, in capture order."""
+    argv = ["tshark", "-n", "-r", str(capture.path), "-Y", "vrrp", "-T", "fields", "-E", "separator=/t",
+            "-e", "frame.time_epoch", "-e", "ip.src", "-e", "ip.dst", "-e", "vrrp.prio"]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, f"tshark -r {capture.path}: {r.stderr.strip()}"
+    out = []
+    for line in r.stdout.splitlines():
+        t, src, dst, prio = (line.split("\t") + [""] * 4)[:4]
+        if t and prio:
+            out.append(Advert(float(t), src, dst, int(prio)))
+    return out
+
+
+def from_(adverts, router):
+    return [a for a in adverts if a.src == router.ipv4()]
+
+
+def wait_adverts(what, capture, predicate, timeout):
+    """Polls the capture until predicate(adverts) holds; returns the adverts then."""
+    return wait_until(what, lambda: (lambda a: predicate(a) and a)(read_adverts(capture)), timeout=timeout,
+                      step=0.1)
+
+
+# Faults in the switch
+
+
+def drop(topo, rules):
+    """Replaces the switch's fault table by one forwarding chain with these rules (one nft transaction, so
+    switching from one pattern to another loses or keeps nothing in between)."""
+    body = "".join(f"  {rule}\n" for rule in rules)
+    sh("nft", "-f", "-", ns=topo.sw, input=(
+        f"table bridge {TABLE}\ndelete table bridge {TABLE}\n"
+        f"table bridge {TABLE} {{\n chain fw {{ type filter hook forward priority 0; policy accept;\n{body} }}\n}}\n"))
+
+
+def heal(topo):
+    sh("nft", "delete", "table", "bridge", TABLE, ns=topo.sw)
+
+
+def between(a, b):
+    """Frames from a's switch port to b's. The forward hook runs once per port a frame leaves by, so numgen
+    counts only the copies that would reach b."""
+    return f'iifname "{a.name}-0" oifname "{b.name}-0"'
+
+
+# What the daemons say
+
+
+def stats(router):
+    return {str(k): int(v) for k, v in Bus(router).get(path_of("VI_1"), INSTANCE, "Statistics").items()}
+
+
+def prop(router, name):
+    return Bus(router).get(path_of("VI_1"), INSTANCE, name)
+
+
+def holders(topo, vip):
+    return [r.name for r in topo.routers if vip in r.addresses()]
+
+
+# 1. Partition and heal with links up
+
+PARTITIONS = {
+    "multicast": dict(prio=(150, 100), unicast=False),
+    "multicast-tie": dict(prio=(100, 100), unicast=False),  # equal: the higher primary address (r2) wins
+    "unicast": dict(prio=(150, 100), unicast=True),
+}
+
+
+@pytest.mark.parametrize("spec", PARTITIONS.values(), ids=PARTITIONS.keys())
+def test_a_healed_partition_leaves_one_master_within_an_interval(topology, vrrpd_path, spec):
+    """r1 and r2 cut apart in the switch (links stay up) both become master; after healing the loser (lower
+    priority, or at equal priority the lower primary address) gives the VIP up.
+
+    What a capture can measure: the heal itself leaves no frame, but it lies between the winner's last advert
+    that was dropped (P, on the winner's switch port) and its first one that reached the loser (A, on the
+    loser's eth0). The loser yields on A, so its last advert L must follow A by at most 20 ms, and L - P, which
+    bounds "heal to the VIP given up" from above, by at most one advert interval + 20 ms (± max(5 ms, 5 %))."""
+    topo, vip = topology, vip_of(topology, V3)
+    r1, r2 = topo["r1"], topo["r2"]
+    prio = dict(zip((r1, r2), spec["prio"]))
+    winner, loser = (r1, r2) if prio[r1] > prio[r2] else (r2, r1)
+    for me, peer in ((r1, r2), (r2, r1)):
+        kw = dict(unicast_src=me.ipv4(), unicast_peers=[peer.ipv4()]) if spec["unicast"] else {}
+        start(me, [instance(topo, V3, prio[me], **kw)])
+    # At equal priorities the first master stays (a backup yields to an equal master, RFC 9568 6.4.2): who
+    # that is does not matter, as both are master before the heal
+    wait_until("one master", lambda: len(holders(topo, vip)) == 1,
+               timeout=master_down_interval(V3, prio[winner]) + 3)
+
+    drop(topo, [f"{between(r1, r2)} drop", f"{between(r2, r1)} drop"])
+    wait_until("the VIP on both routers", lambda: holders(topo, vip) == ["r1", "r2"],
+               timeout=master_down_interval(V3, prio[loser]) + 2)
+    sent = topo.capture("sw", f"{winner.name}-0", name="winner-sent")
+    seen = topo.capture(loser.name, "eth0", name="loser-seen")
+    wait_adverts("the loser advertising as master", seen, lambda a: len(from_(a, loser)) >= 2, timeout=3)
+    heal(topo)
+    wait_master(topo, winner.name, vip, timeout=1)
+    at_loser = wait_adverts("5 of the winner's adverts at the loser", seen, lambda a: len(from_(a, winner)) >= 5,
+                            timeout=3)
+    sent.stop(), seen.stop()
+
+    first = from_(at_loser, winner)[0]  # A
+    assert first.dst == (loser.ipv4() if spec["unicast"] else "224.0.0.18"), f"the winner's advert went to {first.dst}"
+    dropped = [a.time for a in from_(read_adverts(sent), winner) if a.time < first.time - 0.001]
+    assert dropped, "no advert of the winner was dropped while the capture ran: no partition?"
+    last = from_(at_loser, loser)[-1].time  # L
+    print(f"loser's last advert {1000 * (last - first.time):+.1f} ms after hearing the winner, "
+          f"{1000 * (last - dropped[-1]):.1f} ms after the winner's last dropped advert")
+    assert last - first.time <= 0.020, f"the loser advertised {last - first.time:.3f} s after hearing the winner"
+    bound = INTERVAL + 0.020
+    assert last - dropped[-1] <= bound + tolerance(bound), \
+        f"the loser's last advert came {last - dropped[-1]:.3f} s after the winner's last dropped one"
+    assert holders(topo, vip) == [winner.name]
+    assert prop(loser, "State") == "backup" and prop(loser, "LastTransitionReason") == "higher-priority"
+    assert stats(winner)["released-master"] == 0, "the winner gave way, too"
+
+
+# 2. Loss of the master's adverts
+
+
+def elect_r1(topo, r1_prio=150, r2_prio=100):
+    vip = vip_of(topo, V3)
+    start(topo["r1"], [instance(topo, V3, r1_prio)])
+    start(topo["r2"], [instance(topo, V3, r2_prio)])
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, r1_prio) + 3)
+    # r2 heard r1 at least once: from here, r2's Master_Down_Timer runs from r1's adverts
+    wait_until("r2 hears r1", lambda: stats(topo["r2"])["adverts-received"] > 0, timeout=2)
+    return vip
+
+
+def gaps(times):
+    return [b - a for a, b in zip(times, times[1:])]
+
+
+PATTERNS = [  # (name, nft statement after the port match, adverts of r1 sent while it runs, share kept)
+    ("every 2nd dropped", "numgen inc mod 2 0 drop", 16, 1 / 2),
+    ("2 of every 3 dropped", "numgen inc mod 3 != 0 drop", 30, 1 / 3),
+]
+
+
+def test_every_kth_advert_lost_but_never_three_in_a_row_changes_nothing(topology, vrrpd_path):
+    """r1 (150) master, r2 (100) backup; the switch drops every 2nd, then 2 of every 3 of r1's adverts to r2.
+    The longest silence r2 hears is then 3 advert intervals (300 ms), below its Master_Down_Interval of
+    3 × 100 ms + Skew_Time 61 ms: no transition anywhere. The capture on r2 proves the pattern happened (the
+    share of adverts kept, the 300 ms gaps) and that r2 never sent; the bus counters that nobody moved."""
+    topo = topology
+    r1, r2 = topo["r1"], topo["r2"]
+    vip = elect_r1(topo)
+    before = stats(r1), stats(r2)
+    mdi = master_down_interval(V3, 100)
+    for name, statement, count, share in PATTERNS:
+        sent = topo.capture("sw", "r1-0", name=f"sent-{count}")
+        seen = topo.capture("r2", "eth0", name=f"seen-{count}")
+        drop(topo, [f"{between(r1, r2)} ip protocol 112 {statement}"])
+        wait_adverts(f"{count} adverts of r1 under '{name}'", sent, lambda a: len(from_(a, r1)) >= count,
+                     timeout=count * INTERVAL + 3)
+        heal(topo)
+        sent.stop(), seen.stop()
+        n_sent, at_r2 = len(from_(read_adverts(sent), r1)), read_adverts(seen)
+        times = [a.time for a in from_(at_r2, r1)]
+        assert abs(len(times) - n_sent * share) <= 2, f"{name}: r2 got {len(times)} of {n_sent} adverts"
+        longest = max(gaps(times))
+        print(f"{name}: r2 got {len(times)} of {n_sent}, longest silence {1000 * longest:.1f} ms")
+        assert round(longest / INTERVAL) == round(1 / share), f"{name}: longest silence at r2 {longest:.3f} s"
+        assert longest < mdi, f"{name}: a silence of {longest:.3f} s ≥ Master_Down_Interval {mdi:.3f} s"
+        assert not from_(at_r2, r2), f"{name}: the backup r2 sent adverts: {from_(at_r2, r2)[:3]}"
+    after = stats(r1), stats(r2)
+    assert after[0]["released-master"] == before[0]["released-master"], "r1 gave up mastership"
+    assert after[1]["became-master"] == before[1]["became-master"], "r2 became master"
+    assert prop(r1, "State") == "master" and prop(r2, "State") == "backup"
+    assert holders(topo, vip) == ["r1"]
+
+
+def test_after_total_loss_stops_one_master_within_master_down_interval(topology, vrrpd_path):
+    """Every advert of r1 (150) to r2 (100) dropped: r2 becomes master beside r1. Once the loss stops, r2 must
+    be backup again within one Master_Down_Interval: in captures, r2's last advert comes at most
+    Master_Down_Interval after r1's last dropped advert (before which the loss still ran), and none after."""
+    topo = topology
+    r1, r2 = topo["r1"], topo["r2"]
+    vip = elect_r1(topo)
+    drop(topo, [f"{between(r1, r2)} ip protocol 112 drop"])
+    wait_until("r2 master beside r1", lambda: holders(topo, vip) == ["r1", "r2"],
+               timeout=master_down_interval(V3, 100) + 2)
+    sent = topo.capture("sw", "r1-0", name="sent")
+    seen = topo.capture("r2", "eth0", name="seen")
+    wait_adverts("r2 advertising", seen, lambda a: len(from_(a, r2)) >= 2, timeout=3)
+    heal(topo)
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 100) + 1)
+    mdi = master_down_interval(V3, 100)
+    at_r2 = wait_adverts("r1 heard by r2 for a Master_Down_Interval", seen,
+                         lambda a: len(from_(a, r1)) >= 2 + int(mdi / INTERVAL), timeout=3)
+    sent.stop(), seen.stop()
+    first = from_(at_r2, r1)[0]
+    dropped = [a.time for a in from_(read_adverts(sent), r1) if a.time < first.time - 0.001]
+    assert dropped, "none of r1's adverts was dropped while the capture ran"
+    last_r2 = from_(at_r2, r2)[-1].time
+    print(f"r2's last advert {1000 * (last_r2 - dropped[-1]):.1f} ms after r1's last dropped one")
+    assert last_r2 - dropped[-1] <= mdi + tolerance(mdi), \
+        f"r2 advertised {last_r2 - dropped[-1]:.3f} s after the loss ended (Master_Down_Interval {mdi:.3f} s)"
+    assert holders(topo, vip) == ["r1"] and prop(r2, "State") == "backup"
+
+
+# 3. Five routers, masters killed one by one
+
+FIVE = {"r1": 250, "r2": 200, "r3": 150, "r4": 100, "r5": 50}
+
+
+def test_five_routers_hand_over_down_the_priorities_and_back(make_topology, vrrpd_path):
+    """Five routers on one VRID. SIGKILL the master, four times: each time the next priority takes over after
+    3 × Master_Adver_Interval + its own Skew_Time (± max(5 ms, 5 %)), measured in the client's capture from the
+    killed master's last advert to the new master's first, and nobody else advertises in between. Then the
+    dead come back in a random order (the seed is printed) and the highest priority ends up alone with the VIP."""
+    topo = make_topology(routers=5, nginx=False)
+    vip = vip_of(topo, V3)
+    daemons = {name: start(topo[name], [instance(topo, V3, prio)]) for name, prio in FIVE.items()}
+    wait_master(topo, "r1", vip, timeout=master_down_interval(V3, 250) + 3)
+    capture = topo.capture()
+    names = list(FIVE)
+    wait_adverts("r1's adverts", capture, lambda a: from_(a, topo["r1"]), timeout=3)
+    for dead, heir in zip(names, names[1:]):
+        daemons[dead].crash()
+        wait_adverts(f"3 adverts of {heir}", capture, lambda a: len(from_(a, topo[heir])) >= 3, timeout=3)
+    capture.stop()
+    adverts = read_adverts(capture)
+    for dead, heir in zip(names, names[1:]):
+        last = from_(adverts, topo[dead])[-1].time
+        first = from_(adverts, topo[heir])[0].time
+        expected = master_down_interval(V3, FIVE[heir])
+        took = first - last
+        print(f"{dead} -> {heir}: {1000 * took:.1f} ms (expected {1000 * expected:.1f})")
+        assert abs(took - expected) <= tolerance(expected), \
+            f"{heir} took over {took:.4f} s after {dead}'s last advert; expected {expected:.4f} s"
+        others = {a.src for a in adverts if last < a.time <= first + 2 * INTERVAL} - {topo[heir].ipv4()}
+        assert not others, f"after {dead} died, {others} advertised too"
+
+    seed = int(os.environ.get("VRRPD_TEST_SEED") or random.randrange(1 << 32))
+    order = random.Random(seed).sample(names[:-1], len(names) - 1)
+    print(f"restart order {order} (seed {seed}; VRRPD_TEST_SEED={seed} repeats it)")
+    for name in order:
+        daemons[name] = start(topo[name], [instance(topo, V3, FIVE[name])])
+    wait_master(topo, "r1", vip, timeout=2 * master_down_interval(V3, 250) + 3)
+    for name in names[1:]:
+        assert prop(topo[name], "State") == "backup", f"{name} is {prop(topo[name], 'State')} (seed {seed})"
+
+
+# 4. Link flaps
+
+
+LINK = "vrrp.51"
+
+
+def fds(daemon):
+    fd_dir = Path(f"/proc/{daemon.process.pid}/fd")
+    out = {}
+    for fd in fd_dir.iterdir():
+        try:
+            out[int(fd.name)] = str(fd.readlink())
+        except OSError:
+            pass
+    return out
+
+
+def macvlans(router):
+
+    links = json.loads(router.sh(IP, "-d", "-j", "link", "show", "type", "macvlan").stdout or "[]")
+    return sorted(link["ifname"] for link in links)
+
+
+def bounce(argv_down, argv_up, seconds, hz):
+    """Sets a link down and up again hz times a second for seconds (a fault generator: the pacing is the point)."""
+    period, t0, n = 1 / hz, time.monotonic(), 0
+    while time.monotonic() - t0 < seconds:
+        sh(*argv_down)
+        time.sleep(period / 2)
+        sh(*argv_up)
+        n += 1
+        time.sleep(max(0.0, t0 + n * period - time.monotonic()))
+    return n
+
+
+FLAPS = ["eth0", "switch-port"]
+
+
+@pytest.mark.parametrize("where", FLAPS)
+def test_a_flapping_link_leaks_nothing_and_ends_right(topology, vrrpd_path, where):
+    """r1 (150, use_vmac) master, r2 (100) backup. r1's eth0 (admin down/up) or its switch port (carrier)
+    bounces 20 times a second for 3 s, each time a FAULT and a return for r1 (and a takeover for r2, a
+    preemption back). After that: both daemons run, r1 has the same open files and the one macvlan it had,
+    and is master alone with the VIP on it; r2 is backup without it."""
+    topo, vip = topology, vip_of(topology, V3)
+    r1, r2 = topo["r1"], topo["r2"]
+    # r2 first, so both have been master before the count: a first mastership opens the sockets a master
+    # needs (ARP and the macvlan's raw socket) and keeps them, which is no leak
+    d2 = start(r2, [instance(topo, V3, 100, extra=["use_vmac"])])
+    wait_until("r2 master on its macvlan", lambda: vip in _vmac_addrs(r2), timeout=master_down_interval(V3, 100) + 3)
+    d1 = start(r1, [instance(topo, V3, 150, extra=["use_vmac"])])
+
+    def settled():
+        return (vip in r1.addresses(dev=LINK) and not holders(topo, vip) and vip not in _vmac_addrs(r2)
+                and prop(r1, "State") == "master" and prop(r2, "State") == "backup")
+
+    wait_until("r1 master on its macvlan", settled, timeout=2 * master_down_interval(V3, 150) + 3)
+    fds1, fds2, links1 = fds(d1), fds(d2), macvlans(r1)
+    assert links1 == [LINK], f"r1's macvlans: {links1}"
+    faults = stats(r1)["released-master"]
+    if where == "eth0":
+        down = (IP, "-n", r1.ns, "link", "set", "eth0", "down")
+        up = (IP, "-n", r1.ns, "link", "set", "eth0", "up")
+    else:
+        down = (IP, "-n", topo.sw, "link", "set", "r1-0", "down")
+        up = (IP, "-n", topo.sw, "link", "set", "r1-0", "up")
+    n = bounce(down, up, seconds=3, hz=20)
+    topo.wait_link(r1)
+    for d in (d1, d2):
+        assert d.process.alive(), f"{d.node.name}'s vrrpd died during the flaps:\n{d.log[-3000:]}"
+    wait_until("r1 master again on its macvlan, r2 backup", settled, timeout=2 * master_down_interval(V3, 150) + 3)
+    assert stats(r1)["released-master"] > faults, f"{n} flaps and r1 never left master: did the link flap?"
+    assert macvlans(r1) == links1, f"r1's macvlans after {n} flaps: {macvlans(r1)}, before {links1}"
+    assert macvlans(r2) == [LINK], f"r2's macvlans after {n} flaps: {macvlans(r2)}"
+    for name, before, d in (("r1", fds1, d1), ("r2", fds2, d2)):
+        after = fds(d)
+        assert len(after) == len(before), \
+            f"{name}'s vrrpd had {len(before)} open files before {n} flaps and {len(after)} after: " \
+            f"new {sorted(set(after.values()) - set(before.values()))}"
+    for d in (d1, d2):
+        d.process.send_signal(signal.SIGTERM)
+        assert d.process.wait_exit(5) and d.process.returncode == 0, f"vrrpd exited {d.process.returncode}"
+
+
+def _vmac_addrs(router):
+    return router.addresses(dev=LINK) if LINK in macvlans(router) else []
