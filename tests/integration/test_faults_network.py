@@ -115,7 +115,21 @@ PARTITIONS = {
     "multicast": dict(prio=(150, 100), unicast=False),
     "multicast-tie": dict(prio=(100, 100), unicast=False),  # equal: the higher primary address (r2) wins
     "unicast": dict(prio=(150, 100), unicast=True),
+    # keepalived's higher_prio_send_advert: the loser answers the advert it yields to, so the winner hears a
+    # lower master and re-announces the VIP (garp_lower_prio_repeat), which moves the client back to it
+    "announce": dict(prio=(150, 100), unicast=False, extra=["higher_prio_send_advert"]),
 }
+
+
+def client_neighbour(topo, vip):
+    entries = json.loads(topo.client.sh(IP, "-j", "neigh", "show", vip).stdout or "[]")
+    return entries[0].get("lladdr") if entries else None
+
+
+def client_reaches(topo, vip, router, timeout):
+    """The client's curl to the VIP answered by router within timeout (1 s curls, so a black hole shows)."""
+    wait_until(f"the client's curl to {vip} answered by {router.name}",
+               lambda: (topo.client.curl(vip, timeout=0.5) or "").strip() == router.name, timeout=timeout, step=0)
 
 
 @pytest.mark.parametrize("spec", PARTITIONS.values(), ids=PARTITIONS.keys())
@@ -134,15 +148,20 @@ def test_a_healed_partition_leaves_one_master_within_an_interval(topology, vrrpd
     winner, loser = (r1, r2) if prio[r1] > prio[r2] else (r2, r1)
     for me, peer in ((r1, r2), (r2, r1)):
         kw = dict(unicast_src=me.ipv4(), unicast_peers=[peer.ipv4()]) if spec["unicast"] else {}
-        start(me, [instance(topo, V3, prio[me], **kw)])
+        start(me, [instance(topo, V3, prio[me], extra=spec.get("extra", []), **kw)])
     # At equal priorities the first master stays (a backup yields to an equal master, RFC 9568 6.4.2): who
     # that is does not matter, as both are master before the heal
     wait_until("one master", lambda: len(holders(topo, vip)) == 1,
                timeout=master_down_interval(V3, prio[winner]) + 3)
 
+    if spec.get("extra"):
+        client_reaches(topo, vip, winner, timeout=2)  # the client has a neighbour entry for the VIP
     drop(topo, [f"{between(r1, r2)} drop", f"{between(r2, r1)} drop"])
     wait_until("the VIP on both routers", lambda: holders(topo, vip) == ["r1", "r2"],
                timeout=master_down_interval(V3, prio[loser]) + 2)
+    if spec.get("extra"):  # the loser, master of its side, announced itself: the client's entry moved to it
+        wait_until("the client's entry for the VIP on the loser", lambda: client_neighbour(topo, vip) == loser.mac(),
+                   timeout=1)
     sent = topo.capture("sw", f"{winner.name}-0", name="winner-sent")
     seen = topo.capture(loser.name, "eth0", name="loser-seen")
     wait_counted(loser, "sent", 2)
@@ -170,6 +189,9 @@ def test_a_healed_partition_leaves_one_master_within_an_interval(topology, vrrpd
     assert last <= yielded + 0.001, f"the loser advertised {last - yielded:.4f} s after going backup"
     assert holders(topo, vip) == [winner.name]
     assert stats(winner)["released-master"] == 0, "the winner gave way, too"
+    if spec.get("extra"):
+        client_reaches(topo, vip, winner, timeout=1)  # its neighbour entry says the loser's MAC otherwise
+        assert client_neighbour(topo, vip) == winner.mac()
 
 
 # 2. Loss of the master's adverts
