@@ -268,6 +268,46 @@ def gaps(times):
     return [b - a for a, b in zip(times, times[1:])]
 
 
+def test_an_asymmetric_loss_and_its_healing(topology, vrrpd_path):
+    """The switch drops r1's frames to r2, not r2's to r1. r2 (100) hears nothing and becomes master one
+    Master_Down_Interval after the last advert of r1 it received (± max(5 ms, 5 %), in the capture on r2). r1
+    (150) hears a lower master and stays master: it answers each of r2's adverts at once and announces the VIP
+    again (keepalived's answer; SplitBrain is test_peers.py's), so the client stays with r1. After healing, r2
+    goes backup within 20 ms of r1's first advert that reaches it, and nothing is left stuck."""
+    topo = topology
+    r1, r2 = topo["r1"], topo["r2"]
+    vip = elect_r1(topo)
+    client_reaches(topo, vip, r1, timeout=2)
+    seen = topo.capture("r2", "eth0", name="seen")
+    wait_counted(r2, "received", 1)
+    drop(topo, [f"{between(r1, r2)} drop"])
+    wait_until("r2 master", lambda: prop(r2, "State") == "master", timeout=master_down_interval(V3, 100) + 2)
+    answered = stats(r1)["adverts-sent"]
+    wait_counted(r2, "sent", 5)  # 500 ms: r1 sends 5 adverts of its own (6 at most) and answers 5 (4 at least)
+    answered = stats(r1)["adverts-sent"] - answered
+    assert answered >= 8, f"r1 sent {answered} adverts while r2 sent 5: it does not answer a lower master"
+    client_reaches(topo, vip, r1, timeout=1)
+    assert holders(topo, vip) == ["r1", "r2"] and prop(r1, "State") == "master"
+    heal(topo)
+    wait_until("r2 backup", lambda: prop(r2, "State") == "backup", timeout=1)
+    wait_counted(r2, "received", 3)
+    seen.stop()
+    adverts = read_adverts(seen)
+    first_r2 = from_(adverts, r2)[0]
+    last_r1 = [a for a in from_(adverts, r1) if a.time < first_r2.time][-1]
+    took, mdi = first_r2.time - last_r1.time, master_down_interval(V3, 100)
+    back = [a for a in from_(adverts, r1) if a.time > first_r2.time][0]
+    yielded = int(prop(r2, "LastTransitionUSec")) / 1e6
+    print(f"r2 master {1000 * took:.1f} ms after r1's last advert it heard (expected {1000 * mdi:.1f}); "
+          f"backup {1000 * (yielded - back.time):.1f} ms after hearing r1 again")
+    assert abs(took - mdi) <= tolerance(mdi), f"r2 took over {took:.4f} s after r1's last advert; MDI {mdi:.4f} s"
+    assert -0.001 <= yielded - back.time <= 0.020, f"r2 went backup {yielded - back.time:.4f} s after hearing r1"
+    assert prop(r2, "LastTransitionReason") == "higher-priority" and stats(r1)["released-master"] == 0
+    wait_master(topo, "r1", vip, timeout=1)
+    client_reaches(topo, vip, r1, timeout=1)
+    wait_until("r1's split brain over", lambda: not prop(r1, "SplitBrain"), timeout=master_down_interval(V3, 150) + 1)
+
+
 PATTERNS = [  # (name, nft statement after the port match, adverts of r1 sent while it runs, share kept)
     ("every 2nd dropped", "numgen inc mod 2 0 drop", 12, 1 / 2),
     ("2 of every 3 dropped", "numgen inc mod 3 != 0 drop", 24, 1 / 3),
