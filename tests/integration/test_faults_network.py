@@ -482,7 +482,8 @@ def test_a_flapping_link_leaks_nothing_and_ends_right(topology, vrrpd_path, wher
     """r1 (150) master, r2 (100) backup, of an IPv4 instance with use_vmac and an IPv6 one without. r1's eth0
     (admin down/up) or its switch port (carrier) bounces 20 times a second for 3 s, each time a FAULT and a
     return for r1. After that: both daemons run, have the open files and the macvlans they had, r1 is master
-    of both alone with the VIPs (IPv4 on the macvlan, IPv6 on eth0), r2 backup without them."""
+    of both alone with the VIPs (IPv4 on the macvlan, IPv6 on eth0), r2 backup without them; stopped, neither
+    leaves a macvlan behind."""
     topo, vip4, vip6 = topology, topology.vip4(), topology.vip6()
     r1, r2 = topo["r1"], topo["r2"]
     make = flapped(topo, vip4, vip6)
@@ -529,6 +530,7 @@ def test_a_flapping_link_leaks_nothing_and_ends_right(topology, vrrpd_path, wher
     for d in (d1, d2):
         d.process.send_signal(signal.SIGTERM)
         assert d.process.wait_exit(5) and d.process.returncode == 0, f"vrrpd exited {d.process.returncode}"
+        assert macvlans(d.node) == [], f"{d.node.name}'s vrrpd left {macvlans(d.node)} behind"
 
 
 def _vmac_addrs(router):
