@@ -130,7 +130,7 @@ def client_neighbour(topo, vip):
 
 
 def client_reaches(topo, vip, router, timeout):
-    """The client's curl to the VIP answered by router within timeout (1 s curls, so a black hole shows)."""
+    """The client's curl to the VIP answered by router within timeout (0.5 s curls, so a black hole shows)."""
     wait_until(f"the client's curl to {vip} answered by {router.name}",
                lambda: (topo.client.curl(vip, timeout=0.5) or "").strip() == router.name, timeout=timeout, step=0)
 
@@ -142,9 +142,9 @@ def test_a_healed_partition_leaves_one_master_within_an_interval(topology, vrrpd
 
     What is measurable: the heal itself leaves no frame, but it lies after the winner's last advert that was
     dropped (P, captured on the winner's switch port) and no later than its first one that reached the loser (A,
-    captured on the loser's eth0). The loser's transition to backup (its LastTransitionUSec, CLOCK_REALTIME
-    like the capture stamps; the VIPs go in the same step) must follow A by at most 20 ms, hence the heal by
-    at most T - P <= one advert interval + 20 ms (± max(5 ms, 5 %)); and the loser sends no advert after it."""
+    captured on the loser's eth0). The loser's transition to backup, T (its LastTransitionUSec, CLOCK_REALTIME
+    like the capture stamps; the VIPs go in the same step), must follow A by at most 20 ms, hence the heal by at
+    most T - P <= one advert interval + 20 ms (± max(5 ms, 5 %)); and the loser sends no advert after it."""
     topo, vip = topology, vip_of(topology, V3)
     r1, r2 = topo["r1"], topo["r2"]
     prio = dict(zip((r1, r2), spec["prio"]))
