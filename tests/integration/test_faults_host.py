@@ -1,0 +1,296 @@
+"""Faults of the host (issue 15, "Host"): vrrpd SIGKILLed in a loop of restarts, paused, starved of CPU; other
+programs deleting what a master holds; notify scripts that hang, orphan children or flood their output; a full
+disk under the runtime and state directories; RLIMIT_NOFILE exhausted. Each with a peer on the LAN, VRRPv3 at
+100 ms adverts, and the VIP sampled every 10 ms in both router namespaces (a netlink dump per namespace from a
+thread of this process, so both are read at the same instant of CLOCK_MONOTONIC).
+
+Not here: the system bus restart (test_bus_restart), the soak (bench/). A step of the wall clock is not tested:
+it would step the clock of the whole machine, which other programs share (see test_wall_clock_step)."""
+
+import ctypes
+import os
+import random
+import signal
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+from test_failover import instance, start
+from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo.timing import master_down_interval, vip_of
+
+CASE = dict(version=3, family=4, advert_int=0.1, auth_pass=None)
+ADVER = CASE["advert_int"]
+LATE = 0.030  # an advert may come this much later than the interval on a shared, loaded 2-core machine
+SAMPLE = 0.010
+
+
+# --- the VIP, sampled in every router namespace at once ---------------------------------------------------------
+
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+RTM_NEWADDR, RTM_GETADDR, NLMSG_ERROR, NLMSG_DONE = 20, 22, 2, 3
+NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
+IFA_LOCAL = 2
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def netlink_in(ns):
+    """An rtnetlink socket made inside namespace ns (a socket stays in the namespace it was made in); this
+    thread goes back to its own namespace before returning."""
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    target = os.open(f"/run/netns/{ns}", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        _setns(target)
+        try:
+            return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, socket.NETLINK_ROUTE)
+        finally:
+            _setns(own)
+    finally:
+        os.close(own)
+        os.close(target)
+
+
+def ipv4_addresses(sock, seq):
+    """Every IPv4 address of the socket's namespace (RTM_GETADDR dump), as packed 4-byte strings."""
+    sock.send(struct.pack("=IHHII", 24, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, seq, 0)
+              + struct.pack("=BBBBI", socket.AF_INET, 0, 0, 0, 0))
+    found = set()
+    while True:
+        data, off = sock.recv(1 << 16), 0
+        while off + 16 <= len(data):
+            length, kind = struct.unpack_from("=IH", data, off)
+            if kind == NLMSG_DONE:
+                return found
+            if kind == NLMSG_ERROR:
+                raise OSError(-struct.unpack_from("=i", data, off + 16)[0], "RTM_GETADDR dump failed")
+            if kind == RTM_NEWADDR:
+                a, end = off + 24, off + length
+                while a + 4 <= end:
+                    alen, atype = struct.unpack_from("=HH", data, a)
+                    if alen < 4:
+                        break
+                    if atype == IFA_LOCAL:
+                        found.add(bytes(data[a + 4:a + alen]))
+                    a += (alen + 3) & ~3
+            off += (length + 3) & ~3
+
+
+class VipSampler:
+    """Who holds vip, every 10 ms, in each router's namespace (all interfaces: a macvlan's VIP counts): a list
+    of (monotonic time, (held on r1, held on r2, ...))."""
+
+    def __init__(self, topo, vip):
+        self.routers = [r.name for r in topo.routers]
+        self.vip = socket.inet_aton(vip)
+        self.socks = [netlink_in(r.ns) for r in topo.routers]
+        self.samples, self.stopping = [], threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.error = None
+
+    def _run(self):
+        seq, next_at = 0, time.monotonic()
+        try:
+            while not self.stopping.is_set():
+                seq += 1
+                t = time.monotonic()
+                self.samples.append((t, tuple(self.vip in ipv4_addresses(s, seq) for s in self.socks)))
+                next_at += SAMPLE
+                time.sleep(max(0.0, next_at - time.monotonic()))
+        except Exception as e:  # reported by stop()
+            self.error = e
+
+    def __enter__(self):
+        self.thread.start()
+        wait_until("the first sample", lambda: self.samples, timeout=2, step=0.01)
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        for s in self.socks:
+            s.close()
+        if self.error:
+            raise AssertionError(f"the VIP sampler failed: {self.error!r}")
+        return self.samples
+
+    def now(self):
+        """The newest sample's holders, by router name."""
+        return {name for name, held in zip(self.routers, self.samples[-1][1]) if held}
+
+    def wait(self, what, predicate, timeout):
+        """Waits until predicate(set of router names holding the VIP) holds in a new sample."""
+        return wait_until(what, lambda: predicate(self.now()) and self.samples[-1][0], timeout=timeout,
+                          step=SAMPLE)
+
+    def overlaps(self, since=0.0):
+        """(start, end) of each stretch from `since` on where two hosts held the VIP; end is the first sample
+        where they no longer did (or the last one), so a stretch is over-estimated by one sample at most."""
+        out, start = [], None
+        for t, held in self.samples:
+            if t < since:
+                continue
+            if sum(held) >= 2 and start is None:
+                start = t
+            elif sum(held) < 2 and start is not None:
+                out.append((start, t))
+                start = None
+        if start is not None:
+            out.append((start, self.samples[-1][0]))
+        return out
+
+    def held_by(self, name, since=0.0, until=float("inf")):
+        k = self.routers.index(name)
+        return [t for t, held in self.samples if since <= t <= until and held[k]]
+
+    def settled_at(self, since):
+        """The first sample time from `since` on after which exactly one host held the VIP in every sample."""
+        at = None
+        for t, held in self.samples:
+            if t < since:
+                continue
+            if sum(held) == 1:
+                at = t if at is None else at
+            else:
+                at = None
+        return at
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+def pair(topo, extra=(), global_extra=(), prio=(150, 100)):
+    """r1 (150) master and r2 (100) backup with `extra` in both instances."""
+    daemons = []
+    for name, p in zip(("r1", "r2"), prio):
+        inst = instance(topo, CASE, p, extra=list(extra))
+        conf = topo[name].dir / "vrrpd.conf"
+        daemons.append(topo[name].vrrpd(keepalived_config([inst], global_extra=global_extra),
+                                        args=["-l", "-f", str(conf)]).wait_ready())
+    wait_alone(topo, "r1", vip_of(topo, CASE), timeout=master_down_interval(CASE, 150) + 3)
+    return daemons
+
+
+def holders(topo, vip):
+    """The routers with vip on any interface (a macvlan's too)."""
+    return {r.name for r in topo.routers if f" {vip}/" in r.sh("ip", "-o", "-4", "addr", "show").stdout}
+
+
+def wait_alone(topo, name, vip, timeout):
+    wait_until(f"{vip} on {name} alone", lambda: holders(topo, vip) == {name}, timeout=timeout)
+
+
+def advert_gaps(capture, src):
+    """The gaps between src's consecutive adverts of priority above 0 in the capture, with their times."""
+    times = [p.time for p in capture.packets() if p.src == src and p.prio]
+    return [(b - a, a) for a, b in zip(times, times[1:])]
+
+
+def assert_cadence(capture, src, what):
+    gaps = advert_gaps(capture, src)
+    assert len(gaps) >= 5, f"{what}: only {len(gaps) + 1} adverts from {src} captured"
+    worst = max(gaps)
+    assert worst[0] <= ADVER + LATE, (f"{what}: {src}'s adverts stalled for {worst[0] * 1000:.0f} ms (at "
+                                      f"{worst[1]:.3f} s of the capture); the loop was blocked")
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def children(pid):
+    """(pid, state) of the processes whose parent is pid."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append((int(entry), fields[0]))
+    return out
+
+
+def executable(path, body):
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+# --- 1. SIGKILL at random moments, in a loop of restarts ----------------------------------------------------------
+
+RESTARTS = 5
+
+
+def links_of_kind(router, kind):
+    import json
+
+    out = json.loads(router.sh("ip", "-d", "-j", "link", "show").stdout)
+    return [link["ifname"] for link in out if link.get("linkinfo", {}).get("info_kind") == kind]
+
+
+def nft_table(router):
+    r = router.sh("nft", "list", "table", "inet", "vrrpd", check=False)
+    return r.stdout if r.returncode == 0 else None
+
+
+def test_sigkill_in_a_restart_loop_holds_the_vip_twice_no_longer_than_the_restart_delay(topology, vrrpd_path):
+    """r1 (150, use_vmac, no_accept) is SIGKILLed at a random moment after it is ready and started again after a
+    random delay, while r2 (100) runs: a SIGKILL leaves the VIP on r1's macvlan, r2 takes over after
+    Master_Down_Interval, and the next start removes what the dead run left. So the VIP is on two hosts for
+    at most max(0, delay - Master_Down_Interval) + 100 ms after each kill, the delay counted from r1's last
+    advert (and 100 ms when r1 preempts back);
+    after the loop, one macvlan, one table, and nothing once r1 stopped."""
+    seed = int(os.environ.get("VRRPD_FAULT_SEED", time.time_ns() % 1_000_000))
+    print(f"seed {seed} (VRRPD_FAULT_SEED={seed} repeats this run)")
+    rng = random.Random(seed)
+    topo, vip = topology, vip_of(topology, CASE)
+    extra = ["use_vmac", "no_accept"]
+    r1, _ = pair(topo, extra)
+    mdi = master_down_interval(CASE, 100)
+    kills = []  # (kill time, restart time, delay)
+    with VipSampler(topo, vip) as sampler:
+        for _ in range(RESTARTS):
+            time.sleep(rng.uniform(0, 0.7))  # the random moment: the test's input, not a wait for a condition
+            killed = time.monotonic()
+            r1.crash()
+            delay = rng.uniform(0, 0.7)
+            time.sleep(delay)
+            kills.append((killed, time.monotonic(), delay))
+            r1 = start(topo["r1"], [instance(topo, CASE, 150, extra=extra)])
+        sampler.wait("r1 alone holding the VIP after the last restart", lambda held: held == {"r1"},
+                     timeout=2 * master_down_interval(CASE, 150) + 3)
+        settled = time.monotonic()
+        sampler.wait("a few quiet samples", lambda held: held == {"r1"} and time.monotonic() > settled + 0.1,
+                     timeout=2)
+    # The issue's bound, max(0, restart delay - Master_Down_Interval) + 100 ms, with the delay counted from the
+    # dead master's last advert, which is what the peer's timer counts from: r2 took the VIP (the stretch's
+    # begin) Master_Down_Interval after that advert, so the bound is max(0, restart - begin) + 100 ms.
+    report = []
+    for begin, end in sampler.overlaps():
+        before = [k for k in kills if k[0] <= begin]
+        killed, restarted, delay = before[-1] if before else (0.0, 0.0, 0.0)
+        bound = max(0.0, restarted - begin) + 0.100
+        report.append((end - begin, bound, delay, begin - killed))
+    print("overlaps (s): " + ", ".join(f"{o:.3f} (bound {b:.3f}, delay {d:.3f}, {s:.3f} after a kill)"
+                                        for o, b, d, s in report))
+    over = [r for r in report if r[0] > r[1]]
+    assert not over, (f"seed {seed}: the VIP was on two hosts too long: "
+                      + ", ".join(f"{o:.3f} s > {b:.3f} s (delay {d:.3f} s)" for o, b, d, _ in over))
+    assert links_of_kind(topo["r1"], "macvlan") == ["vrrp.51"], "r1 has stray macvlans"
+    assert vip in (nft_table(topo["r1"]) or ""), "r1, master with no_accept, has no Accept_Mode table"
+    assert r1.stop() == 0, r1.log
+    assert links_of_kind(topo["r1"], "macvlan") == [], "r1 left its macvlan behind"
+    assert nft_table(topo["r1"]) is None, "r1 left its nftables table behind"
+    wait_alone(topo, "r2", vip, timeout=2)
