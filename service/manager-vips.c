@@ -5,11 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+
+#include <systemd/sd-event.h>
 
 #include "conf/conf.h"
+#include "instance-vips.h"
 #include "instance.h"
 #include "manager.h"
 #include "os/nft-accept.h"
+#include "os/nft-watch.h"
 #include "os/nl-ifaddr.h"
 #include "os/nl-link.h"
 #include "os/nl-vip.h"
@@ -143,6 +148,47 @@ static int manager_accept_table(Manager *m) {
         return r < 0 ? log_oom() : 0;
 }
 
+/* Another program deleted the table (a firewall reload, `nft flush ruleset`): while it is gone, the masters
+ * accept traffic to their VIPs. Build it again with every filtered master's VIPs. */
+static int manager_on_nft_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        int r;
+
+        r = nft_watch_read(fd);
+        if (r < 0)
+                return log_debug_errno(r, "failed to read nftables events, ignoring: %m"), 0;
+        if (r == 0 || !m->nft)
+                return 0;
+        r = nft_accept_lost(m->nft);
+        if (r < 0)
+                return log_warning_errno(r, "failed to check for the Accept_Mode table, ignoring: %m"), 0;
+        if (r == 0)
+                return 0;
+        log_warning("the Accept_Mode table 'inet %s' was deleted by another program: putting it back",
+                    NFT_ACCEPT_TABLE);
+        for (size_t k = 0; k < m->n_instances; k++)
+                if (instance_vips_filtered(m->instances[k]))
+                        manager_accept_filter(m, m->instances[k], true);
+        return 0;
+}
+
+static void manager_accept_watch(Manager *m) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (m->nft_watch)
+                return;
+        r = nft_watch_open(&fd);
+        if (r >= 0)
+                r = sd_event_add_io(m->event, &m->nft_watch, fd, EPOLLIN, manager_on_nft_event, m);
+        if (r < 0) {
+                log_warning_errno(r, "cannot watch the Accept_Mode table, a deletion goes unnoticed: %m");
+                return;
+        }
+        (void) sd_event_source_set_io_fd_own(m->nft_watch, true);
+        TAKE_FD(fd);
+}
+
 /* Accept_Mode off (no_accept, vrrp_strict): while this instance holds its VIPs, traffic to them is dropped
  * (RFC 9568 §6.1), through vrrpd's own nftables table. */
 void manager_accept_filter(Manager *m, Instance *i, bool on) {
@@ -155,6 +201,8 @@ void manager_accept_filter(Manager *m, Instance *i, bool on) {
 
         if (manager_accept_table(m) < 0)
                 return;
+        if (on)
+                manager_accept_watch(m);
         addrs = calloc(i->params.n_vips ? i->params.n_vips : 1, sizeof(*addrs));
         if (!addrs)
                 return (void) log_oom();

@@ -273,6 +273,7 @@ Manager *manager_free(Manager *m) {
         if (m->vmacs.dirfd >= 0)
                 close(m->vmacs.dirfd);
         free(m->rx_batch);
+        sd_event_source_disable_unref(m->nft_watch);
         if (m->nft) {
                 manager_accept_close(m);
                 nft_accept_free(m->nft);

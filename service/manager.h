@@ -63,6 +63,7 @@ typedef struct Manager {
         sd_event_source *flush_source; /* sends the queued adverts once per loop iteration */
         int vip_dirfd;   /* RUNTIME_DIRECTORY/vips: VIPs we hold, for the next run after a crash; -1: none */
         NftAccept *nft;  /* Accept_Mode's table, created at first use */
+        sd_event_source *nft_watch; /* hears the table deleted by another program (manager-vips.c) */
         StaticSet *statics; /* static_ipaddress, static_routes, static_rules: held while the daemon runs */
         GarpSockets garp_sockets; /* for VIPs on interfaces other than their instance's (announce.c) */
         VmacTable vmacs;          /* macvlans in use (use_vmac), and their parents' settings */

@@ -335,3 +335,16 @@ int nft_accept_close(NftAccept *a, char **reterr_message) {
         a->ready = false;
         return 0;
 }
+
+int nft_accept_lost(NftAccept *a) {
+        int r;
+
+        assert(a);
+        if (!a->ready)
+                return 0;
+        r = nft_accept_table_present();
+        if (r != 0)
+                return r < 0 ? r : 0;
+        a->ready = false; /* the next add builds it again */
+        return 1;
+}

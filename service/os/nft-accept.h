@@ -43,6 +43,9 @@ NftAccept *nft_accept_free(NftAccept *a);
 
 int nft_accept_add(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char **reterr_message);
 int nft_accept_remove(NftAccept *a, const NftAcceptAddr *addrs, size_t n, char **reterr_message);
+/* After another program may have deleted the table: 1 if it was built and is gone (the next add builds it
+ * again, so add every address it should hold), 0 if not, -errno if the kernel could not tell. */
+int nft_accept_lost(NftAccept *a);
 /* Deletes the table, ours or one a crashed run left; nothing there is fine (and is found out without loading
  * libnftables). */
 int nft_accept_close(NftAccept *a, char **reterr_message);

@@ -5,6 +5,7 @@
 
 #include "netns-test.h"
 #include "os/nft-accept.h"
+#include "os/nft-watch.h"
 
 /* Accept_Mode's nftables table in a private network namespace: datagrams between local addresses cross the
  * output and input hooks (through lo), so one namespace shows both drops. */
@@ -275,5 +276,32 @@ TEST(nft_accept_errors_carry_nft_message) {
         ASSERT_EQ(nft("delete table inet " NFT_ACCEPT_TABLE, NULL), 0); /* someone else removed it */
         ASSERT_ERROR(nft_accept_add(a, &vip, 1, &msg), ENOENT);
         ASSERT_TRUE(msg && strstr(msg, "Error") && strstr(msg, "vips4"));
+        ASSERT_OK(nft_accept_close(a, NULL));
+}
+
+/* Another program deletes the table: the watch hears it (and not an unrelated table's deletion), lost() says
+ * so once, and the next add builds the table again. */
+TEST(nft_watch_hears_the_table_deleted_and_lost_rebuilds_it) {
+        _cleanup_(nft_accept_freep) NftAccept *a = NULL;
+        const NftAcceptAddr vip = addr("192.0.2.100", NULL);
+        _cleanup_close_ int fd = -EBADF;
+
+        setup_netns();
+        ASSERT_OK(nft_watch_open(&fd));
+        ASSERT_OK(nft_accept_new(&a));
+        ASSERT_EQ(nft_accept_lost(a), 0); /* never built: nothing to lose */
+        ASSERT_OK(nft_accept_add(a, &vip, 1, NULL));
+        (void) nft_watch_read(fd); /* our own "add; delete" of a stale table */
+        ASSERT_EQ(nft_accept_lost(a), 0);
+        ASSERT_EQ(nft("add table ip " NFT_ACCEPT_TABLE "\ndelete table ip " NFT_ACCEPT_TABLE, NULL), 0);
+        ASSERT_EQ(nft_watch_read(fd), 0); /* another family's table of that name */
+        ASSERT_EQ(nft("delete table inet " NFT_ACCEPT_TABLE, NULL), 0);
+        ASSERT_EQ(nft_watch_read(fd), 1);
+        ASSERT_EQ(nft_watch_read(fd), 0);
+        ASSERT_EQ(nft_accept_lost(a), 1);
+        ASSERT_EQ(nft_accept_lost(a), 0);
+        ASSERT_OK(nft_accept_add(a, &vip, 1, NULL));
+        ASSERT_TRUE(set_has("vips4", "192.0.2.100"));
+        ASSERT_FALSE(reaches(AF_INET, "192.0.2.1", "192.0.2.100", "192.0.2.1"));
         ASSERT_OK(nft_accept_close(a, NULL));
 }

@@ -372,3 +372,47 @@ def test_wall_clock_step():
                 "and logs), and a time namespace offsets only CLOCK_MONOTONIC/BOOTTIME; the protocol runs on "
                 "CLOCK_MONOTONIC (sd-event timers and vrrp_fsm_step's `now`), which the virtual-clock unit tests "
                 "of tests/unit cover; the realtime stamps (StartedUSec, LastTransitionUSec) are only reported")
+
+
+# --- 3. Another program deletes what the master holds -------------------------------------------------------------
+
+def test_a_deleted_macvlan_is_made_again_without_a_takeover_or_a_stall(topology, vrrpd_path):
+    """test_vmac covers the macvlan made again on a lone router; here with a peer listening and a capture: the
+    deletion takes the VIP with the macvlan, vrrpd logs it and makes both again, r2 never takes over and r1's
+    adverts keep their cadence."""
+    topo, vip = topology, vip_of(topology, CASE)
+    r1, _ = pair(topo, ["use_vmac"])
+    capture = topo.capture()
+    with VipSampler(topo, vip) as sampler:
+        capture.wait_for("r1's adverts", lambda pkts: len(pkts) >= 3, timeout=3)
+        deleted = time.monotonic()
+        topo["r1"].sh("ip", "link", "del", "vrrp.51")
+        back = sampler.wait("the VIP back on r1", lambda held: held == {"r1"}, timeout=3)
+        settle_from = time.monotonic()
+        sampler.wait("five more adverts' worth", lambda held: time.monotonic() > settle_from + 5 * ADVER, timeout=2)
+    capture.stop()
+    print(f"the VIP was back {(back - deleted) * 1000:.0f} ms after the macvlan was deleted")
+    assert back - deleted <= ADVER, f"r1 was without its VIP for {(back - deleted) * 1000:.0f} ms"
+    assert not sampler.held_by("r2"), "r2 took the VIP over while r1 made its macvlan again"
+    assert_cadence(capture, topo["r1"].ipv4(), "the macvlan deleted")
+    assert "vrrp.51: the macvlan was deleted, making it again" in r1.log, r1.log
+
+
+def test_a_deleted_accept_mode_table_is_put_back(topology, vrrpd_path):
+    """no_accept: vrrpd's nftables table drops traffic to the VIP. Another program (a firewall reload, `nft
+    flush ruleset`) deletes it: vrrpd says so and puts it back, with the master's VIPs in it, while the VIP and
+    the cadence stay."""
+    topo, vip = topology, vip_of(topology, CASE)
+    r1, _ = pair(topo, ["no_accept"])
+    wait_until("r1's Accept_Mode table", lambda: vip in (nft_table(topo["r1"]) or ""), timeout=2)
+    capture = topo.capture()
+    with VipSampler(topo, vip) as sampler:
+        capture.wait_for("r1's adverts", lambda pkts: len(pkts) >= 3, timeout=3)
+        topo["r1"].sh("nft", "delete", "table", "inet", "vrrpd")
+        wait_until("the table back with the VIP", lambda: vip in (nft_table(topo["r1"]) or ""), timeout=3)
+        assert topo.client.curl(vip) is None, "the master accepts traffic to its VIP again despite no_accept"
+    capture.stop()
+    assert not sampler.held_by("r2"), "r2 took the VIP over"
+    assert sampler.held_by("r1") and all(held[0] for _, held in sampler.samples), "r1 lost the VIP"
+    assert_cadence(capture, topo["r1"].ipv4(), "the table deleted")
+    assert "the Accept_Mode table 'inet vrrpd' was deleted by another program: putting it back" in r1.log, r1.log
