@@ -25,6 +25,10 @@
 
 #define SCRIPT_EXEC_DRAIN_MAX (64 * 1024) /* output read at exit, at most */
 #define SCRIPT_EXEC_ACCURACY_USEC USEC_PER_MSEC
+/* A script's output is logged up to this many lines a second, as journald's rate limit would do, so that a
+ * script flooding its output costs the loop reads, not a log line each, and leaves the log readable. */
+#define SCRIPT_EXEC_LOG_BURST 100u
+#define SCRIPT_EXEC_LOG_WINDOW_USEC USEC_PER_SEC
 
 typedef enum ScriptExecPhase {
         SCRIPT_EXEC_RUNNING,
@@ -48,6 +52,9 @@ struct ScriptExec {
         void *userdata;
         size_t line_len;
         char line[SCRIPT_EXEC_LINE_MAX + 1];
+        usec_t window_usec;       /* when the current second of logging began */
+        unsigned window_lines;    /* lines logged in it */
+        unsigned long suppressed; /* lines read and not logged since */
 };
 
 /* What the child needs, all prepared before fork(): the child only makes system calls. */
@@ -172,12 +179,32 @@ static int script_exec_fork(ScriptExec *s, ScriptExecChild *c) {
         return 0;
 }
 
+static void script_exec_report_suppressed(ScriptExec *s) {
+        if (s->suppressed > 0)
+                log_info("%s: %lu more line(s) of output not logged (at most %u a second)", s->name,
+                         s->suppressed, SCRIPT_EXEC_LOG_BURST);
+        s->suppressed = 0;
+}
+
 static void script_exec_flush_line(ScriptExec *s) {
+        usec_t now;
+
         if (s->line_len == 0)
                 return;
         s->line[s->line_len] = 0;
-        log_info("%s: %s", s->name, s->line);
         s->line_len = 0;
+        if (sd_event_now(s->event, CLOCK_MONOTONIC, &now) >= 0 &&
+            now >= s->window_usec + SCRIPT_EXEC_LOG_WINDOW_USEC) {
+                script_exec_report_suppressed(s);
+                s->window_usec = now;
+                s->window_lines = 0;
+        }
+        if (s->window_lines >= SCRIPT_EXEC_LOG_BURST) {
+                s->suppressed++;
+                return;
+        }
+        s->window_lines++;
+        log_info("%s: %s", s->name, s->line);
 }
 
 static void script_exec_feed(ScriptExec *s, const char *buf, size_t n) {
@@ -208,6 +235,7 @@ static int script_exec_read(ScriptExec *s) {
 
 static void script_exec_close_output(ScriptExec *s) {
         script_exec_flush_line(s);
+        script_exec_report_suppressed(s);
         s->out_source = sd_event_source_disable_unref(s->out_source);
         closep(&s->out_fd);
         s->out_fd = -EBADF;

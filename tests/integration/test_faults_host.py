@@ -20,7 +20,7 @@ import pytest
 
 from test_failover import instance, start
 from vrrptopo import VrrpInstance, keepalived_config, wait_until
-from vrrptopo.timing import master_down_interval, vip_of
+from vrrptopo.timing import master_down_interval, skew_time, vip_of
 
 CASE = dict(version=3, family=4, advert_int=0.1, auth_pass=None)
 ADVER = CASE["advert_int"]
@@ -169,11 +169,11 @@ class VipSampler:
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 
-def pair(topo, extra=(), global_extra=(), prio=(150, 100)):
-    """r1 (150) master and r2 (100) backup with `extra` in both instances."""
+def pair(topo, extra=(), global_extra=(), prio=(150, 100), r1_extra=()):
+    """r1 (150) master and r2 (100) backup with `extra` in both instances, r1_extra in r1's only."""
     daemons = []
     for name, p in zip(("r1", "r2"), prio):
-        inst = instance(topo, CASE, p, extra=list(extra))
+        inst = instance(topo, CASE, p, extra=list(extra) + (list(r1_extra) if name == "r1" else []))
         conf = topo[name].dir / "vrrpd.conf"
         daemons.append(topo[name].vrrpd(keepalived_config([inst], global_extra=global_extra),
                                         args=["-l", "-f", str(conf)]).wait_ready())
@@ -416,3 +416,78 @@ def test_a_deleted_accept_mode_table_is_put_back(topology, vrrpd_path):
     assert sampler.held_by("r1") and all(held[0] for _, held in sampler.samples), "r1 lost the VIP"
     assert_cadence(capture, topo["r1"].ipv4(), "the table deleted")
     assert "the Accept_Mode table 'inet vrrpd' was deleted by another program: putting it back" in r1.log, r1.log
+
+
+# --- 4. Notify scripts that hang, orphan children, flood their output ---------------------------------------------
+
+def maintenance(router, on):
+    from test_bus import INSTANCE, Bus, path_of
+
+    Bus(router).call(path_of("VI_1"), INSTANCE, "SetMaintenance", on)
+
+
+def state(router):
+    from test_bus import INSTANCE, Bus, path_of
+
+    return str(Bus(router).get(path_of("VI_1"), INSTANCE, "State"))
+
+
+def lines(path):
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def lan_cadence(capture, what):
+    """The adverts from whichever router is master, one stream: a loop that stalls while master shows as a gap,
+    a takeover that comes late too. After a priority-0 advert the backup takes over after its Skew_Time."""
+    pkts = [p for p in capture.packets() if p.prio is not None]
+    assert len(pkts) >= 6, f"{what}: only {len(pkts)} adverts captured"
+    for a, b in zip(pkts, pkts[1:]):
+        allowed = (ADVER if a.prio else skew_time(CASE, 100)) + LATE
+        assert b.time - a.time <= allowed, (f"{what}: no advert on the LAN for {(b.time - a.time) * 1000:.0f} ms "
+                                            f"after {a.src}'s of priority {a.prio} at {a.time:.3f} s")
+
+
+def round_trip(topo, rounds):
+    """r1 into maintenance (r2 takes over) and out again (r1 preempts back), `rounds` times."""
+    r1 = topo["r1"]
+    for _ in range(rounds):
+        maintenance(r1, True)
+        wait_alone(topo, "r2", vip_of(topo, CASE), timeout=2)
+        maintenance(r1, False)
+        wait_alone(topo, "r1", vip_of(topo, CASE), timeout=master_down_interval(CASE, 150) + 2)
+
+
+def test_notify_scripts_that_flood_or_leave_children_keep_the_cadence_and_leak_nothing(topology, vrrpd_path):
+    """notify_master floods stdout and stderr (2 × 100,000 lines); notify_backup leaves a child running
+    (`sleep 1000 &`) that holds its output pipe. Through two round trips master -> backup -> master: the
+    adverts keep their cadence, every notify runs (in order), vrrpd reaps every script and its open file
+    descriptors come back to what they were."""
+    topo, vip = topology, vip_of(topology, CASE)
+    r1 = topo["r1"]
+    ran, orphans = r1.dir / "ran.log", r1.dir / "orphans"
+    flood = executable(r1.dir / "flood.sh", f"echo master >> {ran}\nyes 'a flood of stdout' | head -n 100000\n"
+                                            "yes 'a flood of stderr' | head -n 100000 >&2\n")
+    orphan = executable(r1.dir / "orphan.sh", f"sleep 1000 &\necho $! >> {orphans}\necho backup >> {ran}\n")
+    extra = [f'notify_master "{flood}"', f'notify_backup "{orphan}"']
+    try:
+        d1, _ = pair(topo, r1_extra=extra)
+        wait_until("the first notify_master to end", lambda: lines(ran) == ["backup", "master"] and
+                   not children(d1.process.pid), timeout=10)
+        fds = open_fds(d1.process.pid)
+        capture = topo.capture()
+        round_trip(topo, 2)
+        wait_until("every notify to run", lambda: len(lines(ran)) == 6 and not children(d1.process.pid),
+                   timeout=10)
+        capture.stop()
+        assert lines(ran) == ["backup", "master"] * 3, lines(ran)
+        lan_cadence(capture, "flooding and orphaning notify scripts")
+        assert open_fds(d1.process.pid) == fds, f"vrrpd had {fds} open fds, now {open_fds(d1.process.pid)}"
+        logged = d1.log.count("a flood of std")
+        assert logged <= 1000, f"vrrpd logged {logged} lines of 3 runs of one script's output"
+        assert "more line(s) of output not logged (at most 100 a second)" in d1.log, d1.log[-2000:]
+    finally:
+        for pid in map(int, lines(orphans)):  # the children our scripts left: ours to end
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
