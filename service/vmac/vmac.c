@@ -66,9 +66,11 @@ static int vmac_parent_record(Manager *m, const VmacParent *p) {
                 return log_error_errno(errno, "ifindex %d: no such interface: %m", p->ifindex);
         memcpy(rec.saved, p->saved, sizeof(rec.saved));
         r = vmac_record_parent_add(m->vmacs.dirfd, &rec);
-        if (r < 0)
-                return log_error_errno(r, "%s: recording its ARP settings under the runtime directory: %m",
-                                       rec.ifname);
+        if (r < 0) /* a full /run must not cost the virtual MAC, as it costs no VIP (manager_vip_add()) */
+                log_warning_errno(r,
+                                  "%s: failed to record its ARP settings under the runtime directory, "
+                                  "ignoring (a crash would leave them changed): %m",
+                                  rec.ifname);
         return 0;
 }
 

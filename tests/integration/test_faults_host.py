@@ -150,6 +150,17 @@ class VipSampler:
             out.append((start, self.samples[-1][0]))
         return out
 
+    def gaps(self):
+        """How long each stretch lasted where no host held the VIP (over-estimated by one sample at most)."""
+        out, start = [], None
+        for t, held in self.samples:
+            if not any(held) and start is None:
+                start = t
+            elif any(held) and start is not None:
+                out.append(t - start)
+                start = None
+        return out + ([self.samples[-1][0] - start] if start is not None else [])
+
     def held_by(self, name, since=0.0, until=float("inf")):
         k = self.routers.index(name)
         return [t for t, held in self.samples if since <= t <= until and held[k]]
@@ -556,3 +567,52 @@ def test_a_hanging_notify_script_does_not_hold_its_instances_later_notifies(topo
         wait_until("VI_1's second notify_backup", lambda: lines(ran).count("VI_1-backup") == 2, timeout=2)
     finally:
         kill_pids(topo["r1"].dir / "hung.pids")
+
+
+# --- 5. A full disk, and no file descriptors left -----------------------------------------------------------------
+
+# Run by `unshare -m` (a private mount namespace: nothing is mounted for anyone else), it mounts a 4 KiB tmpfs
+# over vrrpd's runtime and state directories, fills both, and execs vrrpd (keeping its pid).
+FULL_DISK = """set -e
+for d in "$RUNTIME_DIRECTORY" "$STATE_DIRECTORY"; do
+    mkdir -p "$d"
+    mount -t tmpfs -o size=4k,mode=0755 vrrpd-full "$d"
+    dd if=/dev/zero of="$d/fill" bs=1k count=64 2>/dev/null || true
+done
+exec "$@"
+"""
+
+
+def test_full_runtime_and_state_directories_are_logged_and_cost_no_vip(topology, vrrpd_path):
+    """r1 (use_vmac) runs with no space left under its runtime and state directories: the VIP and macvlan
+    records cannot be written (after a crash the next run would not find them: logged), a persistent
+    maintenance cannot be saved (the call fails, nothing changes); the VIP is held all the same, a
+    transition still happens, and the adverts keep their cadence."""
+    from test_bus import INSTANCE, Bus, path_of
+
+    topo, vip = topology, vip_of(topology, CASE)
+    r1 = topo["r1"]
+    inst = instance(topo, CASE, 150, extra=["use_vmac"])
+    conf = r1.dir / "vrrpd.conf"
+    d1 = r1.vrrpd(keepalived_config([inst]), binary="/usr/bin/unshare",
+                  args=["-m", "/bin/sh", "-c", FULL_DISK, "sh", vrrpd_path, "-l", "-f", conf]).wait_ready()
+    start(topo["r2"], [instance(topo, CASE, 100, extra=["use_vmac"])])
+    wait_alone(topo, "r1", vip, timeout=master_down_interval(CASE, 150) + 3)
+    capture = topo.capture()
+    with VipSampler(topo, vip) as sampler:
+        capture.wait_for("r1's adverts", lambda pkts: len(pkts) >= 3, timeout=3)
+        name, message = Bus(r1).error(path_of("VI_1"), INSTANCE, "SetPersistentMaintenance", True)
+        assert "No space left on device" in message, (name, message)
+        assert state(r1) == "master"
+        round_trip(topo, 1)
+    capture.stop()
+    gaps = sampler.gaps()
+    assert gaps and max(gaps) <= skew_time(CASE, 100) + LATE, (
+        f"the VIP was on neither router for {max(gaps) * 1000:.0f} ms (the handover's Skew_Time is 61 ms)")
+    lan_cadence(capture, "a full runtime and state directory")
+    assert d1.process.alive(), d1.log
+    for line in ("failed to record a virtual address under the runtime directory, ignoring: No space left",
+                 "eth0: failed to record its ARP settings under the runtime directory, ignoring",
+                 "vrrp.51: recording it under the runtime directory, ignoring: No space left",
+                 "failed to save its persistent maintenance under"):
+        assert line in d1.log, f"{line!r} not in the log:\n{d1.log}"
