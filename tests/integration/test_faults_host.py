@@ -616,3 +616,55 @@ def test_full_runtime_and_state_directories_are_logged_and_cost_no_vip(topology,
                  "vrrp.51: recording it under the runtime directory, ignoring: No space left",
                  "failed to save its persistent maintenance under"):
         assert line in d1.log, f"{line!r} not in the log:\n{d1.log}"
+
+
+def fd_numbers(pid):
+    return sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd"))
+
+
+def prlimit_nofile(pid, soft):
+    """Sets the soft limit only: raising it back needs no privilege (the hard one would need CAP_SYS_RESOURCE)."""
+    from vrrptopo import sh
+
+    sh("prlimit", f"--pid={pid}", f"--nofile={soft}:")
+
+
+def test_rlimit_nofile_exhausted_is_logged_and_costs_no_vip(topology, vrrpd_path):
+    """r1's RLIMIT_NOFILE lowered to the descriptors it has open (prlimit --pid): no new one can be opened. A
+    round trip through maintenance still moves the VIP with the adverts' cadence; the notify scripts cannot
+    start (no pipe) and a reload cannot read its file: both logged, neither stops the loop. With the limit
+    back, the notify scripts run again and the fd count is what it was."""
+    topo, vip = topology, vip_of(topology, CASE)
+    r1 = topo["r1"]
+    ran = r1.dir / "ran.log"
+    note = executable(r1.dir / "note.sh", f'echo "$1" >> {ran}\n')
+    d1, _ = pair(topo, r1_extra=[f'notify_master "{note} master"', f'notify_backup "{note} backup"'])
+    pid = d1.process.pid
+    wait_until("the startup notifies", lambda: lines(ran) == ["backup", "master"] and not children(pid),
+               timeout=3)
+    before = fd_numbers(pid)
+    soft = next(line.split()[3] for line in open(f"/proc/{pid}/limits") if line.startswith("Max open files"))
+    capture = topo.capture()
+    with VipSampler(topo, vip) as sampler:
+        prlimit_nofile(pid, max(before) + 1)
+        try:
+            holes = max(before) + 1 - len(before)
+            assert holes <= 1, f"vrrpd's fds {before} leave {holes} free below the limit"
+            round_trip(topo, 1)
+            d1.reload()
+            wait_until("the reload to fail and say so", lambda: "reload failed, the running configuration stays"
+                       in d1.log, timeout=3)
+        finally:
+            prlimit_nofile(pid, soft)
+        assert lines(ran) == ["backup", "master"], f"notify scripts ran without file descriptors? {lines(ran)}"
+        round_trip(topo, 1)
+        wait_until("the notifies to run again", lambda: lines(ran) == ["backup", "master"] * 2
+                   and not children(pid), timeout=5)
+    capture.stop()
+    assert d1.process.alive(), d1.log
+    gaps = sampler.gaps()
+    assert not gaps or max(gaps) <= skew_time(CASE, 100) + LATE, f"the VIP was on no router for {max(gaps):.3f} s"
+    lan_cadence(capture, "RLIMIT_NOFILE exhausted")
+    assert fd_numbers(pid) == before, f"vrrpd's fds were {before}, now {fd_numbers(pid)}"
+    for what in ("failed to run notify_backup", "failed to run notify_master", "reload failed"):
+        assert any(what in line and "Too many open files" in line for line in d1.log.splitlines()), d1.log
