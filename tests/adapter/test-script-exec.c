@@ -229,6 +229,28 @@ TEST(output_reaches_the_log_line_by_line) {
         sd_event_unref(e);
 }
 
+/* A flood is read to its end but logged at most SCRIPT_EXEC_LOG_BURST lines a second, then counted. */
+TEST(a_flood_of_output_is_logged_in_part_and_counted) {
+        sd_event *e = st_event_new();
+        char *dir = st_tmpdir(), *log;
+        size_t logged = 0;
+        StCapture c;
+        Run run;
+
+        st_capture_start(&c);
+        run = run_script(e, dir, "#!/bin/sh\nyes flood | head -n 250\necho last >&2\n", 0, 0);
+        log = st_capture_stop(&c);
+        ASSERT_EQ(run.result.status, 0);
+        ASSERT_TRUE(log);
+        for (const char *p = strstr(log, "t: flood\n"); p; p = strstr(p + 1, "t: flood\n"))
+                logged++;
+        ASSERT_EQ(logged, 100u);
+        ASSERT_TRUE(strstr(log, "t: 151 more line(s) of output not logged (at most 100 a second)\n"));
+        free(log);
+        st_rmrf(dir);
+        sd_event_unref(e);
+}
+
 TEST(child_gets_clean_fds_signals_and_environment) {
         sd_event *e = st_event_new();
         char *dir = st_tmpdir(), *body = NULL, *out = NULL, *got, *log;
