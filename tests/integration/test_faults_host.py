@@ -4,10 +4,11 @@ disk under the runtime and state directories; RLIMIT_NOFILE exhausted. Each with
 100 ms adverts, and the VIP sampled every 10 ms in both router namespaces (a netlink dump per namespace from a
 thread of this process, so both are read at the same instant of CLOCK_MONOTONIC).
 
-Not here: the system bus restart (test_bus_restart), the soak (bench/). A step of the wall clock is not tested:
+Not here: the system bus restart (another file), the soak (a bench). A step of the wall clock is not tested:
 it would step the clock of the whole machine, which other programs share (see test_wall_clock_step)."""
 
 import ctypes
+import json
 import os
 import random
 import signal
@@ -18,8 +19,9 @@ import time
 
 import pytest
 
+from test_bus import INSTANCE, Bus, path_of
 from test_failover import instance, start
-from vrrptopo import VrrpInstance, keepalived_config, wait_until
+from vrrptopo import VrrpInstance, keepalived_config, sh, wait_until
 from vrrptopo.timing import master_down_interval, skew_time, vip_of
 
 CASE = dict(version=3, family=4, advert_int=0.1, auth_pass=None)
@@ -245,8 +247,6 @@ RESTARTS = 5
 
 
 def links_of_kind(router, kind):
-    import json
-
     out = json.loads(router.sh("ip", "-d", "-j", "link", "show").stdout)
     return [link["ifname"] for link in out if link.get("linkinfo", {}).get("info_kind") == kind]
 
@@ -269,7 +269,6 @@ def test_sigkill_in_a_restart_loop_holds_the_vip_twice_no_longer_than_the_restar
     topo, vip = topology, vip_of(topology, CASE)
     extra = ["use_vmac", "no_accept"]
     r1, _ = pair(topo, extra)
-    mdi = master_down_interval(CASE, 100)
     kills = []  # (kill time, restart time, delay)
     with VipSampler(topo, vip) as sampler:
         for _ in range(RESTARTS):
@@ -432,14 +431,10 @@ def test_a_deleted_accept_mode_table_is_put_back(topology, vrrpd_path):
 # --- 4. Notify scripts that hang, orphan children, flood their output ---------------------------------------------
 
 def maintenance(router, on):
-    from test_bus import INSTANCE, Bus, path_of
-
     Bus(router).call(path_of("VI_1"), INSTANCE, "SetMaintenance", on)
 
 
 def state(router):
-    from test_bus import INSTANCE, Bus, path_of
-
     return str(Bus(router).get(path_of("VI_1"), INSTANCE, "State"))
 
 
@@ -473,7 +468,7 @@ def test_notify_scripts_that_flood_or_leave_children_keep_the_cadence_and_leak_n
     (`sleep 1000 &`) that holds its output pipe. Through two round trips master -> backup -> master: the
     adverts keep their cadence, every notify runs (in order), vrrpd reaps every script and its open file
     descriptors come back to what they were."""
-    topo, vip = topology, vip_of(topology, CASE)
+    topo = topology
     r1 = topo["r1"]
     ran, orphans = r1.dir / "ran.log", r1.dir / "orphans"
     flood = executable(r1.dir / "flood.sh", f"echo master >> {ran}\nyes 'a flood of stdout' | head -n 100000\n"
@@ -588,8 +583,6 @@ def test_full_runtime_and_state_directories_are_logged_and_cost_no_vip(topology,
     records cannot be written (after a crash the next run would not find them: logged), a persistent
     maintenance cannot be saved (the call fails, nothing changes); the VIP is held all the same, a
     transition still happens, and the adverts keep their cadence."""
-    from test_bus import INSTANCE, Bus, path_of
-
     topo, vip = topology, vip_of(topology, CASE)
     r1 = topo["r1"]
     inst = instance(topo, CASE, 150, extra=["use_vmac"])
@@ -624,8 +617,6 @@ def fd_numbers(pid):
 
 def prlimit_nofile(pid, soft):
     """Sets the soft limit only: raising it back needs no privilege (the hard one would need CAP_SYS_RESOURCE)."""
-    from vrrptopo import sh
-
     sh("prlimit", f"--pid={pid}", f"--nofile={soft}:")
 
 
