@@ -63,7 +63,9 @@ int nft_watch_read(int fd) {
         } buf;
         bool ours = false;
 
-        for (;;) {
+        /* bounded: a program changing its rules all the time gets the loop back every 64 datagrams (the fd
+         * stays readable, and the rest is read at the next iteration) */
+        for (unsigned k = 0; k < 64; k++) {
                 ssize_t n = recv(fd, &buf, sizeof(buf), 0);
 
                 if (n < 0 && errno == EINTR)
@@ -77,4 +79,5 @@ int nft_watch_read(int fd) {
                 for (const struct nlmsghdr *h = &buf.nh; n > 0 && NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
                         ours = ours || nft_watch_is_ours(h);
         }
+        return ours;
 }
