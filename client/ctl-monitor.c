@@ -23,6 +23,7 @@ typedef struct CtlMonitor {
         gulong closed;   /* the connection's "closed" handler */
         guint retry;     /* while the bus is away: the next attempt to connect */
         guint watch;     /* after a reconnect: waiting for the daemon's name */
+        gboolean reconnecting;
 } CtlMonitor;
 
 #define CTL_MONITOR_RETRY_MSEC 500
@@ -219,6 +220,7 @@ static void ctl_monitor_on_name_appeared(GDBusConnection *bus, const char *name,
         g_bus_unwatch_name(m->watch);
         m->watch = 0;
         ctl_monitor_unsubscribe(m);
+        m->reconnecting = TRUE;
         if (!ctl_monitor_start(m, &error)) {
                 g_printerr("vrrpctl: reconnected, but %s did not answer: %s\n", name, error->message);
                 m->exit_code = EXIT_FAILURE;
@@ -273,10 +275,15 @@ static gboolean ctl_monitor_start(CtlMonitor *m, GError **error) {
         if (!list)
                 return FALSE;
         ctl_monitor_fill(m, list);
-        objects = ctl_bus_get_managed_objects(&m->bus, error);
-        if (!objects)
-                return FALSE;
-        ctl_monitor_fill_split(m, objects);
+        /* Once, at the start: after a reconnect the daemon is busy announcing its objects again, and a
+         * thousand of them in one answer would hold its loop back (bench/bus-restart); the set seen last
+         * stands. */
+        if (!m->reconnecting) {
+                objects = ctl_bus_get_managed_objects(&m->bus, error);
+                if (!objects)
+                        return FALSE;
+                ctl_monitor_fill_split(m, objects);
+        }
         if (m->opts->notify && !m->session) {
                 m->session = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
                 if (!m->session) {

@@ -386,21 +386,25 @@ static int bus_manager_emit_reload_signal(Bus *b, const ReloadDiff *diff) {
         return sd_bus_send(b->bus, signal, NULL);
 }
 
-void bus_manager_emit_all_added(Bus *b) {
+size_t bus_manager_emit_added(Bus *b, size_t from, size_t max) {
+        const Manager *m;
+        size_t k, end;
+
         assert(b);
 
-        for (size_t k = 0; k < b->manager->n_instances; k++) {
-                int r = bus_manager_emit_object(b, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
-                                                b->manager->instances[k]->name, true);
+        m = b->manager;
+        end = from + max < m->n_instances + m->n_groups ? from + max : m->n_instances + m->n_groups;
+        for (k = from; k < end; k++) {
+                int r = k < m->n_instances
+                                ? bus_manager_emit_object(b, VRRPD_BUS_INSTANCE_PREFIX, VRRPD_BUS_INSTANCE_INTERFACE,
+                                                          m->instances[k]->name, true)
+                                : bus_manager_emit_object(b, VRRPD_BUS_SYNC_GROUP_PREFIX,
+                                                          VRRPD_BUS_SYNC_GROUP_INTERFACE,
+                                                          m->groups[k - m->n_instances]->name, true);
                 if (r < 0)
                         log_debug_errno(r, "failed to emit InterfacesAdded, ignoring: %m");
         }
-        for (size_t k = 0; k < b->manager->n_groups; k++) {
-                int r = bus_manager_emit_object(b, VRRPD_BUS_SYNC_GROUP_PREFIX, VRRPD_BUS_SYNC_GROUP_INTERFACE,
-                                                b->manager->groups[k]->name, true);
-                if (r < 0)
-                        log_debug_errno(r, "failed to emit InterfacesAdded, ignoring: %m");
-        }
+        return end > from ? end - from : 0;
 }
 
 void bus_manager_emit_reloaded(Bus *b, const ReloadDiff *diff) {

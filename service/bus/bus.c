@@ -91,6 +91,7 @@ static void bus_check_name(Bus *b, const ConfGlobal *g) {
 static void bus_on_reload_end(void *userdata, const ReloadDiff *diff) {
         Bus *b = userdata;
 
+        b->announced = 0; /* an announcement under way starts over with the new set */
         if (!diff->initial)
                 bus_check_name(b, &diff->config->global);
         bus_manager_check_scripts(b, diff->config);

@@ -5,6 +5,8 @@
  * Reloaded); its methods call down into the daemon (manager.h, instance.h). Nothing outside bus/ includes a
  * bus header but the composition root. */
 
+#include <stdbool.h>
+
 #include <systemd/sd-bus.h>
 
 #include "core/vrrp-time.h"
@@ -18,6 +20,9 @@ typedef struct Bus {
         sd_bus *lost;            /* the connection that closed, until the next attempt frees it */
         sd_event_source *retry;  /* the next attempt to connect (bus-connection.h) */
         usec_t lost_usec;        /* monotonic, when the bus went */
+        bool named;              /* the connection owns b->name */
+        sd_event_source *announce; /* the objects announced again, a batch per loop iteration */
+        size_t announced;        /* how many of them so far */
         char *name;              /* the name it owns (dbus_service_name), for the daemon's lifetime */
         usec_t started_usec;     /* realtime, for StartedUSec */
         usec_t last_reload_usec; /* realtime, for LastReloadUSec */
