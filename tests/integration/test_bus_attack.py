@@ -38,7 +38,7 @@ HUGE_STRING = 1 << 20  # 1 MiB
 HUGE_ARRAY = 100_000
 UNKNOWN_SHARE = 0.15  # of the calls built for an unknown path, the share sent
 RSS_SLACK_KB = 2048  # allowed RSS growth over the barrage after the warm-up round
-ROUNDS_USER, ROUNDS_ROOT = 20, 10  # about 1,350 calls a round
+ROUNDS_USER, ROUNDS_ROOT = 20, 10  # about 1,650 calls a round
 UNKNOWN_PATHS = [f"{ROOT}/instance/nope", f"{ROOT}/instance/VI_5f", f"{ROOT}/instance/_", f"{ROOT}/instance",
                  f"{ROOT}/sync_group/nope", f"{ROOT}/sync_group", f"{ROOT}/x/y/z", "/", "/org/vrrpd",
                  f"{ROOT}/instance/_zz", f"{ROOT}/instance/_0", f"{ROOT}/instance/VI_5f1/child",
@@ -240,7 +240,26 @@ def object_calls(path, live_xml, vals, rng, round_no):
     for iface in ("org.vrrpd.Vrrp1.Nope", "org.freedesktop.DBus.Nope", "a.b"):
         out.append((path, iface, "SetPriority", "y", [100], "unknown interface"))
     out.append((path, None, "Nope", "s", ["x"], "unknown member, no interface"))
+    if round_no == 0:
+        out += deep_calls(path, vals.dbus, [(i, m) for i in declared if i in OURS for m in ("SetPriority", "Get")])
     return out + property_calls(path, declared, vals, rng, round_no)
+
+
+def deep_calls(path, dbus, targets):
+    """Messages at the limits of the format: containers nested as deep as it allows (32 arrays, 32 structs,
+    64 in all) and variants in variants, and 250 arguments."""
+    array, struct, variant = [7], (7,), dbus.Byte(7, variant_level=1)
+    for _ in range(31):
+        array, struct = [array], (struct,)
+    for _ in range(30):
+        variant = dbus.Struct((variant,), signature="v", variant_level=1)
+    out = []
+    for iface, member in targets:
+        out += [(path, iface, member, "a" * 32 + "y", [array], "huge: 32 arrays deep"),
+                (path, iface, member, "(" * 32 + "y" + ")" * 32, [struct], "huge: 32 structs deep"),
+                (path, iface, member, "v", [variant], "huge: variants 60 deep"),
+                (path, iface, member, "y" * 250, [7] * 250, "huge: 250 arguments")]
+    return out
 
 
 def build_round(conn, dbus, rng, round_no, paths):
