@@ -491,6 +491,28 @@ def restore(bus):
         bus.call(path, INSTANCE, "SetPersistentMaintenance", False)
 
 
+def extremes(bus):
+    """Valid calls at their bounds, as root: every priority, demotions up to the limit and past it."""
+    vi, owner = path_of("VI_1"), path_of("OWNER")
+    for prio in range(256):
+        if 1 <= prio <= 254:
+            bus.call(vi, INSTANCE, "SetPriority", bus.dbus.Byte(prio))
+            assert bus.get(vi, INSTANCE, "EffectivePriority") == prio
+            assert bus.error(owner, INSTANCE, "SetPriority", bus.dbus.Byte(prio))[0] == f"{NAME}.Error.NotPermitted"
+        else:
+            assert bus.error(vi, INSTANCE, "SetPriority", bus.dbus.Byte(prio))[0] == \
+                "org.freedesktop.DBus.Error.InvalidArgs", prio
+    bus.call(vi, INSTANCE, "ResetPriority")
+    for k in range(64):
+        bus.call(ROOT, MANAGER, "SetDemotion", f"x{k}", "", bus.dbus.Byte(255))
+    name, msg = bus.error(ROOT, MANAGER, "SetDemotion", "x64", "", bus.dbus.Byte(1))
+    assert name == "org.freedesktop.DBus.Error.LimitsExceeded", (name, msg)
+    bus.call(ROOT, MANAGER, "SetDemotion", "x0", "sync_group/SG_1", bus.dbus.Byte(1))  # replaces: no limit
+    assert len(bus.get(ROOT, MANAGER, "Demotions")) == 64
+    prios = {n: bus.get(path_of(n), INSTANCE, "EffectivePriority") for n in ("VI_1", "VI_2", "OWNER")}
+    assert prios == {"VI_1": 1, "VI_2": 1, "OWNER": 255}, f"64 demotions by 255 (clamped to 1): {prios}"
+
+
 def test_a_root_barrage_gets_documented_errors_and_leaves_a_sane_daemon(make_topology, vrrpd_path):
     topo, r1, daemon, bus = start_router(make_topology)
     before = snapshot(bus, skip=AFTER_ROOT)
@@ -507,5 +529,7 @@ def test_a_root_barrage_gets_documented_errors_and_leaves_a_sane_daemon(make_top
     print(f"vrrpd RSS {rss0} kB -> {rss1} kB over {summary['calls']} calls")
     assert rss1 - rss0 <= RSS_SLACK_KB, f"vrrpd's RSS grew {rss1 - rss0} kB (> {RSS_SLACK_KB}) over the barrage"
     assert answers(bus)
+    extremes(bus)
+    restore(bus)
     wait_until("the state of before root's barrage, once restored",
                lambda: not diff(before, snapshot(bus, skip=AFTER_ROOT)), timeout=10)
