@@ -1,15 +1,19 @@
-/* vrrp-flood: sends broken VRRP adverts at a steady rate, for tests/integration/test_flood.py and bench/flood.
+/* vrrp-flood: sends broken VRRP adverts at a steady rate, for tests/integration/test_flood.py and
+ * bench/flood.
  *
- * Every packet is a mutation of a valid, higher-priority (254) advert for one of the pair's instances (VRRPv3
- * over IPv4, VRRPv3 over IPv6, VRRPv2 over IPv4 with a PASS password), broken in exactly one way, so that a
- * correct receiver drops each of them, and knows why. Frames are written whole on an AF_PACKET socket (so the
- * TTL, the IP lengths and checksums are ours to break), paced with clock_nanosleep() on absolute deadlines;
- * a sender that fell behind sends what is due back to back (lag_max_us says how far behind it fell).
+ * Every packet is a mutation of a valid, higher-priority (254) advert for one of the pair's instances
+ * (VRRPv3 over IPv4, VRRPv3 over IPv6, VRRPv2 over IPv4 with a PASS password), broken in exactly one way, so
+ * that a correct receiver drops each of them, and knows why. Frames are written whole on an AF_PACKET socket
+ * (so the TTL, the IP lengths and checksums are ours to break), paced with clock_nanosleep() on absolute
+ * deadlines; a sender that fell behind sends what is due back to back (lag_max_us says how far behind it
+ * fell).
  *
  * It prints one JSON object: the seed, what it sent of each kind, and what a receiver should count: per drop
  * word of vrrpd's Statistics ("ttl", "checksum", ...), "socket-ipv4"/"socket-ipv6" (a VRID no instance runs,
  * or too short to carry one: the Manager's SocketCounters) and "kernel" (a bad IPv4 header checksum or an IP
- * length past the frame: the kernel drops them before any socket). Not installed. */
+ * length past the frame: the kernel drops them before any socket). "jumbo" adverts, up to 4 KB of junk after
+ * a valid advert, go out in IP fragments (the MTU is 1500), which the receiving kernel reassembles. Not
+ * installed. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME_MAX 1514
+#define FRAME_MAX 1514 /* a whole frame at the veths' MTU of 1500 */
+#define DGRAM_MAX 4200 /* a datagram sent in fragments ("jumbo") */
 #define ETH_LEN 14
 #define NSEC_PER_SEC 1000000000LL
 
@@ -45,10 +50,10 @@ typedef struct Options {
 } Options;
 
 typedef struct Frame {
-        uint8_t b[FRAME_MAX];
-        size_t len;     /* the whole frame */
+        uint8_t b[DGRAM_MAX];
+        size_t len; /* the whole frame; past FRAME_MAX, send_frame() fragments it */
         Family family;
-        size_t ip_len;  /* 20 or 40 */
+        size_t ip_len;      /* 20 or 40 */
         const char *expect; /* a drop word, "socket" or "kernel" */
 } Frame;
 
@@ -129,7 +134,8 @@ static void ip_lengths(Frame *f, size_t n) {
 }
 
 static void headers(Frame *f, const Options *o, Family family, uint8_t ttl) {
-        static const uint8_t mac4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 }, mac6[6] = { 0x33, 0x33, 0, 0, 0, 0x12 };
+        static const uint8_t mac4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 },
+                             mac6[6] = { 0x33, 0x33, 0, 0, 0, 0x12 };
         static const uint8_t spoof_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
         uint8_t *ip = f->b + ETH_LEN;
 
@@ -189,7 +195,8 @@ static void truncate_advert(Frame *f) {
 }
 
 /* Random bytes (2 to 64) for the instance's VRID: its drop word follows from the first byte, as vrrpd checks
- * the length, then the version, then the type. Never an advert: with a version of 2 or 3 the type is not 1. */
+ * the length, then the version, then the type. Never an advert: with a version of 2 or 3 the type is not 1.
+ */
 static void garbage(Frame *f) {
         uint8_t *v = vrrp(f), vrid = v[1];
         size_t n = rnd_in(2, 64);
@@ -233,18 +240,48 @@ static uint8_t version_not_2_or_3(void) {
 }
 
 typedef enum Kind {
-        K_TTL, K_CHECKSUM, K_VERSION, K_TYPE, K_COUNT_ZERO, K_COUNT_HIGH, K_TRUNCATED, K_OVERSIZED, K_VRID,
-        K_OTHER_VERSION, K_GARBAGE, K_IP_CHECKSUM, K_IP_LENGTH, K_PASSWORD, K_NO_AUTH, K_AUTH_AH, K_AUTH_UNKNOWN,
-        K_INTERVAL, _K_MAX,
+        K_TTL,
+        K_CHECKSUM,
+        K_VERSION,
+        K_TYPE,
+        K_COUNT_ZERO,
+        K_COUNT_HIGH,
+        K_TRUNCATED,
+        K_OVERSIZED,
+        K_VRID,
+        K_OTHER_VERSION,
+        K_GARBAGE,
+        K_IP_CHECKSUM,
+        K_IP_LENGTH,
+        K_PASSWORD,
+        K_NO_AUTH,
+        K_AUTH_AH,
+        K_AUTH_UNKNOWN,
+        K_INTERVAL,
+        K_JUMBO,
+        _K_MAX,
 } Kind;
 
 static const char *const kind_names[_K_MAX] = {
-        [K_TTL] = "ttl", [K_CHECKSUM] = "checksum", [K_VERSION] = "version", [K_TYPE] = "type",
-        [K_COUNT_ZERO] = "count-zero", [K_COUNT_HIGH] = "count-high", [K_TRUNCATED] = "truncated",
-        [K_OVERSIZED] = "oversized", [K_VRID] = "foreign-vrid", [K_OTHER_VERSION] = "other-version",
-        [K_GARBAGE] = "garbage", [K_IP_CHECKSUM] = "ip-checksum", [K_IP_LENGTH] = "ip-length",
-        [K_PASSWORD] = "password", [K_NO_AUTH] = "no-auth", [K_AUTH_AH] = "auth-ah",
-        [K_AUTH_UNKNOWN] = "auth-unknown", [K_INTERVAL] = "interval",
+        [K_TTL] = "ttl",
+        [K_CHECKSUM] = "checksum",
+        [K_VERSION] = "version",
+        [K_TYPE] = "type",
+        [K_COUNT_ZERO] = "count-zero",
+        [K_COUNT_HIGH] = "count-high",
+        [K_TRUNCATED] = "truncated",
+        [K_OVERSIZED] = "oversized",
+        [K_VRID] = "foreign-vrid",
+        [K_OTHER_VERSION] = "other-version",
+        [K_GARBAGE] = "garbage",
+        [K_IP_CHECKSUM] = "ip-checksum",
+        [K_IP_LENGTH] = "ip-length",
+        [K_PASSWORD] = "password",
+        [K_NO_AUTH] = "no-auth",
+        [K_AUTH_AH] = "auth-ah",
+        [K_AUTH_UNKNOWN] = "auth-unknown",
+        [K_INTERVAL] = "interval",
+        [K_JUMBO] = "jumbo",
 };
 
 /* The kinds each base advert is broken in: the v3 ones over IPv4 and IPv6, the auth ones on v2. */
@@ -256,15 +293,16 @@ typedef struct Base {
 } Base;
 
 #define BIT(k) (1u << (k))
-#define V3_KINDS                                                                                             \
-        (BIT(K_TTL) | BIT(K_CHECKSUM) | BIT(K_VERSION) | BIT(K_TYPE) | BIT(K_COUNT_ZERO) | BIT(K_COUNT_HIGH) | \
-         BIT(K_TRUNCATED) | BIT(K_OVERSIZED) | BIT(K_VRID) | BIT(K_OTHER_VERSION) | BIT(K_GARBAGE))
+#define V3_KINDS                                                                                            \
+        (BIT(K_TTL) | BIT(K_CHECKSUM) | BIT(K_VERSION) | BIT(K_TYPE) | BIT(K_COUNT_ZERO) |                  \
+         BIT(K_COUNT_HIGH) | BIT(K_TRUNCATED) | BIT(K_OVERSIZED) | BIT(K_VRID) | BIT(K_OTHER_VERSION) |     \
+         BIT(K_GARBAGE) | BIT(K_JUMBO))
 static const Base bases[] = {
         { "v3-ipv4", V4, 3, V3_KINDS | BIT(K_IP_CHECKSUM) },
         { "v3-ipv6", V6, 3, V3_KINDS | BIT(K_IP_LENGTH) },
         { "v2-ipv4", V4, 2,
-          BIT(K_TTL) | BIT(K_CHECKSUM) | BIT(K_PASSWORD) | BIT(K_NO_AUTH) | BIT(K_AUTH_AH) | BIT(K_AUTH_UNKNOWN) |
-                  BIT(K_INTERVAL) | BIT(K_OTHER_VERSION) },
+          BIT(K_TTL) | BIT(K_CHECKSUM) | BIT(K_PASSWORD) | BIT(K_NO_AUTH) | BIT(K_AUTH_AH) |
+                  BIT(K_AUTH_UNKNOWN) | BIT(K_INTERVAL) | BIT(K_OTHER_VERSION) },
 };
 #define N_BASES (sizeof(bases) / sizeof(bases[0]))
 
@@ -313,8 +351,11 @@ static void mutate_header(Frame *f, const Options *o, Kind k) {
         seal(f);
 }
 
-static void mutate_oversized(Frame *f) {
-        size_t n = vrrp_len(f), room = FRAME_MAX - ETH_LEN - f->ip_len - n, extra = rnd_in(1, (unsigned) room);
+/* Junk after the advert: up to the MTU, or (jumbo) past it, up to 4 KB, sent in IP fragments. */
+static void mutate_oversized(Frame *f, bool jumbo) {
+        size_t n = vrrp_len(f), room = FRAME_MAX - ETH_LEN - f->ip_len - n;
+        size_t max = jumbo ? DGRAM_MAX - ETH_LEN - f->ip_len - n : room;
+        size_t extra = rnd_in(jumbo ? (unsigned) room + 1 : 1, (unsigned) max);
 
         for (size_t i = 0; i < extra; i++)
                 vrrp(f)[n + i] = (uint8_t) rnd();
@@ -347,14 +388,16 @@ static void make(Frame *f, const Options *o, const Base *b, Kind k) {
         case K_TRUNCATED:
                 return truncate_advert(f);
         case K_OVERSIZED:
-                return mutate_oversized(f);
+        case K_JUMBO:
+                return mutate_oversized(f, k == K_JUMBO);
         case K_GARBAGE:
                 return garbage(f);
         case K_IP_CHECKSUM:
                 f->b[ETH_LEN + 10] ^= (uint8_t) rnd_in(1, 255), f->expect = "kernel";
                 return;
         case K_IP_LENGTH:
-                f->b[ETH_LEN + 4] = (uint8_t) rnd_in(2, 5), f->expect = "kernel"; /* 512+ bytes, past the frame */
+                f->b[ETH_LEN + 4] = (uint8_t) rnd_in(2, 5),
+                               f->expect = "kernel"; /* 512+ bytes, past the frame */
                 return;
         default:
                 return mutate_header(f, o, k);
@@ -362,9 +405,9 @@ static void make(Frame *f, const Options *o, const Base *b, Kind k) {
 }
 
 /* What was sent: per base and kind, and per expected drop word. */
-static const char *const words[] = { "ttl", "checksum", "version", "type", "family", "length", "address-count",
-                                     "auth", "auth-type", "auth-ah", "interval", "socket-ipv4", "socket-ipv6",
-                                     "kernel" };
+static const char *const words[] = { "ttl",      "checksum",      "version",     "type",      "family",
+                                     "length",   "address-count", "auth",        "auth-type", "auth-ah",
+                                     "interval", "socket-ipv4",   "socket-ipv6", "kernel" };
 #define N_WORDS (sizeof(words) / sizeof(words[0]))
 
 typedef struct Tally {
@@ -386,6 +429,51 @@ static void tally_add(Tally *t, const Frame *f, size_t base, Kind k) {
                 }
         t->by_kind[base][k]++;
         t->sent++;
+}
+
+/* A datagram past the MTU in fragments, as a host would send it: IPv4 with MF and offsets (DF cleared), IPv6
+ * with a fragment header (RFC 8200 §4.5); the receiver's kernel reassembles it before any socket sees it. */
+static int send_fragments(int fd, const Frame *f) {
+        const bool v4 = f->family == V4;
+        const size_t hdr = ETH_LEN + f->ip_len, chunk = v4 ? 1480 : 1448, plen = f->len - hdr;
+        const uint32_t id = (uint32_t) rnd();
+        uint8_t out[FRAME_MAX];
+
+        for (size_t off = 0; off < plen; off += chunk) {
+                size_t n = plen - off < chunk ? plen - off : chunk, extra = v4 ? 0 : 8;
+                uint16_t frag = (uint16_t) ((v4 ? off / 8 : off) | (off + n < plen ? (v4 ? 0x2000 : 1) : 0));
+                uint8_t *ip = out + ETH_LEN;
+
+                memcpy(out, f->b, hdr);
+                memcpy(out + hdr + extra, f->b + hdr + off, n);
+                if (v4) {
+                        uint16_t c;
+
+                        ip[2] = (uint8_t) ((20 + n) >> 8), ip[3] = (uint8_t) (20 + n);
+                        ip[4] = (uint8_t) (id >> 8), ip[5] = (uint8_t) id;
+                        ip[6] = (uint8_t) (frag >> 8), ip[7] = (uint8_t) frag;
+                        ip[10] = ip[11] = 0;
+                        c = fold(sum16(0, ip, 20));
+                        ip[10] = (uint8_t) (c >> 8), ip[11] = (uint8_t) c;
+                } else {
+                        uint8_t *fh = ip + 40;
+
+                        ip[4] = (uint8_t) ((8 + n) >> 8), ip[5] = (uint8_t) (8 + n), ip[6] = 44;
+                        fh[0] = 112, fh[1] = 0, fh[2] = (uint8_t) (frag >> 8), fh[3] = (uint8_t) frag;
+                        fh[4] = (uint8_t) (id >> 24), fh[5] = (uint8_t) (id >> 16),
+                        fh[6] = (uint8_t) (id >> 8);
+                        fh[7] = (uint8_t) id;
+                }
+                if (send(fd, out, hdr + extra + n, 0) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+static int send_frame(int fd, const Frame *f) {
+        if (f->len > FRAME_MAX)
+                return send_fragments(fd, f);
+        return send(fd, f->b, f->len, 0) < 0 ? -errno : 0;
 }
 
 static int64_t now_ns(void) {
@@ -435,7 +523,7 @@ static void flood(int fd, const Options *o, Tally *t) {
                 late = now_ns() - due;
                 if (late > t->lag_max_ns)
                         t->lag_max_ns = late;
-                if (send(fd, f.b, f.len, 0) < 0) {
+                if (send_frame(fd, &f) < 0) {
                         t->failed++;
                         continue;
                 }
@@ -446,13 +534,15 @@ static void flood(int fd, const Options *o, Tally *t) {
 static void report(const Options *o, const Tally *t, double elapsed) {
         const char *sep = "";
 
-        printf("{\"seed\": %" PRIu64 ", \"rate\": %g, \"duration\": %g, \"elapsed\": %.6f, \"sent\": %" PRIu64
+        printf("{\"seed\": %" PRIu64
+               ", \"rate\": %g, \"duration\": %g, \"elapsed\": %.6f, \"sent\": %" PRIu64
                ", \"failed\": %" PRIu64 ", \"lag_max_us\": %.1f,\n \"kinds\": {",
                o->seed, o->rate, o->duration, elapsed, t->sent, t->failed, (double) t->lag_max_ns / 1000);
         for (size_t b = 0; b < N_BASES; b++)
                 for (unsigned k = 0; k < _K_MAX; k++)
                         if (bases[b].kinds & BIT(k)) {
-                                printf("%s\"%s/%s\": %" PRIu64, sep, bases[b].name, kind_names[k], t->by_kind[b][k]);
+                                printf("%s\"%s/%s\": %" PRIu64, sep, bases[b].name, kind_names[k],
+                                       t->by_kind[b][k]);
                                 sep = ", ";
                         }
         printf("},\n \"expect\": {");
@@ -462,9 +552,10 @@ static void report(const Options *o, const Tally *t, double elapsed) {
 }
 
 static void usage(void) {
-        fprintf(stderr, "usage: vrrp-flood -i IFNAME [-r RATE] [-d SECONDS] [-s SEED] [--vrid3 N] [--vrid6 N]\n"
-                        "       [--vrid2 N] [--vip4 A] [--vip6 A] [--src4 A] [--src6 A] [--password P]\n"
-                        "       [--adv-cs CS] [--v2-adv S]\n");
+        fprintf(stderr,
+                "usage: vrrp-flood -i IFNAME [-r RATE] [-d SECONDS] [-s SEED] [--vrid3 N] [--vrid6 N]\n"
+                "       [--vrid2 N] [--vip4 A] [--vip6 A] [--src4 A] [--src6 A] [--password P]\n"
+                "       [--adv-cs CS] [--v2-adv S]\n");
         exit(2);
 }
 
@@ -474,13 +565,20 @@ static bool parse_addr(int af, const char *s, void *dst) {
 
 static void parse_args(int argc, char **argv, Options *o) {
         static const struct option longopts[] = {
-                { "interface", required_argument, NULL, 'i' }, { "rate", required_argument, NULL, 'r' },
-                { "duration", required_argument, NULL, 'd' },  { "seed", required_argument, NULL, 's' },
-                { "vrid3", required_argument, NULL, '3' },     { "vrid6", required_argument, NULL, '6' },
-                { "vrid2", required_argument, NULL, '2' },     { "vip4", required_argument, NULL, 'a' },
-                { "vip6", required_argument, NULL, 'b' },      { "src4", required_argument, NULL, 'c' },
-                { "src6", required_argument, NULL, 'e' },      { "password", required_argument, NULL, 'p' },
-                { "adv-cs", required_argument, NULL, 'A' },    { "v2-adv", required_argument, NULL, 'V' },
+                { "interface", required_argument, NULL, 'i' },
+                { "rate", required_argument, NULL, 'r' },
+                { "duration", required_argument, NULL, 'd' },
+                { "seed", required_argument, NULL, 's' },
+                { "vrid3", required_argument, NULL, '3' },
+                { "vrid6", required_argument, NULL, '6' },
+                { "vrid2", required_argument, NULL, '2' },
+                { "vip4", required_argument, NULL, 'a' },
+                { "vip6", required_argument, NULL, 'b' },
+                { "src4", required_argument, NULL, 'c' },
+                { "src6", required_argument, NULL, 'e' },
+                { "password", required_argument, NULL, 'p' },
+                { "adv-cs", required_argument, NULL, 'A' },
+                { "v2-adv", required_argument, NULL, 'V' },
                 {},
         };
         bool ok = true;
@@ -488,29 +586,64 @@ static void parse_args(int argc, char **argv, Options *o) {
 
         while ((c = getopt_long(argc, argv, "i:r:d:s:", longopts, NULL)) >= 0)
                 switch (c) {
-                case 'i': o->ifname = optarg; break;
-                case 'r': o->rate = strtod(optarg, NULL); break;
-                case 'd': o->duration = strtod(optarg, NULL); break;
-                case 's': o->seed = strtoull(optarg, NULL, 0); break;
-                case '3': o->vrid3 = (uint8_t) atoi(optarg); break;
-                case '6': o->vrid6 = (uint8_t) atoi(optarg); break;
-                case '2': o->vrid2 = (uint8_t) atoi(optarg); break;
-                case 'a': ok = ok && parse_addr(AF_INET, optarg, &o->vip4); break;
-                case 'b': ok = ok && parse_addr(AF_INET6, optarg, &o->vip6); break;
-                case 'c': ok = ok && parse_addr(AF_INET, optarg, &o->src4); break;
-                case 'e': ok = ok && parse_addr(AF_INET6, optarg, &o->src6); break;
-                case 'p': memset(o->password, 0, 8), memcpy(o->password, optarg, strnlen(optarg, 8)); break;
-                case 'A': o->adv_cs = (uint16_t) atoi(optarg); break;
-                case 'V': o->v2_adv_s = (uint8_t) atoi(optarg); break;
-                default: usage();
+                case 'i':
+                        o->ifname = optarg;
+                        break;
+                case 'r':
+                        o->rate = strtod(optarg, NULL);
+                        break;
+                case 'd':
+                        o->duration = strtod(optarg, NULL);
+                        break;
+                case 's':
+                        o->seed = strtoull(optarg, NULL, 0);
+                        break;
+                case '3':
+                        o->vrid3 = (uint8_t) atoi(optarg);
+                        break;
+                case '6':
+                        o->vrid6 = (uint8_t) atoi(optarg);
+                        break;
+                case '2':
+                        o->vrid2 = (uint8_t) atoi(optarg);
+                        break;
+                case 'a':
+                        ok = ok && parse_addr(AF_INET, optarg, &o->vip4);
+                        break;
+                case 'b':
+                        ok = ok && parse_addr(AF_INET6, optarg, &o->vip6);
+                        break;
+                case 'c':
+                        ok = ok && parse_addr(AF_INET, optarg, &o->src4);
+                        break;
+                case 'e':
+                        ok = ok && parse_addr(AF_INET6, optarg, &o->src6);
+                        break;
+                case 'p':
+                        memset(o->password, 0, 8), memcpy(o->password, optarg, strnlen(optarg, 8));
+                        break;
+                case 'A':
+                        o->adv_cs = (uint16_t) atoi(optarg);
+                        break;
+                case 'V':
+                        o->v2_adv_s = (uint8_t) atoi(optarg);
+                        break;
+                default:
+                        usage();
                 }
         if (!ok || !o->ifname || optind != argc || !(o->rate > 0) || !(o->duration > 0))
                 usage();
 }
 
 int main(int argc, char **argv) {
-        Options o = { .rate = 5000, .duration = 10, .vrid3 = 51, .vrid6 = 52, .vrid2 = 53, .password = "s3cret",
-                      .adv_cs = 10, .v2_adv_s = 1 };
+        Options o = { .rate = 5000,
+                      .duration = 10,
+                      .vrid3 = 51,
+                      .vrid6 = 52,
+                      .vrid2 = 53,
+                      .password = "s3cret",
+                      .adv_cs = 10,
+                      .v2_adv_s = 1 };
         Tally t = {};
         struct timespec ts;
         int64_t t0;
@@ -518,8 +651,10 @@ int main(int argc, char **argv) {
 
         clock_gettime(CLOCK_REALTIME, &ts);
         o.seed = (uint64_t) ts.tv_nsec ^ (uint64_t) ts.tv_sec << 20 ^ (uint64_t) getpid();
-        (void) parse_addr(AF_INET, "192.0.2.100", &o.vip4), (void) parse_addr(AF_INET6, "2001:db8:1::100", &o.vip6);
-        (void) parse_addr(AF_INET, "192.0.2.200", &o.src4), (void) parse_addr(AF_INET6, "fe80::200", &o.src6);
+        (void) parse_addr(AF_INET, "192.0.2.100", &o.vip4),
+                (void) parse_addr(AF_INET6, "2001:db8:1::100", &o.vip6);
+        (void) parse_addr(AF_INET, "192.0.2.200", &o.src4),
+                (void) parse_addr(AF_INET6, "fe80::200", &o.src6);
         parse_args(argc, argv, &o);
         rng_state = o.seed ? o.seed : 1;
         fprintf(stderr, "vrrp-flood: seed %" PRIu64 "\n", o.seed);
