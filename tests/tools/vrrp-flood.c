@@ -47,6 +47,10 @@ typedef struct Options {
         uint8_t password[8];
         uint16_t adv_cs;  /* the v3 instances' interval, centiseconds */
         uint8_t v2_adv_s; /* the v2 instance's interval, seconds */
+        bool unicast;     /* "unicast" kind: v3 adverts to one router's MAC and addresses */
+        uint8_t umac[6];
+        struct in_addr u4;
+        struct in6_addr u6;
 } Options;
 
 typedef struct Frame {
@@ -259,6 +263,7 @@ typedef enum Kind {
         K_AUTH_UNKNOWN,
         K_INTERVAL,
         K_JUMBO,
+        K_UNICAST,
         _K_MAX,
 } Kind;
 
@@ -282,6 +287,7 @@ static const char *const kind_names[_K_MAX] = {
         [K_AUTH_UNKNOWN] = "auth-unknown",
         [K_INTERVAL] = "interval",
         [K_JUMBO] = "jumbo",
+        [K_UNICAST] = "unicast",
 };
 
 /* The kinds each base advert is broken in: the v3 ones over IPv4 and IPv6, the auth ones on v2. */
@@ -296,7 +302,7 @@ typedef struct Base {
 #define V3_KINDS                                                                                            \
         (BIT(K_TTL) | BIT(K_CHECKSUM) | BIT(K_VERSION) | BIT(K_TYPE) | BIT(K_COUNT_ZERO) |                  \
          BIT(K_COUNT_HIGH) | BIT(K_TRUNCATED) | BIT(K_OVERSIZED) | BIT(K_VRID) | BIT(K_OTHER_VERSION) |     \
-         BIT(K_GARBAGE) | BIT(K_JUMBO))
+         BIT(K_GARBAGE) | BIT(K_JUMBO) | BIT(K_UNICAST))
 static const Base bases[] = {
         { "v3-ipv4", V4, 3, V3_KINDS | BIT(K_IP_CHECKSUM) },
         { "v3-ipv6", V6, 3, V3_KINDS | BIT(K_IP_LENGTH) },
@@ -364,6 +370,21 @@ static void mutate_oversized(Frame *f, bool jumbo) {
         f->expect = "address-count";
 }
 
+/* A multicast instance's advert sent unicast to one router (its MAC, its address): that router alone sees
+ * it, and drops it ("destination"); the other's kernel drops the frame as not for its MAC. */
+static void unicast(Frame *f, const Options *o) {
+        uint8_t *ip = f->b + ETH_LEN;
+
+        memcpy(f->b, o->umac, 6);
+        if (f->family == V4)
+                memcpy(ip + 16, &o->u4, 4);
+        else
+                memcpy(ip + 24, &o->u6, 16);
+        ip_lengths(f, vrrp_len(f));
+        seal(f);
+        f->expect = "destination";
+}
+
 /* One broken advert of kind k on base b into f. */
 static void make(Frame *f, const Options *o, const Base *b, Kind k) {
         uint8_t vrid = base_vrid(o, b);
@@ -395,6 +416,8 @@ static void make(Frame *f, const Options *o, const Base *b, Kind k) {
         case K_IP_CHECKSUM:
                 f->b[ETH_LEN + 10] ^= (uint8_t) rnd_in(1, 255), f->expect = "kernel";
                 return;
+        case K_UNICAST:
+                return unicast(f, o);
         case K_IP_LENGTH:
                 f->b[ETH_LEN + 4] = (uint8_t) rnd_in(2, 5),
                                f->expect = "kernel"; /* 512+ bytes, past the frame */
@@ -405,9 +428,10 @@ static void make(Frame *f, const Options *o, const Base *b, Kind k) {
 }
 
 /* What was sent: per base and kind, and per expected drop word. */
-static const char *const words[] = { "ttl",      "checksum",      "version",     "type",      "family",
-                                     "length",   "address-count", "auth",        "auth-type", "auth-ah",
-                                     "interval", "socket-ipv4",   "socket-ipv6", "kernel" };
+static const char *const words[] = {
+        "ttl",       "checksum", "version",  "type",        "family",      "length", "address-count", "auth",
+        "auth-type", "auth-ah",  "interval", "socket-ipv4", "socket-ipv6", "kernel", "destination"
+};
 #define N_WORDS (sizeof(words) / sizeof(words[0]))
 
 typedef struct Tally {
@@ -431,8 +455,9 @@ static void tally_add(Tally *t, const Frame *f, size_t base, Kind k) {
         t->sent++;
 }
 
-/* A datagram past the MTU in fragments, as a host would send it: IPv4 with MF and offsets (DF cleared), IPv6
- * with a fragment header (RFC 8200 §4.5); the receiver's kernel reassembles it before any socket sees it. */
+/* A datagram past the MTU in fragments, as a host would send it: IPv4 with MF and offsets (DF cleared),
+ * IPv6 with a fragment header (RFC 8200 §4.5); the receiver's kernel reassembles it before any socket sees
+ * it. */
 static int send_fragments(int fd, const Frame *f) {
         const bool v4 = f->family == V4;
         const size_t hdr = ETH_LEN + f->ip_len, chunk = v4 ? 1480 : 1448, plen = f->len - hdr;
@@ -510,7 +535,7 @@ static void flood(int fd, const Options *o, Tally *t) {
 
         for (size_t b = 0; b < N_BASES; b++)
                 for (unsigned k = 0; k < _K_MAX; k++)
-                        if (bases[b].kinds & BIT(k))
+                        if ((bases[b].kinds & BIT(k)) && (k != K_UNICAST || o->unicast))
                                 pairs[n_pairs][0] = b, pairs[n_pairs++][1] = k;
         for (uint64_t n = 0; n < total; n++) {
                 int64_t due = start + (int64_t) ((double) n * NSEC_PER_SEC / o->rate), late;
@@ -555,12 +580,17 @@ static void usage(void) {
         fprintf(stderr,
                 "usage: vrrp-flood -i IFNAME [-r RATE] [-d SECONDS] [-s SEED] [--vrid3 N] [--vrid6 N]\n"
                 "       [--vrid2 N] [--vip4 A] [--vip6 A] [--src4 A] [--src6 A] [--password P]\n"
-                "       [--adv-cs CS] [--v2-adv S]\n");
+                "       [--adv-cs CS] [--v2-adv S] [--unicast-mac M --unicast4 A --unicast6 A]\n");
         exit(2);
 }
 
 static bool parse_addr(int af, const char *s, void *dst) {
         return inet_pton(af, s, dst) == 1;
+}
+
+static bool parse_mac(const char *s, uint8_t mac[6]) {
+        return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
+                      &mac[5]) == 6;
 }
 
 static void parse_args(int argc, char **argv, Options *o) {
@@ -579,59 +609,39 @@ static void parse_args(int argc, char **argv, Options *o) {
                 { "password", required_argument, NULL, 'p' },
                 { "adv-cs", required_argument, NULL, 'A' },
                 { "v2-adv", required_argument, NULL, 'V' },
+                { "unicast-mac", required_argument, NULL, 'M' },
+                { "unicast4", required_argument, NULL, 'U' },
+                { "unicast6", required_argument, NULL, 'W' },
                 {},
         };
         bool ok = true;
-        int c;
+        int c, n_unicast = 0;
 
         while ((c = getopt_long(argc, argv, "i:r:d:s:", longopts, NULL)) >= 0)
                 switch (c) {
-                case 'i':
-                        o->ifname = optarg;
-                        break;
-                case 'r':
-                        o->rate = strtod(optarg, NULL);
-                        break;
-                case 'd':
-                        o->duration = strtod(optarg, NULL);
-                        break;
-                case 's':
-                        o->seed = strtoull(optarg, NULL, 0);
-                        break;
-                case '3':
-                        o->vrid3 = (uint8_t) atoi(optarg);
-                        break;
-                case '6':
-                        o->vrid6 = (uint8_t) atoi(optarg);
-                        break;
-                case '2':
-                        o->vrid2 = (uint8_t) atoi(optarg);
-                        break;
-                case 'a':
-                        ok = ok && parse_addr(AF_INET, optarg, &o->vip4);
-                        break;
-                case 'b':
-                        ok = ok && parse_addr(AF_INET6, optarg, &o->vip6);
-                        break;
-                case 'c':
-                        ok = ok && parse_addr(AF_INET, optarg, &o->src4);
-                        break;
-                case 'e':
-                        ok = ok && parse_addr(AF_INET6, optarg, &o->src6);
-                        break;
-                case 'p':
-                        memset(o->password, 0, 8), memcpy(o->password, optarg, strnlen(optarg, 8));
-                        break;
-                case 'A':
-                        o->adv_cs = (uint16_t) atoi(optarg);
-                        break;
-                case 'V':
-                        o->v2_adv_s = (uint8_t) atoi(optarg);
-                        break;
-                default:
-                        usage();
+                /* clang-format off */
+                case 'i': o->ifname = optarg; break;
+                case 'r': o->rate = strtod(optarg, NULL); break;
+                case 'd': o->duration = strtod(optarg, NULL); break;
+                case 's': o->seed = strtoull(optarg, NULL, 0); break;
+                case '3': o->vrid3 = (uint8_t) atoi(optarg); break;
+                case '6': o->vrid6 = (uint8_t) atoi(optarg); break;
+                case '2': o->vrid2 = (uint8_t) atoi(optarg); break;
+                case 'a': ok = ok && parse_addr(AF_INET, optarg, &o->vip4); break;
+                case 'b': ok = ok && parse_addr(AF_INET6, optarg, &o->vip6); break;
+                case 'c': ok = ok && parse_addr(AF_INET, optarg, &o->src4); break;
+                case 'e': ok = ok && parse_addr(AF_INET6, optarg, &o->src6); break;
+                case 'p': memset(o->password, 0, 8), memcpy(o->password, optarg, strnlen(optarg, 8)); break;
+                case 'A': o->adv_cs = (uint16_t) atoi(optarg); break;
+                case 'V': o->v2_adv_s = (uint8_t) atoi(optarg); break;
+                case 'M': ok = ok && parse_mac(optarg, o->umac), n_unicast++; break;
+                case 'U': ok = ok && parse_addr(AF_INET, optarg, &o->u4), n_unicast++; break;
+                case 'W': ok = ok && parse_addr(AF_INET6, optarg, &o->u6), n_unicast++; break;
+                default: usage();
+                        /* clang-format on */
                 }
-        if (!ok || !o->ifname || optind != argc || !(o->rate > 0) || !(o->duration > 0))
+        o->unicast = n_unicast == 3; /* all three, or none */
+        if (!ok || !o->ifname || optind != argc || !(o->rate > 0) || !(o->duration > 0) || n_unicast % 3)
                 usage();
 }
 
